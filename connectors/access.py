@@ -1,0 +1,83 @@
+"""Who may read and write what: enforced where data is read and written, not by hiding buttons.
+
+Roles are granted per programme in the registry (schemas.registry.PROGRAMMES). Personal-data columns
+(ColumnSpec.pii) are masked for every role but admin, and for the tabs a role may read at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from schemas.registry import PROGRAMMES, Tab, tab as registered_tab
+
+MASK = "•••"
+ROLES = ("admin", "editor", "clinic", "viewer")
+# Roles that see personal data in the tabs they may read. Clinic staff see pseudonymous patient codes
+# of their own tabs; nobody but an admin sees household names, phones or who is a survivor.
+PERSONAL_DATA_ROLES: dict[str, tuple[str, ...]] = {"clinic": ("admin", "clinic")}
+
+
+class AccessDenied(PermissionError):
+    """The user's role does not allow this; the message says so in plain words."""
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    role: str
+    name: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+LOCAL_ADMIN = User("local-admin@localhost", "admin", "Local admin")
+
+
+def _tab(tab: Tab | str) -> Tab:
+    return tab if isinstance(tab, Tab) else registered_tab(tab)
+
+
+def can_read(user: User, tab: Tab | str) -> bool:
+    return user.role in PROGRAMMES[_tab(tab).programme].read_roles
+
+
+def can_write(user: User, tab: Tab | str) -> bool:
+    return user.role in PROGRAMMES[_tab(tab).programme].write_roles
+
+
+def sees_personal_data(user: User, tab: Tab | str) -> bool:
+    spec = _tab(tab)
+    return can_read(user, spec) and user.role in PERSONAL_DATA_ROLES.get(spec.programme, ("admin",))
+
+
+def require_read(user: User, tab: Tab | str) -> None:
+    spec = _tab(tab)
+    if not can_read(user, spec):
+        raise AccessDenied(f"Your role ({user.role}) may not read the '{spec.title}' tab. Ask an admin if you need it.")
+
+
+def require_write(user: User, tab: Tab | str) -> None:
+    spec = _tab(tab)
+    if not can_write(user, spec):
+        raise AccessDenied(f"Your role ({user.role}) may not change the '{spec.title}' tab. Nothing was saved; ask an admin if you need to.")
+
+
+def readable_tabs(user: User, tabs: list[Tab]) -> list[Tab]:
+    return [t for t in tabs if can_read(user, t)]
+
+
+def mask_personal_data(user: User, tab: Tab | str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as this user may see it: personal-data columns shown as ••• unless allowed."""
+    spec = _tab(tab)
+    if sees_personal_data(user, spec):
+        return frame
+    hidden = [c.name for c in spec.columns if c.pii and c.name in frame.columns]
+    if not hidden:
+        return frame
+    masked = frame.copy()
+    for column in hidden:
+        masked[column] = pd.Series([MASK if pd.notna(v) else None for v in masked[column]], index=masked.index, dtype="object")
+    return masked

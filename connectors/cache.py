@@ -1,0 +1,183 @@
+"""The DuckDB cache: one typed table per tab plus `_row`, and the bookkeeping tables.
+
+A refresh asks the source for its change token first and stops there when nothing changed. Otherwise
+it reads every tab in one call, validates, and replaces all tables in ONE transaction, so a reader never
+sees half a refresh and a failed refresh leaves the last good cache as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+
+from connectors.source import Source
+from schemas.issues import ISSUE_KEYS, Issue
+from schemas.registry import TABS, Tab
+
+Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
+
+_SQL_TYPE = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
+
+BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS _meta (tab VARCHAR PRIMARY KEY, source VARCHAR, version VARCHAR, refreshed_at TIMESTAMP, rows BIGINT);
+CREATE TABLE IF NOT EXISTS _issues (tab VARCHAR, "row" BIGINT, "column" VARCHAR, cell VARCHAR, value VARCHAR,
+    severity VARCHAR, rule VARCHAR, message VARCHAR, link VARCHAR);
+CREATE TABLE IF NOT EXISTS _refreshes (refreshed_at TIMESTAMP, source VARCHAR, version VARCHAR, errors BIGINT, warnings BIGINT);
+CREATE TABLE IF NOT EXISTS _audit ("at" TIMESTAMP, "user" VARCHAR, tab VARCHAR, row_key VARCHAR, "column" VARCHAR,
+    old VARCHAR, new VARCHAR, via VARCHAR);
+CREATE TABLE IF NOT EXISTS _outbox (id BIGINT PRIMARY KEY, queued_at TIMESTAMP, "user" VARCHAR, batch_json VARCHAR,
+    state VARCHAR, last_error VARCHAR);
+"""
+
+
+@dataclass
+class RefreshResult:
+    skipped: bool  # the change token was unchanged: nothing else was read
+    version: str
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_sql(tab: Tab) -> str:
+    """The typed SELECT that turns a validated frame into the tab's table (types from the schema)."""
+    casts = [f"CAST({quote(c.name)} AS {_SQL_TYPE[c.kind]}) AS {quote(c.name)}" for c in tab.columns]
+    return ", ".join(casts + ['CAST("_row" AS BIGINT) AS "_row"'])
+
+
+class Cache:
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(self.path)
+        self._lock = threading.Lock()  # one refresh or write at a time per process
+        self._changes = 0  # bumped by every refresh or save: cached query results key on it
+        self.con.execute(BOOKKEEPING)
+        for tab in TABS:
+            self._ensure_table(tab)
+
+    def _ensure_table(self, tab: Tab) -> None:
+        """An empty typed table, so pages and insights can query a tab before the first refresh."""
+        columns = [f"{quote(c.name)} {_SQL_TYPE[c.kind]}" for c in tab.columns] + ['"_row" BIGINT']
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {quote(tab.name)} ({', '.join(columns)})")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one rerun or one thread; it shares the process's single connection."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- refresh ---------------------------------------------------------------------------------
+
+    def stored_version(self, source_label: str) -> str | None:
+        row = self.con.execute("SELECT version FROM _meta WHERE tab = '*' AND source = ?", [source_label]).fetchone()
+        return row[0] if row else None
+
+    def refresh(self, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Progress | None = None) -> RefreshResult:
+        from schemas.validate import validate_workbook  # imported late: validation pulls in pandera
+
+        say = progress or (lambda _what, _done: None)
+        with self._lock:
+            say("Checking whether the data changed", 0.0)
+            version = source.version()
+            if not force and self.stored_version(source.label) == version:
+                say("Nothing changed since the last refresh", 1.0)
+                return RefreshResult(skipped=True, version=version)
+            say(f"Reading {source.label}", 0.05)
+            grids = source.read([t.name for t in TABS])
+            say("Checking every tab", 0.3)
+            frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link)
+            result = RefreshResult(skipped=False, version=version)
+            result.errors = sum(1 for i in issues if i.severity == "error")
+            result.warnings = len(issues) - result.errors
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for number, tab in enumerate(TABS, start=1):
+                    say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(TABS))
+                    frame = frames[tab.name].frame
+                    self._replace_table(tab, frame)
+                    result.rows[tab.name] = len(frame)
+                    self.con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?, ?, ?, ?)", [tab.name, source.label, version, now, len(frame)])
+                self.con.execute("DELETE FROM _issues")
+                self._insert_issues(issues)
+                self.con.execute("INSERT OR REPLACE INTO _meta VALUES ('*', ?, ?, ?, ?)", [source.label, version, now, sum(result.rows.values())])
+                self.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self._changes += 1
+            say("Refreshed", 1.0)
+            return result
+
+    def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Replace the named tabs' tables with these frames (schema columns, `_row` optional), in one transaction.
+
+        For tests and tools that build a cache from literal tables; a refresh does the same for every tab.
+        """
+        from schemas.registry import tab as registered_tab
+
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for name, frame in frames.items():
+                    frame = frame.copy()
+                    if "_row" not in frame.columns:
+                        frame["_row"] = range(2, len(frame) + 2)
+                    self._replace_table(registered_tab(name), frame)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self._changes += 1
+
+    def _replace_table(self, tab: Tab, frame: pd.DataFrame) -> None:
+        self.con.register("_incoming", frame)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {quote(tab.name)} AS SELECT {table_sql(tab)} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def _insert_issues(self, issues: list[Issue]) -> None:
+        if not issues:
+            return
+        rows = pd.DataFrame([i.as_dict() for i in issues], columns=list(ISSUE_KEYS))
+        rows["value"] = rows["value"].map(lambda v: None if v is None else str(v))
+        rows["row"] = rows["row"].astype("Int64")
+        self.con.register("_new_issues", rows)
+        try:
+            self.con.execute("INSERT INTO _issues SELECT * FROM _new_issues")
+        finally:
+            self.con.unregister("_new_issues")
+
+    def generation(self) -> str:
+        """Changes whenever the cached data changes (a refresh, a save); cheap to ask."""
+        meta = self.last_refresh()
+        return f"{meta['version'] if meta else 'empty'}:{self._changes}"
+
+    def changed(self) -> None:
+        """A save updated some rows in place: cached query results are stale."""
+        self._changes += 1
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def frame(self, tab: str) -> pd.DataFrame:
+        return self.cursor().execute(f"SELECT * FROM {quote(tab)} ORDER BY _row").df()
+
+    def last_refresh(self) -> dict[str, Any] | None:
+        row = self.con.execute("SELECT source, version, refreshed_at, rows FROM _meta WHERE tab = '*'").fetchone()
+        if row is None:
+            return None
+        return {"source": row[0], "version": row[1], "refreshed_at": row[2], "rows": row[3]}

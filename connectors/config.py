@@ -1,0 +1,88 @@
+"""Run-time settings: code defaults < .streamlit/secrets.toml < environment variables.
+
+Programme settings (exchange rate, policies) live in the workbook's `settings` tab instead, so field
+staff can change them; these are the settings of the running app itself.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_WORKBOOK = ROOT / "data" / "demo.xlsx"
+APP_CACHE = ROOT / "data" / "cache.duckdb"
+
+# name -> (default, environment variable, help). The README's settings table is made from this.
+SETTINGS: dict[str, tuple[Any, str, str]] = {
+    "source": ("", "BACKOFFICE_SOURCE", "Where the data lives: a path to an .xlsx workbook or gsheets:<key or URL>; blank = the demo workbook."),
+    "cache_path": (str(APP_CACHE), "BACKOFFICE_CACHE", "The app's DuckDB cache file (always rebuildable from the source)."),
+    "date_order": ("day_first", "BACKOFFICE_DATE_ORDER", "How to read typed dates like 03/04/2018: day_first (3 April) or month_first."),
+    "gsheets_api_base": ("", "GSHEETS_API_BASE", "Send every Google API call to this base URL (the local test server or a proxy); allows anonymous access."),
+    "secrets_path": (str(ROOT / ".streamlit" / "secrets.toml"), "BACKOFFICE_SECRETS", "Where the secrets file is read from."),
+}
+
+
+def _secrets_file() -> Path:
+    return Path(os.environ.get("BACKOFFICE_SECRETS") or SETTINGS["secrets_path"][0])
+
+
+def load_secrets() -> dict[str, Any]:
+    """The secrets file as a dict ({} when there is none). Never log or display what it returns."""
+    path = _secrets_file()
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def setting(name: str) -> Any:
+    default, env, _help = SETTINGS[name]
+    if os.environ.get(env):
+        return os.environ[env]
+    backoffice = load_secrets().get("backoffice", {})
+    if name in backoffice:
+        return backoffice[name]
+    return default
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    kind: str  # "workbook" | "gsheets"
+    location: str  # a path, or a spreadsheet key or URL
+
+    @property
+    def is_demo(self) -> bool:
+        return self.kind == "workbook" and Path(self.location) == DEMO_WORKBOOK
+
+
+def source_spec(text: str | None = None) -> SourceSpec:
+    """Parse BACKOFFICE_SOURCE (or --source): gsheets:<key or URL>, a .xlsx path, or blank for the demo."""
+    text = (text if text is not None else setting("source")) or ""
+    text = text.strip()
+    if text.startswith("gsheets:"):
+        return SourceSpec("gsheets", text.removeprefix("gsheets:").strip())
+    if text.startswith("https://docs.google.com/spreadsheets/"):
+        return SourceSpec("gsheets", text)
+    if not text:
+        # The secrets file of st-gsheets-connection names its sheet; use it when nothing else is set.
+        sheet = load_secrets().get("connections", {}).get("gsheets", {}).get("spreadsheet")
+        if sheet:
+            return SourceSpec("gsheets", str(sheet))
+        return SourceSpec("workbook", str(DEMO_WORKBOOK))
+    return SourceSpec("workbook", str(Path(text).expanduser().resolve()))
+
+
+def open_source(spec: SourceSpec | str | None = None):
+    """The source object for a spec; imported lazily so the workbook path never loads gspread."""
+    if not isinstance(spec, SourceSpec):
+        spec = source_spec(spec)
+    if spec.kind == "gsheets":
+        from connectors.gsheets import GoogleSheetSource
+
+        return GoogleSheetSource.from_settings(spec.location)
+    from connectors.workbook import WorkbookSource
+
+    return WorkbookSource(Path(spec.location))

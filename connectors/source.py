@@ -1,0 +1,84 @@
+"""The interface every source offers (local workbook, Google Sheets).
+
+A source hands back raw grids: the header row as written in the sheet and the data rows as the
+cells hold them (numbers, text, booleans, date serials or datetimes). Types come later, from the
+schemas; a source never guesses them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class SourceError(Exception):
+    """The source could not be read or written; the message is meant for a person."""
+
+
+class SourceUnreachable(SourceError):
+    """The network or the service is down: worth keeping the change in the outbox and retrying."""
+
+
+@dataclass
+class Grid:
+    """One tab as read: header cells, data rows (trailing empties may be trimmed) and their sheet rows."""
+
+    tab: str
+    header: list[str]
+    rows: list[list[Any]]
+    first_row: int = 2  # sheet row number of rows[0]; the header is row 1
+    gid: int | None = None  # Google's sheetId, for links to cells
+
+    def sheet_row(self, i: int) -> int:
+        return self.first_row + i
+
+
+@dataclass
+class CellUpdate:
+    """Set one cell of the row whose key is `key` (a tuple of the key columns' values as text)."""
+
+    tab: str
+    key: tuple[str, ...]
+    column: str  # the schema's column name; the source finds the header
+    old: Any
+    new: Any
+
+
+@dataclass
+class RowAppend:
+    tab: str
+    values: dict[str, Any]  # schema column name -> value
+
+
+@dataclass
+class WriteBatch:
+    updates: list[CellUpdate] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+    deletes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (tab, key)
+
+
+@dataclass
+class WriteResult:
+    cells_updated: int = 0
+    rows_appended: int = 0
+    rows_deleted: int = 0
+    version: str | None = None
+
+
+class Source(Protocol):
+    label: str  # what the sidebar shows: never a credential
+
+    def version(self) -> str:
+        """A cheap change token: equal tokens mean nothing changed."""
+
+    def read(self, tabs: list[str] | None = None) -> dict[str, Grid]:
+        """Every requested tab that exists, in one go. Missing tabs are simply absent."""
+
+    def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
+        """Apply the batch in one request, values RAW.
+
+        `located` are the grids just read for the conflict check: the source finds the rows by key
+        in them instead of reading again.
+        """
+
+    def cell_link(self, tab: str, a1: str) -> str | None:
+        """A link that opens the sheet at that cell, where the source has one."""

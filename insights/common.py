@@ -1,0 +1,94 @@
+"""What every programme's insights share: the filters of a dashboard, and settings read from the cache.
+
+Insights are pure: a DuckDB connection (or cursor) and plain values in, small DataFrames or dicts out.
+They never import Streamlit and never call a source.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+DEFAULT_SETTINGS: dict[str, str] = {
+    "riel_per_usd": "4000",
+    "cow_pass_on_calves": "2",
+    "cow_pass_on_min_age_months": "10",
+    "rice_lean_months": "7,8,9,10",
+    "rice_loan_term_months": "6",
+    "mobile_clinic_days_per_week": "3",
+    "age_bands": "0-5,6-12,13-17,18+",
+    "small_count_threshold": "5",
+}
+
+# Chart data is aggregated in SQL before it leaves DuckDB; no chart may get more rows than this.
+MAX_CHART_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A dashboard's period and place. A place code may be any gazetteer level (2, 4, 6 or 8 digits)."""
+
+    start: dt.date
+    end: dt.date
+    place: str | None = None
+
+    @classmethod
+    def year(cls, year: int, place: str | None = None) -> "Filters":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), place)
+
+    def where(self, date_column: str | None, village_column: str | None) -> tuple[str, list[Any]]:
+        """A SQL condition (and its parameters) for rows in the period and place."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if date_column:
+            parts.append(f"{date_column} BETWEEN ? AND ?")
+            params += [self.start, self.end]
+        if village_column and self.place:
+            parts.append(f"starts_with({village_column}, ?)")
+            params.append(self.place)
+        return (" AND ".join(parts) or "TRUE"), params
+
+
+def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
+    """A programme setting from the `settings` tab, or its documented default."""
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    if row and row[0] not in (None, ""):
+        return str(row[0])
+    return DEFAULT_SETTINGS[key]
+
+
+def number_setting(con: duckdb.DuckDBPyConnection, key: str) -> float:
+    return float(setting(con, key))
+
+
+def int_list_setting(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
+    return [int(part) for part in setting(con, key).replace(" ", "").split(",") if part]
+
+
+def open_errors(con: duckdb.DuckDBPyConnection, tabs: list[str]) -> int:
+    """Open validation errors in these tabs (the dashboards show it, linking to Data quality)."""
+    if not tabs:
+        return 0
+    marks = ", ".join("?" for _ in tabs)
+    return con.execute(f"SELECT count(*) FROM _issues WHERE severity = 'error' AND tab IN ({marks})", tabs).fetchone()[0]
+
+
+def years_with_data(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        """SELECT DISTINCT y FROM (
+             SELECT year(date) AS y FROM activities UNION SELECT year(date) FROM clinic_visits
+             UNION SELECT year(date) FROM savings_ledger UNION SELECT year(date) FROM rice_ledger
+             UNION SELECT year(date) FROM cow_events) WHERE y IS NOT NULL ORDER BY y"""
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def places(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The gazetteer (small): for the place filters of every dashboard."""
+    return con.execute(
+        """SELECT province_code, province, district_code, district, commune_code, commune, village_code, village
+           FROM villages ORDER BY province, district, commune, village"""
+    ).df()

@@ -1,0 +1,23 @@
+"""Overview: the year's results as the programme report states them, one small chart per programme."""
+import streamlit as st
+
+from insights.common import years_with_data
+from insights.overview import results_sentences, year_results
+from insights.overview_charts import monthly_figures, programme_charts
+from ui.state import query
+
+st.title("CCPCR — the year's results")
+years = query(years_with_data)
+if not years:
+    st.info("No data yet. Check the source in the sidebar and press Refresh.")
+    st.stop()
+default = years.index(2017) if 2017 in years else len(years) - 1
+year = st.selectbox("Year", years, index=default, key="year")
+results = query(year_results, year)
+charts = programme_charts(query(monthly_figures, year))
+for programme, sentences in results_sentences(results).items():
+    st.subheader(programme)
+    text, chart = st.columns([3, 2])
+    text.markdown("\n".join(f"- {s}" for s in sentences))
+    if programme in charts:
+        chart.altair_chart(charts[programme], width="stretch")

@@ -1,0 +1,34 @@
+"""Tabs that run the back office itself: settings, users and the audit trail."""
+from schemas.base import Date, TabSchema, Text
+from schemas.base import column as field  # the audit log has a column named "column"
+
+ROLES = ["admin", "editor", "clinic", "viewer"]
+
+
+class Setting(TabSchema):
+    """A setting the programmes' figures depend on (exchange rate, policies, thresholds)."""
+
+    key: Text = field("Key", "Setting name, e.g. riel_per_usd.", pattern=r"^[a-z][a-z0-9_]*$")
+    value: Text = field("Value", "Its value as text; the setting's own rule says how it is read.")
+    note: Text = field("Note", "What it means.", required=False)
+
+
+class User(TabSchema):
+    """Who may sign in, and with which role."""
+
+    email: Text = field("E-mail", "The Google account the person signs in with.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
+    name: Text = field("Name", "The person's name.", pii=True)
+    role: Text = field("Role", "admin, editor, clinic or viewer.", isin=ROLES)
+
+
+class AuditEntry(TabSchema):
+    """One change made through the back office; only ever appended."""
+
+    at: Date = field("At", "When the change was written (UTC).")
+    user: Text = field("User", "Who made it.", pii=True)
+    tab: Text = field("Tab", "Tab changed.")
+    row_key: Text = field("Row key", "Key of the row changed.", required=False)
+    column: Text = field("Column", "Column changed (blank for a whole row).", required=False)
+    old: Text = field("Old", "Value before.", required=False)
+    new: Text = field("New", "Value after.", required=False)
+    via: Text = field("Via", "app, outbox replay, command line, ...")

@@ -1,0 +1,144 @@
+"""What every tab schema is made of, and how the rest of the app reads a schema.
+
+A tab is a pandera `DataFrameModel`; each column is declared with `column(...)`, which keeps the
+title, description and the facts pandera has no slot for (personal data, foreign keys, code widths)
+in the field's metadata. `columns_of(model)` turns a model into plain `ColumnSpec`s that the
+coercion, validation, cache, editor and provisioning all read, so a new tab needs nothing else.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series  # noqa: F401  (re-exported for the schema modules)
+
+# Column types as the schema modules annotate them; pandas' nullable dtypes, so a blank is <NA>.
+Text = Series[pd.StringDtype]
+Int = Series[pd.Int64Dtype]
+Float = Series[pd.Float64Dtype]
+Bool = Series[pd.BooleanDtype]
+Date = Series[pa.DateTime]
+
+_KIND_BY_DTYPE = {"string": "text", "Int64": "int", "Float64": "float", "boolean": "bool"}
+
+
+class TabSchema(pa.DataFrameModel):
+    """Base of every tab: coercion happens before pandera, and extra sheet columns are allowed."""
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+def column(
+    title: str,
+    description: str,
+    *,
+    required: bool = True,
+    isin: list[str] | None = None,
+    ge: float | None = None,
+    le: float | None = None,
+    pattern: str | None = None,
+    pii: bool = False,
+    ref: str | None = None,
+    code_width: int | None = None,
+) -> Any:
+    """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key."""
+    checks: dict[str, Any] = {}
+    if isin is not None:
+        checks["isin"] = isin
+    if ge is not None:
+        checks["ge"] = ge
+    if le is not None:
+        checks["le"] = le
+    if pattern is not None:
+        checks["str_matches"] = pattern
+    return pa.Field(
+        title=title,
+        description=description,
+        nullable=not required,
+        metadata={"pii": pii, "ref": ref, "code_width": code_width},
+        **checks,
+    )
+
+
+def code(title: str, description: str, width: int, **kw: Any) -> Any:
+    """A gazetteer code: `width` digits, each level the prefix of the next (province 2 ... village 8)."""
+    return column(title, description, pattern=rf"^\d{{{width}}}$", code_width=width, **kw)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    title: str
+    description: str
+    kind: str  # text | int | float | bool | date
+    required: bool
+    allowed: tuple[str, ...] | None
+    ge: float | None
+    le: float | None
+    pattern: str | None
+    pii: bool
+    ref: str | None  # "tab.column"
+    code_width: int | None
+
+
+def _kind(dtype: Any) -> str:
+    text = str(dtype)
+    if text.startswith("datetime64"):
+        return "date"
+    if text.startswith("string"):
+        return "text"
+    return _KIND_BY_DTYPE[text]
+
+
+@cache
+def columns_of(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
+    specs = []
+    for name, col in model.to_schema().columns.items():
+        stats = {check.name: check.statistics for check in col.checks}
+        meta = col.metadata or {}
+        allowed = stats.get("isin", {}).get("allowed_values")
+        specs.append(
+            ColumnSpec(
+                name=name,
+                title=col.title or name,
+                description=col.description or "",
+                kind=_kind(col.dtype),
+                required=not col.nullable,
+                allowed=tuple(allowed) if allowed is not None else None,
+                ge=stats.get("greater_than_or_equal_to", {}).get("min_value"),
+                le=stats.get("less_than_or_equal_to", {}).get("max_value"),
+                pattern=stats.get("str_matches", {}).get("pattern"),
+                pii=bool(meta.get("pii")),
+                ref=meta.get("ref"),
+                code_width=meta.get("code_width"),
+            )
+        )
+    return tuple(specs)
+
+
+def normalise_header(text: Any) -> str:
+    """Case, spaces, underscores and dashes do not matter when matching a header to a column."""
+    return re.sub(r"[\s_\-]+", "", str(text or "")).casefold()
+
+
+def match_headers(model: type[pa.DataFrameModel], header: list[Any]) -> dict[str, int]:
+    """Schema column -> index of its header in the sheet, by normalised name or by title.
+
+    The first header that matches wins; later duplicates are reported by validation.
+    """
+    wanted: dict[str, str] = {}
+    for spec in columns_of(model):
+        wanted.setdefault(normalise_header(spec.name), spec.name)
+        wanted.setdefault(normalise_header(spec.title), spec.name)
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = wanted.get(normalise_header(cell))
+        if name is not None and name not in found:
+            found[name] = index
+    return found

@@ -1,0 +1,36 @@
+"""Places and people the programmes serve: the village gazetteer and the households."""
+from schemas.base import Bool, Date, Float, Int, TabSchema, Text, code, column
+
+POVERTY_LEVELS = ["id_poor_1", "id_poor_2", "near_poor", "not_poor"]
+SEXES = ["female", "male"]
+
+
+class Village(TabSchema):
+    """One village of the gazetteer; codes follow Cambodia's (province 2, district 4, commune 6, village 8 digits)."""
+
+    village_code: Text = code("Village code", "8-digit gazetteer code of the village.", 8)
+    village: Text = column("Village", "Village name as the gazetteer spells it.")
+    commune_code: Text = code("Commune code", "6-digit code; the first 6 digits of the village code.", 6)
+    commune: Text = column("Commune", "Commune name.")
+    district_code: Text = code("District code", "4-digit code; the first 4 digits of the commune code.", 4)
+    district: Text = column("District", "District name.")
+    province_code: Text = code("Province code", "2-digit code; the first 2 digits of the district code.", 2)
+    province: Text = column("Province", "Province name.")
+    latitude: Float = column("Latitude", "Decimal degrees north, for the map.", required=False, ge=9.5, le=15.0)
+    longitude: Float = column("Longitude", "Decimal degrees east, for the map.", required=False, ge=102.0, le=108.0)
+    target_village: Bool = column("Target village", "Yes when the village is in the prevention programme's target list.")
+
+
+class Household(TabSchema):
+    """A family registered with a programme (cow bank, rice bank, savings, prevention)."""
+
+    household_id: Text = column("Household ID", "Our id for the family, e.g. HH-0042.", pattern=r"^HH-\d{4,}$")
+    head_name: Text = column("Head of household", "Name of the head of household.", pii=True)
+    head_sex: Text = column("Sex of head", "female or male.", isin=SEXES)
+    village_code: Text = code("Village code", "Where the family lives.", 8, ref="villages.village_code")
+    members: Int = column("Members", "People living in the household.", ge=1, le=30)
+    children: Int = column("Children", "Members under 18.", ge=0, le=30)
+    phone: Text = column("Phone", "A phone number for the family.", required=False, pii=True)
+    poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS)
+    survivor: Bool = column("Survivor", "Yes when a member is a survivor of trafficking; confidential.", pii=True)
+    enrolled_on: Date = column("Enrolled on", "Date the family joined a programme.")

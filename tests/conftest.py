@@ -1,0 +1,59 @@
+"""Shared fixtures. The demo workbook is the shared fixture: built once per test session, read-only."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.fixtures_sheets"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_frames():
+    from data.build_demo import build_demo_frames
+
+    return build_demo_frames()
+
+
+@pytest.fixture(scope="session")
+def demo_workbook(tmp_path_factory, demo_frames) -> Path:
+    """The demo workbook, written once per session. Tests that change it take `demo_copy`."""
+    from data.build_demo import write_workbook
+
+    path = tmp_path_factory.mktemp("demo") / "demo.xlsx"
+    write_workbook(demo_frames, path)
+    return path
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_workbook) -> Path:
+    """A private copy of the demo workbook that a test may edit."""
+    path = tmp_path / "workbook.xlsx"
+    shutil.copy(demo_workbook, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_cache(demo_workbook):
+    """A DuckDB cache (in memory) refreshed from the demo workbook. Read-only for tests."""
+    from connectors.cache import Cache
+    from connectors.workbook import WorkbookSource
+
+    cache = Cache(":memory:")
+    cache.refresh(WorkbookSource(demo_workbook))
+    return cache
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path, demo_workbook):
+    """Environment for the app under AppTest: the demo workbook (a private copy) and a private cache file."""
+    workbook = tmp_path / "app.xlsx"
+    shutil.copy(demo_workbook, workbook)
+    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
+    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
+    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.chdir(ROOT)
+    return {"workbook": workbook, "cache": tmp_path / "cache.duckdb"}

@@ -1,0 +1,23 @@
+"""The sidebar every page shares: where the data comes from, how fresh it is, and a Refresh button."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.state import cache, refresh, source_label
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.markdown(f"**Source:** {source_label()}")
+        meta = cache().last_refresh()
+        st.caption(f"Last refreshed {meta['refreshed_at']:%d %b %Y %H:%M} UTC" if meta else "Not loaded yet")
+        if st.button("Refresh", key="refresh", help="Read the source again if it changed since the last refresh."):
+            bar = st.progress(0.0, text="Starting…")
+            refresh(force=False, progress=lambda what, done: bar.progress(min(max(done, 0.0), 1.0), text=what))
+            bar.empty()
+            result = st.session_state.get("last_refresh")
+            if result is not None and "source_problem" not in st.session_state:
+                st.success("Nothing changed since the last refresh." if result.skipped else f"Refreshed: {result.errors:,} errors, {result.warnings:,} warnings.")
+        problem = st.session_state.get("source_problem")
+        if problem:
+            st.warning(f"The source could not be read, so this shows the last data loaded. {problem}")

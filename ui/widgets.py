@@ -1,0 +1,61 @@
+"""Pieces every dashboard shows: the period and place filters, the open-error count, the CSV download."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from insights.common import Filters, open_errors, places, years_with_data
+from insights.export import safe_csv
+from ui.state import query
+
+_LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
+
+
+def place_picker(key: str, container=None) -> str | None:
+    """Province -> district -> commune -> village; returns the most precise code chosen (or None)."""
+    box = container or st
+    gazetteer: pd.DataFrame = query(places)
+    chosen: str | None = None
+    columns = box.columns(len(_LEVELS))
+    for (label, code_column), column in zip(_LEVELS, columns):
+        options = gazetteer if chosen is None else gazetteer[gazetteer[code_column].str.startswith(chosen)]
+        names = options[[code_column, label]].drop_duplicates().sort_values(label)
+        codes = [None, *names[code_column].tolist()]
+        labels = dict(zip(names[code_column], names[label]))
+        picked = column.selectbox(label.title(), codes, key=f"{key}_{label}", format_func=lambda c: "All" if c is None else labels[c])
+        if picked is None:
+            break
+        chosen = picked
+    return chosen
+
+
+def dashboard_filters(key: str) -> Filters:
+    """A year (or a custom date range) and a place, laid out at the top of a dashboard."""
+    years = query(years_with_data) or [dt.date.today().year]
+    left, right = st.columns([1, 2])
+    choices = [str(y) for y in years] + ["Custom range"]
+    period = left.selectbox("Period", choices, index=len(years) - 1, key=f"{key}_period")
+    if period == "Custom range":
+        picked = right.date_input("From – to", (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
+        # While a person is still choosing, the widget holds only the start: keep the year's end.
+        start, end = (picked[0], picked[-1]) if isinstance(picked, (tuple, list)) and picked else (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
+    else:
+        start, end = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+    with st.expander("Place", expanded=False):
+        place = place_picker(f"{key}_place")
+    return Filters(start, end, place)
+
+
+def open_errors_notice(tabs: list[str]) -> None:
+    """How many open errors the tabs behind this view have, with a link to fix them."""
+    count = query(open_errors, tabs)
+    if count:
+        st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon="⚠️")
+    else:
+        st.caption("No open errors in the tabs behind this page.")
+
+
+def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
+    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
