@@ -28,8 +28,11 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+_PLURALS = {"family": "families", "calf": "calves"}
+
+
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+    return f"{n:,} {word if n == 1 else _PLURALS.get(word, word + 's')}"
 
 
 def results_sentences(results: dict) -> dict[str, list[str]]:
@@ -51,13 +54,14 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
         f"Capital of the saving groups and agricultural cooperative on 31 Dec {year}: {cap['riel']:,.0f} riel "
         f"(${cap['usd']:,.2f} at {cap['riel_per_usd']:,.0f} riel per dollar)."
     ]
-    for g in s["groups"]:
-        label = "saving groups" if g["kind"] == "saving_group" else "agricultural cooperative(s)"
-        savings_lines.append(f"{g['groups']:,} {label} with {g['members'] or 0:,} members, {g['women'] or 0:,} of them women.")
+    for g in sorted(s["groups"], key=lambda g: g["kind"] != "saving_group"):
+        label = _plural(g["groups"], "saving group" if g["kind"] == "saving_group" else "agricultural cooperative")
+        where = f" in {_names(g['communes'])} commune{'s' if len(g['communes']) > 1 else ''}" if g["kind"] != "saving_group" and g["communes"] else ""
+        savings_lines.append(f"{label}{where} with {g['members'] or 0:,} members, {g['women'] or 0:,} of them women.")
     cow_lines = [
         f"In {year}: {_plural(cow['granted'], 'cow')} granted to {_plural(cow['granted_families'], 'family')}"
         + (f" in {_names(cow['grant_villages'])} ({_names(cow['grant_communes'])})" if cow["grant_villages"] else "")
-        + f"; {_plural(cow['born'], 'calf')} born; {_plural(cow['passed_on'], 'calf')} passed on.".replace("calfs", "calves"),
+        + f"; {_plural(cow['born'], 'calf')} born; {_plural(cow['passed_on'], 'calf')} passed on.",
         f"Herd at the end of {year}: {cow['founders']:,} founding cows + {cow['born_total']:,} born since.",
     ]
     rice_lines = [f"{b['name']} ({b['bank_id']}): {b['stock_kg']:,.2f} kg in stock on 31 Dec {year} (capacity {b['capacity_kg']:,.0f} kg)." for b in rice["stock"]]

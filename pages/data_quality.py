@@ -1,16 +1,50 @@
-"""Data quality: every open issue against its cell, errors first (the full page comes with the validation issue)."""
+"""Data quality: every open problem against its cell, errors first, with a link to fix it."""
+import altair as alt
 import streamlit as st
 
-from insights.quality import issue_counts, issue_list
+from insights.quality import error_trend, issue_counts, issue_list, issue_totals, open_errors_by_tab
+from schemas.rules import RULES
+from ui.widgets import csv_download, place_picker
 from ui.state import query
-from ui.widgets import csv_download
 
 st.title("Data quality")
-counts = query(issue_counts)
-if counts.empty:
+totals = query(issue_totals)
+left, right = st.columns(2)
+left.metric("Open errors", f"{totals['errors']:,}")
+right.metric("Warnings", f"{totals['warnings']:,}")
+if not totals["errors"] and not totals["warnings"]:
     st.success("No problems found in any tab.")
-    st.stop()
-st.dataframe(counts, hide_index=True)
-issues = query(issue_list)
-st.dataframe(issues, hide_index=True, column_config={"link": st.column_config.LinkColumn("Link", display_text="open cell")})
+
+by_tab, by_rule = st.columns(2)
+by_tab.markdown("**By tab**")
+by_tab.dataframe(query(open_errors_by_tab), hide_index=True)
+by_rule.markdown("**By rule**")
+counts = query(issue_counts)
+counts["rule title"] = counts["rule"].map(lambda r: RULES[r].title if r in RULES else r)
+by_rule.dataframe(counts, hide_index=True)
+
+st.subheader("Problems to fix")
+f1, f2, f3 = st.columns(3)
+tab = f1.selectbox("Tab", [None, *sorted(counts["tab"].unique())], format_func=lambda t: "All tabs" if t is None else t, key="dq_tab")
+rule = f2.selectbox("Rule", [None, *sorted(counts["rule"].unique())], format_func=lambda r: "All rules" if r is None else f"{r} — {RULES[r].title}" if r in RULES else r, key="dq_rule")
+severity = f3.selectbox("Severity", [None, "error", "warning"], format_func=lambda s: "Errors and warnings" if s is None else s, key="dq_severity")
+with st.expander("Village", expanded=False):
+    village = place_picker("dq_place")
+issues = query(issue_list, tab, rule, severity, village)
+st.dataframe(issues, hide_index=True, column_config={
+    "link": st.column_config.LinkColumn("Open", display_text="open cell"),
+    "message": st.column_config.TextColumn("What is wrong", width="large"),
+})
+if len(issues) == 5000:
+    st.caption("Showing the first 5,000; narrow the filters or download the list from the command line (python cli.py validate).")
 csv_download(issues, "data-quality-issues", key="issues_csv")
+
+st.subheader("Open errors across refreshes")
+trend = query(error_trend)
+if len(trend) > 1:
+    st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(alt.X("refreshed_at:T", title="Refresh"), alt.Y("errors:Q", title="Open errors")), width="stretch")
+else:
+    st.caption("The trend appears after the second refresh that finds changes.")
+
+with st.expander("What each rule checks"):
+    st.dataframe([{"rule": r.id, "severity": r.severity, "title": r.title, "what to do": r.fix} for r in RULES.values()], hide_index=True)

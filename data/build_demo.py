@@ -1,0 +1,161 @@
+"""Build the demo workbook: every registered tab, filled with invented but consistent records.
+
+The demo reproduces the figures of CCPCR's programme report (2017 prevention reach, the clinic's
+2017 visits, savings capital, cow bank, rice banks: see each `data/demo_*.py` module for how), passes
+every tab's schema and the cross-tab rules, and is the same on every run (fixed seeds, no clock).
+
+    python -m data.build_demo [--out data/demo.xlsx] [--scale N]
+
+`--scale N` multiplies the bulk tabs (clinic visits, ledgers, activities) for benchmarks; the
+report's figures then no longer hold.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+from data.demo_admin import build_audit_log, build_settings, build_users
+from data.demo_clinic import build_clinic
+from data.demo_cows import build_cows, cow_bank_villages
+from data.demo_places import HouseholdRegister, build_gazetteer, reached_villages
+from data.demo_prevention import build_activities, build_commune_plans, build_migration_checks, build_parent_groups
+from data.demo_rice import build_rice
+from data.demo_savings import build_savings
+from schemas.registry import TABS, tab
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "demo.xlsx"
+# One fixed time for the workbook's properties and zip members: the same frames give the same bytes.
+STAMP = dt.datetime(2019, 1, 1)
+
+
+def build_demo_frames(scale: int = 1) -> dict[str, pd.DataFrame]:
+    """One typed frame per registered tab (schema columns, order and dtypes), in registry order."""
+    if scale < 1:
+        raise ValueError("scale must be 1 or more")
+    gaz = build_gazetteer()
+    register = HouseholdRegister()  # programmes register their families in this fixed order
+    savings_groups, savings_ledger = build_savings(gaz, register, scale)
+    cows, cow_events = build_cows(gaz, register)
+    rice_banks, rice_ledger = build_rice(gaz, register, scale)
+    # Villages with a saving group, cow bank or rice bank are visited by prevention every year.
+    protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
+    reached = reached_villages(gaz, protected)
+    parent_groups = build_parent_groups(gaz, reached)
+    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
+    activities = build_activities(gaz, reached, parent_groups, self_help, scale)
+    migration_checks = build_migration_checks(gaz, register, parent_groups, reached)
+    clinic_visits, ambulance_trips = build_clinic(gaz, scale)
+    frames = {
+        "villages": gaz.villages,
+        "households": register.frame(),
+        "activities": activities,
+        "commune_plans": build_commune_plans(gaz),
+        "parent_groups": parent_groups,
+        "migration_checks": migration_checks,
+        "savings_groups": savings_groups,
+        "savings_ledger": savings_ledger,
+        "cows": cows,
+        "cow_events": cow_events,
+        "rice_banks": rice_banks,
+        "rice_ledger": rice_ledger,
+        "clinic_visits": clinic_visits,
+        "ambulance_trips": ambulance_trips,
+        "settings": build_settings(),
+        "users": build_users(),
+        "audit_log": build_audit_log(),
+    }
+    # Column order as the schema's (ids were set last by some builders), registry order of tabs.
+    return {t.name: frames[t.name][[c.name for c in t.columns]] for t in TABS if t.name in frames}
+
+
+def _cells(series: pd.Series, kind: str) -> list[Any]:
+    """Python values openpyxl writes as the right Excel type; None leaves the cell empty."""
+    if kind == "date":
+        days = series.dt.date.to_numpy(dtype=object)  # a date (not datetime) gets a date-only format
+        return [None if pd.isna(d) else d for d in days]
+    if kind == "text":
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    return series.array.to_numpy(dtype=object, na_value=None).tolist()  # int, float, bool: Python scalars
+
+
+class _StableZip(ZipFile):
+    """A zip whose members all carry STAMP instead of the clock (openpyxl writes through this)."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        if not isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo_or_arcname = self._member(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        # Write-only sheets arrive as temp files: stream them in under the fixed time.
+        with open(filename, "rb") as src, self.open(self._member(arcname or filename), "w", force_zip64=True) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+
+    def _member(self, name: Any) -> ZipInfo:
+        info = ZipInfo(str(name), date_time=STAMP.timetuple()[:6])
+        info.compress_type = ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+
+def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+    """One sheet per tab (named as the tab), row 1 the column titles; written atomically.
+
+    Dates are Excel dates, booleans and numbers native, codes text, blanks empty cells; the same
+    frames always give a byte-identical file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    book.properties.created = book.properties.modified = STAMP
+    for name, frame in frames.items():
+        specs = tab(name).columns
+        sheet = book.create_sheet(name)
+        sheet.append([spec.title for spec in specs])
+        columns = [_cells(frame[spec.name], spec.kind) for spec in specs]
+        for row in zip(*columns):
+            sheet.append(row)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        # openpyxl's save_workbook would stamp the clock; its writer over our zip does the same work.
+        ExcelWriter(book, _StableZip(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
+        os.replace(tmp, path)  # readers never see half a workbook
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data.build_demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="workbook to write (default: data/demo.xlsx)")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the bulk tabs, for benchmarks (default 1)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    frames = build_demo_frames(args.scale)
+    built = time.perf_counter()
+    out = write_workbook(frames, args.out)
+    done = time.perf_counter()
+    print(f"wrote {out} (scale {args.scale}): built in {built - started:.1f} s, written in {done - built:.1f} s")
+    width = max(len(name) for name in frames)
+    for name, frame in frames.items():
+        print(f"  {name:<{width}}  {len(frame):>7,} rows")
+    print(f"  {'total':<{width}}  {sum(len(f) for f in frames.values()):>7,} rows, "
+          f"{sum(f.size for f in frames.values()):,} cells")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""The Sre Ambel health centre and its mobile clinic: workload, case mix, the year's results.
+
+Every chart-data function aggregates in SQL and returns at most MAX_CHART_ROWS rows, whatever the
+period: `chart_grain` picks weeks, months, quarters or years so that the chart stays small, and the
+time column is named after the grain it holds ("week", "month", ...), so a CSV says what it is.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from insights.common import MAX_CHART_ROWS, Filters, setting
+
+GRAINS = ["day", "week", "month", "quarter", "year"]
+_DAYS_PER = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.31, "year": 365.25}
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+# The clinic's tabs: a page reading them shows their open errors.
+TABS = ["clinic_visits", "ambulance_trips", "settings"]
+
+
+def chart_grain(filters: Filters, series: int = 1, finest: str = "week") -> str:
+    """The finest time bucket (from `finest` up) for which periods x series stays within MAX_CHART_ROWS.
+
+    Shared by the programme dashboards (a candidate for insights.common).
+    """
+    days = (filters.end - filters.start).days + 1
+    for grain in GRAINS[GRAINS.index(finest):]:
+        # +2: a period that starts or ends mid-bucket touches one more bucket at each end.
+        if (days / _DAYS_PER[grain] + 2) * max(series, 1) <= MAX_CHART_ROWS:
+            return grain
+    return "year"
+
+
+def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    """The report's measures for the period: patients assessed by care, young patients, new patients."""
+    where, params = filters.where("date", "village_code")
+    row = con.execute(
+        f"""SELECT count(*),
+                   count(*) FILTER (care = 'inpatient'), count(*) FILTER (care = 'outpatient'),
+                   count(*) FILTER (care = 'mobile_checkup'),
+                   count(*) FILTER (age_years BETWEEN 0 AND 5), count(*) FILTER (age_years BETWEEN 6 AND 12),
+                   count(*) FILTER (new_patient), count(*) FILTER (dental_kit)
+            FROM clinic_visits WHERE {where}""",
+        params,
+    ).fetchone()
+    keys = ["assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"]
+    return dict(zip(keys, row))
+
+
+def results_sentences(r: dict) -> list[str]:
+    """The results block as the programme report words it."""
+    return [
+        f"{r['assessed']:,} patients were assessed; {r['inpatients']:,} were hospitalised, {r['outpatients']:,} treated as "
+        f"out-patients, {r['mobile_checkups']:,} checked by the mobile team ({r['dental_kits']:,} received dental education "
+        "and a toothbrush and toothpaste).",
+        f"Health assessments of {r['assessed']:,} patients, including {r['aged_0_5']:,} aged 0–5 and {r['aged_6_12']:,} aged 6–12.",
+        f"{r['new_patients']:,} new patients admitted to the health centre.",
+    ]
+
+
+# -- workload ------------------------------------------------------------------------------------
+
+
+def visits_by_site(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Visits per week and site: week, site, visits. (For long periods the first column is month, quarter or year.)"""
+    grain = chart_grain(filters, series=2)
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", site, count(*) AS visits
+            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, site""",
+        params,
+    ).df()
+
+
+def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Visits by week (or coarser) and day of week: week, weekday (0 = Monday), visits, weekday_name."""
+    grain = chart_grain(filters, series=7)
+    where, params = filters.where("date", "village_code")
+    frame = con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", isodow(date) - 1 AS weekday, count(*) AS visits
+            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, weekday""",
+        params,
+    ).df()
+    frame["weekday_name"] = frame["weekday"].map(dict(enumerate(WEEKDAYS)))
+    return frame
+
+
+def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per week (Monday start): distinct days the mobile clinic saw patients, the target, and whether it fell short.
+
+    Every week of the period is listed, including weeks with no mobile clinic at all. A week cut by the
+    period's start or end is `full_week = False` and never marked short: its missing days were outside
+    the period, not missed.
+    """
+    target = int(float(setting(con, "mobile_clinic_days_per_week")))
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""WITH weeks AS (
+                SELECT unnest(generate_series(date_trunc('week', ?::DATE), ?::DATE, INTERVAL 7 DAY))::DATE AS week),
+            days AS (
+                SELECT date_trunc('week', date)::DATE AS week, count(DISTINCT date) AS mobile_days
+                FROM clinic_visits WHERE site = 'mobile_clinic' AND {where} GROUP BY ALL)
+            SELECT w.week, coalesce(d.mobile_days, 0) AS mobile_days, ?::BIGINT AS target,
+                   (w.week >= ?::DATE AND w.week + 6 <= ?::DATE) AS full_week,
+                   (coalesce(d.mobile_days, 0) < ? AND w.week >= ?::DATE AND w.week + 6 <= ?::DATE) AS short
+            FROM weeks w LEFT JOIN days d USING (week) ORDER BY w.week""",
+        [filters.start, filters.end, *params, target, filters.start, filters.end, target, filters.start, filters.end],
+    ).df()
+
+
+# -- case mix ------------------------------------------------------------------------------------
+
+
+def parse_age_bands(text: str) -> list[tuple[str, int, int | None]]:
+    """'0-5,6-12,13-17,18+' -> [('0–5', 0, 5), ..., ('18+', 18, None)] (label, first age, last age or open)."""
+    bands = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        if part.endswith("+"):
+            bands.append((part, int(part[:-1]), None))
+        else:
+            low, high = part.split("-")
+            bands.append((f"{int(low)}–{int(high)}", int(low), int(high)))
+    return bands
+
+
+def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """care, sex, visits for the period."""
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"SELECT care, sex, count(*) AS visits FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY care, sex", params
+    ).df()
+
+
+def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """age_band (from the age_bands setting, in order), band_order, sex, visits. Ages in no band: 'other'."""
+    bands = parse_age_bands(setting(con, "age_bands"))
+    cases = " ".join(
+        f"WHEN age_years >= {low}" + ("" if high is None else f" AND age_years <= {high}") + f" THEN {i}"
+        for i, (_label, low, high) in enumerate(bands)
+    )
+    where, params = filters.where("date", "village_code")
+    frame = con.execute(
+        f"""SELECT CASE {cases} ELSE {len(bands)} END AS band_order, sex, count(*) AS visits
+            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY band_order, sex""",
+        params,
+    ).df()
+    labels = [label for label, _low, _high in bands] + ["other"]
+    frame.insert(0, "age_band", frame["band_order"].map(dict(enumerate(labels))))
+    return frame
+
+
+def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 8) -> pd.DataFrame:
+    """The period's `top` conditions by month (or coarser): month, condition, visits; the rest are 'other'."""
+    grain = chart_grain(filters, series=top + 2, finest="month")
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""WITH named AS (
+                SELECT date, coalesce(nullif(trim(lower(condition)), ''), 'not recorded') AS condition
+                FROM clinic_visits WHERE {where}),
+            ranked AS (
+                SELECT condition FROM named WHERE condition <> 'not recorded'
+                GROUP BY condition ORDER BY count(*) DESC, condition LIMIT {int(top)})
+            SELECT date_trunc('{grain}', date)::DATE AS "{grain}",
+                   CASE WHEN condition IN (SELECT condition FROM ranked) OR condition = 'not recorded' THEN condition ELSE 'other' END AS condition,
+                   count(*) AS visits
+            FROM named GROUP BY ALL ORDER BY 1, visits DESC""",
+        params,
+    ).df()
+
+
+def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """month (or coarser), visits, new_patients, referrals (visits with `referred_to` filled in)."""
+    grain = chart_grain(filters, series=3, finest="month")
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", count(*) AS visits,
+                   count(*) FILTER (new_patient) AS new_patients,
+                   count(*) FILTER (coalesce(trim(referred_to), '') <> '') AS referrals
+            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1""",
+        params,
+    ).df()
+
+
+def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """referred_to, referrals, in the period (most first)."""
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""SELECT trim(referred_to) AS referred_to, count(*) AS referrals FROM clinic_visits
+            WHERE coalesce(trim(referred_to), '') <> '' AND {where} GROUP BY ALL ORDER BY referrals DESC, referred_to
+            LIMIT {MAX_CHART_ROWS}""",
+        params,
+    ).df()
+
+
+def ambulance_trips(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """month (or coarser), purpose, trips."""
+    grain = chart_grain(filters, series=3, finest="month")
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", purpose, count(*) AS trips
+            FROM ambulance_trips WHERE {where} GROUP BY ALL ORDER BY 1, purpose""",
+        params,
+    ).df()
+
+
+def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """month (or coarser), site, donors (visits that gave something), donation_riel, donation_usd."""
+    grain = chart_grain(filters, series=2, finest="month")
+    where, params = filters.where("date", "village_code")
+    frame = con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", site,
+                   count(*) FILTER (donation_riel > 0) AS donors, coalesce(sum(donation_riel), 0) AS donation_riel
+            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, site""",
+        params,
+    ).df()
+    frame["donation_usd"] = (frame["donation_riel"] / float(setting(con, "riel_per_usd"))).round(2)
+    return frame
+
+
+# Every chart-data function above: the page draws them, the scale test bounds their rows.
+CHART_DATA = [visits_by_site, visits_heatmap, mobile_clinic_days, visits_by_care_and_sex, visits_by_age_band,
+              top_conditions, new_patients_and_referrals, referrals_by_hospital, ambulance_trips, donations]

@@ -1,0 +1,77 @@
+"""Prevention of trafficking and unsafe migration: activities, coverage, commune plans, parent groups, migration."""
+import streamlit as st
+
+from insights import prevention
+from insights import prevention_charts as charts
+from ui.state import query
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+
+st.title("Prevention of trafficking and unsafe migration")
+filters = dashboard_filters("prevention")
+open_errors_notice(prevention.TABS)
+period = f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+
+coverage = query(prevention.coverage, filters)
+targets = query(prevention.target_villages, filters)
+st.markdown(f"In {period} prevention activities reached **{coverage['villages']:,} villages** in {coverage['communes']:,} communes "
+            f"of {coverage['districts']:,} districts in {coverage['provinces']:,} provinces"
+            + (f" ({', '.join(coverage['province_names'])})." if coverage["province_names"] else "."))
+cols = st.columns(4)
+cols[0].metric("Villages reached", f"{coverage['villages']:,}")
+cols[1].metric("Communes", f"{coverage['communes']:,}")
+cols[2].metric("Target villages not reached yet", f"{targets['not_reached']:,}", help=f"of {targets['targets']:,} target villages")
+cols[3].metric("Activities", f"{coverage['activities']:,}")
+st.caption("Reached = at least one activity in the village in the period.")
+
+activities_tab, coverage_tab, plans_tab, families_tab = st.tabs(["Activities", "Coverage map", "Commune plans", "Parent groups and migration"])
+
+with activities_tab:
+    people = query(prevention.participants, filters)
+    cols = st.columns(4)
+    cols[0].metric("Women", f"{people['women']:,}")
+    cols[1].metric("Men", f"{people['men']:,}")
+    cols[2].metric("Children", f"{people['children']:,}")
+    cols[3].metric("Authorities trained", f"{people['authorities_trained']:,}")
+    st.caption("Authorities trained = attendances of local authorities at authority meetings and refresher trainings "
+               "(one official at four meetings counts four times).")
+    st.markdown("**Activities by month and kind**")
+    frame = query(prevention.activities_by_month, filters)
+    st.altair_chart(charts.activities_by_month(frame), width="stretch")
+    csv_download(frame, "prevention_activities_by_month", key="csv_activities_by_month")
+    st.markdown("**Activities by topic**")
+    frame = query(prevention.activities_by_topic, filters)
+    st.altair_chart(charts.activities_by_topic(frame), width="stretch")
+    csv_download(frame, "prevention_activities_by_topic", key="csv_activities_by_topic")
+
+with coverage_tab:
+    frame = query(prevention.villages_reached, filters)
+    st.altair_chart(charts.village_map(frame), width="stretch")
+    not_reached = frame[frame["status"] == "target not reached yet"]
+    st.markdown(f"**Target villages not reached yet** ({len(not_reached):,})")
+    st.dataframe(not_reached[["village", "commune", "district", "province"]], hide_index=True, width="stretch")
+    csv_download(frame, "prevention_villages", key="csv_villages")
+
+with plans_tab:
+    frame = query(prevention.commune_plans_by_year, filters)
+    st.markdown("**Communes whose plans include trafficking (TIP) prevention, by year**")
+    st.altair_chart(charts.commune_plans(frame), width="stretch")
+    st.caption(f"Every plan year up to {filters.end.year}; 'communes' counts the communes with a plan row that year.")
+    csv_download(frame, "prevention_commune_plans", key="csv_commune_plans")
+
+with families_tab:
+    totals = query(prevention.parent_group_totals, filters)
+    cols = st.columns(4)
+    cols[0].metric("Parent groups", f"{totals['groups']:,}")
+    cols[1].metric("Parents", f"{totals['parents']:,}")
+    cols[2].metric("Teachers", f"{totals['teachers']:,}")
+    cols[3].metric("Village chiefs", f"{totals['village_chiefs']:,}")
+    frame = query(prevention.parent_groups, filters)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    csv_download(frame, "prevention_parent_groups", key="csv_parent_groups")
+
+    st.markdown("**Share of migrating households that took their children, by quarter**")
+    frame = query(prevention.migration_by_quarter, filters)
+    st.altair_chart(charts.migration_share(frame), width="stretch")
+    st.caption("Share = households that took their children ÷ households migrating, among the checks of the quarter; "
+               "split by whether the household's village had a parent group on the day of the check.")
+    csv_download(frame, "prevention_migration_by_quarter", key="csv_migration")

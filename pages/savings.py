@@ -1,0 +1,70 @@
+"""Savings groups: capital, loans, cash and members of the saving groups; the agricultural cooperative apart."""
+import streamlit as st
+
+from insights import savings
+from insights import savings_charts as charts
+from ui.state import query
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+
+KINDS = {"saving_group": "Saving groups", "agricultural_cooperative": "Agricultural cooperative"}
+
+st.title("Savings groups and the agricultural cooperative")
+filters = dashboard_filters("savings")
+open_errors_notice(savings.TABS)
+
+capital = query(savings.capital_on, filters.end, filters.place)
+st.markdown(f"Capital of the saving groups and agricultural cooperative on {filters.end:%d %b %Y}: "
+            f"**{capital['riel']:,.0f} riel** (**${capital['usd']:,.2f}** at {capital['riel_per_usd']:,.0f} riel per dollar, "
+            "the setting riel_per_usd).")
+st.caption(" · ".join(savings.DEFINITIONS[k] for k in ("capital", "loans_outstanding", "cash_in_hand")))
+
+groups = query(savings.groups_on, filters.end, filters.place)
+over_time = query(savings.capital_over_time, filters)
+ratios = query(savings.ratios, filters)
+
+for kind, title in KINDS.items():
+    mine = groups[groups["kind"] == kind]
+    st.header(title)
+    if mine.empty:
+        st.info(f"No {title.lower()} founded by {filters.end:%d %b %Y} in this place.")
+        continue
+    cols = st.columns(5)
+    cols[0].metric("Groups", f"{len(mine):,}")
+    cols[1].metric("Members", f"{int(mine['members'].sum()):,}", help="Members today, as the groups tab records them.")
+    cols[2].metric("Women", f"{int(mine['female_members'].sum()) / max(int(mine['members'].sum()), 1):.0%}")
+    cols[3].metric("Capital", f"{mine['capital_riel'].sum():,.0f} ៛", f"${mine['capital_usd'].sum():,.2f}", delta_color="off")
+    cols[4].metric("Cash in hand", f"{mine['cash_in_hand_riel'].sum():,.0f} ៛",
+                   f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛", delta_color="off")
+
+    series = over_time[over_time["kind"] == kind]
+    currency = st.radio("Show capital in", ["riel", "dollars"], horizontal=True, key=f"currency_{kind}")
+    left, right = st.columns([3, 2])
+    left.markdown("**Capital per group over time**")
+    left.altair_chart(charts.capital_by_group(series, "riel" if currency == "riel" else "usd"), width="stretch")
+    right.markdown("**Loans outstanding and cash in hand**")
+    right.altair_chart(charts.loans_and_cash(series), width="stretch")
+    csv_download(series, f"savings_capital_over_time_{kind}", key=f"csv_over_time_{kind}")
+
+    st.markdown(f"**Groups on {filters.end:%d %b %Y}**")
+    st.dataframe(mine, hide_index=True, width="stretch", column_config={
+        "share_women": st.column_config.NumberColumn("Share of women", format="percent"),
+        **{c: st.column_config.NumberColumn(format="localized") for c in mine.columns if c.endswith("_riel")},
+        **{c: st.column_config.NumberColumn(format="dollar") for c in mine.columns if c.endswith("_usd")},
+    })
+    csv_download(mine, f"savings_groups_{kind}", key=f"csv_groups_{kind}")
+    if kind == "saving_group":
+        st.altair_chart(charts.members_and_women(mine), width="stretch")
+
+st.header("Ratios savings-group practitioners use (SAVIX-style)")
+st.caption(f"For {filters.start:%d %b %Y} – {filters.end:%d %b %Y}; the totals add up the groups' parts, they do not average ratios.")
+st.markdown("\n".join(f"- {savings.DEFINITIONS[k]}" for k in
+                      ("savings_per_member", "share_borrowing", "average_loan", "return_on_savings", "portfolio_at_risk")))
+shown = ratios[["name", "kind", "members", "savings_per_member_riel", "share_borrowing", "average_loan_riel",
+                "return_on_savings", "portfolio_at_risk", "borrowers", "loans_lent", "income_riel", "outstanding_riel", "at_risk_riel"]]
+st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    "share_borrowing": st.column_config.NumberColumn("Members borrowing", format="percent"),
+    "return_on_savings": st.column_config.NumberColumn("Return on savings", format="percent"),
+    "portfolio_at_risk": st.column_config.NumberColumn("Portfolio at risk", format="percent"),
+    **{c: st.column_config.NumberColumn(format="localized") for c in shown.columns if c.endswith("_riel")},
+})
+csv_download(ratios, "savings_ratios", key="csv_ratios")

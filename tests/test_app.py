@@ -1,0 +1,50 @@
+"""The real Streamlit runtime (AppTest): every page renders on the demo workbook, the Overview shows the report."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+PAGES = ["pages/overview.py", "pages/rice_bank.py", "pages/cow_bank.py", "pages/clinic.py", "pages/savings.py",
+         "pages/prevention.py", "pages/data_quality.py", "pages/tables.py", "pages/sync.py"]
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+
+
+def test_the_overview_shows_2017_in_the_reports_terms(app_env):
+    at = _app()
+    assert at.selectbox(key="year").value == 2017
+    text = _text(at)
+    assert "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
+    assert "55 villages in 18 communes of 11 districts in 3 provinces" in text
+
+
+def test_choosing_another_year_changes_the_figures(app_env):
+    at = _app()
+    at.selectbox(key="year").set_value(2018).run()
+    assert not at.exception
+    assert "139,791,300 riel" in _text(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception(app_env, page):
+    at = _app()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, f"{page} has no title"
+
+
+def test_the_sidebar_says_where_the_data_comes_from(app_env):
+    at = _app()
+    sidebar = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "app.xlsx" in sidebar

@@ -1,0 +1,64 @@
+"""The clinic, savings and prevention dashboards under the real Streamlit runtime, on the demo workbook."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")  # AppTest resolves relative paths against this file
+
+
+def _open(page: str, period: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    if period is not None:
+        key = {"pages/clinic.py": "clinic", "pages/savings.py": "savings", "pages/prevention.py": "prevention"}[page]
+        at.selectbox(key=f"{key}_period").set_value(period).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [str(c.value) for c in at.caption])
+
+
+@pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
+def test_the_page_renders_with_charts_and_downloads(app_env, page):
+    at = _open(page)
+    assert at.title
+    assert at.get("vega_lite_chart"), "no chart"
+    assert at.get("download_button"), "no CSV download"
+
+
+def test_the_clinic_page_states_the_reports_2017_results(app_env):
+    text = _text(_open("pages/clinic.py", "2017"))
+    assert "11,292 patients were assessed; 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
+    assert "including 2,261 aged 0–5 and 3,606 aged 6–12" in text
+    assert "300 new patients" in text
+
+
+def test_the_savings_page_states_the_capital_on_31_december_2018(app_env):
+    text = _text(_open("pages/savings.py", "2018"))
+    assert "139,791,300 riel" in text and "$34,947.83" in text
+    assert "Portfolio at risk = " in text
+
+
+def test_the_prevention_page_states_the_2017_coverage(app_env):
+    text = _text(_open("pages/prevention.py", "2017"))
+    assert "55 villages** in 18 communes of 11 districts in 3 provinces" in text
+
+
+@pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
+def test_the_page_renders_for_a_province_with_little_of_the_programme(app_env, page):
+    at = _open(page)
+    key = page.removeprefix("pages/").removesuffix(".py")
+    at.selectbox(key=f"{key}_period").set_value("Custom range").run()  # every year of data
+    assert not at.exception, at.exception
+    # Last: once a selectbox with a format_func holds a value, AppTest cannot run the script again.
+    province = at.selectbox(key=f"{key}_place_province")
+    province.select_index(province.options.index("Kampot")).run()  # the clinic's province; no savings or prevention there
+    assert not at.exception, at.exception
+    if page == "pages/savings.py":
+        assert "No saving groups founded by 31 Dec 2018 in this place." in [i.value for i in at.info]

@@ -1,0 +1,53 @@
+"""`python cli.py report --year 2017` prints every figure of the programme report."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
+    out = subprocess.run(
+        [sys.executable, "cli.py", "report", "--year", "2017", "--source", str(demo_workbook)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    for figure in [
+        "In 2017 prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces (Kampong Thom, Koh Kong and Svay Rieng)",
+        "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
+        "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",
+    ]:
+        assert figure in text, text
+
+
+def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
+    out = subprocess.run(
+        [sys.executable, "cli.py", "report", "--year", "2018", "--source", str(demo_workbook)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "139,791,300 riel ($34,947.83 at 4,000 riel per dollar)" in text
+    assert "25 saving groups with" in text
+    assert "1 agricultural cooperative in Andong Po commune with 45 members, 20 of them women." in text
+    assert "18,500.00 kg in stock on 31 Dec 2018" in text
+    assert "13,000 kg donated in 2018 (first on 26 Apr 2018)" in text
+    assert "Herd at the end of 2018: 30 founding cows + 25 born since." in text
+
+
+def test_the_2015_report_has_the_cow_grants(demo_workbook):
+    out = subprocess.run(
+        [sys.executable, "cli.py", "report", "--year", "2015", "--source", str(demo_workbook)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "30 cows granted to 30 families" in out.stdout
+
+
+def test_an_unreadable_source_exits_2_with_a_clear_message(tmp_path):
+    missing = tmp_path / "nowhere.xlsx"
+    out = subprocess.run([sys.executable, "cli.py", "report", "--year", "2017", "--source", str(missing)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "does not exist" in out.stderr

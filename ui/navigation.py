@@ -1,0 +1,48 @@
+"""The pages, by section, and which roles see them. Hiding a page is a courtesy: the data functions
+behind every page check the role again (connectors.access)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from connectors.access import User, can_read
+from schemas.registry import TABS
+
+# page file, title, icon, the programme whose tabs it reads (None: everyone signed in), admin only
+PAGES = {
+    "Dashboards": [
+        ("pages/overview.py", "Overview", "📊", None, False),
+        ("pages/rice_bank.py", "Rice bank", "🌾", "rice_bank", False),
+        ("pages/cow_bank.py", "Cow bank", "🐄", "cow_bank", False),
+        ("pages/clinic.py", "Clinic", "🏥", "clinic", False),
+        ("pages/savings.py", "Savings groups", "💰", "savings", False),
+        ("pages/prevention.py", "Prevention", "🛡️", "prevention", False),
+    ],
+    "Data": [
+        ("pages/data_quality.py", "Data quality", "✅", None, False),
+        ("pages/tables.py", "Tables", "📋", None, False),
+    ],
+    "Admin": [
+        ("pages/sync.py", "Sync & history", "🔄", None, True),
+    ],
+}
+
+
+def may_open(user: User, programme: str | None, admin_only: bool) -> bool:
+    if admin_only:
+        return user.is_admin
+    if programme is None:
+        return True
+    return any(can_read(user, t) for t in TABS if t.programme == programme)
+
+
+def pages_for(user: User) -> dict[str, list]:
+    sections: dict[str, list] = {}
+    for section, pages in PAGES.items():
+        allowed = [
+            st.Page(path, title=title, icon=icon, default=(path == "pages/overview.py"))
+            for path, title, icon, programme, admin_only in pages
+            if may_open(user, programme, admin_only)
+        ]
+        if allowed:
+            sections[section] = allowed
+    return sections

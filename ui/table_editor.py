@@ -1,0 +1,254 @@
+"""What the generic Tables page needs, read from the registry: rows (searched, filtered, paged, masked),
+column types for st.data_editor, labels for foreign keys, the next free key, and the editor's changes
+turned into `connectors.sync` edits. The page stays thin; nothing here draws.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from connectors.access import MASK, User, can_read, require_read, sees_personal_data, mask_personal_data
+from connectors.cache import quote
+from connectors.sync import CellEdit, RowDelete, key_of
+from schemas.base import ColumnSpec
+from schemas.registry import Tab, tab as registered_tab
+
+PAGE_SIZE = 200
+PLACE_COLUMN = "village_code"
+LABEL_LIMIT = 20_000  # above this many rows a foreign key is typed, not picked
+
+
+@dataclass
+class TableQuery:
+    tab: str
+    search: str = ""
+    choices: dict[str, list[str]] = field(default_factory=dict)  # enumeration column -> values kept
+    dates: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # date column -> (from, to)
+    place: str | None = None  # a gazetteer code (province ... village); rows whose village_code starts with it
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+def enumerations(tab: Tab) -> list[ColumnSpec]:
+    return [c for c in tab.columns if c.allowed]
+
+
+def date_columns(tab: Tab) -> list[ColumnSpec]:
+    return [c for c in tab.columns if c.kind == "date"]
+
+
+def has_place(tab: Tab) -> bool:
+    return any(c.name == PLACE_COLUMN for c in tab.columns)
+
+
+def masked_columns(user: User, tab: Tab) -> list[str]:
+    return [] if sees_personal_data(user, tab) else [c.name for c in tab.columns if c.pii]
+
+
+def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
+    """One page of the tab as this user may see it, and how many rows match in all."""
+    tab = registered_tab(q.tab)
+    require_read(user, tab)
+    hidden = set(masked_columns(user, tab))
+    where, params = [], []
+    if q.search.strip():
+        searchable = [c.name for c in tab.columns if c.name not in hidden]
+        where.append("(" + " OR ".join(f"CAST({quote(c)} AS VARCHAR) ILIKE ?" for c in searchable) + ")")
+        params += [f"%{q.search.strip()}%"] * len(searchable)
+    for column, values in q.choices.items():
+        if values:
+            where.append(f"{quote(column)} IN ({', '.join('?' for _ in values)})")
+            params += list(values)
+    for column, (start, end) in q.dates.items():
+        where.append(f"{quote(column)} BETWEEN ? AND ?")
+        params += [start, end]
+    if q.place and has_place(tab):
+        where.append(f"{quote(PLACE_COLUMN)} LIKE ?")
+        params.append(q.place + "%")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    total = con.execute(f"SELECT count(*) FROM {quote(tab.name)}{clause}", params).fetchone()[0]
+    offset = max(q.page - 1, 0) * q.page_size
+    frame = con.execute(f"SELECT * FROM {quote(tab.name)}{clause} ORDER BY _row LIMIT {int(q.page_size)} OFFSET {int(offset)}",
+                        params).df()
+    return editor_frame(user, tab, frame), int(total)
+
+
+def editor_frame(user: User, tab: Tab, frame: pd.DataFrame) -> pd.DataFrame:
+    """Types st.data_editor shows well (dates as dates, text as objects), personal data masked, `_row` as index."""
+    frame = frame.copy()
+    for spec in tab.columns:
+        if spec.kind == "date":
+            frame[spec.name] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[spec.name]],
+                                         index=frame.index, dtype=object)
+        elif spec.kind == "text":
+            frame[spec.name] = frame[spec.name].astype(object).where(frame[spec.name].notna(), None)
+    frame = mask_personal_data(user, tab, frame)
+    return frame.set_index("_row", drop=True).rename_axis("Row")
+
+
+def fk_labels(con: Any, user: User, ref: str) -> dict[str, str]:
+    """Code -> "HH-0042 · Sok Dara · Krol Kor": the key, the row's name (masked when not allowed) and its village."""
+    target, column = ref.split(".")
+    try:
+        tab = registered_tab(target)
+    except KeyError:
+        return {}
+    if not can_read(user, tab):
+        return {}
+    if con.execute(f"SELECT count(*) FROM {quote(target)}").fetchone()[0] > LABEL_LIMIT:
+        return {}
+    names = [c for c in tab.columns if c.kind == "text" and c.name != column and not c.ref and not c.allowed
+             and not c.code_width and c.name not in tab.key]
+    name = names[0] if names else None
+    masked = name is not None and name.pii and not sees_personal_data(user, tab)
+    select = [f"t.{quote(column)}", f"t.{quote(name.name)}" if name else "NULL"]
+    join = ""
+    if target != "villages" and has_place(tab):
+        select.append("v.village")
+        join = f" LEFT JOIN villages v ON v.village_code = t.{quote(PLACE_COLUMN)}"
+    else:
+        select.append("NULL")
+    labels = {}
+    for code, label, village in con.execute(f"SELECT {', '.join(select)} FROM {quote(target)} t{join} ORDER BY 1").fetchall():
+        if code is None:
+            continue
+        parts = [str(code)] + ([MASK if masked else str(label)] if label is not None else []) + ([str(village)] if village else [])
+        labels[str(code)] = " · ".join(parts)
+    return labels
+
+
+def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existing: bool = True) -> dict[str, Any]:
+    """st.data_editor's column_config from the schema."""
+    config: dict[str, Any] = {}
+    hidden = set(masked_columns(user, tab))
+    cc = st.column_config
+    for spec in tab.columns:
+        common = {"label": spec.title, "help": spec.description, "required": spec.required}
+        if spec.name in hidden:
+            config[spec.name] = cc.TextColumn(spec.title, help=spec.description + " (personal data: hidden for your role)", disabled=True)
+        elif spec.allowed:
+            config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), **common)
+        elif spec.ref:
+            labels = fk_labels(con, user, spec.ref)
+            if labels:
+                current = [str(v) for v in frame[spec.name].dropna().unique()] if spec.name in frame else []
+                options = list(labels) + [v for v in current if v not in labels]
+                config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, labels=labels: labels.get(v, v), **common)
+            else:
+                config[spec.name] = cc.TextColumn(**common)
+        elif spec.kind == "date":
+            config[spec.name] = cc.DateColumn(format="YYYY-MM-DD", **common)
+        elif spec.kind in ("int", "float"):
+            config[spec.name] = cc.NumberColumn(min_value=spec.ge, max_value=spec.le, step=1 if spec.kind == "int" else None, **common)
+        elif spec.kind == "bool":
+            config[spec.name] = cc.CheckboxColumn(**common)
+        else:
+            config[spec.name] = cc.TextColumn(**common)
+    return config
+
+
+def disabled_columns(user: User, tab: Tab) -> list[str]:
+    """Key columns (rows are found by key: change a key by deleting and adding) and masked columns."""
+    return list(tab.key) + masked_columns(user, tab)
+
+
+_KEY_PATTERN = re.compile(r"^\^?(?P<prefix>[A-Za-z0-9_]*-?)\\d\{(?P<digits>\d+)(?:,\d*)?\}\$?$")
+
+
+def next_key(con: Any, tab: Tab) -> str | None:
+    """The next free id following the key's pattern: RL-000123 -> RL-000124 (None if the key has no such pattern)."""
+    if len(tab.key) != 1:
+        return None
+    spec = tab.column(tab.key[0])
+    match = _KEY_PATTERN.match(spec.pattern or "") if spec.kind == "text" else None
+    if match is None:
+        return None
+    prefix, width = match["prefix"], int(match["digits"])
+    found = con.execute(f"SELECT {quote(spec.name)} FROM {quote(tab.name)} WHERE {quote(spec.name)} LIKE ?", [prefix + "%"]).fetchall()
+    numbers = [(int(m[1]), len(m[1])) for (v,) in found if v and (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(v)))]
+    if numbers:
+        top, digits = max(numbers)
+        width = max(width, digits)
+    else:
+        top = 0
+    return f"{prefix}{top + 1:0{width}d}"
+
+
+@dataclass
+class EditorChanges:
+    edits: list[CellEdit] = field(default_factory=list)
+    appends: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[RowDelete] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (self.edits or self.appends or self.deletes)
+
+
+def _position(frame: pd.DataFrame, ref: Any) -> int:
+    return int(ref)
+
+
+def _bump(key: str, step: int) -> str:
+    match = re.fullmatch(r"(.*?)(\d+)", key)
+    return key if match is None or step == 0 else f"{match[1]}{int(match[2]) + step:0{len(match[2])}d}"
+
+
+def changes(user: User, tab: Tab, frame: pd.DataFrame, state: Mapping[str, Any] | None, next_free: str | None = None) -> EditorChanges:
+    """st.data_editor's state ({"edited_rows": {pos: {col: value}}, "added_rows": [...], "deleted_rows": [...]})
+    as sync edits, keyed by the rows' keys; masked columns are never sent. Rows added in the editor (where
+    key columns are read-only) get the next free keys from `next_free` on."""
+    out = EditorChanges()
+    if not state:
+        return out
+    hidden = set(masked_columns(user, tab))
+    names = {c.name for c in tab.columns}
+    for ref, values in (state.get("edited_rows") or {}).items():
+        row = frame.iloc[_position(frame, ref)]
+        key = key_of(tab, row.to_dict())
+        for column, new in values.items():
+            if column in names and column not in hidden and column not in tab.key:
+                out.edits.append(CellEdit(tab.name, key, column, _plain(row[column]), new))
+    for added in state.get("added_rows") or []:
+        row = {k: v for k, v in added.items() if k in names and k not in hidden}
+        if any(v not in (None, "") for v in row.values()):
+            if next_free and len(tab.key) == 1 and row.get(tab.key[0]) in (None, ""):
+                row[tab.key[0]] = _bump(next_free, len(out.appends))
+            out.appends.append(row)
+    for ref in state.get("deleted_rows") or []:
+        row = frame.iloc[_position(frame, ref)]
+        old = {c: _plain(row[c]) for c in names if c not in hidden}
+        out.deletes.append(RowDelete(tab.name, key_of(tab, row.to_dict()), old))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, dt.date)) else value
+
+
+def errors_frame(tab: Tab, result: Any) -> pd.DataFrame:
+    """A save's errors and warnings as a small table for the page: row key, column, what is wrong."""
+    items = [*(result.errors or []), *(result.warnings or [])]
+    return pd.DataFrame([{"Row": "/".join(e.key) if e.key else (f"new row {e.new_row + 1}" if e.new_row is not None else ""),
+                          "Column": tab.column(e.column).title if e.column in {c.name for c in tab.columns} else (e.column or ""),
+                          "Severity": e.severity, "Problem": e.message} for e in items])
+
+
+def conflicts_frame(result_conflicts: list[Any]) -> pd.DataFrame:
+    """Theirs vs ours, side by side."""
+    from connectors.audit import text
+
+    return pd.DataFrame([{"Tab": c.tab, "Row": "/".join(c.key), "Column": c.column or "(whole row)",
+                          "You started from": text(c.started_from), "Theirs (in the sheet now)": text(c.theirs),
+                          "Yours": text(c.ours)} for c in result_conflicts])
