@@ -1,0 +1,76 @@
+"""The audit trail: one entry per changed cell, new row or deleted row.
+
+Entries go to the `audit_log` tab in the same write request as the change they describe (so the trail
+and the data can never disagree) and to `_audit` in DuckDB (what the app shows as a row's history).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+AUDIT_TAB = "audit_log"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime  # UTC, naive
+    user: str
+    tab: str
+    row_key: str
+    column: str | None  # None for a whole row (added or deleted)
+    old: str | None
+    new: str | None
+    via: str
+
+    def sheet_row(self) -> dict[str, Any]:
+        """The row appended to the audit_log tab (values as text: RAW, readable, sortable)."""
+        return {"at": self.at.strftime("%Y-%m-%d %H:%M:%S"), "user": self.user, "tab": self.tab, "row_key": self.row_key,
+                "column": self.column or "", "old": "" if self.old is None else self.old,
+                "new": "" if self.new is None else self.new, "via": self.via}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def text(value: Any) -> str | None:
+    """A value as the audit shows it: dates ISO, whole floats without '.0', rows as JSON."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, dict)):
+        value = value.item()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp.time() == dt.time(0) else stamp.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps({k: text(v) for k, v in value.items() if text(v) is not None}, ensure_ascii=False)
+    return str(value)
+
+
+def record(cache: Any, entries: list[AuditEntry]) -> None:
+    """Mirror entries into `_audit`."""
+    if not entries:
+        return
+    cache.cursor().executemany(
+        'INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [[e.at, e.user, e.tab, e.row_key, e.column, e.old, e.new, e.via] for e in entries])
+
+
+def history(cache: Any, tab: str, row_key: str, limit: int = 200) -> pd.DataFrame:
+    """A row's audit entries, newest first."""
+    return cache.cursor().execute(
+        'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? ORDER BY "at" DESC LIMIT ?',
+        [tab, row_key, limit]).df()

@@ -1,0 +1,74 @@
+"""Cow bank: lineages, pass-on obligations and policy breaches, herd and families reached over time."""
+import streamlit as st
+
+from insights.cow_bank import (
+    DEFINITIONS, calves_by_year, founders, generations, herd_over_time, lineage, pass_on_by_family, pass_on_obligations,
+    policy_breaches, summary,
+)
+from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
+from ui.state import query
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+
+DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("granted_on", "born_on", "day")}
+WIDE = {"calf_1": st.column_config.TextColumn("Calf 1", width="large"), "calf_2": st.column_config.TextColumn("Calf 2", width="large")}
+
+st.title("Cow bank")
+filters = dashboard_filters("cow")
+open_errors_notice(["cows", "cow_events", "households", "settings"])
+with st.expander("How these numbers are computed"):
+    st.markdown("\n".join(f"- {line}" for line in DEFINITIONS))
+
+totals = query(summary, filters)
+depth = query(generations, filters)
+obligations = query(pass_on_obligations, filters)
+cols = st.columns(5)
+cols[0].metric(f"Cows by {filters.end:%d %b %Y}", f"{totals['founders'] + totals['born_total']:,}", help=f"{totals['founders']} bought + {totals['born_total']} born")
+cols[1].metric("Calves born", f"{totals['born']:,}", help="In the period")
+cols[2].metric("Calves passed on", f"{totals['passed_on']:,}", help="In the period")
+cols[3].metric("Generations", f"{int(depth['generation'].max()) + 1 if len(depth) else 0}")
+cols[4].metric("Overdue pass-ons", f"{int((obligations['status'] == 'overdue').sum()) if len(obligations) else 0:,}")
+
+st.subheader("Lineages")
+lines = query(founders, filters)
+if lines.empty:
+    st.info("No cows in this place by the end of the period.")
+else:
+    labels = {r.founder_id: f"{r.founder_id} — {r.cows} cows, {r.village or '?'}" for r in lines.itertuples()}
+    founder = st.selectbox("Lineage", [None, *labels], key="cow_lineage", format_func=lambda f: "All lineages" if f is None else labels[f])
+    tree = query(lineage, filters, founder)
+    if tree["truncated"]:
+        st.caption(f"Too many cows to draw at once: the first {len(tree['nodes']):,} are drawn; pick one lineage to see the rest.")
+    st.altair_chart(lineage_chart(tree["nodes"], tree["links"]), width="stretch")
+    csv_download(tree["nodes"], "cow-lineage", key="cow_lineage_csv")
+
+st.subheader("Pass-on obligations")
+left, right = st.columns([3, 2])
+with left:
+    by_family = query(pass_on_by_family, filters)
+    st.caption("Per family granted a cow: its first calves, as things stood at the period's end (overdue first).")
+    st.dataframe(by_family, hide_index=True, width="stretch", column_config={**DATES, **WIDE})
+    csv_download(by_family, "cow-pass-on-obligations", key="cow_obligations_csv")
+with right:
+    breaches = query(policy_breaches, filters)
+    st.caption("Policy breaches found by validation")
+    if breaches.empty:
+        st.success("No cow-bank policy breaches.")
+    else:
+        st.dataframe(breaches[["severity", "cow_id", "message", "link"]], hide_index=True, width="stretch",
+                     column_config={"link": st.column_config.LinkColumn("Link", display_text="open cell")})
+        csv_download(breaches, "cow-policy-breaches", key="cow_breaches_csv")
+
+st.subheader("Herd and families reached")
+herd = query(herd_over_time, filters)
+st.altair_chart(herd_chart(herd), width="stretch")
+csv_download(herd, "cow-herd", key="cow_herd_csv")
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**Calves born per year, up to {filters.end:%d %b %Y}**")
+    calves = query(calves_by_year, filters)
+    st.altair_chart(calves_chart(calves), width="stretch")
+    csv_download(calves, "cow-calves-by-year", key="cow_calves_csv")
+with right:
+    st.markdown("**Cows per generation**")
+    st.altair_chart(generations_chart(depth), width="stretch")
+    csv_download(depth, "cow-generations", key="cow_generations_csv")

@@ -1,0 +1,297 @@
+"""connectors.sync on both sources: validation, conflicts, one batched write, audit, cache in place.
+
+Every test runs on the workbook and on a Google Sheet served by the local Sheets API server (real
+gspread client over HTTP). The data is a small consistent book, so any issue a save reports is one the
+save itself brings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from connectors import sync
+from connectors.access import LOCAL_ADMIN, AccessDenied, User
+from connectors.cache import Cache
+from connectors.source import SourceUnreachable
+from connectors.sync import CellEdit, RowDelete
+from connectors.workbook import WorkbookSource
+from schemas.registry import TABS
+
+HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()
+SOURCES = ["workbook", pytest.param("gsheets", marks=pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet"))]
+EDITOR = User("sokha@ccpcr.org", "editor", "Sokha")
+VIEWER = User("dara@ccpcr.org", "viewer", "Dara")
+FORMULA = '=IMPORTXML("http://x","//a")'
+
+
+def small_book() -> dict[str, list[list[Any]]]:
+    """{tab: [header, *rows]}: two villages, three households, one rice bank and its ledger, settings."""
+    return {
+        "villages": [
+            ["village_code", "village", "commune_code", "commune", "district_code", "district", "province_code", "province",
+             "latitude", "longitude", "target_village"],
+            ["12010101", "Krol Kor", "120101", "Chak Angrae Leu", "1201", "Mean Chey", "12", "Phnom Penh", 11.5, 104.9, True],
+            ["12010102", "Prek Ta Kov", "120101", "Chak Angrae Leu", "1201", "Mean Chey", "12", "Phnom Penh", 11.51, 104.91, False],
+        ],
+        "households": [
+            ["household_id", "head_name", "head_sex", "village_code", "members", "children", "phone", "poverty_level", "survivor", "enrolled_on"],
+            ["HH-0041", "Sok Dara", "female", "12010101", 5, 2, "", "id_poor_1", False, dt.date(2017, 2, 1)],
+            ["HH-0042", "Chan Vanna", "male", "12010101", 4, 1, "", "id_poor_2", False, dt.date(2017, 3, 1)],
+            ["HH-0043", "Keo Srey", "female", "12010102", 6, 3, "", "near_poor", True, dt.date(2017, 4, 1)],
+        ],
+        "rice_banks": [
+            ["bank_id", "name", "village_code", "established_on", "capacity_kg", "interest_pct"],
+            ["RB-01", "Krol Kor", "12010101", dt.date(2016, 1, 10), 5000, 10],
+        ],
+        "rice_ledger": [
+            ["entry_id", "date", "bank_id", "kind", "kg", "household_id", "loan_id", "note"],
+            ["RL-000121", dt.date(2017, 1, 5), "RB-01", "donation", 1000, "", "", "Opening stock"],
+            ["RL-000122", dt.date(2017, 2, 5), "RB-01", "loan", 100, "HH-0041", "RL-000122", ""],
+            ["RL-000123", dt.date(2017, 6, 5), "RB-01", "repayment", 50, "HH-0041", "RL-000122", ""],
+        ],
+        "settings": [["key", "value", "note"], ["riel_per_usd", "4000", "Exchange rate"]],
+        "audit_log": [["at", "user", "tab", "row_key", "column", "old", "new", "via"]],
+    }
+
+
+def write_xlsx(book: dict[str, list[list[Any]]], path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in book.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+class Env:
+    """One source (workbook or Google Sheet), a cache on disk refreshed from it, and ways to poke it."""
+
+    def __init__(self, kind: str, tmp_path: Path, request: pytest.FixtureRequest, book: dict | None = None):
+        self.kind, self.tmp_path = kind, tmp_path
+        book = book or small_book()
+        if kind == "workbook":
+            self.path = write_xlsx(book, tmp_path / "book.xlsx")
+            self.source = WorkbookSource(self.path)
+            self.server = None
+        else:
+            self.server = request.getfixturevalue("sheets_server")
+            self.key = request.getfixturevalue("make_spreadsheet")(book)
+            self.make_source = request.getfixturevalue("make_source")
+            self.source = self.make_source(self.key)
+        self.cache_path = tmp_path / "cache.duckdb"
+        self.cache = Cache(self.cache_path)
+        self.cache.refresh(self.source)
+        if self.server is not None:
+            self.server.reset()
+
+    def rows(self, tab: str) -> list[list[Any]]:
+        """The tab's data rows as the source holds them now (header excluded)."""
+        return self.source.read([tab])[tab].rows
+
+    def cell(self, tab: str, key: str, column: str) -> Any:
+        grid = self.source.read([tab])[tab]
+        k = grid.header.index(TABS_BY_NAME[tab].key[0])
+        c = grid.header.index(column)
+        for row in grid.rows:
+            if str(row[k]) == key:
+                return row[c] if c < len(row) else None
+        raise KeyError(key)
+
+    def edit_as_someone_else(self, tab: str, key: str, column: str, value: Any) -> None:
+        if self.kind == "workbook":
+            workbook = openpyxl.load_workbook(self.path)
+            sheet = workbook[tab]
+            header = [c.value for c in sheet[1]]
+            for row in sheet.iter_rows(min_row=2):
+                if str(row[header.index(TABS_BY_NAME[tab].key[0])].value) == key:
+                    row[header.index(column)].value = value
+            workbook.save(self.path)
+        else:
+            grid = self.source.read([tab])[tab]
+            k, c = grid.header.index(TABS_BY_NAME[tab].key[0]), grid.header.index(column)
+            number = next(i for i, row in enumerate(grid.rows) if str(row[k]) == key) + grid.first_row
+            self.server.edit(self.key, tab, f"{chr(65 + c)}{number}", value)
+
+    def audit_rows(self) -> list[list[Any]]:
+        return self.rows("audit_log")
+
+    def cached(self, tab: str, key: str, column: str) -> Any:
+        spec = TABS_BY_NAME[tab]
+        return self.cache.cursor().execute(f'SELECT "{column}" FROM {tab} WHERE "{spec.key[0]}" = ?', [key]).fetchone()[0]
+
+    def write_calls(self) -> list[dict]:
+        return [r for r in self.server.api_calls() if r["method"] == "POST" and r["path"].endswith("batchUpdate")]
+
+
+TABS_BY_NAME = {t.name: t for t in TABS}
+
+
+@pytest.fixture(params=SOURCES)
+def env(request, tmp_path) -> Env:
+    env = Env(request.param, tmp_path, request)
+    yield env
+    env.cache.close()
+
+
+def test_three_cells_one_write_with_audit_and_cache(env):
+    edits = [
+        CellEdit("households", ("HH-0042",), "members", 4, 5),
+        CellEdit("households", ("HH-0042",), "poverty_level", "id_poor_2", "near_poor"),
+        CellEdit("rice_ledger", ("RL-000121",), "note", "Opening stock", "Opening stock (checked)"),
+    ]
+    generation = env.cache.generation()
+    result = sync.save(env.cache, env.source, EDITOR, edits)
+    assert result.status == sync.SAVED, result.message
+    assert env.cell("households", "HH-0042", "members") == 5
+    assert env.cell("households", "HH-0042", "poverty_level") == "near_poor"
+    assert env.cell("rice_ledger", "RL-000121", "note") == "Opening stock (checked)"
+    audit_rows = env.audit_rows()
+    assert len(audit_rows) == 3
+    assert {(r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in audit_rows} == {
+        ("sokha@ccpcr.org", "households", "HH-0042", "members", "4", "5", "app"),
+        ("sokha@ccpcr.org", "households", "HH-0042", "poverty_level", "id_poor_2", "near_poor", "app"),
+        ("sokha@ccpcr.org", "rice_ledger", "RL-000121", "note", "Opening stock", "Opening stock (checked)", "app"),
+    }
+    assert env.cache.cursor().execute("SELECT count(*) FROM _audit WHERE \"user\" = 'sokha@ccpcr.org'").fetchone()[0] == 3
+    assert env.cached("households", "HH-0042", "members") == 5
+    assert env.cached("rice_ledger", "RL-000121", "note") == "Opening stock (checked)"
+    assert env.cache.generation() != generation  # cached queries go stale
+    assert sync.audit.history(env.cache, "households", "HH-0042")["column"].tolist().count("members") == 1
+
+
+@pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet")
+@pytest.mark.parametrize("env", ["gsheets"], indirect=True)
+def test_request_log_one_read_one_write_exactly_three_cells(env):
+    edits = [
+        CellEdit("households", ("HH-0042",), "members", 4, 5),
+        CellEdit("households", ("HH-0043",), "children", 3, 2),
+        CellEdit("rice_ledger", ("RL-000121",), "note", "Opening stock", "Checked"),
+    ]
+    assert sync.save(env.cache, env.source, EDITOR, edits).status == sync.SAVED
+    calls = env.server.api_calls()
+    assert [c["path"].rsplit("/", 1)[-1] for c in calls] == ["values:batchGet", "values:batchUpdate"]
+    body = calls[1]["body"]
+    assert body["valueInputOption"] == "RAW"
+    cells = [d for d in body["data"] if not d["range"].startswith("'audit_log'")]
+    audit_ranges = [d for d in body["data"] if d["range"].startswith("'audit_log'")]
+    assert sorted((str(d["values"][0][0]) for d in cells)) == ["2", "5", "Checked"]
+    assert all(len(d["values"]) == 1 and len(d["values"][0]) == 1 for d in cells)
+    assert len(audit_ranges) == 1 and len(audit_ranges[0]["values"]) == 3
+
+
+def test_someone_else_edits_between_read_and_save_conflict(env):
+    env.edit_as_someone_else("households", "HH-0042", "members", 7)  # after our cache was read
+    result = sync.save(env.cache, env.source, EDITOR, [
+        CellEdit("households", ("HH-0042",), "members", 4, 5),
+        CellEdit("households", ("HH-0041",), "children", 2, 3),
+    ])
+    assert result.status == sync.CONFLICT
+    assert [(c.key, c.column, c.started_from, c.theirs, c.ours) for c in result.conflicts] == [(("HH-0042",), "members", 4, 7, 5)]
+    assert env.cell("households", "HH-0042", "members") == 7  # their edit is intact
+    assert env.cell("households", "HH-0041", "children") == 2  # nothing of our save was written
+    assert env.audit_rows() == []
+    assert env.cached("households", "HH-0042", "members") == 7  # the cache now shows theirs
+    again = sync.save(env.cache, env.source, EDITOR, **_as_kwargs(result.reapply()))  # "re-apply mine"
+    assert again.status == sync.SAVED
+    assert env.cell("households", "HH-0042", "members") == 5
+    assert env.cell("households", "HH-0041", "children") == 3
+
+
+def _as_kwargs(request: sync.SaveRequest) -> dict:
+    return {"edits": request.edits, "appends": request.appends, "deletes": request.deletes}
+
+
+def test_invalid_edit_never_reaches_the_sheet(env):
+    before = env.rows("rice_ledger")
+    if env.server is not None:
+        env.server.reset()
+    result = sync.save(env.cache, env.source, EDITOR, [
+        CellEdit("rice_ledger", ("RL-000122",), "kind", "loan", "gift"),
+        CellEdit("rice_ledger", ("RL-000121",), "kg", 1000, -5),
+    ])
+    assert result.status == sync.INVALID
+    assert {(e.key, e.column) for e in result.errors} >= {(("RL-000122",), "kind"), (("RL-000121",), "kg")}
+    assert all(e.message for e in result.errors)
+    if env.server is not None:
+        assert env.server.api_calls() == []  # not even a read
+    assert env.rows("rice_ledger") == before
+    assert env.audit_rows() == []
+
+
+def test_cross_tab_rule_on_the_edited_row(env):
+    result = sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0041",), "village_code", "12010101", "12999999")])
+    assert result.status == sync.INVALID
+    assert [(e.key, e.column) for e in result.errors] == [(("HH-0041",), "village_code")]
+
+
+def test_duplicate_key_on_append_is_refused(env):
+    before = env.rows("rice_ledger")
+    row = {"entry_id": "RL-000123", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
+    result = sync.save(env.cache, env.source, EDITOR, appends={"rice_ledger": [row]})
+    assert result.status == sync.INVALID
+    assert any(e.new_row == 0 and e.column == "entry_id" for e in result.errors)
+    assert env.rows("rice_ledger") == before
+
+
+def test_formula_text_arrives_as_text(env):
+    result = sync.save(env.cache, env.source, EDITOR, [CellEdit("rice_ledger", ("RL-000122",), "note", "", FORMULA)])
+    assert result.status == sync.SAVED
+    assert env.cell("rice_ledger", "RL-000122", "note") == FORMULA
+    if env.kind == "workbook":
+        sheet = openpyxl.load_workbook(env.path)["rice_ledger"]
+        cell = next(r[7] for r in sheet.iter_rows(min_row=2) if r[0].value == "RL-000122")
+        assert cell.data_type == "s" and cell.value == FORMULA
+    else:
+        assert env.server.cell(env.key, "rice_ledger", "H3") == FORMULA
+
+
+def test_viewer_save_is_refused_and_writes_nothing(env):
+    with pytest.raises(AccessDenied):
+        sync.save(env.cache, env.source, VIEWER, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
+    if env.server is not None:
+        assert env.server.api_calls() == []
+    assert env.cell("households", "HH-0042", "members") == 4
+
+
+def test_append_and_delete_update_the_cache_in_place(env):
+    row = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10, "note": "Gift"}
+    first_row = env.cache.cursor().execute("SELECT _row FROM rice_ledger WHERE entry_id = 'RL-000123'").fetchone()[0]
+    result = sync.save(env.cache, env.source, EDITOR, appends={"rice_ledger": [row]},
+                       deletes=[RowDelete("households", ("HH-0043",))])
+    assert result.status == sync.SAVED, result.message
+    assert [r[0] for r in env.rows("rice_ledger")][-1] == "RL-000124"
+    assert "HH-0043" not in [r[0] for r in env.rows("households")]
+    assert env.cached("rice_ledger", "RL-000124", "kg") == 10
+    assert env.cache.cursor().execute("SELECT _row FROM rice_ledger WHERE entry_id = 'RL-000124'").fetchone()[0] == first_row + 1
+    assert env.cache.cursor().execute("SELECT count(*) FROM households WHERE household_id = 'HH-0043'").fetchone()[0] == 0
+    kinds = {(r[2], r[3], r[4]) for r in env.audit_rows()}
+    assert kinds == {("rice_ledger", "RL-000124", ""), ("households", "HH-0043", "")}
+    # the refreshed cache agrees with what was saved in place
+    fresh = Cache(":memory:")
+    fresh.refresh(env.source)
+    assert fresh.frame("rice_ledger").drop(columns=[]).equals(env.cache.frame("rice_ledger"))
+
+
+def test_delete_of_a_row_someone_changed_is_a_conflict(env):
+    old = {"household_id": "HH-0043", "members": 6}
+    env.edit_as_someone_else("households", "HH-0043", "members", 8)
+    result = sync.save(env.cache, env.source, EDITOR, deletes=[RowDelete("households", ("HH-0043",), old)])
+    assert result.status == sync.CONFLICT
+    assert "HH-0043" in [r[0] for r in env.rows("households")]
+
+
+def test_unreachable_source_keeps_the_save(env, monkeypatch):
+    def down(*_a, **_k):
+        raise SourceUnreachable("offline")
+
+    monkeypatch.setattr(env.source, "read", down)
+    result = sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
+    assert result.status == sync.QUEUED and sync.pending(env.cache) == 1
+    assert env.cached("households", "HH-0042", "members") == 5  # shown at once, marked as waiting
+    assert sync.save(env.cache, env.source, LOCAL_ADMIN, []).status == sync.UNCHANGED
