@@ -1,22 +1,22 @@
 """The embedded source: an .xlsx workbook on disk, one sheet per tab, the same headers as the Google Sheet.
 
-Reads use python-calamine (an order of magnitude faster than openpyxl); writes use openpyxl, go to a
-temporary file that replaces the workbook in one rename, and are serialised by a lock file so two
-saves never interleave.
+Reads use python-calamine (an order of magnitude faster than openpyxl). Writes edit only the touched
+sheets' XML (connectors.xlsx_patch), go to a temporary file that replaces the workbook in one rename,
+and are serialised by a lock file so two saves never interleave.
 """
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-import openpyxl
 from python_calamine import CalamineWorkbook
 
+from connectors import xlsx_patch
 from connectors.source import Grid, SourceError, WriteBatch, WriteResult
 from schemas.base import match_headers
 from schemas.registry import tab as registered_tab
@@ -82,75 +82,72 @@ class WorkbookSource:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
-        """Apply every change of the batch, or none: the workbook is replaced in one rename."""
+        """Apply every change of the batch, or none: the workbook is replaced in one rename.
+
+        Only the touched sheets are parsed and rewritten (connectors.xlsx_patch), so a save costs about
+        the size of those sheets, not of the whole workbook.
+        """
         with self._locked():
-            book = openpyxl.load_workbook(self.path)
             result = WriteResult()
             touched = {u.tab for u in batch.updates} | {a.tab for a in batch.appends} | {t for t, _ in batch.deletes}
-            for tab_name in sorted(touched):
-                if tab_name not in book.sheetnames:
-                    raise SourceError(f"The workbook has no tab '{tab_name}'. Add it (python cli.py provision) before saving to it.")
-                sheet = book[tab_name]
-                spec = registered_tab(tab_name)
-                header = [c.value for c in sheet[1]]
-                columns = match_headers(spec.schema, header)
-                rows_by_key = self._rows_by_key(sheet, spec.key, columns)
-                for update in (u for u in batch.updates if u.tab == tab_name):
-                    row = rows_by_key.get(tuple(update.key))
-                    if row is None:
-                        raise SourceError(f"Row {'/'.join(update.key)} is no longer in tab '{tab_name}'; someone may have deleted it. Refresh and try again.")
-                    if update.column not in columns:
-                        raise SourceError(f"Tab '{tab_name}' has no column for '{update.column}'. Add the header before saving.")
-                    _store(sheet.cell(row=row, column=columns[update.column] + 1), update.new)
-                    result.cells_updated += 1
-                for append in (a for a in batch.appends if a.tab == tab_name):
-                    row = sheet.max_row + 1
-                    for name, value in append.values.items():
-                        if name in columns:
-                            _store(sheet.cell(row=row, column=columns[name] + 1), value)
-                    result.rows_appended += 1
-                doomed = sorted((rows_by_key[tuple(k)] for t, k in batch.deletes if t == tab_name and tuple(k) in rows_by_key), reverse=True)
-                for row in doomed:
-                    sheet.delete_rows(row)
-                    result.rows_deleted += 1
-            self._save_atomically(book)
+            try:
+                archive = zipfile.ZipFile(self.path)
+            except (OSError, zipfile.BadZipFile) as exc:
+                raise SourceError(f"The workbook {self.path} could not be opened for saving ({exc}).") from exc
+            with archive:
+                parts = xlsx_patch.sheet_parts(archive)
+                shared = xlsx_patch.read_shared_strings(archive)
+                replaced: dict[str, bytes] = {}
+                for tab_name in sorted(touched):
+                    if tab_name not in parts:
+                        raise SourceError(f"The workbook has no tab '{tab_name}'. Add it (python cli.py provision) before saving to it.")
+                    sheet = xlsx_patch.SheetXml.parse(archive.read(parts[tab_name]), shared)
+                    self._apply(sheet, tab_name, batch, result)
+                    sheet.tidy_dimension()
+                    replaced[parts[tab_name]] = sheet.to_bytes()
+                handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".xlsx.tmp")
+                os.close(handle)
+                try:
+                    xlsx_patch.rewrite_package(archive, temp, replaced)
+                    os.replace(temp, self.path)
+                finally:
+                    if os.path.exists(temp):
+                        os.unlink(temp)
         result.version = self.version()
         return result
 
     @staticmethod
-    def _rows_by_key(sheet: Any, key: tuple[str, ...], columns: dict[str, int]) -> dict[tuple[str, ...], int]:
-        if not key or any(k not in columns for k in key):
-            return {}
-        found: dict[tuple[str, ...], int] = {}
-        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            parts = tuple(_key_text(row[columns[k]] if columns[k] < len(row) else None) for k in key)
-            found.setdefault(parts, number)
-        return found
-
-    def _save_atomically(self, book: Any) -> None:
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".xlsx.tmp")
-        os.close(handle)
-        try:
-            book.save(temp)
-            os.replace(temp, self.path)
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-
-
-def _key_text(value: Any) -> str:
-    """Keys are compared as text, and a whole number typed into a key cell reads as "2017", not "2017.0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    def _apply(sheet: xlsx_patch.SheetXml, tab_name: str, batch: WriteBatch, result: WriteResult) -> None:
+        spec = registered_tab(tab_name)
+        columns = match_headers(spec.schema, sheet.header())
+        rows_by_key = _rows_by_key(sheet, spec.key, columns)
+        for update in (u for u in batch.updates if u.tab == tab_name):
+            row = rows_by_key.get(tuple(update.key))
+            if row is None:
+                raise SourceError(f"Row {'/'.join(update.key)} is no longer in tab '{tab_name}'; someone may have deleted it. Refresh and try again.")
+            if update.column not in columns:
+                raise SourceError(f"Tab '{tab_name}' has no column for '{update.column}'. Add the header before saving.")
+            sheet.set(row, columns[update.column], update.new)
+            result.cells_updated += 1
+        doomed = {rows_by_key[tuple(k)] for t, k in batch.deletes if t == tab_name and tuple(k) in rows_by_key}
+        sheet.delete_rows(doomed)
+        result.rows_deleted += len(doomed)
+        for append in (a for a in batch.appends if a.tab == tab_name):
+            row = sheet.last_row() + 1
+            for name, value in append.values.items():
+                if name in columns:
+                    sheet.set(row, columns[name], value)
+            result.rows_appended += 1
 
 
-def _store(cell: Any, value: Any) -> None:
-    """Store a value; text stays text even when it starts with '=' (RAW, never a formula)."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would otherwise take a leading '=' as a formula
+def _rows_by_key(sheet: xlsx_patch.SheetXml, key: tuple[str, ...], columns: dict[str, int]) -> dict[tuple[str, ...], int]:
+    if not key or any(k not in columns for k in key):
+        return {}
+    found: dict[tuple[str, ...], int] = {}
+    for number in sorted(sheet.rows):
+        if number == 1:
+            continue
+        cells = sheet.cells(number)
+        parts = tuple(sheet.text(cells.get(columns[k])).strip() for k in key)
+        found.setdefault(parts, number)
+    return found
