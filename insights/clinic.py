@@ -9,27 +9,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, setting
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, setting
 
-GRAINS = ["day", "week", "month", "quarter", "year"]
-_DAYS_PER = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.31, "year": 365.25}
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 # The clinic's tabs: a page reading them shows their open errors.
 TABS = ["clinic_visits", "ambulance_trips", "settings"]
-
-
-def chart_grain(filters: Filters, series: int = 1, finest: str = "week") -> str:
-    """The finest time bucket (from `finest` up) for which periods x series stays within MAX_CHART_ROWS.
-
-    Shared by the programme dashboards (a candidate for insights.common).
-    """
-    days = (filters.end - filters.start).days + 1
-    for grain in GRAINS[GRAINS.index(finest):]:
-        # +2: a period that starts or ends mid-bucket touches one more bucket at each end.
-        if (days / _DAYS_PER[grain] + 2) * max(series, 1) <= MAX_CHART_ROWS:
-            return grain
-    return "year"
 
 
 def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
@@ -223,3 +208,16 @@ def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 # Every chart-data function above: the page draws them, the scale test bounds their rows.
 CHART_DATA = [visits_by_site, visits_heatmap, mobile_clinic_days, visits_by_care_and_sex, visits_by_age_band,
               top_conditions, new_patients_and_referrals, referrals_by_hospital, ambulance_trips, donations]
+
+
+def visits_by_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per patient's village: village, commune, visits, patients (distinct codes), new_patients - the period's
+    visits, most first. Village-level counts: viewers see small ones as "<5" (ui.widgets.small_counts_hidden)."""
+    where, params = filters.where("c.date", "c.village_code")
+    return con.execute(
+        f"""SELECT c.village_code, coalesce(v.village, c.village_code) AS village, v.commune, count(*) AS visits,
+                   count(DISTINCT c.patient_code) AS patients, count(*) FILTER (c.new_patient) AS new_patients
+            FROM clinic_visits c LEFT JOIN villages v USING (village_code)
+            WHERE {where} GROUP BY ALL ORDER BY visits DESC, village""",
+        params,
+    ).df()

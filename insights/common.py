@@ -26,6 +26,9 @@ DEFAULT_SETTINGS: dict[str, str] = {
 # Chart data is aggregated in SQL before it leaves DuckDB; no chart may get more rows than this.
 MAX_CHART_ROWS = 5000
 
+# Time buckets, finest first, with their length in days.
+GRAINS = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.31, "year": 365.25}
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -50,6 +53,17 @@ class Filters:
             parts.append(f"starts_with({village_column}, ?)")
             params.append(self.place)
         return (" AND ".join(parts) or "TRUE"), params
+
+
+def chart_grain(filters: "Filters", series: int = 1, finest: str = "week") -> str:
+    """The finest time bucket (from `finest` up) for which periods x series stays within MAX_CHART_ROWS."""
+    days = (filters.end - filters.start).days + 1
+    names = list(GRAINS)
+    for grain in names[names.index(finest):]:
+        # +2: a period that starts or ends mid-bucket touches one more bucket at each end.
+        if (days / GRAINS[grain] + 2) * max(series, 1) <= MAX_CHART_ROWS:
+            return grain
+    return "year"
 
 
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, number_setting
-from insights.rice_bank import time_grain
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting
 
 # Months a family gets, after a calf is due, to find the next family and hand it over.
 OVERDUE_GRACE_MONTHS = 3
@@ -161,7 +160,7 @@ def calves_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
 def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """At the end of each month of the period (quarter or year when long): cows in the herd (born, not
     died or sold) and families reached (granted a cow or given a calf), both counted from the start."""
-    grain = time_grain(filters.start, filters.end, series=1, finest="month")
+    grain = chart_grain(filters, series=1, finest="month")
     step = f"INTERVAL 1 {grain}"
     place, params = filters.where(None, "c.village_code")
     return con.execute(

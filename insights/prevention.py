@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain
 from schemas.prevention import ACTIVITY_KINDS
 
 
@@ -30,7 +30,6 @@ AUTHORITY_KINDS = ("authority_meeting", "refresher_training")
 
 def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser, for long periods), kind, activities, women, men, children, authorities."""
-    from insights.clinic import chart_grain  # the dashboards' shared grain rule
 
     grain = chart_grain(filters, series=len(ACTIVITY_KINDS), finest="month")
     where, params = filters.where("date", "village_code")

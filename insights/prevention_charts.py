@@ -33,9 +33,10 @@ def participants(totals: dict) -> alt.Chart:
 def village_map(frame: pd.DataFrame) -> alt.Chart:
     """Villages as points on latitude/longitude (no base map: the app works offline)."""
     located = frame.dropna(subset=["latitude", "longitude"])
+    activities = "activities:Q" if pd.api.types.is_numeric_dtype(located["activities"]) else "activities:N"  # "<5" for viewers
     return alt.Chart(located).mark_circle(size=60, opacity=0.85).encode(
         alt.Longitude("longitude:Q"), alt.Latitude("latitude:Q"), alt.Color("status:N", title="Village", scale=STATUS_COLOURS),
-        tooltip=["village:N", "commune:N", "district:N", "province:N", "status:N", "activities:Q"],
+        tooltip=["village:N", "commune:N", "district:N", "province:N", "status:N", activities],
     ).project("mercator").properties(height=380)
 
 

@@ -5,12 +5,11 @@ The definitions are in DEFINITIONS: the Rice bank page states them in the same w
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, int_list_setting, number_setting
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, int_list_setting, number_setting
 
 DEFINITIONS = [
     "**Stock** = donations + repayments − loans − losses − sales, up to the end of a day.",
@@ -26,25 +25,11 @@ DEFINITIONS = [
 # Stock moves with every entry: donations and repayments come in, loans, losses and sales go out.
 STOCK_SIGN = "CASE WHEN kind IN ('donation', 'repayment') THEN kg ELSE -kg END"
 
-# Finest first: a chart gets the finest grain whose buckets, times its series, fit in MAX_CHART_ROWS.
-GRAINS = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.3, "year": 365.25}
-
 # Rice is weighed to the gram; rounding keeps 100 kg × 1.10 from owing 110.00000000000001 kg for ever.
 KG_DECIMALS = 3
 
 # A table (not a chart) still reaches the browser: the page shows at most this many rows and says so.
 MAX_TABLE_ROWS = MAX_CHART_ROWS
-
-
-def time_grain(start: dt.date, end: dt.date, series: int, finest: str = "day") -> str:
-    """The finest time bucket (day, week, month, quarter, year) that keeps a chart within MAX_CHART_ROWS."""
-    days = (end - start).days + 1
-    names = list(GRAINS)
-    for name in names[names.index(finest):]:
-        buckets = math.ceil(days / GRAINS[name]) + 1  # +1: a period rarely starts on a bucket's first day
-        if buckets * max(series, 1) <= MAX_CHART_ROWS:
-            return name
-    return "year"
 
 
 def _bank_where(filters: Filters, bank_id: str | None, alias: str = "b") -> tuple[str, list]:
@@ -56,14 +41,14 @@ def _bank_where(filters: Filters, bank_id: str | None, alias: str = "b") -> tupl
 
 
 def stock_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> list[dict]:
-    """Each bank's stock at the end of a day, and its capacity."""
+    """Each bank open by that day: its stock at the end of the day, and its capacity."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "b.village_code")
     rows = con.execute(
         f"""SELECT b.bank_id, b.name, b.capacity_kg,
                    coalesce(sum({STOCK_SIGN}) FILTER (l.date <= ?), 0) AS stock_kg
             FROM rice_banks b LEFT JOIN rice_ledger l USING (bank_id)
-            WHERE {where} GROUP BY ALL ORDER BY b.bank_id""",
-        [day, *params],
+            WHERE {where} AND (b.established_on IS NULL OR b.established_on <= ?) GROUP BY ALL ORDER BY b.bank_id""",
+        [day, *params, day],
     ).fetchall()
     return [{"bank_id": r[0], "name": r[1], "capacity_kg": r[2], "stock_kg": float(r[3])} for r in rows]
 
@@ -98,7 +83,7 @@ def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id:
     """
     where, params = _bank_where(filters, bank_id)
     series = con.execute(f"SELECT count(*) FROM rice_banks b WHERE {where}", params).fetchone()[0]
-    grain = time_grain(filters.start, filters.end, series)
+    grain = chart_grain(filters, series, finest="day")
     step = f"INTERVAL 1 {grain}"
     return con.execute(
         f"""WITH picked AS (SELECT bank_id, name, capacity_kg, established_on FROM rice_banks b WHERE {where}),
@@ -121,7 +106,7 @@ def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id:
 
 def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> pd.DataFrame:
     """Kg in (donation, repayment) and out (loan, loss, sale) per month and kind; by quarter or year if long."""
-    grain = time_grain(filters.start, filters.end, series=5, finest="month")
+    grain = chart_grain(filters, series=5, finest="month")
     where, params = filters.where("l.date", "b.village_code")
     if bank_id:
         where += " AND b.bank_id = ?"

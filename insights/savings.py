@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import pandas as pd
 
-from insights.common import Filters, number_setting
+from insights.common import Filters, chart_grain, number_setting
 
 # Capital is what the members own: money put in and earned, less money taken out. Loans and
 # repayments only move cash between the box and the borrowers, so they do not change it.
@@ -128,7 +128,6 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     Columns: as_of, group_id, name, kind, capital_riel, loans_outstanding_riel, cash_in_hand_riel, capital_usd.
     Entries before the period are carried in as the opening balance.
     """
-    from insights.clinic import chart_grain  # the dashboards' shared grain rule
 
     group_where, group_params = filters.where(None, "village_code")
     groups = con.execute(f"SELECT count(*) FROM savings_groups WHERE {group_where}", group_params).fetchone()[0]

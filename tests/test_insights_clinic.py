@@ -9,7 +9,7 @@ import pytest
 
 from connectors.cache import Cache
 from insights import clinic
-from insights.common import MAX_CHART_ROWS, Filters
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain
 
 D = dt.date
 
@@ -138,10 +138,10 @@ def test_workload_by_site_and_heat_map_by_weekday(cache):
 
 
 def test_chart_grain_coarsens_long_periods():
-    assert clinic.chart_grain(Filters.year(2017), series=7) == "week"
-    assert clinic.chart_grain(Filters(D(2000, 1, 1), D(2024, 12, 31)), series=7) == "month"
-    assert clinic.chart_grain(Filters(D(2000, 1, 1), D(2024, 12, 31)), series=10, finest="month") == "month"
-    assert clinic.chart_grain(Filters(D(1900, 1, 1), D(2024, 12, 31)), series=10, finest="month") == "year"
+    assert chart_grain(Filters.year(2017), series=7) == "week"
+    assert chart_grain(Filters(D(2000, 1, 1), D(2024, 12, 31)), series=7) == "month"
+    assert chart_grain(Filters(D(2000, 1, 1), D(2024, 12, 31)), series=10, finest="month") == "month"
+    assert chart_grain(Filters(D(1900, 1, 1), D(2024, 12, 31)), series=10, finest="month") == "year"
 
 
 def test_no_chart_gets_more_than_5000_rows_at_one_million_visits(cache):

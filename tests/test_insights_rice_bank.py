@@ -10,7 +10,7 @@ import pytest
 from connectors.cache import Cache
 from data.demo_common import typed_frame
 from insights import rice_bank
-from insights.common import MAX_CHART_ROWS, Filters
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain
 
 D = dt.date
 YEAR_2018 = Filters.year(2018)
@@ -156,8 +156,8 @@ def test_the_place_filter_keeps_the_banks_of_that_village(cache):
 
 
 @pytest.mark.parametrize(("days", "series", "grain"), [(365, 2, "day"), (365, 20, "week"), (3650, 20, "month"), (3650, 50, "quarter"), (36500, 200, "year")])
-def test_time_grain_keeps_charts_small(days, series, grain):
-    assert rice_bank.time_grain(D(2010, 1, 1), D(2010, 1, 1) + dt.timedelta(days=days - 1), series) == grain
+def test_chart_grain_keeps_charts_small(days, series, grain):
+    assert chart_grain(Filters(D(2010, 1, 1), D(2010, 1, 1) + dt.timedelta(days=days - 1)), series, finest="day") == grain
 
 
 def test_no_chart_gets_more_than_max_chart_rows_from_a_million_ledger_rows():
