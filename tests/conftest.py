@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures_sheets"] if (Path(__file__).parent / "fixtures_sheets.py").exists() else []
+pytest_plugins = ["tests.fixtures_sheets"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

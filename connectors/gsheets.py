@@ -1,0 +1,181 @@
+"""The Google Sheets source: the staff's spreadsheet, through gspread 6, in as few calls as possible.
+
+API calls are the main cost (60 reads and 60 writes per minute per user), so:
+- version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
+- read(tabs): the spreadsheet's metadata (tab titles, sheet ids) once per source object, then ONE
+  `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON.
+- write(batch): one batched request (see connectors.gsheets_write), values RAW.
+Faults are retried a bounded number of times (connectors.gsheets_http), then reported plainly.
+
+Settings: `[connections.gsheets]` in .streamlit/secrets.toml with st-gsheets-connection's keys
+(spreadsheet, type, project_id, private_key_id, private_key, client_email, client_id, token_uri,
+...); BACKOFFICE_SOURCE=gsheets:<key or URL>; GSHEETS_API_BASE to send the calls elsewhere.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import partial
+from typing import Any
+
+import gspread
+from gspread.urls import DRIVE_FILES_API_V3_URL
+
+from connectors.google_http import SCOPES, authorized_session
+from connectors.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
+from connectors.gsheets_write import plan, quote_title, structural_request, values_request
+from connectors.source import Grid, SourceError, WriteBatch, WriteResult
+
+_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
+_KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+_METADATA_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount))"
+
+
+def spreadsheet_key(location: str) -> str:
+    """The key from a key or a Google Sheets URL."""
+    location = (location or "").strip()
+    match = _KEY_IN_URL.search(location)
+    key = match.group(1) if match else location
+    if not _KEY.match(key):
+        raise SourceError(
+            f"'{location}' is not a Google Sheet key or address. Use BACKOFFICE_SOURCE=gsheets:<key>, where the key is "
+            "the part of the sheet's address after /d/."
+        )
+    return key
+
+
+def service_account_credentials(conf: dict[str, Any]) -> Any:
+    """google-auth credentials from st-gsheets-connection's keys; None when none are configured."""
+    if not conf.get("private_key") or not conf.get("client_email"):
+        return None
+    from google.oauth2.service_account import Credentials
+
+    info = {k: v for k, v in conf.items() if k not in ("spreadsheet", "worksheet")}
+    info.setdefault("type", "service_account")
+    info.setdefault("token_uri", "https://oauth2.googleapis.com/token")
+    try:
+        return Credentials.from_service_account_info(info, scopes=list(SCOPES))
+    except (ValueError, KeyError) as error:
+        # The error text could quote part of the key: say which setting is wrong, never its value.
+        raise SourceError(
+            f"The service-account keys in [connections.gsheets] could not be loaded ({type(error).__name__}): check "
+            "private_key and client_email in .streamlit/secrets.toml."
+        ) from None
+
+
+class GoogleSheetSource:
+    """One Google Sheet as a back-office source (see connectors.source.Source)."""
+
+    def __init__(self, key: str, session: Any, client_email: str | None = None, policy: RetryPolicy | None = None):
+        self.key = key
+        self.label = f"Google Sheet {key}"
+        self.client_email = client_email
+        self.policy = policy or RetryPolicy()
+        self.client = gspread.Client(auth=None, session=session, http_client=partial(RetryingHTTPClient, policy=self.policy))
+        self.http: RetryingHTTPClient = self.client.http_client  # type: ignore[assignment]
+        self._sheets: dict[str, dict] | None = None  # tab title -> sheet properties
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, location: str | None = None, *, secrets: dict | None = None,
+                      api_base: str | None = None, policy: RetryPolicy | None = None) -> "GoogleSheetSource":
+        """Build from `[connections.gsheets]` and GSHEETS_API_BASE; `location` is a key or URL."""
+        from connectors.config import load_secrets, setting
+
+        conf = dict((secrets if secrets is not None else load_secrets()).get("connections", {}).get("gsheets", {}))
+        key = spreadsheet_key(location or str(conf.get("spreadsheet") or ""))
+        base = api_base if api_base is not None else (setting("gsheets_api_base") or None)
+        credentials = service_account_credentials(conf)
+        if credentials is None and not base:
+            raise SourceError(
+                "No Google credentials: add the service account's keys (type, private_key, client_email, ...) under "
+                "[connections.gsheets] in .streamlit/secrets.toml, as st-gsheets-connection expects."
+            )
+        return cls(key, authorized_session(credentials, base), conf.get("client_email"), policy)
+
+    def __repr__(self) -> str:
+        return f"GoogleSheetSource(key={self.key!r})"
+
+    def google_errors(self) -> Any:
+        """A context that turns gspread/requests/google-auth failures into SourceErrors for people."""
+        return google_errors(self.key, self.client_email, self.policy.tries)
+
+    def forget_sheets(self) -> None:
+        """Drop the cached metadata (after tabs were added or resized elsewhere, e.g. by provision)."""
+        with self._lock:
+            self._sheets = None
+
+    # -- reading -----------------------------------------------------------------------------
+    def version(self) -> str:
+        """Drive's modifiedTime of the spreadsheet: one call."""
+        with self.google_errors():
+            response = self.http.request("get", f"{DRIVE_FILES_API_V3_URL}/{self.key}",
+                                         params={"fields": "modifiedTime", "supportsAllDrives": "true"})
+            return str(response.json()["modifiedTime"])
+
+    def sheets(self, refresh: bool = False) -> dict[str, dict]:
+        """Tab title -> sheet properties (sheetId, gridProperties); fetched once, then kept."""
+        with self._lock:
+            if self._sheets is None or refresh:
+                with self.google_errors():
+                    meta = self.http.fetch_sheet_metadata(self.key, params={"includeGridData": "false", "fields": _METADATA_FIELDS})
+                self._sheets = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
+            return self._sheets
+
+    def read(self, tabs: list[str] | None = None) -> dict[str, Grid]:
+        """Every requested tab that exists, in ONE values:batchGet. Missing tabs are simply absent."""
+        if tabs is None:
+            from schemas.registry import TABS
+
+            tabs = [t.name for t in TABS]
+        try:
+            return self._batch_get(tabs, self.sheets())
+        except SourceError as error:
+            if "Unable to parse range" not in str(error):
+                raise
+        # A tab was renamed or deleted since the metadata was fetched: fetch it again, once.
+        return self._batch_get(tabs, self.sheets(refresh=True))
+
+    def _batch_get(self, tabs: list[str], sheets: dict[str, dict]) -> dict[str, Grid]:
+        present = [t for t in dict.fromkeys(tabs) if t in sheets]
+        if not present:
+            return {}
+        with self.google_errors(), gc_paused():
+            data = self.http.values_batch_get(self.key, [quote_title(t) for t in present], params=dict(READ_PARAMS))
+        grids = {}
+        for name, value_range in zip(present, data.get("valueRanges", [])):
+            values = value_range.get("values", [])
+            header = ["" if cell is None else str(cell) for cell in values[0]] if values else []
+            grids[name] = Grid(name, header, values[1:], first_row=2, gid=sheets[name]["sheetId"])
+        return grids
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
+        """Apply the batch in one request, values RAW; rows are found by key in `located` (or read now)."""
+        names = list(dict.fromkeys([u.tab for u in batch.updates] + [a.tab for a in batch.appends] + [d[0] for d in batch.deletes]))
+        if not names:
+            return WriteResult()
+        grids = dict(located or {})
+        missing = [n for n in names if n not in grids]
+        if missing:
+            grids.update(self.read(missing))
+        sheets = self.sheets()
+        plans = plan(batch, grids, sheets)
+        with self.google_errors():
+            if any(p.grow_by or p.deleted_rows for p in plans):
+                self.http.batch_update(self.key, structural_request(plans))
+                for p in plans:  # keep the cached grid sizes right without another call
+                    sheets[p.tab]["gridProperties"]["rowCount"] += p.grow_by - len(set(p.deleted_rows))
+            else:
+                self.http.values_batch_update(self.key, values_request(plans))
+        return WriteResult(
+            cells_updated=len(batch.updates), rows_appended=len(batch.appends), rows_deleted=len(batch.deletes)
+        )
+
+    def cell_link(self, tab: str, a1: str) -> str | None:
+        """A link that opens the sheet at that cell: .../edit#gid=GID&range=C7."""
+        props = self.sheets().get(tab)
+        if props is None:
+            return None
+        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit#gid={props['sheetId']}&range={a1}"
