@@ -53,6 +53,7 @@ BLANK, TEXT, INT, FLOAT, BOOL, DATETIME, OTHER = range(7)
 _TYPE_KIND = {
     type(None): BLANK, str: TEXT, int: INT, float: FLOAT, bool: BOOL,
     dt.datetime: DATETIME, dt.date: DATETIME, pd.Timestamp: DATETIME, np.datetime64: DATETIME,
+    type(pd.NA): BLANK, type(pd.NaT): BLANK,
     np.int64: INT, np.int32: INT, np.float64: FLOAT, np.float32: FLOAT, np.bool_: BOOL,
 }
 # pandas' own one-pass type inference covers the usual case of a column of one type.
@@ -82,21 +83,34 @@ class Coerced:
 
 
 def kinds_of(raw: np.ndarray) -> np.ndarray:
-    """The kind of each raw cell (BLANK, TEXT, ...); NaN and pd.NA count as blank."""
+    """The kind of each raw cell (BLANK, TEXT, ...); NaN and pd.NA count as blank, except in a
+    column of text and blanks, which is all TEXT: the text readers count its nulls as blank."""
     inferred = _INFERRED_KIND.get(pd.api.types.infer_dtype(raw, skipna=True))
+    if inferred == TEXT:  # Arrow finds the blanks of a text column itself, for less
+        return np.full(len(raw), TEXT, dtype=np.int8)
     if inferred is not None:
         kinds = np.full(len(raw), inferred, dtype=np.int8)
     else:
         kinds = np.fromiter(map(_TYPE_KIND.get, map(type, raw), repeat(OTHER)), np.int8, len(raw))
-        kinds[(kinds == OTHER) & np.array([isinstance(v, dt.date) for v in raw], dtype=bool)] = DATETIME
+        others = np.flatnonzero(kinds == OTHER)
+        if len(others):  # subclasses: a calamine or openpyxl date may be a subclass of dt.date
+            kinds[others[[isinstance(v, dt.date) for v in raw[others]]]] = DATETIME
+            kinds[others[pd.isna(raw[others])]] = BLANK  # pd.NA, pd.NaT
+        floats = np.flatnonzero(kinds == FLOAT)
+        kinds[floats[pd.isna(raw[floats])]] = BLANK  # NaN
+        return kinds
     kinds[pd.isna(raw)] = BLANK
     return kinds
 
 
 def _arrow_text(raw: np.ndarray) -> pa.Array:
     """Text cells trimmed, with Khmer digits as 0-9 only when there are any (it costs ten passes)."""
-    text = pc.utf8_trim_whitespace(pa.array(raw, type=pa.string(), from_pandas=True))
-    return text
+    return pc.utf8_trim_whitespace(pa.array(raw, type=pa.string(), from_pandas=True))
+
+
+def _blank_text(text: pa.Array) -> np.ndarray:
+    """Null or empty after trimming."""
+    return np.asarray(pc.fill_null(pc.equal(text, ""), True), dtype=bool)
 
 
 def _latin_digits(text: pa.Array) -> pa.Array:
@@ -155,20 +169,37 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+def _whole_numbers(raw: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """Which cells are sheet numbers that are whole and small enough for their digits to be exact."""
+    whole = numeric.copy()
+    values = _to_float(raw[numeric])
+    with np.errstate(invalid="ignore"):
+        whole[numeric] = np.isfinite(values) & (np.abs(values) < 2.0**53) & (values == np.floor(values))
+    return whole
+
+
 def _text(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
-    others = _positions((kinds != TEXT) & (kinds != BLANK))
-    if len(others):
+    numeric = (kinds == INT) | (kinds == FLOAT)
+    others = _positions((kinds != TEXT) & (kinds != BLANK) & ~numeric)
+    whole = None
+    if numeric.any() or len(others):
         raw = raw.copy()
         raw[others] = [_as_text(v) for v in raw[others]]
+        whole = _whole_numbers(raw, numeric)
+        digits = pc.cast(pa.array(raw[whole].astype(np.float64).astype(np.int64)), pa.string())
+        raw[whole] = None  # filled in below, as Arrow text, without a Python string per cell
+        rest = _positions(numeric & ~whole)  # fractions, and integers too large for a float
+        raw[rest] = [_as_text(v) for v in raw[rest]]
     raw[kinds == BLANK] = None
     text = _arrow_text(raw)
+    if whole is not None and whole.any():
+        text = pc.replace_with_mask(text, pa.array(whole), digits)
     if spec.code_width:
         text = _latin_digits(text)
         digits_only = pc.match_substring_regex(text, r"^\d+$")
         text = pc.if_else(digits_only, pc.utf8_lpad(text, spec.code_width, padding="0"), text)
-    empty = pc.equal(text, "")
-    text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
-    blank = (kinds == BLANK) | _mask(empty)
+    blank = _blank_text(text)
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     return Coerced(pd.array(text, dtype="string[pyarrow]") if len(text) else pd.array([], dtype="string[pyarrow]"), blank)
 
 
@@ -177,7 +208,7 @@ def _text(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
 def _numbers_from_text(raw_text: np.ndarray, spec: ColumnSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Parse typed numbers: values, blank mask, unreadable mask, dollar-in-riel mask."""
     text = _latin_digits(_arrow_text(raw_text))
-    blank = _mask(pc.equal(text, ""))
+    blank = _blank_text(text)
     parts = pc.extract_regex(text, _NUMBER)
     readable = _mask(pc.is_valid(parts))
     digits = pc.replace_substring_regex(pc.struct_field(parts, "digits"), r"[,\s\x{00A0}\x{202F}]", "")
@@ -271,7 +302,7 @@ def _bool(raw: np.ndarray, kinds: np.ndarray) -> Coerced:
         no = _mask(pc.is_in(text, pa.array(FALSE_WORDS)))
         values[where] = yes
         known[where] = yes | no
-        blank[where[_mask(pc.equal(text, ""))]] = True
+        blank[where[_blank_text(text)]] = True
     unreadable = ~blank & ~known
     array = pd.arrays.BooleanArray(values, ~known)
     return Coerced(array, blank, {"cell.not_yes_no": _positions(unreadable)} if unreadable.any() else {})
@@ -292,7 +323,7 @@ def _date(raw: np.ndarray, kinds: np.ndarray, date_order: str) -> Coerced:
         known[numeric] = ok
     stamps = kinds == DATETIME
     if stamps.any():
-        day_values = np.array([_day_number(v) for v in raw[stamps]], dtype=np.int64)
+        day_values = _day_numbers(raw[stamps])
         days[stamps] = day_values
         known[stamps] = day_values != np.iinfo(np.int64).min
     typed = kinds == TEXT
@@ -308,6 +339,17 @@ def _date(raw: np.ndarray, kinds: np.ndarray, date_order: str) -> Coerced:
     return Coerced(values, blank, {"cell.not_a_date": _positions(unreadable)} if unreadable.any() else {})
 
 
+def _day_numbers(values: np.ndarray) -> np.ndarray:
+    """Days since 1970 of date/datetime objects: vectorised, one by one only if pandas balks."""
+    try:
+        stamps = pd.DatetimeIndex(pd.to_datetime(values))
+        if stamps.tz is not None:
+            stamps = stamps.tz_localize(None)
+        return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
+    except (ValueError, TypeError, OverflowError):
+        return np.array([_day_number(v) for v in values], dtype=np.int64)
+
+
 def _day_number(value: Any) -> int:
     try:
         stamp = pd.Timestamp(value)
@@ -320,7 +362,7 @@ def _day_number(value: Any) -> int:
 
 def _days_from_text(raw_text: np.ndarray, date_order: str) -> tuple[np.ndarray, np.ndarray]:
     text = _latin_digits(_arrow_text(raw_text))
-    blank = _mask(pc.equal(text, ""))
+    blank = _blank_text(text)
     iso = pc.extract_regex(text, _ISO_DATE)
     typed = pc.extract_regex(text, _TYPED_DATE)
     first, second = pc.struct_field(typed, "first"), pc.struct_field(typed, "second")

@@ -25,3 +25,136 @@ class CowEvent(TabSchema):
     kind: Text = column("Kind", "granted, passed_on, sold or died.", isin=COW_EVENT_KINDS)
     household_id: Text = column("Household ID", "The family receiving the cow (granted, passed_on) or holding it.", required=False, ref="households.household_id")
     note: Text = column("Note", "Anything worth knowing.", required=False)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+# The cow bank policy (from the programme report): a family granted a cow passes its first and
+# second calf to another family once the calf is 10 months old; then it may sell or keep the cow.
+
+from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import pandas as pd  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, amount, cross_tab_rule, day  # noqa: E402
+
+
+def months_between(start: Any, end: Any) -> int:
+    """Whole months from start to end (a calf born 15 Jan is 10 months old on 15 Nov)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+
+
+def _first_rows(values: pd.Series) -> dict[Any, int]:
+    """Value -> position of its first row (a repeated ear tag is reported by the key rule)."""
+    first: dict[Any, int] = {}
+    for position, value in enumerate(values.astype(object)):
+        if not pd.isna(value):
+            first.setdefault(value, position)
+    return first
+
+
+def _column(frame: pd.DataFrame, book: Book, tab: str, name: str) -> list[Any]:
+    """A column as plain values, all None when the sheet lacks it."""
+    if name not in book.frames[tab].columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) else v for v in frame[name].astype(object)]
+
+
+@cross_tab_rule
+def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
+    """A dam is female, old enough at calving, calves far enough apart, and no cow is its own ancestor."""
+    cows = book.frame("cows", "cow_id", "dam_id")
+    if cows is None:
+        return
+    index = _first_rows(cows["cow_id"])
+    dams, sexes, born = (_column(cows, book, "cows", c) for c in ("dam_id", "sex", "born_on"))
+    min_months = book.setting("cow_dam_min_age_months", 20)
+    min_days = book.setting("cow_calving_interval_days", 300)
+    calves: dict[Any, list[int]] = {}
+    for position, dam in enumerate(dams):
+        mother = index.get(dam)
+        if mother is None:
+            continue  # no dam, or an unknown one (the foreign-key rule says so)
+        calves.setdefault(dam, []).append(position)
+        if sexes[mother] == "male":
+            yield book.issue("cow.dam_not_female", "cows", position, "dam_id", sex="male")
+        elif born[mother] is not None and born[position] is not None:
+            months = months_between(born[mother], born[position])
+            if months < min_months:
+                yield book.issue("cow.dam_too_young", "cows", position, "dam_id", months=months,
+                                 min_months=amount(min_months))
+    for dam, positions in calves.items():
+        dated = sorted((born[p], p) for p in positions if born[p] is not None)
+        for (before, other), (after, position) in zip(dated, dated[1:]):
+            days = (pd.Timestamp(after) - pd.Timestamp(before)).days
+            if 0 < days < min_days:  # the same day is twins
+                yield book.issue("cow.calves_too_close", "cows", position, "born_on", days=days, dam=dam,
+                                 other_row=int(cows["_row"].iat[other]), min_days=amount(min_days))
+    yield from _ancestry_loops(book, cows, index, dams)
+
+
+def _ancestry_loops(book: Book, cows: pd.DataFrame, index: dict[Any, int], dams: list[Any]) -> Iterable[Issue]:
+    """Follow each cow's mothers; a chain that comes back to a cow is reported at each cow in it."""
+    done: set[int] = set()
+    for start in range(len(dams)):
+        path: list[int] = []
+        seen: dict[int, int] = {}
+        position: int | None = start
+        while position is not None and position not in done and position not in seen:
+            seen[position] = len(path)
+            path.append(position)
+            position = index.get(dams[position])
+        if position is not None and position in seen:
+            loop = path[seen[position]:]
+            names = [str(cows["cow_id"].iat[p]) for p in loop]
+            for p, name in zip(loop, names):
+                chain = " -> ".join(names[names.index(name):] + names[:names.index(name)] + [name])
+                yield book.issue("cow.own_ancestor", "cows", p, "dam_id", cow=name, chain=chain)
+        done.update(path)
+
+
+@cross_tab_rule
+def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
+    """No event after death; calves passed on old enough; a granted cow sold only after its pass-ons."""
+    events = book.frame("cow_events", "date", "cow_id", "kind")
+    if events is None:
+        return
+    dates, cow_ids, kinds = (_column(events, book, "cow_events", c) for c in ("date", "cow_id", "kind"))
+    rows = events["_row"].astype(int).tolist()
+    dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None]
+    died: dict[Any, int] = {}
+    for p in sorted((p for p in dated if kinds[p] == "died"), key=lambda p: dates[p]):
+        died.setdefault(cow_ids[p], p)
+    for p in dated:
+        death = died.get(cow_ids[p])
+        if death is not None and dates[p] > dates[death]:
+            yield book.issue("cow.event_after_death", "cow_events", p, "date", kind=kinds[p], cow=cow_ids[p],
+                             on=day(dates[p]), died_on=day(dates[death]), died_row=rows[death])
+
+    cows = book.frame("cows", "cow_id")
+    if cows is None:
+        return
+    index = _first_rows(cows["cow_id"])
+    born, dams = _column(cows, book, "cows", "born_on"), _column(cows, book, "cows", "dam_id")
+    min_months = book.setting("cow_pass_on_min_age_months", 10)
+    needed = book.setting("cow_pass_on_calves", 2)
+    passed_on: dict[Any, Any] = {}
+    for p in (p for p in dated if kinds[p] == "passed_on"):
+        passed_on[cow_ids[p]] = min(passed_on.get(cow_ids[p], dates[p]), dates[p])
+        cow = index.get(cow_ids[p])
+        if cow is not None and born[cow] is not None:
+            months = months_between(born[cow], dates[p])
+            if months < min_months:
+                yield book.issue("cow.pass_on_too_young", "cow_events", p, "date", cow=cow_ids[p], on=day(dates[p]),
+                                 months=months, min_months=amount(min_months))
+    granted = {cow_ids[p] for p in dated if kinds[p] == "granted"}
+    calves: dict[Any, list[Any]] = {}
+    for position, dam in enumerate(dams):
+        if dam is not None:
+            calves.setdefault(dam, []).append(cows["cow_id"].iat[position])
+    for p in (p for p in dated if kinds[p] == "sold" and cow_ids[p] in granted):
+        passed = sum(1 for calf in calves.get(cow_ids[p], []) if calf in passed_on and passed_on[calf] <= dates[p])
+        if passed < needed:
+            yield book.issue("cow.sold_before_pass_ons", "cow_events", p, "date", cow=cow_ids[p], on=day(dates[p]),
+                             passed=passed, needed=amount(needed))

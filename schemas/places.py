@@ -34,3 +34,37 @@ class Household(TabSchema):
     poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS)
     survivor: Bool = column("Survivor", "Yes when a member is a survivor of trafficking; confidential.", pii=True)
     enrolled_on: Date = column("Enrolled on", "Date the family joined a programme.")
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import numpy as np  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
+
+
+@cross_tab_rule
+def codes_are_prefixes_of_the_village_code(book: Book) -> Iterable[Issue]:
+    """Province, district and commune codes are the first 2, 4 and 6 digits of the village code."""
+    frame = book.frame("villages", "village_code")
+    if frame is None:
+        return
+    village = frame["village_code"]
+    whole = village.str.fullmatch(r"\d{8}").fillna(False).to_numpy(dtype=bool)
+    for column, width in (("commune_code", 6), ("district_code", 4), ("province_code", 2)):
+        if column not in book.frames["villages"].columns:
+            continue
+        expected = village.str.slice(0, width)
+        code = frame[column]
+        wrong = whole & code.notna().to_numpy(dtype=bool) & (code != expected).fillna(False).to_numpy(dtype=bool)
+        for position in np.flatnonzero(wrong):
+            yield book.issue("places.code_prefix", "villages", int(position), column,
+                             village_code=village.iat[position], expected=expected.iat[position])
+
+
+@cross_tab_rule
+def children_are_members(book: Book) -> Iterable[Issue]:
+    yield from part_of_whole(book, "households", "children", "members")

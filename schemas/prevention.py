@@ -58,3 +58,23 @@ class MigrationCheck(TabSchema):
     work: Text = column("Work", "What work they do there.", required=False, isin=MIGRATION_WORK)
     took_children: Bool = column("Took children", "Yes when children go with the migrating adults.")
     children_in_school: Bool = column("Children in school", "Yes when the household's children attend school.", required=False)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import numpy as np  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule  # noqa: E402
+
+
+@cross_tab_rule
+def children_go_only_with_migrating_adults(book: Book) -> Iterable[Issue]:
+    frame = book.frame("migration_checks", "migrating", "took_children")
+    if frame is None:
+        return
+    wrong = (frame["took_children"] & ~frame["migrating"]).to_numpy(dtype=bool, na_value=False)
+    for position in np.flatnonzero(wrong):
+        yield book.issue("prevention.children_without_migration", "migration_checks", int(position), "took_children")

@@ -26,3 +26,56 @@ class RiceEntry(TabSchema):
     household_id: Text = column("Household ID", "The borrowing family, for loans and repayments.", required=False, ref="households.household_id")
     loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment: the loan it repays.", required=False)
     note: Text = column("Note", "Anything worth knowing.", required=False)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, amount, balance_below_zero, cross_tab_rule, loan_ids  # noqa: E402
+
+RICE_IN = {"donation", "repayment"}
+RICE_OUT = {"loan", "loss", "sale"}
+
+
+@cross_tab_rule
+def rice_loans_are_named(book: Book) -> Iterable[Issue]:
+    yield from loan_ids(book, "rice_ledger", "bank_id", {"repayment"}, "bank")
+
+
+@cross_tab_rule
+def rice_stock_never_below_zero(book: Book) -> Iterable[Issue]:
+    yield from balance_below_zero(book, "rice_ledger", "bank_id", "kg", RICE_IN, RICE_OUT, "rice.stock_negative", "bank")
+
+
+@cross_tab_rule
+def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
+    """A loan is repaid with the bank's interest in kind, and no more."""
+    ledger = book.frame("rice_ledger", "date", "bank_id", "kind", "kg", "loan_id")
+    banks = book.frame("rice_banks", "bank_id", "interest_pct")
+    if ledger is None or banks is None:
+        return
+    interest = dict(zip(banks["bank_id"].astype(object), banks["interest_pct"].astype(object)))
+    owed: dict[tuple, tuple[float, float]] = {}
+    kinds = ledger["kind"]
+    is_loan = kinds.eq("loan").fillna(False).astype(bool)
+    for bank, loan, kg in ledger.loc[is_loan, ["bank_id", "loan_id", "kg"]].astype(object).itertuples(index=False):
+        pct = interest.get(bank)
+        if not (pd.isna(loan) or pd.isna(kg) or pct is None or pd.isna(pct)):
+            owed.setdefault((bank, loan), (kg * (1 + pct / 100), pct))
+    repayments = ledger[kinds.eq("repayment").fillna(False).astype(bool) & ledger["kg"].notna() & ledger["date"].notna()]
+    repayments = repayments.assign(row=repayments["_row"].astype("int64")).sort_values(["date", "row"], kind="stable")
+    repaid: dict[tuple, float] = {}
+    for position, bank, loan, kg in zip(repayments.index, repayments["bank_id"], repayments["loan_id"], repayments["kg"]):
+        key = (bank, loan)
+        if key not in owed:
+            continue
+        repaid[key] = repaid.get(key, 0.0) + float(kg)
+        total, pct = owed[key]
+        if repaid[key] > total + 1e-6:
+            yield book.issue("rice.repayment_too_large", "rice_ledger", int(position), "kg", amount=amount(kg),
+                             loan=loan, repaid=amount(repaid[key]), owed=amount(total), interest=amount(pct))

@@ -102,13 +102,13 @@ RULES: dict[str, Rule] = _rules(
          "'{header}' {value} was already given to the loan in row {first_row}. Give this loan a new id in cell {cell}.",
          "Every loan has its own id."),
     Rule("savings.cash_negative", ERROR, "Group cash below zero",
-         "This {kind} of {value} riel takes the cash of group {group} below zero on {date} (to {balance} riel). Check the amount in cell {cell} and the entries before it.",
+         "This {kind} of {amount} riel takes the cash of group {group} below zero on {date} (to {balance} riel). Check the amount in cell {cell} and the entries before it.",
          "A group cannot pay out more than it holds: look for a missing deposit or a wrong amount."),
     Rule("rice.stock_negative", ERROR, "Rice stock below zero",
-         "This {kind} of {value} kg takes the stock of bank {bank} below zero on {date} (to {balance} kg). Check the kg in cell {cell} and the entries before it.",
+         "This {kind} of {amount} kg takes the stock of bank {bank} below zero on {date} (to {balance} kg). Check the kg in cell {cell} and the entries before it.",
          "A bank cannot give out more rice than it holds: look for a missing donation or a wrong amount."),
     Rule("rice.repayment_too_large", ERROR, "Repaid more than owed",
-         "This repayment of {value} kg brings loan {loan} to {repaid} kg repaid, more than the {owed} kg owed with {interest}% interest. Check the kg in cell {cell}.",
+         "This repayment of {amount} kg brings loan {loan} to {repaid} kg repaid, more than the {owed} kg owed with {interest}% interest. Check the kg in cell {cell}.",
          "A loan is repaid with its interest and no more."),
     Rule("cow.dam_not_female", ERROR, "Mother is not female",
          "'{header}' is {value}, but that cow is recorded as {sex}. Correct the mother's ear tag in cell {cell}.",
@@ -123,13 +123,13 @@ RULES: dict[str, Rule] = _rules(
          "'{header}' is {value}, which makes cow {cow} its own ancestor ({chain}). Correct the mother's ear tag in cell {cell}.",
          "Follow the mothers' ear tags: one of them is wrong."),
     Rule("cow.event_after_death", ERROR, "Event after death",
-         "This {kind} of cow {cow} is dated {value}, after the cow died on {died_on} (row {died_row}). Check the date in cell {cell}.",
+         "This {kind} of cow {cow} is dated {on}, after the cow died on {died_on} (row {died_row}). Check the date in cell {cell}.",
          "Check the dates: nothing happens to a cow after it died."),
     Rule("cow.pass_on_too_young", ERROR, "Calf passed on too young",
-         "Calf {cow} was passed on when {months} months old; the cow bank passes calves on at {min_months} months or older. Check the date in cell {cell} and the calf's birth date.",
+         "Calf {cow} was passed on on {on}, when {months} months old; the cow bank passes calves on at {min_months} months or older. Check the date in cell {cell} and the calf's birth date.",
          "Pass a calf on once it is old enough (settings: cow_pass_on_min_age_months)."),
     Rule("cow.sold_before_pass_ons", WARNING, "Sold before passing on calves",
-         "Cow {cow} was sold when {passed} of its calves had been passed on; the policy asks for {needed} first. Check the sale in cell {cell}.",
+         "Cow {cow} was sold on {on}, when {passed} of its calves had been passed on; the policy asks for {needed} first. Check the sale in cell {cell}.",
          "A family passes on its first calves before it sells the granted cow (settings: cow_pass_on_calves)."),
     Rule("settings.bad_value", WARNING, "Setting not readable",
          "Setting '{key}' is {value}, which is not a number; the default {default} is used. Correct it in cell {cell}.",
@@ -153,7 +153,7 @@ def show(value: Any) -> str:
 
 
 def message(rule_id: str, row: int | None, **fields: Any) -> str:
-    """The sentence of a rule, with "Row N: " in front when it is about one row."""
+    """The sentence of a rule, with "Row N: " in front when it is about one data row."""
     fields.setdefault("value", "blank")
     text = RULES[rule_id].template.format(**fields)
-    return f"Row {row}: {text}" if row is not None else text
+    return f"Row {row}: {text}" if row is not None and row > 1 else text

@@ -26,3 +26,30 @@ class SavingsEntry(TabSchema):
     household_id: Text = column("Household ID", "The member's family, for deposits, loans and repayments.", required=False, ref="households.household_id")
     loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment or interest: the loan it pays.", required=False)
     note: Text = column("Note", "Anything worth knowing.", required=False)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, balance_below_zero, cross_tab_rule, loan_ids, part_of_whole  # noqa: E402
+
+CASH_IN = {"deposit", "grant", "interest", "repayment"}
+CASH_OUT = {"withdrawal", "expense", "loan"}
+
+
+@cross_tab_rule
+def women_are_members(book: Book) -> Iterable[Issue]:
+    yield from part_of_whole(book, "savings_groups", "female_members", "members")
+
+
+@cross_tab_rule
+def savings_loans_are_named(book: Book) -> Iterable[Issue]:
+    yield from loan_ids(book, "savings_ledger", "group_id", {"repayment", "interest"}, "group")
+
+
+@cross_tab_rule
+def group_cash_never_below_zero(book: Book) -> Iterable[Issue]:
+    yield from balance_below_zero(book, "savings_ledger", "group_id", "amount_riel", CASH_IN, CASH_OUT,
+                                  "savings.cash_negative", "group")

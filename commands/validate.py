@@ -1,0 +1,112 @@
+"""`python cli.py validate [--source S] [--tab T ...] [--format text|json|junit]`.
+
+Reads the source once, validates every tab (or the named ones) and prints the issues. Personal data
+(the values, and messages quoting them, of columns flagged pii) is printed as ••• unless
+--show-personal-data is given: the command line has no sign-in, and is meant for the M&E officer / admin
+running it on the server, who may unmask it when fixing a cell needs it. Exit 0: no
+errors (warnings allowed); 1: errors found; 2: the source could not be read. It never touches the
+app's DuckDB cache, so it runs beside a running app, in a cron job or as a CI step.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from xml.etree import ElementTree as ET
+
+from connectors.config import open_source, setting
+from connectors.source import SourceError
+from insights.privacy import MASK, pii_headers
+from schemas.issues import ERROR, WARNING, Issue
+from schemas.registry import TABS, tab as registered_tab
+from schemas.validate import validate_workbook
+
+FORMATS = ("text", "json", "junit")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", default=None,
+                        help="A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook.")
+    parser.add_argument("--tab", action="append", default=None, metavar="T",
+                        help="Only this tab (repeat for several); rules across tabs then see only these tabs.")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (for people), json (one array of issues) or junit (for CI).")
+    parser.add_argument("--show-personal-data", action="store_true",
+                        help="Print personal data (names, phones, survivor flags, patient codes) as read; masked as ••• by default. "
+                             "For the admin / M&E officer on the server only.")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        tabs = [registered_tab(name) for name in args.tab] if args.tab else list(TABS)
+    except KeyError as exc:
+        print(f"validate: {exc.args[0]}", file=sys.stderr)
+        return 2
+    try:
+        source = open_source(args.source)
+        grids = source.read([t.name for t in tabs])
+    except SourceError as exc:
+        print(f"validate: could not read the source: {exc}", file=sys.stderr)
+        return 2
+    link = getattr(source, "cell_link", None)
+    _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link)
+    if not getattr(args, "show_personal_data", False):
+        issues = mask_personal_data(issues)
+    out = {"text": as_text, "json": as_json, "junit": as_junit}[args.format](issues, [t.name for t in tabs])
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 1 if any(i.severity == ERROR for i in issues) else 0
+
+
+def mask_personal_data(issues: list[Issue]) -> list[Issue]:
+    """The issues with the values of personal-data cells, and messages quoting them, shown as •••."""
+    hidden: dict[str, set[str]] = {}
+    out = []
+    for issue in issues:
+        if issue.tab not in hidden:
+            hidden[issue.tab] = pii_headers(issue.tab, {i.column for i in issues if i.tab == issue.tab})
+        if issue.column not in hidden[issue.tab] or issue.value is None or str(issue.value) == "":
+            out.append(issue)
+            continue
+        text, message = str(issue.value), issue.message
+        if f"'{text}'" in message:
+            message = message.replace(f"'{text}'", f"'{MASK}'")
+        elif text in message:
+            message = message.replace(text, MASK)
+        else:
+            message = f"'{issue.column}' has a problem (the value is personal data; --show-personal-data shows it)."
+        out.append(dataclasses.replace(issue, value=MASK, message=message))
+    return out
+
+
+def as_json(issues: list[Issue], tabs: list[str]) -> str:
+    return json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=1, default=str)
+
+
+def as_text(issues: list[Issue], tabs: list[str]) -> str:
+    errors = sum(i.severity == ERROR for i in issues)
+    warnings = sum(i.severity == WARNING for i in issues)
+    lines = []
+    for issue in issues:
+        where = f"{issue.tab}!{issue.cell}" if issue.cell else issue.tab
+        lines.append(f"{issue.severity.upper():7} {where:22} {issue.rule:32} {issue.message}")
+        if issue.link:
+            lines.append(f"{'':8}{issue.link}")
+    lines.append(f"{len(tabs)} tabs checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    return "\n".join(lines)
+
+
+def as_junit(issues: list[Issue], tabs: list[str]) -> str:
+    """One testcase per tab; each error a failure of it (warnings go to its system-out)."""
+    suite = ET.Element("testsuite", name="validate", tests=str(len(tabs)),
+                       failures=str(sum(any(i.severity == ERROR and i.tab == t for i in issues) for t in tabs)))
+    for name in tabs:
+        case = ET.SubElement(suite, "testcase", classname="validate", name=name)
+        mine = [i for i in issues if i.tab == name]
+        for issue in (i for i in mine if i.severity == ERROR):
+            failure = ET.SubElement(case, "failure", type=issue.rule, message=issue.message)
+            failure.text = f"{issue.cell or ''} {issue.link or ''}".strip()
+        warned = [i for i in mine if i.severity == WARNING]
+        if warned:
+            ET.SubElement(case, "system-out").text = "\n".join(f"WARNING {i.rule}: {i.message}" for i in warned)
+    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True)

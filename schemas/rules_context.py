@@ -1,0 +1,227 @@
+"""What a rule sees: the typed tabs of a workbook, and how to point an issue at a cell.
+
+Rules that span tabs live with their programme (`schemas/rice_bank.py` ...) and register with
+`@cross_tab_rule`; validation runs every registered rule over a `Book`. Rules work on typed frames
+and say "row i of tab T, column C"; the Book turns that into the sheet's row, the header as written,
+the A1 cell, the value as read and the link.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from schemas.issues import Issue, a1
+from schemas.rules import RULES, message, show
+
+if TYPE_CHECKING:
+    from connectors.source import Grid
+    from schemas.registry import Tab
+
+Link = Callable[[str, str], "str | None"]
+
+
+@dataclass
+class TabFrame:
+    """One tab, typed: exactly the schema's columns in schema order, plus `_row` (the sheet row)."""
+
+    tab: Tab
+    frame: pd.DataFrame
+    header: list[str]  # the header row as written in the sheet
+    columns: dict[str, int]  # schema column -> 0-based index of its header (missing columns absent)
+    grid: Grid | None = field(default=None, repr=False)  # the cells as read, for "the value as read"
+    invalid: dict[str, list[int]] = field(default_factory=dict, repr=False)  # column -> positions failing a check
+
+    def raw(self, position: int, column: str) -> Any:
+        """The cell of frame row `position` as the source handed it over (None if absent)."""
+        index = self.columns.get(column)
+        if self.grid is None or index is None:
+            return None
+        row = self.grid.rows[int(self.frame["_row"].iat[position]) - self.grid.first_row]
+        return row[index] if index < len(row) else None
+
+    def complete(self, *names: str) -> bool:
+        """True when the sheet has every one of these columns (a rule skips a tab that lacks one)."""
+        return all(name in self.columns for name in names)
+
+
+def as_read(value: Any) -> Any:
+    """A cell value fit for JSON and display: text, number, bool or None; dates as ISO text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def make_issue(rule: str, tab: str, row: int | None, header: str | None, column_index: int | None,
+               value: Any = None, link: Link | None = None, **fields: Any) -> Issue:
+    """An issue of `rule` at a cell (or at a whole column/tab when row or column is None)."""
+    cell = a1(column_index, row) if row is not None and column_index is not None else None
+    value = as_read(value)
+    fields.setdefault("tab", tab)
+    text = message(rule, row, header=header, value=show(value), cell=cell, **fields)
+    return Issue(tab=tab, row=row, column=header, cell=cell, value=value, severity=RULES[rule].severity,
+                 rule=rule, message=text, link=link(tab, cell) if link and cell else None)
+
+
+class Book:
+    """Every typed tab of one read, the settings, and the issue maker the rules share."""
+
+    def __init__(self, frames: dict[str, TabFrame], settings: dict[str, Any] | None = None, link: Link | None = None):
+        self.frames = frames
+        self.settings = settings or {}
+        self.link = link
+        self._checked: dict[str, pd.DataFrame] = {}
+
+    def frame(self, name: str, *needed: str) -> pd.DataFrame | None:
+        """The typed frame of a tab, or None when the tab or one of the needed columns is missing
+        (that was reported once already; a rule on top of it would only repeat it row by row)."""
+        found = self.frames.get(name)
+        if found is None or not found.complete(*needed):
+            return None
+        if name not in self._checked:
+            self._checked[name] = self._without_invalid(found)
+        return self._checked[name]
+
+    @staticmethod
+    def _without_invalid(found: TabFrame) -> pd.DataFrame:
+        """The frame with the cells that failed their column's check blanked: a loan of -50 kg has
+        been reported once; rules on top of it (stock, repayments) would only echo it."""
+        if not found.invalid:
+            return found.frame
+        frame = found.frame.copy(deep=False)
+        for column, positions in found.invalid.items():
+            values = frame[column].copy()
+            values.iloc[positions] = None
+            frame[column] = values
+        return frame
+
+    def setting(self, key: str, default: float) -> float:
+        value = self.settings.get(key)
+        return default if value is None else value
+
+    def issue(self, rule: str, tab: str, position: int, column: str, **fields: Any) -> Issue:
+        """An issue at frame row `position`, column `column` (schema name) of `tab`."""
+        found = self.frames[tab]
+        row = int(found.frame["_row"].iat[position])
+        index = found.columns.get(column)
+        header = found.header[index] if index is not None else found.tab.column(column).title
+        return make_issue(rule, tab, row, header, index, found.raw(position, column), self.link, **fields)
+
+
+CrossTabRule = Callable[[Book], Iterable[Issue]]
+CROSS_TAB_RULES: list[CrossTabRule] = []
+
+
+def cross_tab_rule(function: CrossTabRule) -> CrossTabRule:
+    """Register a rule that reads several tabs; it runs after every tab has been typed and checked."""
+    CROSS_TAB_RULES.append(function)
+    return function
+
+
+def day(value: Any) -> str:
+    """A date for a sentence: dd/mm/yyyy."""
+    return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def plain(column: pd.Series) -> list[Any]:
+    """A column as Python values with None for blanks (pd.NA refuses to be compared)."""
+    return [None if pd.isna(v) else v for v in column.astype(object)]
+
+
+def amount(value: float) -> str:
+    """A quantity for a sentence: 1,250 or 1,250.5 (never 1250.0)."""
+    text = f"{float(value):,.3f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- rules every programme shares -------------------------------------------------------------
+
+@cross_tab_rule
+def foreign_keys(book: Book) -> Iterable[Issue]:
+    """Every code or id that points to another tab exists there (ColumnSpec.ref = "tab.column")."""
+    for name, found in book.frames.items():
+        for spec in found.tab.columns:
+            if not spec.ref or spec.name not in found.columns:
+                continue
+            target_tab, target_column = spec.ref.split(".")
+            if book.frame(target_tab, target_column) is None:  # missing tab or column: reported once already
+                continue
+            # Targets as typed, even those failing their own check: "HH-1" is wrong once, in its own tab.
+            targets = book.frames[target_tab].frame[target_column].dropna().unique()
+            values = book.frame(name)[spec.name]
+            dangling = values.notna() & ~values.isin(targets)
+            for position in np.flatnonzero(dangling.to_numpy(dtype=bool, na_value=False)):
+                yield book.issue("ref.not_found", name, int(position), spec.name, target_tab=target_tab,
+                                 target_column=book.frames[target_tab].tab.column(target_column).title)
+
+
+def part_of_whole(book: Book, tab: str, part: str, whole: str) -> Iterable[Issue]:
+    """A part (children, women) is never more than the whole (members)."""
+    frame = book.frame(tab, part, whole)
+    if frame is None:
+        return
+    over = (frame[part] > frame[whole]).to_numpy(dtype=bool, na_value=False)
+    for position in np.flatnonzero(over):
+        yield book.issue("count.more_than_members", tab, int(position), part, members=int(frame[whole].iat[position]))
+
+
+def balance_below_zero(book: Book, tab: str, owner: str, quantity: str, inflows: set[str], outflows: set[str],
+                       rule: str, owner_field: str) -> Iterable[Issue]:
+    """A running balance per owner (bank, group) that must never end a day below zero.
+
+    Within a day the inflows count first, so a loan given out the day the rice came in is fine;
+    the entry reported is the one that takes the balance from zero or more to below zero.
+    """
+    frame = book.frame(tab, "date", owner, "kind", quantity)
+    if frame is None or frame.empty:
+        return
+    kind = frame["kind"].astype(object)
+    sign = np.where(kind.isin(inflows), 1.0, np.where(kind.isin(outflows), -1.0, np.nan))
+    table = pd.DataFrame({"owner": frame[owner].astype(object), "date": frame["date"], "out": sign < 0,
+                          "signed": sign * frame[quantity].to_numpy(dtype=float, na_value=np.nan),
+                          "row": frame["_row"].astype("int64")})
+    table = table[table["owner"].notna() & table["date"].notna() & table["signed"].notna()]
+    table = table.sort_values(["owner", "date", "out", "row"], kind="stable")
+    table["balance"] = table.groupby("owner", sort=False)["signed"].cumsum()
+    before = table["balance"] - table["signed"]
+    crossing = table[(table["balance"] < -1e-9) & (before >= -1e-9)]
+    for position, row in crossing.iterrows():
+        yield book.issue(rule, tab, int(position), quantity, kind=kind.iat[position], amount=amount(abs(row["signed"])),
+                         date=day(row["date"]), balance=amount(row["balance"]), **{owner_field: row["owner"]})
+
+
+def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: str) -> Iterable[Issue]:
+    """Each loan has its own loan_id; each repayment (or interest) names a loan of the same owner."""
+    frame = book.frame(tab, owner, "kind", "loan_id")
+    if frame is None:
+        return
+    kinds, ids, owners = (plain(frame[c]) for c in ("kind", "loan_id", owner))
+    loans: dict[tuple[Any, Any], int] = {}
+    for position in np.flatnonzero([k == "loan" for k in kinds]):
+        key = (owners[position], ids[position])
+        if ids[position] is None:
+            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind="loan")
+        elif key in loans:
+            yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=loans[key])
+        else:
+            loans[key] = int(frame["_row"].iat[position])
+    for position in np.flatnonzero([k in paying for k in kinds]):
+        if ids[position] is None:
+            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])
+        elif (owners[position], ids[position]) not in loans and owners[position] is not None:
+            yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id",
+                             owner=f"{owner_words} {owners[position]}")

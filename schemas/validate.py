@@ -1,0 +1,248 @@
+"""Validate what was read: raw grids in, typed frames and issues in the sheet's terms out.
+
+Per tab: match the header row, coerce each column (schemas.coerce), skip blank rows, run the tab's
+pandera schema lazily (every failure, not the first) and map each failure back to the sheet's row,
+header as written, A1 cell and the value as read; then duplicate keys. Across tabs: foreign keys and
+the programmes' rules (registered with `@cross_tab_rule` in each programme's schema module).
+
+Never raises on bad data: whatever a sheet holds, the answer is frames plus issues.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pyarrow
+import pyarrow.compute as pc
+from pandas._libs import lib
+
+from connectors.source import Grid
+from schemas.base import ColumnSpec, match_headers, normalise_header
+from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
+from schemas.issues import Issue, column_letter
+from schemas.registry import TABS, Tab
+from schemas.rules import RULES, show
+from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, make_issue
+
+__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DEFAULTS"]
+
+# Programme settings the rules read from the settings tab, with the value used when it is absent.
+SETTING_DEFAULTS = {
+    "cow_pass_on_min_age_months": 10,
+    "cow_pass_on_calves": 2,
+    "cow_dam_min_age_months": 20,
+    "cow_calving_interval_days": 300,
+}
+
+
+def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, list[Issue]]:
+    """One tab: typed frame (blank rows skipped, `_row` = sheet row) and its issues."""
+    specs = tab.columns
+    if grid is None:
+        headers = ", ".join(s.title for s in specs)
+        frame = _frame({s.name: empty_column(s, 0) for s in specs}, np.array([], dtype=np.int64))
+        return TabFrame(tab, frame, [], {}), [make_issue("tab.missing", tab.name, None, None, None, headers=headers)]
+    header = ["" if h is None else str(h) for h in grid.header]
+    columns = match_headers(tab.schema, header)
+    issues = _header_issues(tab, header, columns, link)
+    width = max(len(header), 1)
+    cells = _cells(grid.rows, width)
+    n = len(cells)
+    blank_row = np.ones(n, dtype=bool)
+    typed: dict[str, Any] = {}
+    unreadable: list[tuple[ColumnSpec, str, np.ndarray]] = []
+    for spec in specs:
+        if spec.name not in columns:
+            typed[spec.name] = empty_column(spec, n)
+            continue
+        # A contiguous copy costs less than the strided reads of a column of the 2-D grid.
+        coerced = coerce_column(np.ascontiguousarray(cells[:, columns[spec.name]]), spec, date_order)
+        typed[spec.name] = coerced.values
+        blank_row &= coerced.blank
+        unreadable += [(spec, rule, positions) for rule, positions in coerced.bad.items()]
+    used = set(columns.values())
+    for index in range(cells.shape[1]):
+        if index not in used and blank_row.any():
+            blank_row &= _blank(cells[:, index])
+    keep = np.flatnonzero(~blank_row)
+    rows = grid.first_row + keep
+    if len(keep) < n:  # taking every row would only copy the lot
+        typed = {name: values[keep] for name, values in typed.items()}
+    frame = _frame(typed, rows)
+    found = TabFrame(tab, frame, header, columns, grid)
+
+    date_format, example = DATE_FORMATS.get(date_order, DATE_FORMATS["day_first"])
+    already: dict[str, set[int]] = {}
+    new_position = np.cumsum(~blank_row) - 1
+    for spec, rule, positions in unreadable:
+        index = columns[spec.name]
+        already.setdefault(spec.name, set()).update(new_position[positions].tolist())
+        for position in positions.tolist():
+            row = grid.first_row + position
+            issues.append(make_issue(rule, tab.name, row, header[index], index, cells[position, index], link,
+                                     date_format=date_format, example=example))
+    issues += _schema_issues(found, already, link)
+    issues += _duplicate_keys(found, link)
+    issues.sort(key=_sheet_order)
+    return found, issues
+
+
+def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",
+                      link: Link | None = None) -> tuple[dict[str, TabFrame], list[Issue]]:
+    """Every registered tab (or `tabs`), then the rules across tabs. A missing tab is one issue."""
+    frames: dict[str, TabFrame] = {}
+    issues: list[Issue] = []
+    for tab in tabs if tabs is not None else TABS:
+        frames[tab.name], found = validate_tab(tab, grids.get(tab.name), date_order=date_order, link=link)
+        issues += found
+    settings, setting_issues = _settings(frames.get("settings"), link)
+    issues += setting_issues
+    book = Book(frames, settings, link)
+    for rule in CROSS_TAB_RULES:
+        issues += list(rule(book))
+    order = {name: i for i, name in enumerate(frames)}
+    issues.sort(key=lambda i: (order.get(i.tab, len(order)), *_sheet_order(i)))  # stable: per-tab order kept
+    return frames, issues
+
+
+# --- per tab ------------------------------------------------------------------------------
+
+def _frame(columns: dict[str, Any], rows: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    frame["_row"] = pd.array(rows, dtype="Int64")
+    return frame
+
+
+def _cells(rows: list, width: int) -> np.ndarray:
+    """The data rows as one 2-D object array, short rows padded with None (pandas does it in C)."""
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    try:
+        return lib.to_object_array(rows, min_width=width)
+    except TypeError:  # rows given as tuples or other sequences
+        return lib.to_object_array([list(r) for r in rows], min_width=width)
+
+
+def _sheet_order(issue: Issue) -> tuple[int, int, str]:
+    """Header problems first, then row by row, left to right: the order a person fixes them in."""
+    letters = (issue.cell or "").rstrip("0123456789")
+    return (issue.row or 0, len(letters), letters)
+
+
+def _blank(raw: np.ndarray) -> np.ndarray:
+    blank = pd.isna(raw) | (raw == "")
+    rest = np.flatnonzero(~blank)
+    if len(rest):
+        blank[rest] = [isinstance(v, str) and not v.strip() for v in raw[rest]]
+    return blank
+
+
+def _header_issues(tab: Tab, header: list[str], columns: dict[str, int], link: Link | None) -> list[Issue]:
+    issues = []
+    for spec in tab.columns:
+        if spec.name not in columns and spec.required:
+            issues.append(make_issue("header.missing_column", tab.name, None, spec.title, None))
+    known = {normalise_header(s.name) for s in tab.columns} | {normalise_header(s.title) for s in tab.columns}
+    first_at: dict[str, int] = {}
+    for index, text in enumerate(header):
+        name = normalise_header(text)
+        if not name:
+            continue
+        if name in first_at:
+            issues.append(make_issue("header.duplicate", tab.name, 1, text, index, text, link,
+                                     first=f"{column_letter(first_at[name])}1"))
+        elif name not in known:
+            issues.append(make_issue("header.unknown_column", tab.name, 1, text, index, text, link,
+                                     known=", ".join(s.title for s in tab.columns)))
+        first_at.setdefault(name, index)
+    return issues
+
+
+_CHECK_RULES = {"isin": "value.not_allowed", "greater_than_or_equal_to": "value.too_small",
+                "less_than_or_equal_to": "value.too_large", "str_matches": "value.bad_format",
+                "not_nullable": "value.missing"}
+
+
+def _schema_issues(found: TabFrame, already: dict[str, set[int]], link: Link | None) -> list[Issue]:
+    """Pandera, lazily; each failure back at its cell. Blank cells already reported unreadable,
+    and columns the sheet lacks (reported once as a header problem), are not reported again."""
+    try:
+        found.tab.schema.validate(found.frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases
+    tab = found.tab
+    specs = {s.name: s for s in tab.columns}
+    issues = []
+    for column, check, position in zip(failures["column"], failures["check"], failures["index"]):
+        spec = specs.get(column)
+        if spec is None or column not in found.columns or position is None or pd.isna(position):
+            continue
+        position = int(position)
+        rule = _CHECK_RULES.get(str(check).split("(")[0], "value.invalid")
+        if rule == "value.missing" and position in already.get(column, ()):
+            continue
+        if rule != "value.missing":
+            found.invalid.setdefault(column, []).append(position)
+        issues.append(_cell_issue(found, rule, position, spec, link, check=str(check)))
+    return issues
+
+
+def _cell_issue(found: TabFrame, rule: str, position: int, spec: ColumnSpec, link: Link | None, **fields: Any) -> Issue:
+    index = found.columns[spec.name]
+    row = int(found.frame["_row"].iat[position])
+    bound = spec.ge if rule == "value.too_small" else spec.le
+    return make_issue(rule, found.tab.name, row, found.header[index], index, found.raw(position, spec.name), link,
+                      allowed=", ".join(spec.allowed or ()), bound=show(bound), description=spec.description.rstrip("."),
+                      **fields)
+
+
+def _duplicate_keys(found: TabFrame, link: Link | None) -> list[Issue]:
+    key = list(found.tab.key)
+    if not key or not found.complete(*key) or found.frame.empty:
+        return []
+    keys = found.frame[key]
+    if len(key) == 1:  # the usual case, and a hash of unique values is 3x cheaper than duplicated()
+        values = pa_array(keys[key[0]])
+        if len(pc.unique(values)) == len(values) - values.null_count + (1 if values.null_count else 0):
+            return []
+    filled = keys.notna().all(axis=1).to_numpy()
+    repeated = np.flatnonzero(keys.duplicated(keep="first").to_numpy() & filled)
+    if not len(repeated):
+        return []
+    first_rows: dict[tuple, int] = {}
+    for position, values in enumerate(keys.itertuples(index=False, name=None)):
+        first_rows.setdefault(values, int(found.frame["_row"].iat[position]))
+    spec = found.tab.column(key[0])
+    return [
+        _cell_issue(found, "key.duplicate", int(p), spec, link,
+                    first_row=first_rows[tuple(keys.iloc[int(p)])]) for p in repeated
+    ]
+
+
+def _settings(found: TabFrame | None, link: Link | None) -> tuple[dict[str, float], list[Issue]]:
+    """The programme settings the rules use, read from the settings tab; defaults where absent."""
+    values = dict(SETTING_DEFAULTS)
+    issues: list[Issue] = []
+    if found is None or not found.complete("key", "value"):
+        return values, issues
+    frame = found.frame
+    for position, (key, value) in enumerate(zip(frame["key"], frame["value"])):
+        if pd.isna(key) or key not in SETTING_DEFAULTS or pd.isna(value):
+            continue
+        number = pd.to_numeric(str(value).replace(",", ""), errors="coerce")
+        if pd.isna(number):
+            index = found.columns["value"]
+            issues.append(make_issue("settings.bad_value", found.tab.name, int(frame["_row"].iat[position]),
+                                     found.header[index], index, found.raw(position, "value"), link,
+                                     key=key, default=SETTING_DEFAULTS[key]))
+        else:
+            values[key] = float(number)
+    return values, issues
+
+
+def pa_array(series: pd.Series) -> "pyarrow.Array":
+    """The Arrow array behind a column (copied only when it is not Arrow-backed already)."""
+    return pyarrow.array(series.array, from_pandas=True) if not hasattr(series.array, "_pa_array") else pyarrow.concat_arrays(series.array._pa_array.chunks) if series.array._pa_array.num_chunks != 1 else series.array._pa_array.chunk(0)
