@@ -21,7 +21,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.gsheets_write import cell_value, col_letters, extended_value, quote_title
+from connectors.gsheets_write import cell_value, extended_value, quote_title
+from schemas.issues import column_letter
 from connectors.source import Grid, SourceError
 from schemas.base import ColumnSpec, match_headers
 from schemas.registry import TABS, Tab
@@ -249,7 +250,7 @@ def _chunks(data: list[tuple[str, list[list]]]) -> list[list[dict]]:
         for i in range(0, len(rows), take):
             part = rows[i : i + take]
             first = 2 + i
-            current.append({"range": f"{quote_title(name)}!A{first}:{col_letters(width - 1)}{first + len(part) - 1}", "values": part})
+            current.append({"range": f"{quote_title(name)}!A{first}:{column_letter(width - 1)}{first + len(part) - 1}", "values": part})
             count += len(part) * width
             if count >= CELLS_PER_WRITE:
                 out.append(current)

@@ -16,18 +16,11 @@ from typing import Any
 
 from connectors.source import Grid, SourceError, WriteBatch
 from schemas.base import match_headers
+from schemas.issues import column_letter
 from schemas.registry import tab as registry_tab
 
 EPOCH = dt.datetime(1899, 12, 30)
 GROW_AT_LEAST = 100  # rows added at a time, so a run of single appends does not grow the grid each time
-
-
-def col_letters(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def quote_title(title: str) -> str:
@@ -161,11 +154,11 @@ def values_request(plans: list[TabPlan]) -> dict:
     for p in plans:
         title = quote_title(p.tab)
         for r, c, value in p.cells:
-            data.append({"range": f"{title}!{col_letters(c)}{r + 1}", "values": [[value]]})
+            data.append({"range": f"{title}!{column_letter(c)}{r + 1}", "values": [[value]]})
         if p.appended:
             first, last = p.first_append_row + 1, p.first_append_row + len(p.appended)
             width = max(len(row) for row in p.appended)
-            data.append({"range": f"{title}!A{first}:{col_letters(width - 1)}{last}", "values": p.appended})
+            data.append({"range": f"{title}!A{first}:{column_letter(width - 1)}{last}", "values": p.appended})
     return {"valueInputOption": "RAW", "data": data}
 
 

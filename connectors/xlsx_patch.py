@@ -16,6 +16,8 @@ from typing import Any
 
 from lxml import etree
 
+from schemas.issues import column_letter
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -29,14 +31,6 @@ def column_index(letters: str) -> int:
     for char in letters:
         number = number * 26 + ord(char) - 64
     return number - 1
-
-
-def column_letters(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -122,7 +116,7 @@ class SheetXml:
         cells = self.cells(row_number)
         cell = cells.get(column)
         if cell is None:
-            cell = etree.Element(_C, r=f"{column_letters(column)}{row_number}")
+            cell = etree.Element(_C, r=f"{column_letter(column)}{row_number}")
             later = [i for i in cells if i > column]
             if later:
                 cells[min(later)].addprevious(cell)
@@ -179,7 +173,7 @@ class SheetXml:
                 match = _CELL_REF.match(last.get("r") or "")
                 if match:
                     width = max(width, column_index(match.group(1)))
-        dimension.set("ref", f"A1:{column_letters(width)}{self.last_row()}")
+        dimension.set("ref", f"A1:{column_letter(width)}{self.last_row()}")
 
     def to_bytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -19,4 +19,6 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     for column in text_columns:
         safe[column] = safe[column].map(neutralise, na_action="ignore")
-    return safe.to_csv(index=False).encode("utf-8")
+    # CRLF rows (RFC 4180): the csv writer then quotes any cell holding a CR or LF, so a CR inside a cell can
+    # never start a new row whose first cell a spreadsheet would run as a formula.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -4,7 +4,20 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from insights.privacy import mask_issue_frame
 from schemas.registry import TABS
+
+# `tabs`: only issues of these tabs (None: every tab) - the tabs the reader may read.
+# `masked`: tabs whose personal-data cells are masked in `value` and `message` (see insights.privacy).
+# Callers pass what connectors.reads.quality_scope(user) returns; the functions stay pure.
+
+
+def _in_tabs(column: str, tabs: tuple[str, ...] | None) -> tuple[str, list]:
+    if tabs is None:
+        return "TRUE", []
+    if not tabs:
+        return "FALSE", []
+    return f"{column} IN ({', '.join('?' for _ in tabs)})", list(tabs)
 
 
 def _issue_villages_sql() -> str:
@@ -17,8 +30,10 @@ def _issue_villages_sql() -> str:
     return " UNION ALL ".join(parts)
 
 
-def _filtered(tab: str | None, rule: str | None, severity: str | None, village: str | None) -> tuple[str, list]:
-    conditions, params = ["TRUE"], []
+def _filtered(tab: str | None, rule: str | None, severity: str | None, village: str | None,
+              tabs: tuple[str, ...] | None = None) -> tuple[str, list]:
+    scope, params = _in_tabs("i.tab", tabs)
+    conditions = [scope]
     for column, value in (("i.tab", tab), ("i.rule", rule), ("i.severity", severity)):
         if value:
             conditions.append(f"{column} = ?")
@@ -29,38 +44,43 @@ def _filtered(tab: str | None, rule: str | None, severity: str | None, village: 
     return " AND ".join(conditions), params
 
 
-def issue_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def issue_counts(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Issues per tab, rule and severity, errors first."""
+    scope, params = _in_tabs("tab", tabs)
     return con.execute(
-        """SELECT tab, rule, severity, count(*) AS issues FROM _issues GROUP BY tab, rule, severity
-           ORDER BY (severity = 'warning'), issues DESC, tab, rule"""
+        f"""SELECT tab, rule, severity, count(*) AS issues FROM _issues WHERE {scope} GROUP BY tab, rule, severity
+           ORDER BY (severity = 'warning'), issues DESC, tab, rule""", params
     ).df()
 
 
-def issue_totals(con: duckdb.DuckDBPyConnection) -> dict:
+def issue_totals(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | None = None) -> dict:
+    scope, params = _in_tabs("tab", tabs)
     errors, warnings = con.execute(
-        "SELECT count(*) FILTER (severity = 'error'), count(*) FILTER (severity = 'warning') FROM _issues"
+        f"SELECT count(*) FILTER (severity = 'error'), count(*) FILTER (severity = 'warning') FROM _issues WHERE {scope}", params
     ).fetchone()
     return {"errors": errors, "warnings": warnings}
 
 
 def issue_list(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str | None = None,
-               severity: str | None = None, village: str | None = None, limit: int = 5000) -> pd.DataFrame:
-    """Issues, errors first, filtered; each with its village when its row has one."""
-    where, params = _filtered(tab, rule, severity, village)
-    return con.execute(
+               severity: str | None = None, village: str | None = None, limit: int = 5000,
+               tabs: tuple[str, ...] | None = None, masked: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Issues, errors first, filtered; each with its village when its row has one. Only the issues of
+    `tabs` (None: all); personal-data values and messages of the `masked` tabs shown as •••."""
+    where, params = _filtered(tab, rule, severity, village, tabs)
+    return mask_issue_frame(con.execute(
         f"""SELECT i.tab, i."row", i."column", i.cell, i.value, i.severity, i.rule, i.message, i.link, v.village_code
             FROM _issues i LEFT JOIN ({_issue_villages_sql()}) v ON v.tab = i.tab AND v._row = i."row"
             WHERE {where}
             ORDER BY i.severity = 'warning', i.tab, i."row" NULLS FIRST, i.cell LIMIT {int(limit)}""",
         params,
-    ).df()
+    ).df(), masked)
 
 
-def open_errors_by_tab(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def open_errors_by_tab(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | None = None) -> pd.DataFrame:
+    scope, params = _in_tabs("tab", tabs)
     return con.execute(
-        """SELECT tab, count(*) FILTER (severity = 'error') AS errors, count(*) FILTER (severity = 'warning') AS warnings
-           FROM _issues GROUP BY tab ORDER BY errors DESC, tab"""
+        f"""SELECT tab, count(*) FILTER (severity = 'error') AS errors, count(*) FILTER (severity = 'warning') AS warnings
+           FROM _issues WHERE {scope} GROUP BY tab ORDER BY errors DESC, tab""", params
     ).df()
 
 

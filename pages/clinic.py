@@ -4,7 +4,7 @@ import streamlit as st
 from insights import clinic
 from insights import clinic_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice, small_counts_hidden
 
 
 def show(chart, frame, name: str, caption: str | None = None) -> None:
@@ -73,6 +73,11 @@ with trips:
     frame = query(clinic.referrals_by_hospital, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
     csv_download(frame, "clinic_referrals_by_hospital", key="csv_referrals_by_hospital")
+
+    st.markdown("**Patients by village**")
+    frame = small_counts_hidden(query(clinic.visits_by_village, filters), ["visits", "patients", "new_patients"])
+    st.dataframe(frame, hide_index=True, width="stretch")
+    csv_download(frame, "clinic_visits_by_village", key="csv_visits_by_village")
 
     st.markdown("**Ambulance trips by purpose**")
     frame = query(clinic.ambulance_trips, filters)

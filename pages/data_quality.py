@@ -2,13 +2,19 @@
 import altair as alt
 import streamlit as st
 
-from insights.quality import error_trend, issue_counts, issue_list, issue_totals, open_errors_by_tab
+from connectors import reads
+from insights.quality import error_trend
 from schemas.rules import RULES
+from ui.auth import current_user
 from ui.widgets import csv_download, place_picker
 from ui.state import query
 
+user = current_user()
+if user is None:
+    st.stop()
 st.title("Data quality")
-totals = query(issue_totals)
+# Through connectors.reads: only the tabs this role may read, personal data in values and messages masked.
+totals = query(reads.issue_totals, user)
 left, right = st.columns(2)
 left.metric("Open errors", f"{totals['errors']:,}")
 right.metric("Warnings", f"{totals['warnings']:,}")
@@ -17,9 +23,9 @@ if not totals["errors"] and not totals["warnings"]:
 
 by_tab, by_rule = st.columns(2)
 by_tab.markdown("**By tab**")
-by_tab.dataframe(query(open_errors_by_tab), hide_index=True)
+by_tab.dataframe(query(reads.open_errors_by_tab, user), hide_index=True)
 by_rule.markdown("**By rule**")
-counts = query(issue_counts)
+counts = query(reads.issue_counts, user)
 counts["rule title"] = counts["rule"].map(lambda r: RULES[r].title if r in RULES else r)
 by_rule.dataframe(counts, hide_index=True)
 
@@ -30,7 +36,7 @@ rule = f2.selectbox("Rule", [None, *sorted(counts["rule"].unique())], format_fun
 severity = f3.selectbox("Severity", [None, "error", "warning"], format_func=lambda s: "Errors and warnings" if s is None else s, key="dq_severity")
 with st.expander("Village", expanded=False):
     village = place_picker("dq_place")
-issues = query(issue_list, tab, rule, severity, village)
+issues = query(reads.issues, user, tab, rule, severity, village)
 st.dataframe(issues, hide_index=True, column_config={
     "link": st.column_config.LinkColumn("Open", display_text="open cell"),
     "message": st.column_config.TextColumn("What is wrong", width="large"),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from connectors import audit, outbox, sync
+from connectors import outbox, reads, sync
 from connectors.access import can_write, readable_tabs
 from connectors.config import setting
 from connectors.source import SourceError
@@ -46,7 +46,7 @@ done = state.pop("tables_replay", None)
 if done is not None:
     st.info(f"Sent {done.sent}, already in the sheet {done.already}, in conflict {done.conflicts}, "
             f"refused {done.refused}, still waiting {done.waiting}." + (f" {done.problem}" if done.problem else ""))
-for entry in outbox.entries(cache(), (outbox.CONFLICT, outbox.REFUSED)):
+for entry in [e for e in outbox.entries(cache(), (outbox.CONFLICT, outbox.REFUSED)) if user.is_admin or e.user == user.email]:
     with st.container(border=True):
         st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {entry.last_error or ''}")
         if entry.state == outbox.CONFLICT:
@@ -85,7 +85,7 @@ with st.expander("Filters", expanded=False):
     if te.has_place(tab):
         query.place = place_picker(f"tables_place_{name}")
 con = cache().cursor()
-_, total = te.rows(con, user, te.TableQuery(name, query.search, query.choices, query.dates, query.place, page_size=1))
+total = te.count(con, user, query)
 pages = max((total - 1) // te.PAGE_SIZE + 1, 1)
 if pages > 1:
     query.page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"tables_page_{name}"))
@@ -194,7 +194,7 @@ if tab.key and len(frame):
     with st.expander("A row's history", expanded=False):
         keys = ["/".join(sync.key_of(tab, row)) for row in frame.to_dict("records")]
         chosen = st.selectbox("Row", keys, key=f"tables_history_{name}")
-        history = audit.history(cache(), name, chosen)
+        history = reads.row_history(cache(), user, name, chosen)
         if history.empty:
             st.caption("No change to this row was made through the back office yet.")
         else:

@@ -72,3 +72,12 @@ def test_a_rice_ledger_with_known_mistakes_yields_exactly_those_failures():
 def test_column_kinds_come_from_the_annotations():
     kinds = {c.name: c.kind for c in columns_of(tab("clinic_visits").schema)}
     assert kinds["date"] == "date" and kinds["age_years"] == "int" and kinds["dental_kit"] == "bool" and kinds["donation_riel"] == "float"
+
+
+def test_the_readme_lists_every_validation_rule():
+    from pathlib import Path
+
+    from schemas.rules import RULES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert [r for r in RULES if f"`{r}`" not in readme] == []

@@ -6,11 +6,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def report(year: int, source) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", "report", "--year", str(year), "--source", str(source)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
 def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
-    out = subprocess.run(
-        [sys.executable, "cli.py", "report", "--year", "2017", "--source", str(demo_workbook)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    out = report(2017, demo_workbook)
     assert out.returncode == 0, out.stderr
     text = out.stdout
     for figure in [
@@ -22,10 +24,7 @@ def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
 
 
 def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
-    out = subprocess.run(
-        [sys.executable, "cli.py", "report", "--year", "2018", "--source", str(demo_workbook)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    out = report(2018, demo_workbook)
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "139,791,300 riel ($34,947.83 at 4,000 riel per dollar)" in text
@@ -37,17 +36,13 @@ def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
 
 
 def test_the_2015_report_has_the_cow_grants(demo_workbook):
-    out = subprocess.run(
-        [sys.executable, "cli.py", "report", "--year", "2015", "--source", str(demo_workbook)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    out = report(2015, demo_workbook)
     assert out.returncode == 0, out.stderr
     assert "30 cows granted to 30 families" in out.stdout
 
 
 def test_an_unreadable_source_exits_2_with_a_clear_message(tmp_path):
     missing = tmp_path / "nowhere.xlsx"
-    out = subprocess.run([sys.executable, "cli.py", "report", "--year", "2017", "--source", str(missing)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = report(2017, missing)
     assert out.returncode == 2
     assert "does not exist" in out.stderr

@@ -47,6 +47,20 @@ def refresh(force: bool = False, progress: Callable[[str, float], None] | None =
         return
     st.session_state.pop("source_problem", None)
     st.session_state["last_refresh"] = result
+    _replay_waiting()
+
+
+def _replay_waiting() -> None:
+    """After a successful refresh: send the saves waiting in the outbox (nothing at all when it is empty)."""
+    from connectors import sync
+    from ui.auth import current_user  # imported here: ui.auth imports this module
+
+    try:
+        done = sync.replay_pending(cache(), source(), current_user(), date_order=setting("date_order"))
+    except SourceError as exc:
+        done = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
+    if done is not None:
+        st.session_state["last_replay"] = done
 
 
 def ensure_loaded() -> None:

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import pandas as pd
 import streamlit as st
 
+from connectors import reads
 from connectors.access import MASK, User, can_read, require_read, sees_personal_data, mask_personal_data
 from connectors.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
@@ -50,14 +51,11 @@ def masked_columns(user: User, tab: Tab) -> list[str]:
     return [] if sees_personal_data(user, tab) else [c.name for c in tab.columns if c.pii]
 
 
-def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
-    """One page of the tab as this user may see it, and how many rows match in all."""
-    tab = registered_tab(q.tab)
-    require_read(user, tab)
+def _where(user: User, tab: Tab, q: TableQuery) -> tuple[str, list[Any]]:
     hidden = set(masked_columns(user, tab))
     where, params = [], []
     if q.search.strip():
-        searchable = [c.name for c in tab.columns if c.name not in hidden]
+        searchable = [c.name for c in tab.columns if c.name not in hidden]  # masked columns are no search oracle
         where.append("(" + " OR ".join(f"CAST({quote(c)} AS VARCHAR) ILIKE ?" for c in searchable) + ")")
         params += [f"%{q.search.strip()}%"] * len(searchable)
     for column, values in q.choices.items():
@@ -70,11 +68,27 @@ def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
     if q.place and has_place(tab):
         where.append(f"{quote(PLACE_COLUMN)} LIKE ?")
         params.append(q.place + "%")
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = con.execute(f"SELECT count(*) FROM {quote(tab.name)}{clause}", params).fetchone()[0]
+    return " AND ".join(where), params
+
+
+def count(con: Any, user: User, q: TableQuery) -> int:
+    """How many rows match the query (the read path checks the role; no values are read)."""
+    tab = registered_tab(q.tab)
+    where, params = _where(user, tab, q)
+    return reads.count_rows(con, user, tab, where=where, params=params)
+
+
+def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
+    """One page of the tab as this user may see it, and how many rows match in all.
+
+    Through connectors.reads: the role is checked, personal data masked, and the view audited."""
+    tab = registered_tab(q.tab)
+    require_read(user, tab)
+    where, params = _where(user, tab, q)
+    total = reads.count_rows(con, user, tab, where=where, params=params)
     offset = max(q.page - 1, 0) * q.page_size
-    frame = con.execute(f"SELECT * FROM {quote(tab.name)}{clause} ORDER BY _row LIMIT {int(q.page_size)} OFFSET {int(offset)}",
-                        params).df()
+    shown = f"page {q.page}" + (f", search '{q.search.strip()}'" if q.search.strip() else "")
+    frame = reads.read_tab(con, user, tab, where=where, params=params, limit=q.page_size, offset=offset, what=shown)
     return editor_frame(user, tab, frame), int(total)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from insights.common import Filters, open_errors, places, years_with_data
 from insights.export import safe_csv
+from insights.privacy import suppress_small_counts
 from ui.state import query
 
 _LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
@@ -59,3 +60,15 @@ def open_errors_notice(tabs: list[str]) -> None:
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
     st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
+
+
+def small_counts_hidden(frame: pd.DataFrame, count_columns: list[str]) -> pd.DataFrame:
+    """Village-level counts as this user may see them: for viewers, counts below the setting
+    small_count_threshold read "<5" (in the table, the chart and the CSV alike); others see the numbers."""
+    from connectors.reads import small_count_threshold
+    from ui.auth import current_user
+
+    user = current_user()
+    if user is not None and user.role != "viewer":
+        return frame
+    return suppress_small_counts(frame, count_columns, query(small_count_threshold))

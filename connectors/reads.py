@@ -1,0 +1,208 @@
+"""The read path: every function a page uses to read rows, issues or the audit trail checks the role here.
+
+- `read_tab` / `count_rows`: a tab's rows for this user - `require_read` first (a clinic user asking for
+  households gets AccessDenied), personal-data columns masked for roles without access, and one entry
+  in `_audit` (via "view") for every view of a tab that holds personal data, whoever looks at it;
+- `quality_scope` and the `issues...` functions: validation issues of the tabs the user may read only,
+  with personal-data values and messages masked (insights.quality stays pure; the scope comes from here);
+- `row_history`: a row's audit entries, old/new values of personal data masked;
+- `audit_log`, `outbox_entries`, `sync_status`: the Sync & history page's data, admins only.
+
+`db` is a connectors.cache.Cache or a DuckDB connection/cursor (anything with `.cursor()`/`.execute()`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Sequence
+
+import pandas as pd
+
+from connectors import outbox
+from connectors.access import MASK, AccessDenied, User, mask_personal_data, require_read, sees_personal_data
+from connectors.cache import quote
+from insights import quality
+from insights.common import setting as programme_setting
+from schemas.registry import TABS, Tab, tab as registered_tab
+
+VIEW = "view"  # the `via` of an audit entry that records a view, not a change
+
+
+def _cur(db: Any) -> Any:
+    return db.cursor() if hasattr(db, "cursor") else db
+
+
+def _tab(tab: Tab | str) -> Tab:
+    return tab if isinstance(tab, Tab) else registered_tab(tab)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+# --- rows -----------------------------------------------------------------------------------------
+
+def record_view(db: Any, user: User, tab: Tab | str, what: str) -> None:
+    """One `_audit` entry: who looked at which tab holding personal data, when, and what was shown."""
+    spec = _tab(tab)
+    shown = "personal data shown" if sees_personal_data(user, spec) else "personal data masked"
+    _cur(db).execute('INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                     [_now(), user.email, spec.name, "", None, None, f"{what} ({shown})", VIEW])
+
+
+def read_tab(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = (), limit: int | None = None,
+             offset: int = 0, what: str | None = None) -> pd.DataFrame:
+    """The tab's rows (ordered by `_row`) as this user may see them; raises AccessDenied if they may not.
+
+    `where` is a SQL condition over the tab's columns (with `?` marks and `params`), built by the caller
+    from its filters. Every call on a tab with personal data leaves a view entry in `_audit`."""
+    spec = _tab(tab)
+    require_read(user, spec)
+    clause = f" WHERE {where}" if where.strip() else ""
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    cur = _cur(db)
+    frame = cur.execute(f"SELECT * FROM {quote(spec.name)}{clause} ORDER BY _row{page}", list(params)).df()
+    if spec.has_personal_data:
+        described = what or (f"{len(frame)} rows" + (f" from row {offset + 1}" if offset else ""))
+        record_view(cur, user, spec, described)
+    return mask_personal_data(user, spec, frame)
+
+
+def count_rows(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = ()) -> int:
+    """How many rows match (no values leave the cache, so no view entry)."""
+    spec = _tab(tab)
+    require_read(user, spec)
+    clause = f" WHERE {where}" if where.strip() else ""
+    return int(_cur(db).execute(f"SELECT count(*) FROM {quote(spec.name)}{clause}", list(params)).fetchone()[0])
+
+
+# --- validation issues ----------------------------------------------------------------------------
+
+def quality_scope(user: User) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the tabs whose issues this user may see, the tabs whose personal-data cells are masked for them)."""
+    readable = tuple(t.name for t in TABS if _can_read(user, t))
+    masked = tuple(t.name for t in TABS if t.name in readable and t.has_personal_data and not sees_personal_data(user, t))
+    return readable, masked
+
+
+def _can_read(user: User, tab: Tab) -> bool:
+    try:
+        require_read(user, tab)
+        return True
+    except AccessDenied:
+        return False
+
+
+def issues(con: Any, user: User, tab: str | None = None, rule: str | None = None, severity: str | None = None,
+           village: str | None = None, limit: int = 5000) -> pd.DataFrame:
+    """insights.quality.issue_list within the user's scope (a named tab they may not read: AccessDenied)."""
+    if tab:
+        require_read(user, tab)
+    readable, masked = quality_scope(user)
+    return quality.issue_list(_cur(con), tab, rule, severity, village, limit, tabs=readable, masked=masked)
+
+
+def issue_counts(con: Any, user: User) -> pd.DataFrame:
+    return quality.issue_counts(_cur(con), quality_scope(user)[0])
+
+
+def issue_totals(con: Any, user: User) -> dict:
+    return quality.issue_totals(_cur(con), quality_scope(user)[0])
+
+
+def open_errors_by_tab(con: Any, user: User) -> pd.DataFrame:
+    return quality.open_errors_by_tab(_cur(con), quality_scope(user)[0])
+
+
+# --- history and the audit trail ------------------------------------------------------------------
+
+def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 200) -> pd.DataFrame:
+    """A row's changes, newest first; old/new values of personal data masked for roles without access
+    (a whole added or deleted row is kept as JSON: it is masked whole)."""
+    spec = _tab(tab)
+    require_read(user, spec)
+    frame = _cur(db).execute(
+        'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? AND via <> ? '
+        'ORDER BY "at" DESC LIMIT ?', [spec.name, row_key, VIEW, limit]).df()
+    if sees_personal_data(user, spec) or not spec.has_personal_data or frame.empty:
+        return frame
+    pii = {c.name for c in spec.columns if c.pii}
+    hide = frame["column"].isin(pii) | frame["column"].isna() | (frame["column"] == "")
+    for column in ("old", "new"):
+        frame[column] = frame[column].astype(object).where(~hide | frame[column].isna(), MASK)
+    return frame
+
+
+def require_admin(user: User, what: str = "the sync page and the audit trail") -> None:
+    if not user.is_admin:
+        raise AccessDenied(f"Only an admin may see {what}; your role is {user.role}.")
+
+
+def audit_log(db: Any, user: User, tab: str | None = None, who: str | None = None, via: str | None = None,
+              limit: int = 5000) -> pd.DataFrame:
+    """The audit trail (`_audit`), newest first, filtered by tab / user (e-mail contains) / via. Admins only."""
+    require_admin(user)
+    conditions, params = ["TRUE"], []
+    if tab:
+        conditions.append("tab = ?")
+        params.append(tab)
+    if who:
+        conditions.append('"user" ILIKE ?')
+        params.append(f"%{who}%")
+    if via:
+        conditions.append("via = ?")
+        params.append(via)
+    return _cur(db).execute(
+        f'SELECT "at", "user", tab, row_key, "column", old, new, via FROM _audit WHERE {" AND ".join(conditions)} '
+        f'ORDER BY "at" DESC LIMIT {int(limit)}', params).df()
+
+
+def audit_choices(db: Any, user: User) -> dict[str, list[str]]:
+    """The tabs, users and vias present in the audit trail (for the filters). Admins only."""
+    require_admin(user)
+    cur = _cur(db)
+    return {column: [r[0] for r in cur.execute(f'SELECT DISTINCT {quote(column)} FROM _audit WHERE {quote(column)} IS NOT NULL ORDER BY 1').fetchall()]
+            for column in ("tab", "user", "via")}
+
+
+def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_STATES, outbox.SENT, outbox.DROPPED),
+                   limit: int = 500) -> pd.DataFrame:
+    """Saves waiting in (or gone through) the outbox, newest first: id, queued at, user, state, tabs, changes, last error."""
+    require_admin(user, "the outbox")
+    marks = ", ".join("?" for _ in states)
+    rows = _cur(db).execute(
+        f'SELECT id, queued_at, "user", batch_json, state, last_error FROM _outbox WHERE state IN ({marks}) '
+        f'ORDER BY id DESC LIMIT {int(limit)}', list(states)).fetchall()
+    out = []
+    for entry_id, queued_at, who, batch, state, error in rows:
+        request = (json.loads(batch) or {}).get("request", {})
+        edits, deletes = request.get("edits", []), request.get("deletes", [])
+        appends = request.get("appends", {})
+        tabs = sorted({e[0] for e in edits} | {t for t, r in appends.items() if r} | {d[0] for d in deletes})
+        changes = f"{len(edits)} cell(s), {sum(len(r) for r in appends.values())} new row(s), {len(deletes)} deletion(s)"
+        out.append({"id": int(entry_id), "queued_at": queued_at, "user": who, "state": state, "tabs": ", ".join(tabs),
+                    "changes": changes, "last_error": error})
+    return pd.DataFrame(out, columns=["id", "queued_at", "user", "state", "tabs", "changes", "last_error"])
+
+
+def sync_status(db: Any, user: User) -> dict[str, Any]:
+    """Freshness for the Sync page: last refresh (source label, version, when, rows), refreshes, outbox counts."""
+    require_admin(user)
+    cur = _cur(db)
+    meta = cur.execute("SELECT source, version, refreshed_at, rows FROM _meta WHERE tab = '*'").fetchone()
+    refreshes = cur.execute("SELECT refreshed_at, version, errors, warnings FROM _refreshes ORDER BY refreshed_at DESC LIMIT 20").df()
+    counts = dict(cur.execute("SELECT state, count(*) FROM _outbox GROUP BY state").fetchall())
+    tabs = cur.execute("SELECT tab, rows, refreshed_at FROM _meta WHERE tab <> '*' ORDER BY tab").df()
+    return {"source": meta[0] if meta else None, "version": meta[1] if meta else None,
+            "refreshed_at": meta[2] if meta else None, "rows": int(meta[3]) if meta else 0,
+            "refreshes": refreshes, "tabs": tabs, "outbox": {s: int(counts.get(s, 0)) for s in (*outbox.OPEN_STATES, outbox.SENT, outbox.DROPPED)}}
+
+
+# --- small counts ---------------------------------------------------------------------------------
+
+def small_count_threshold(con: Any) -> int:
+    """The `small_count_threshold` programme setting (default 5)."""
+    try:
+        return int(float(programme_setting(_cur(con), "small_count_threshold")))
+    except (TypeError, ValueError):
+        return 5

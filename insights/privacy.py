@@ -1,0 +1,84 @@
+"""Privacy helpers that stay pure (no Streamlit, no source): small counts suppressed, personal data in
+validation issues masked. Who gets which treatment is decided in connectors.reads / ui, not here.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from schemas.base import match_headers
+from schemas.registry import tab as registered_tab
+
+MASK = "•••"  # the same mark as connectors.access.MASK (insights do not import connectors)
+
+
+def suppress_small_counts(frame: pd.DataFrame, count_columns: Iterable[str], threshold: int) -> pd.DataFrame:
+    """A copy where every count in `count_columns` from 1 to threshold - 1 reads "<threshold" (e.g. "<5"),
+    and the column's other counts are text too ("12").
+
+    Zero stays "0" (nobody can be recognised in nobody); missing values stay missing. The columns become
+    text only when something was suppressed, so charts keep numbers where nothing was hidden."""
+    out = frame.copy()
+    label = f"<{int(threshold)}"
+    for column in count_columns:
+        if column not in out.columns:
+            continue
+        values = pd.to_numeric(out[column], errors="coerce")
+        small = values.notna() & (values > 0) & (values < threshold)
+        if small.any():  # the whole column as text: one type per column (Arrow, CSV)
+            out[column] = pd.Series([None if pd.isna(v) else label if s else _count_text(v)
+                                     for v, s in zip(out[column], small)], index=out.index, dtype=object)
+    return out
+
+
+def _count_text(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else str(value)
+
+
+def pii_headers(tab_name: str, headers: Iterable[str | None]) -> set[str]:
+    """Which of these sheet headers (as issues name them) are personal-data columns of the tab."""
+    try:
+        spec = registered_tab(tab_name)
+    except KeyError:
+        return set()
+    wanted = [h for h in headers if h is not None]
+    found: set[str] = set()
+    for header in set(wanted):
+        names = match_headers(spec.schema, [header])
+        name = next(iter(names), header)
+        if any(c.name == name and c.pii for c in spec.columns):
+            found.add(header)
+    return found
+
+
+def mask_issue_frame(frame: pd.DataFrame, masked_tabs: Iterable[str]) -> pd.DataFrame:
+    """Issues with the value and message of personal-data cells masked, for the tabs in `masked_tabs`.
+
+    The message keeps its sense ("Row 14: 'Phone' is •••; ...") when it quotes the value; a message that
+    does not quote it verbatim is replaced whole, so a value formatted differently cannot slip through."""
+    masked_tabs = set(masked_tabs)
+    if frame.empty or not masked_tabs or not {"tab", "column", "value", "message"} <= set(frame.columns):
+        return frame
+    out = frame.copy()
+    out["value"] = out["value"].astype(object)
+    out["message"] = out["message"].astype(object)
+    for tab_name in masked_tabs & set(out["tab"].unique()):
+        in_tab = out["tab"] == tab_name
+        hidden = pii_headers(tab_name, out.loc[in_tab, "column"].unique())
+        if not hidden:
+            continue
+        for index in out.index[in_tab & out["column"].isin(hidden)]:
+            value, message = out.at[index, "value"], out.at[index, "message"]
+            text = None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            if isinstance(message, str) and text:
+                if f"'{text}'" in message:
+                    message = message.replace(f"'{text}'", f"'{MASK}'")
+                elif text in message:
+                    message = message.replace(text, MASK)
+                else:
+                    message = f"'{out.at[index, 'column']}' has a problem (the value is personal data, hidden for your role)."
+            out.at[index, "message"] = message
+            out.at[index, "value"] = MASK if text else value
+    return out
