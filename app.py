@@ -6,7 +6,7 @@ from ui.navigation import pages_for
 from ui.sidebar import sidebar
 from ui.state import ensure_loaded
 
-st.set_page_config(page_title="CCPCR Back Office", page_icon="🌾", layout="wide")
+st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 ensure_loaded()
 user = require_user()
 sidebar()

@@ -31,7 +31,8 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pd.D
         "Rice bank": con.execute(
             f"""WITH months AS (SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)
                 SELECT m.month, b.name AS bank, coalesce(sum({STOCK_SIGN}) FILTER (l.date < m.month + INTERVAL 1 MONTH), 0) AS stock_kg
-                FROM months m CROSS JOIN rice_banks b LEFT JOIN rice_ledger l ON l.bank_id = b.bank_id GROUP BY ALL ORDER BY 1""",
+                FROM months m JOIN rice_banks b ON b.established_on IS NULL OR b.established_on < m.month + INTERVAL 1 MONTH
+                LEFT JOIN rice_ledger l ON l.bank_id = b.bank_id GROUP BY ALL ORDER BY 1""",
             [year, year],
         ).df(),
     }

@@ -10,19 +10,19 @@ from schemas.registry import TABS
 # page file, title, icon, the programme whose tabs it reads (None: everyone signed in), admin only
 PAGES = {
     "Dashboards": [
-        ("pages/overview.py", "Overview", "📊", None, False),
-        ("pages/rice_bank.py", "Rice bank", "🌾", "rice_bank", False),
-        ("pages/cow_bank.py", "Cow bank", "🐄", "cow_bank", False),
-        ("pages/clinic.py", "Clinic", "🏥", "clinic", False),
-        ("pages/savings.py", "Savings groups", "💰", "savings", False),
-        ("pages/prevention.py", "Prevention", "🛡️", "prevention", False),
+        ("pages/overview.py", "Overview", ":material/dashboard:", None, False),
+        ("pages/rice_bank.py", "Rice bank", ":material/grass:", "rice_bank", False),
+        ("pages/cow_bank.py", "Cow bank", ":material/pets:", "cow_bank", False),
+        ("pages/clinic.py", "Clinic", ":material/local_hospital:", "clinic", False),
+        ("pages/savings.py", "Savings groups", ":material/savings:", "savings", False),
+        ("pages/prevention.py", "Prevention", ":material/shield:", "prevention", False),
     ],
     "Data": [
-        ("pages/data_quality.py", "Data quality", "✅", None, False),
-        ("pages/tables.py", "Tables", "📋", None, False),
+        ("pages/data_quality.py", "Data quality", ":material/fact_check:", None, False),
+        ("pages/tables.py", "Tables", ":material/table_view:", None, False),
     ],
     "Admin": [
-        ("pages/sync.py", "Sync & history", "🔄", None, True),
+        ("pages/sync.py", "Sync & history", ":material/sync:", None, True),
     ],
 }
 

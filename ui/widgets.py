@@ -53,7 +53,7 @@ def open_errors_notice(tabs: list[str]) -> None:
     """How many open errors the tabs behind this view have, with a link to fix them."""
     count = query(open_errors, tabs)
     if count:
-        st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon="⚠️")
+        st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon=":material/warning:")
     else:
         st.caption("No open errors in the tabs behind this page.")
 
