@@ -1,0 +1,90 @@
+"""The cache after a write (or a queued save, or a conflict): the changed keys' rows and their known
+issues updated in place, without a full refresh."""
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.cache import quote
+from connectors.source import CellUpdate
+from connectors.sync_request import DELETED, Conflict, SaveRequest
+from connectors.sync_values import key_of
+from schemas.base import normalise_header
+from schemas.registry import Tab, tab as registered_tab
+
+
+def _where(tab: Tab) -> str:
+    return " AND ".join(f"CAST({quote(k)} AS VARCHAR) = ?" for k in tab.key)
+
+
+def _cache_key(tab: Tab, key: tuple[str, ...]) -> list[str]:
+    # an int key is stored as BIGINT and reads back as "2017"; text as itself
+    return list(key)
+
+
+def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[str, dict[str, Any], int]],
+           deleted: list[tuple[str, tuple[str, ...], int]]) -> None:
+    """Update the cached rows of the changed keys (and their known issues) without a full refresh."""
+    with cache._lock:
+        cur = cache.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            for u in updates:
+                tab = registered_tab(u.tab)
+                cur.execute(f"UPDATE {quote(u.tab)} SET {quote(u.column)} = ? WHERE {_where(tab)}", [u.new, *_cache_key(tab, u.key)])
+                row = cur.execute(f"SELECT _row FROM {quote(u.tab)} WHERE {_where(tab)}", _cache_key(tab, u.key)).fetchone()
+                if row is not None:
+                    _forget_issues(cur, tab, int(row[0]), u.column)
+            for name, values, sheet_row in appended:
+                tab = registered_tab(name)
+                if tab.key:
+                    cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key_of(tab, values)))
+                columns = [c for c in values if c in {s.name for s in tab.columns}]
+                cur.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns + ['_row'])}) "
+                            f"VALUES ({', '.join('?' for _ in range(len(columns) + 1))})", [values[c] for c in columns] + [sheet_row])
+            for name, key, sheet_row in sorted(deleted, key=lambda d: -d[2]):
+                tab = registered_tab(name)
+                found = cur.execute(f"SELECT _row FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key)).fetchone()
+                if found is None:
+                    continue  # already gone from the cache (applied when it was queued)
+                row = int(found[0]) if sheet_row is None else sheet_row
+                cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key))
+                cur.execute(f"UPDATE {quote(name)} SET _row = _row - 1 WHERE _row > ?", [row])
+                cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" = ?', [name, row])
+                cur.execute('UPDATE _issues SET "row" = "row" - 1 WHERE tab = ? AND "row" > ?', [name, row])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+
+def _forget_issues(cur: Any, tab: Tab, row: int, column: str) -> None:
+    spec = tab.column(column)
+    wanted = {normalise_header(spec.name), normalise_header(spec.title)}
+    for (header,) in cur.execute('SELECT DISTINCT "column" FROM _issues WHERE tab = ? AND "row" = ?', [tab.name, row]).fetchall():
+        if normalise_header(header) in wanted:
+            cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" = ? AND "column" = ?', [tab.name, row, header])
+
+
+def apply_optimistically(cache: Any, request: SaveRequest) -> None:
+    """A queued save shows in the cache at once (a refresh from the source replaces it until the replay)."""
+    cur = cache.cursor()
+    updates = [CellUpdate(e.tab, e.key, e.column, e.old, e.new) for e in request.edits]
+    appended = []
+    for name, rows in request.appends.items():
+        if not registered_tab(name).key:
+            continue  # a keyless row could not be told apart from its replay
+        last = cur.execute(f"SELECT coalesce(max(_row), 1) FROM {quote(name)}").fetchone()[0]
+        appended += [(name, row, int(last) + 1 + i) for i, row in enumerate(rows)]
+    apply_changes(cache, updates, appended, [(d.tab, d.key, None) for d in request.deletes])
+
+
+def show_theirs(cache: Any, conflicts: list[Conflict]) -> None:
+    """After a conflict the cache shows what is in the sheet now, so "keep theirs" needs nothing more."""
+    updates = [CellUpdate(c.tab, c.key, c.column, c.ours, c.theirs) for c in conflicts
+               if c.column is not None and c.theirs is not DELETED and c.theirs != DELETED]
+    for c in conflicts:
+        if c.column is None and isinstance(c.theirs, dict):
+            updates += [CellUpdate(c.tab, c.key, col, None, v) for col, v in c.theirs.items()]
+    gone = [(c.tab, c.key, None) for c in conflicts if c.theirs == DELETED and c.column is not None]
+    apply_changes(cache, updates, [], gone)
+    cache.changed()
