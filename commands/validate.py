@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from connectors.config import open_source, setting
 from connectors.source import SourceError
-from insights.privacy import MASK, pii_headers
+from insights.privacy import MASK, masked_message, pii_headers
 from schemas.issues import ERROR, WARNING, Issue
 from schemas.registry import TABS, tab as registered_tab
 from schemas.validate import validate_workbook
@@ -68,13 +68,7 @@ def mask_personal_data(issues: list[Issue]) -> list[Issue]:
         if issue.column not in hidden[issue.tab] or issue.value is None or str(issue.value) == "":
             out.append(issue)
             continue
-        text, message = str(issue.value), issue.message
-        if f"'{text}'" in message:
-            message = message.replace(f"'{text}'", f"'{MASK}'")
-        elif text in message:
-            message = message.replace(text, MASK)
-        else:
-            message = f"'{issue.column}' has a problem (the value is personal data; --show-personal-data shows it)."
+        message = masked_message(issue.value, issue.message, issue.column, "--show-personal-data shows it")
         out.append(dataclasses.replace(issue, value=MASK, message=message))
     return out
 

@@ -53,6 +53,17 @@ def pii_headers(tab_name: str, headers: Iterable[str | None]) -> set[str]:
     return found
 
 
+def masked_message(value: object, message: str, column: str | None, why: str) -> str:
+    """The issue's sentence with the personal value replaced by •••; a sentence that does not quote it
+    verbatim is replaced whole, so a value formatted differently cannot slip through."""
+    text = str(value)
+    if f"'{text}'" in message:
+        return message.replace(f"'{text}'", f"'{MASK}'")
+    if text in message:
+        return message.replace(text, MASK)
+    return f"'{column}' has a problem (the value is personal data, {why})."
+
+
 def mask_issue_frame(frame: pd.DataFrame, masked_tabs: Iterable[str]) -> pd.DataFrame:
     """Issues with the value and message of personal-data cells masked, for the tabs in `masked_tabs`.
 
@@ -73,12 +84,7 @@ def mask_issue_frame(frame: pd.DataFrame, masked_tabs: Iterable[str]) -> pd.Data
             value, message = out.at[index, "value"], out.at[index, "message"]
             text = None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
             if isinstance(message, str) and text:
-                if f"'{text}'" in message:
-                    message = message.replace(f"'{text}'", f"'{MASK}'")
-                elif text in message:
-                    message = message.replace(text, MASK)
-                else:
-                    message = f"'{out.at[index, 'column']}' has a problem (the value is personal data, hidden for your role)."
+                message = masked_message(text, message, out.at[index, "column"], "hidden for your role")
             out.at[index, "message"] = message
             out.at[index, "value"] = MASK if text else value
     return out
