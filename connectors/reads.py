@@ -26,6 +26,7 @@ from insights.common import setting as programme_setting
 from schemas.registry import TABS, Tab, tab as registered_tab
 
 VIEW = "view"  # the `via` of an audit entry that records a view, not a change
+REPEATED_VIEW = dt.timedelta(minutes=10)
 
 
 def _cur(db: Any) -> Any:
@@ -46,8 +47,15 @@ def record_view(db: Any, user: User, tab: Tab | str, what: str) -> None:
     """One `_audit` entry: who looked at which tab holding personal data, when, and what was shown."""
     spec = _tab(tab)
     shown = "personal data shown" if sees_personal_data(user, spec) else "personal data masked"
-    _cur(db).execute('INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-                     [_now(), user.email, spec.name, "", None, None, f"{what} ({shown})", VIEW])
+    entry = f"{what} ({shown})"
+    now = _now()
+    cur = _cur(db)
+    # Streamlit reruns a page on every click: the same view repeated within minutes is one view, not many.
+    seen = cur.execute('SELECT count(*) FROM _audit WHERE via = ? AND "user" = ? AND tab = ? AND new = ? AND "at" >= ?',
+                       [VIEW, user.email, spec.name, entry, now - REPEATED_VIEW]).fetchone()[0]
+    if not seen:
+        cur.execute('INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                    [now, user.email, spec.name, "", None, None, entry, VIEW])
 
 
 def read_tab(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = (), limit: int | None = None,
