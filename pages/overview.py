@@ -3,8 +3,10 @@ import streamlit as st
 
 from insights.common import years_with_data
 from insights.overview import results_sentences, year_results
-from insights.overview_charts import monthly_figures, programme_charts
+from insights.overview_charts import monthly_figures, programme_charts, results_table
+from schemas.registry import TABS
 from ui.state import query
+from ui.widgets import csv_download, open_errors_notice, place_picker
 
 st.title("CCPCR — the year's results")
 years = query(years_with_data)
@@ -13,11 +15,17 @@ if not years:
     st.stop()
 default = years.index(2017) if 2017 in years else len(years) - 1
 year = st.selectbox("Year", years, index=default, key="year")
-results = query(year_results, year)
-charts = programme_charts(query(monthly_figures, year))
-for programme, sentences in results_sentences(results).items():
+with st.expander("Place", expanded=False):
+    place = place_picker("overview_place")
+open_errors_notice([t.name for t in TABS if t.programme != "admin" or t.name == "settings"])
+results = query(year_results, year, place)
+charts = programme_charts(query(monthly_figures, year, place))
+sentences_by_programme = results_sentences(results)
+for programme, sentences in sentences_by_programme.items():
     st.subheader(programme)
     text, chart = st.columns([3, 2])
     text.markdown("\n".join(f"- {s}" for s in sentences))
     if programme in charts:
         chart.altair_chart(charts[programme], width="stretch")
+
+csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", key="overview_csv")
