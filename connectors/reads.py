@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Sequence
 
 import pandas as pd
 
 from connectors import outbox
-from connectors.access import MASK, AccessDenied, User, mask_personal_data, require_read, sees_personal_data
+from connectors.access import MASK, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
 from connectors.cache import quote
 from insights import quality
 from insights.common import setting as programme_setting
@@ -214,3 +215,61 @@ def small_count_threshold(con: Any) -> int:
         return int(float(programme_setting(_cur(con), "small_count_threshold")))
     except (TypeError, ValueError):
         return 5
+
+
+# --- what the editor offers ------------------------------------------------------------------------
+
+LABEL_LIMIT = 20_000  # above this many rows a foreign key is typed, not picked
+
+
+def fk_labels(con: Any, user: User, ref: str) -> dict[str, str]:
+    """Code -> "HH-0042 · Sok Dara · Krol Kor": the key, the row's name (masked when not allowed) and its village."""
+    target, column = ref.split(".")
+    try:
+        tab = registered_tab(target)
+    except KeyError:
+        return {}
+    if not can_read(user, tab):
+        return {}
+    if con.execute(f"SELECT count(*) FROM {quote(target)}").fetchone()[0] > LABEL_LIMIT:
+        return {}
+    names = [c for c in tab.columns if c.kind == "text" and c.name != column and not c.ref and not c.allowed
+             and not c.code_width and c.name not in tab.key]
+    name = names[0] if names else None
+    masked = name is not None and name.pii and not sees_personal_data(user, tab)
+    select = [f"t.{quote(column)}", f"t.{quote(name.name)}" if name else "NULL"]
+    join = ""
+    if target != "villages" and any(c.name == "village_code" for c in tab.columns):
+        select.append("v.village")
+        join = f" LEFT JOIN villages v ON v.village_code = t.village_code"
+    else:
+        select.append("NULL")
+    labels = {}
+    for code, label, village in con.execute(f"SELECT {', '.join(select)} FROM {quote(target)} t{join} ORDER BY 1").fetchall():
+        if code is None:
+            continue
+        parts = [str(code)] + ([MASK if masked else str(label)] if label is not None else []) + ([str(village)] if village else [])
+        labels[str(code)] = " · ".join(parts)
+    return labels
+
+
+_KEY_PATTERN = re.compile(r"^\^?(?P<prefix>[A-Za-z0-9_]*-?)\\d\{(?P<digits>\d+)(?:,\d*)?\}\$?$")
+
+
+def next_key(con: Any, tab: Tab) -> str | None:
+    """The next free id following the key's pattern: RL-000123 -> RL-000124 (None if the key has no such pattern)."""
+    if len(tab.key) != 1:
+        return None
+    spec = tab.column(tab.key[0])
+    match = _KEY_PATTERN.match(spec.pattern or "") if spec.kind == "text" else None
+    if match is None:
+        return None
+    prefix, width = match["prefix"], int(match["digits"])
+    found = con.execute(f"SELECT {quote(spec.name)} FROM {quote(tab.name)} WHERE {quote(spec.name)} LIKE ?", [prefix + "%"]).fetchall()
+    numbers = [(int(m[1]), len(m[1])) for (v,) in found if v and (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(v)))]
+    if numbers:
+        top, digits = max(numbers)
+        width = max(width, digits)
+    else:
+        top = 0
+    return f"{prefix}{top + 1:0{width}d}"

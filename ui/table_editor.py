@@ -1,6 +1,7 @@
 """What the generic Tables page needs, read from the registry: rows (searched, filtered, paged, masked),
-column types for st.data_editor, labels for foreign keys, the next free key, and the editor's changes
-turned into `connectors.sync` edits. The page stays thin; nothing here draws.
+column types for st.data_editor, and the editor's changes turned into `connectors.sync` edits. Its
+queries go through `connectors.reads` (foreign-key labels and the next free key live there, beside the
+role checks). The page stays thin; nothing here draws.
 """
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ import pandas as pd
 import streamlit as st
 
 from connectors import reads
-from connectors.access import MASK, User, can_read, require_read, sees_personal_data, mask_personal_data
+from connectors.access import User, mask_personal_data, require_read, sees_personal_data
 from connectors.cache import quote
+from connectors.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
 from connectors.sync import CellEdit, RowDelete, key_of
 from schemas.base import ColumnSpec
 from schemas.registry import Tab, tab as registered_tab
 
 PAGE_SIZE = 200
 PLACE_COLUMN = "village_code"
-LABEL_LIMIT = 20_000  # above this many rows a foreign key is typed, not picked
 
 
 @dataclass
@@ -105,37 +106,6 @@ def editor_frame(user: User, tab: Tab, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index("_row", drop=True).rename_axis("Row")
 
 
-def fk_labels(con: Any, user: User, ref: str) -> dict[str, str]:
-    """Code -> "HH-0042 · Sok Dara · Krol Kor": the key, the row's name (masked when not allowed) and its village."""
-    target, column = ref.split(".")
-    try:
-        tab = registered_tab(target)
-    except KeyError:
-        return {}
-    if not can_read(user, tab):
-        return {}
-    if con.execute(f"SELECT count(*) FROM {quote(target)}").fetchone()[0] > LABEL_LIMIT:
-        return {}
-    names = [c for c in tab.columns if c.kind == "text" and c.name != column and not c.ref and not c.allowed
-             and not c.code_width and c.name not in tab.key]
-    name = names[0] if names else None
-    masked = name is not None and name.pii and not sees_personal_data(user, tab)
-    select = [f"t.{quote(column)}", f"t.{quote(name.name)}" if name else "NULL"]
-    join = ""
-    if target != "villages" and has_place(tab):
-        select.append("v.village")
-        join = f" LEFT JOIN villages v ON v.village_code = t.{quote(PLACE_COLUMN)}"
-    else:
-        select.append("NULL")
-    labels = {}
-    for code, label, village in con.execute(f"SELECT {', '.join(select)} FROM {quote(target)} t{join} ORDER BY 1").fetchall():
-        if code is None:
-            continue
-        parts = [str(code)] + ([MASK if masked else str(label)] if label is not None else []) + ([str(village)] if village else [])
-        labels[str(code)] = " · ".join(parts)
-    return labels
-
-
 def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existing: bool = True) -> dict[str, Any]:
     """st.data_editor's column_config from the schema."""
     config: dict[str, Any] = {}
@@ -169,28 +139,6 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
 def disabled_columns(user: User, tab: Tab) -> list[str]:
     """Key columns (rows are found by key: change a key by deleting and adding) and masked columns."""
     return list(tab.key) + masked_columns(user, tab)
-
-
-_KEY_PATTERN = re.compile(r"^\^?(?P<prefix>[A-Za-z0-9_]*-?)\\d\{(?P<digits>\d+)(?:,\d*)?\}\$?$")
-
-
-def next_key(con: Any, tab: Tab) -> str | None:
-    """The next free id following the key's pattern: RL-000123 -> RL-000124 (None if the key has no such pattern)."""
-    if len(tab.key) != 1:
-        return None
-    spec = tab.column(tab.key[0])
-    match = _KEY_PATTERN.match(spec.pattern or "") if spec.kind == "text" else None
-    if match is None:
-        return None
-    prefix, width = match["prefix"], int(match["digits"])
-    found = con.execute(f"SELECT {quote(spec.name)} FROM {quote(tab.name)} WHERE {quote(spec.name)} LIKE ?", [prefix + "%"]).fetchall()
-    numbers = [(int(m[1]), len(m[1])) for (v,) in found if v and (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(v)))]
-    if numbers:
-        top, digits = max(numbers)
-        width = max(width, digits)
-    else:
-        top = 0
-    return f"{prefix}{top + 1:0{width}d}"
 
 
 @dataclass
