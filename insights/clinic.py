@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, chart_grain, setting
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, setting
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -49,13 +49,7 @@ def results_sentences(r: dict) -> list[str]:
 
 def visits_by_site(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Visits per week and site: week, site, visits. (For long periods the first column is month, quarter or year.)"""
-    grain = chart_grain(filters, series=2)
-    where, params = filters.where("date", "village_code")
-    return con.execute(
-        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", site, count(*) AS visits
-            FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, site""",
-        params,
-    ).df()
+    return counts_by_period(con, "clinic_visits", "site", "visits", filters, chart_grain(filters, series=2))
 
 
 def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -182,13 +176,7 @@ def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
 
 def ambulance_trips(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), purpose, trips."""
-    grain = chart_grain(filters, series=3, finest="month")
-    where, params = filters.where("date", "village_code")
-    return con.execute(
-        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", purpose, count(*) AS trips
-            FROM ambulance_trips WHERE {where} GROUP BY ALL ORDER BY 1, purpose""",
-        params,
-    ).df()
+    return counts_by_period(con, "ambulance_trips", "purpose", "trips", filters, chart_grain(filters, series=3, finest="month"))
 
 
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

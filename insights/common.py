@@ -66,6 +66,19 @@ def chart_grain(filters: "Filters", series: int = 1, finest: str = "week") -> st
     return "year"
 
 
+def counts_by_period(con: duckdb.DuckDBPyConnection, table: str, category: str, count_name: str,
+                     filters: Filters, grain: str) -> pd.DataFrame:
+    """Rows of a tab per time bucket and category (visits per week and site, say), counted in SQL.
+
+    The time column is named after its grain ("week", "month", ...), so a CSV says what it holds."""
+    where, params = filters.where("date", "village_code")
+    return con.execute(
+        f"""SELECT date_trunc('{grain}', date)::DATE AS "{grain}", {category}, count(*) AS {count_name}
+            FROM {table} WHERE {where} GROUP BY ALL ORDER BY 1, {category}""",
+        params,
+    ).df()
+
+
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
     """A programme setting from the `settings` tab, or its documented default."""
     row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

@@ -5,7 +5,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from insights.common import Filters
+from insights.common import Filters, counts_by_period
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
 
@@ -17,26 +17,12 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None
     """Aggregated in SQL: at most a few dozen rows per programme reach the browser."""
     period = Filters.year(year, place)
 
-    def in_period(date_column: str, village_column: str) -> tuple[str, list]:
-        return period.where(date_column, village_column)
-
-    def at_place(village_column: str) -> tuple[str, list]:
-        return period.where(None, village_column)
-
-    activities_where, activities_params = in_period("date", "village_code")
-    visits_where, visits_params = in_period("date", "village_code")
-    events_where, events_params = in_period("e.date", "c.village_code")
-    groups_where, groups_params = at_place("g.village_code")
-    banks_where, banks_params = at_place("b.village_code")
+    events_where, events_params = period.where("e.date", "c.village_code")
+    groups_where, groups_params = period.where(None, "g.village_code")
+    banks_where, banks_params = period.where(None, "b.village_code")
     return {
-        "Prevention": con.execute(
-            f"SELECT date_trunc('month', date) AS month, kind, count(*) AS activities FROM activities WHERE {activities_where} GROUP BY ALL ORDER BY 1",
-            activities_params,
-        ).df(),
-        "Clinic": con.execute(
-            f"SELECT date_trunc('month', date) AS month, care, count(*) AS visits FROM clinic_visits WHERE {visits_where} GROUP BY ALL ORDER BY 1",
-            visits_params,
-        ).df(),
+        "Prevention": counts_by_period(con, "activities", "kind", "activities", period, "month"),
+        "Clinic": counts_by_period(con, "clinic_visits", "care", "visits", period, "month"),
         "Savings groups": con.execute(
             f"""SELECT m.month, coalesce(sum({CAPITAL_SIGN}), 0) AS capital_riel
                 FROM {MONTHS} m LEFT JOIN (
