@@ -36,31 +36,27 @@ class User:
 LOCAL_ADMIN = User("local-admin@localhost", "admin", "Local admin")
 
 
-def _tab(tab: Tab | str) -> Tab:
-    return tab if isinstance(tab, Tab) else registered_tab(tab)
-
-
 def can_read(user: User, tab: Tab | str) -> bool:
-    return user.role in PROGRAMMES[_tab(tab).programme].read_roles
+    return user.role in PROGRAMMES[registered_tab(tab).programme].read_roles
 
 
 def can_write(user: User, tab: Tab | str) -> bool:
-    return user.role in PROGRAMMES[_tab(tab).programme].write_roles
+    return user.role in PROGRAMMES[registered_tab(tab).programme].write_roles
 
 
 def sees_personal_data(user: User, tab: Tab | str) -> bool:
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     return can_read(user, spec) and user.role in PERSONAL_DATA_ROLES.get(spec.programme, ("admin",))
 
 
 def require_read(user: User, tab: Tab | str) -> None:
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     if not can_read(user, spec):
         raise AccessDenied(f"Your role ({user.role}) may not read the '{spec.title}' tab. Ask an admin if you need it.")
 
 
 def require_write(user: User, tab: Tab | str) -> None:
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     if not can_write(user, spec):
         raise AccessDenied(f"Your role ({user.role}) may not change the '{spec.title}' tab. Nothing was saved; ask an admin if you need to.")
 
@@ -71,7 +67,7 @@ def readable_tabs(user: User, tabs: list[Tab]) -> list[Tab]:
 
 def mask_personal_data(user: User, tab: Tab | str, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as this user may see it: personal-data columns shown as ••• unless allowed."""
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     if sees_personal_data(user, spec):
         return frame
     hidden = [c.name for c in spec.columns if c.pii and c.name in frame.columns]

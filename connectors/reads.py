@@ -34,10 +34,6 @@ def _cur(db: Any) -> Any:
     return db.cursor() if hasattr(db, "cursor") else db
 
 
-def _tab(tab: Tab | str) -> Tab:
-    return tab if isinstance(tab, Tab) else registered_tab(tab)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
@@ -46,7 +42,7 @@ def _now() -> dt.datetime:
 
 def record_view(db: Any, user: User, tab: Tab | str, what: str) -> None:
     """One `_audit` entry: who looked at which tab holding personal data, when, and what was shown."""
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     shown = "personal data shown" if sees_personal_data(user, spec) else "personal data masked"
     entry = f"{what} ({shown})"
     now = _now()
@@ -65,7 +61,7 @@ def read_tab(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Se
 
     `where` is a SQL condition over the tab's columns (with `?` marks and `params`), built by the caller
     from its filters. Every call on a tab with personal data leaves a view entry in `_audit`."""
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     require_read(user, spec)
     clause = f" WHERE {where}" if where.strip() else ""
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
@@ -79,7 +75,7 @@ def read_tab(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Se
 
 def count_rows(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = ()) -> int:
     """How many rows match (no values leave the cache, so no view entry)."""
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     require_read(user, spec)
     clause = f" WHERE {where}" if where.strip() else ""
     return int(_cur(db).execute(f"SELECT count(*) FROM {quote(spec.name)}{clause}", list(params)).fetchone()[0])
@@ -128,7 +124,7 @@ def open_errors_by_tab(con: Any, user: User) -> pd.DataFrame:
 def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 200) -> pd.DataFrame:
     """A row's changes, newest first; old/new values of personal data masked for roles without access
     (a whole added or deleted row is kept as JSON: it is masked whole)."""
-    spec = _tab(tab)
+    spec = registered_tab(tab)
     require_read(user, spec)
     frame = _cur(db).execute(
         'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? AND via <> ? '

@@ -87,7 +87,10 @@ TABS: list[Tab] = [
 ]
 
 
-def tab(name: str) -> Tab:
+def tab(name: "str | Tab") -> Tab:
+    """The registered tab of that name (a Tab is returned as it is, so callers may pass either)."""
+    if isinstance(name, Tab):
+        return name
     for t in TABS:
         if t.name == name:
             return t
