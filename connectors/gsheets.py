@@ -4,7 +4,8 @@ API calls are the main cost (60 reads and 60 writes per minute per user), so:
 - version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
 - read(tabs): the spreadsheet's metadata (tab titles, sheet ids) once per source object, then ONE
   `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON.
-- write(batch): one batched request (see connectors.gsheets_write), values RAW.
+- write(batch): ONE spreadsheets:batchUpdate (see connectors.gsheets_write), typed values (RAW), appends
+  placed by Google at write time; never re-sent blindly (connectors.sync re-plans a failed write).
 Faults are retried a bounded number of times (connectors.gsheets_http), then reported plainly.
 
 Settings: `[connections.gsheets]` in .streamlit/secrets.toml with st-gsheets-connection's keys
@@ -23,8 +24,8 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from connectors.google_http import SCOPES, authorized_session
 from connectors.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
-from connectors.gsheets_write import plan, quote_title, structural_request, values_request
-from connectors.source import Grid, SourceError, WriteBatch, WriteResult
+from connectors.gsheets_write import plan, quote_title, write_request
+from connectors.source import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
@@ -152,7 +153,10 @@ class GoogleSheetSource:
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
-        """Apply the batch in one request, values RAW; rows are found by key in `located` (or read now)."""
+        """Apply the batch in ONE spreadsheets:batchUpdate (whole or not at all); rows are found by key in
+        `located` (or read now). Sent once: a failure or a lost answer raises, and connectors.sync re-plans
+        from a fresh read (see connectors.gsheets_http). A grid-size or sheet-id error means the cached
+        metadata is stale: it is dropped and SourceStale tells the caller to read again and re-plan."""
         names = list(dict.fromkeys([u.tab for u in batch.updates] + [a.tab for a in batch.appends] + [d[0] for d in batch.deletes]))
         if not names:
             return WriteResult()
@@ -160,18 +164,28 @@ class GoogleSheetSource:
         missing = [n for n in names if n not in grids]
         if missing:
             grids.update(self.read(missing))
-        sheets = self.sheets()
-        plans = plan(batch, grids, sheets)
-        with self.google_errors():
-            if any(p.grow_by or p.deleted_rows for p in plans):
-                self.http.batch_update(self.key, structural_request(plans))
-                for p in plans:  # keep the cached grid sizes right without another call
-                    sheets[p.tab]["gridProperties"]["rowCount"] += p.grow_by - len(set(p.deleted_rows))
-            else:
-                self.http.values_batch_update(self.key, values_request(plans))
+        plans = plan(batch, grids, self.sheets())
+        try:
+            with self.google_errors():
+                self.http.batch_update(self.key, write_request(plans))
+        except SourceUnreachable:
+            raise
+        except SourceError as error:
+            if "exceeds grid limits" in str(error) or "No grid with id" in str(error):
+                self.forget_sheets()
+                raise SourceStale(str(error)) from None
+            raise
         return WriteResult(
             cells_updated=len(batch.updates), rows_appended=len(batch.appends), rows_deleted=len(batch.deletes)
         )
+
+    def wait_before_retry(self, attempt: int, error: BaseException) -> None:
+        """The pause before connectors.sync re-plans a failed write: Retry-After, else backoff with jitter."""
+        self.policy.sleep(self.policy.delay(attempt, getattr(error, "retry_after", None)))
+
+    @property
+    def write_tries(self) -> int:
+        return self.policy.tries
 
     def cell_link(self, tab: str, a1: str) -> str | None:
         """A link that opens the sheet at that cell: .../edit#gid=GID&range=C7."""

@@ -2,8 +2,14 @@
 
 gspread's own BackOffHTTPClient retries 429 and 5xx forever (its delay caps at 128 s and starts
 again); a refresh button must give an answer. Here: at most `tries` attempts with exponential
-backoff and full jitter, on 408, 429, 5xx, Drive's rate-limit 403s and dropped connections; then
-a SourceUnreachable that says what happened and what to do.
+backoff and full jitter (or the server's `Retry-After`, when it sends one), on 408, 429, 5xx,
+Drive's rate-limit 403s and dropped connections; then a SourceUnreachable that says what happened
+and what to do.
+
+Only reads (GET) are retried here. A write is positional (row numbers from the check read): sent
+again blindly after a lost answer it could land twice or on a row that moved meanwhile. So a failed
+write comes back at once as a SourceUnreachable (with `retry_after`), and connectors.sync re-plans it
+from a fresh read, which also tells whether the first attempt landed.
 
 No message built here ever contains a credential: only the spreadsheet key and the service
 account's e-mail address, which is not a secret (it is what people share the sheet with).
@@ -13,9 +19,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import random
 import threading
-from dataclasses import dataclass
-from typing import Any, Iterator
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 import requests
 import tenacity
@@ -36,6 +44,24 @@ class RetryPolicy:
     base_delay: float = 0.5  # seconds; the n-th wait is random in [0, base * 2**n], capped
     max_delay: float = 16.0
     timeout: tuple[float, float] = (10.0, 120.0)  # connect, read: a 1 M-cell answer takes a while
+    max_retry_after: float = 60.0  # a longer Retry-After is not waited for: the save goes to the outbox
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """The wait before try `attempt + 1`: Retry-After when given (bounded), else full jitter."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** attempt))
+
+
+def retry_after(error: BaseException | None) -> float | None:
+    """The seconds an answer's `Retry-After` header asks for (only the delta-seconds form), or None."""
+    response = getattr(error, "response", None)
+    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 _gc_lock = threading.Lock()
@@ -93,15 +119,23 @@ class RetryingHTTPClient(HTTPClient):
         self.policy = policy
         self.timeout = policy.timeout
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if str(method).lower() != "get":
+            return super().request(method, *args, **kwargs)  # a write is re-planned by connectors.sync, never re-sent
+        policy = self.policy
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return policy.delay(state.attempt_number - 1, retry_after(state.outcome.exception() if state.outcome else None))
+
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.policy.tries),
-            wait=tenacity.wait_random_exponential(multiplier=self.policy.base_delay, max=self.policy.max_delay),
+            stop=tenacity.stop_after_attempt(policy.tries),
+            wait=wait,
+            sleep=policy.sleep,
             retry=tenacity.retry_if_exception(is_transient),
             before_sleep=_log_retry,
             reraise=True,
         )
-        return retrying(super().request, *args, **kwargs)
+        return retrying(super().request, method, *args, **kwargs)
 
 
 def _log_retry(state: tenacity.RetryCallState) -> None:
@@ -143,10 +177,12 @@ def google_errors(key: str, client_email: str | None, tries: int) -> Iterator[No
 def _from_api_error(error: APIError, key: str, client_email: str | None, tries: int) -> SourceError:
     status, message = _status(error), str(error.error.get("message", "")).strip()
     if is_transient(error):
-        return SourceUnreachable(
+        unreachable = SourceUnreachable(
             f"Google Sheets did not answer after {tries} tries (last answer: HTTP {status}, {message}). "
             "Wait a minute and refresh; edits are kept and sent later."
         )
+        unreachable.retry_after = retry_after(error)
+        return unreachable
     if status == 403:
         who = client_email or "the service account named by client_email in [connections.gsheets]"
         return SourceError(

@@ -1,10 +1,9 @@
 """Turning a WriteBatch into the fewest Google Sheets requests.
 
-Rows are found by key in grids just read; each edited cell becomes one one-cell range, appended
-rows go right after the last data row, all in ONE `values:batchUpdate` with valueInputOption=RAW
-(text that starts with =, +, - or @ stays text). When a tab must grow or rows must go, the same
-changes go instead as ONE `spreadsheets:batchUpdate`: appendDimension, updateCells (typed values,
-so text is still text) and deleteDimension, in that order.
+Rows are found by key in grids just read. Every change of a save goes in ONE `spreadsheets:batchUpdate`
+(see `write_request`): updateCells with typed values (the RAW of this API: text that starts with =, +,
+- or @ stays text), deleteDimension, and appendCells for new rows and audit rows, which Google resolves
+when it runs the request (like `values:append` with INSERT_ROWS, but in the same atomic request).
 """
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from schemas.issues import column_letter
 from schemas.registry import tab as registry_tab
 
 EPOCH = dt.datetime(1899, 12, 30)
-GROW_AT_LEAST = 100  # rows added at a time, so a run of single appends does not grow the grid each time
 
 
 def quote_title(title: str) -> str:
@@ -77,20 +75,14 @@ def extended_value(value: Any) -> dict:
 
 @dataclass
 class TabPlan:
-    """What to write into one tab, in sheet coordinates (0-based row and column indexes)."""
+    """What to write into one tab: located cells and deleted rows in sheet coordinates (0-based, from the
+    grids just read), and appended rows, which Google places itself when the request runs."""
 
     tab: str
     sheet_id: int
-    row_count: int
     cells: list[tuple[int, int, Any]] = field(default_factory=list)
-    first_append_row: int = 0
     appended: list[list[Any]] = field(default_factory=list)
     deleted_rows: list[int] = field(default_factory=list)
-
-    @property
-    def grow_by(self) -> int:
-        needed = self.first_append_row + len(self.appended) - self.row_count
-        return max(needed, GROW_AT_LEAST) if needed > 0 else 0
 
 
 def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> list[TabPlan]:
@@ -102,9 +94,7 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
             raise SourceError(f"The Google Sheet has no tab '{name}'. Run `python cli.py provision` to create it, then try again.")
         grid = grids[name]
         if name not in plans:
-            props = sheets[name]
-            plans[name] = TabPlan(name, props["sheetId"], props["gridProperties"]["rowCount"],
-                                  first_append_row=grid.first_row - 1 + len(grid.rows))
+            plans[name] = TabPlan(name, sheets[name]["sheetId"])
         return plans[name], grid, match_headers(registry_tab(name).schema, grid.header)
 
     rows_by_key: dict[str, dict[tuple[str, ...], int]] = {}
@@ -130,14 +120,14 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
         tab_plan, grid, columns = plan_for(update.tab)
         if update.column not in columns:
             raise SourceError(f"The tab '{update.tab}' has no column '{update.column}' in its header row; add it, then try again.")
-        tab_plan.cells.append((row_of(update.tab, grid, columns, update.key), columns[update.column], cell_value(update.new)))
+        row = update.at_row - 1 if update.at_row is not None else row_of(update.tab, grid, columns, update.key)
+        tab_plan.cells.append((row, columns[update.column], cell_value(update.new)))
     for append in batch.appends:
         tab_plan, grid, columns = plan_for(append.tab)
         unknown = [c for c, v in append.values.items() if c not in columns and cell_value(v) != ""]
         if unknown:
             raise SourceError(f"The tab '{append.tab}' has no column {', '.join(unknown)} in its header row; add it, then try again.")
-        width = max(len(grid.header), 1)
-        row = [""] * width
+        row = [""] * max(len(grid.header), 1)
         for name, value in append.values.items():
             if name in columns:
                 row[columns[name]] = cell_value(value)
@@ -148,36 +138,22 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
     return list(plans.values())
 
 
-def values_request(plans: list[TabPlan]) -> dict:
-    """The body of ONE values:batchUpdate (RAW) for plans that need no growth and no deletion."""
-    data = []
+def write_request(plans: list[TabPlan]) -> dict:
+    """The body of ONE spreadsheets:batchUpdate, which Google applies whole or not at all: typed cells
+    (so text stays text, as RAW), rows deleted bottom-up, then rows appended with appendCells, which
+    Google puts after the last row holding data when it runs the request - never over a row someone
+    typed after our read."""
+    writes, deletes, appends = [], [], []
     for p in plans:
-        title = quote_title(p.tab)
-        for r, c, value in p.cells:
-            data.append({"range": f"{title}!{column_letter(c)}{r + 1}", "values": [[value]]})
-        if p.appended:
-            first, last = p.first_append_row + 1, p.first_append_row + len(p.appended)
-            width = max(len(row) for row in p.appended)
-            data.append({"range": f"{title}!A{first}:{column_letter(width - 1)}{last}", "values": p.appended})
-    return {"valueInputOption": "RAW", "data": data}
-
-
-def structural_request(plans: list[TabPlan]) -> dict:
-    """The body of ONE spreadsheets:batchUpdate: grow, write typed cells, then delete rows bottom-up."""
-    grow, writes, deletes = [], [], []
-    for p in plans:
-        if p.grow_by:
-            grow.append({"appendDimension": {"sheetId": p.sheet_id, "dimension": "ROWS", "length": p.grow_by}})
         for r, c, value in p.cells:
             writes.append({"updateCells": {
                 "start": {"sheetId": p.sheet_id, "rowIndex": r, "columnIndex": c},
                 "rows": [{"values": [extended_value(value)]}], "fields": "userEnteredValue"}})
-        if p.appended:
-            writes.append({"updateCells": {
-                "start": {"sheetId": p.sheet_id, "rowIndex": p.first_append_row, "columnIndex": 0},
-                "rows": [{"values": [extended_value(v) for v in row]} for row in p.appended],
-                "fields": "userEnteredValue"}})
         for r in sorted(set(p.deleted_rows), reverse=True):
             deletes.append({"deleteDimension": {"range": {"sheetId": p.sheet_id, "dimension": "ROWS",
                                                           "startIndex": r, "endIndex": r + 1}}})
-    return {"requests": grow + writes + deletes}
+        if p.appended:
+            appends.append({"appendCells": {
+                "sheetId": p.sheet_id, "rows": [{"values": [extended_value(v) for v in row]} for row in p.appended],
+                "fields": "userEnteredValue"}})
+    return {"requests": writes + deletes + appends}

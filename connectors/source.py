@@ -17,6 +17,17 @@ class SourceError(Exception):
 class SourceUnreachable(SourceError):
     """The network or the service is down: worth keeping the change in the outbox and retrying."""
 
+    retry_after: float | None = None  # seconds the service asked us to wait, when it said
+
+
+class SourceBusy(SourceUnreachable):
+    """Someone else holds the source (the workbook is open in Excel or LibreOffice): the save waits."""
+
+
+class SourceStale(SourceError):
+    """What we knew about the source's shape is out of date (e.g. the grid was trimmed): nothing was
+    written; read again and re-plan."""
+
 
 @dataclass
 class Grid:
@@ -41,6 +52,7 @@ class CellUpdate:
     column: str  # the schema's column name; the source finds the header
     old: Any
     new: Any
+    at_row: int | None = None  # only for a row without a key (a repair of a blank row): its sheet row
 
 
 @dataclass

@@ -1,45 +1,72 @@
-"""Writes that never lose anyone's work: validate, check for conflicts, one batched write, audit, cache.
+"""Writes that never lose anyone's work: validate, check for conflicts, one write, verify, audit, cache.
 
-`save()` runs the whole path for the Tables page (and any other writer):
+`save()` runs the whole path for the Tables page (and any other writer). Every outcome is a result
+(saved, already_applied, unchanged, conflict, queued, invalid, refused, failed); nothing raises.
 
-1. every touched tab passes `require_write` for the user (a viewer's save raises AccessDenied);
+1. every touched tab passes `require_write` for the user (else: refused);
 2. the edited and new rows are validated with the tab's schema and the cross-tab rules that touch them
-   (on the cached tables with the edits applied; only errors the edit brings count) - errors: nothing
-   is written, they come back per row and column;
+   (on the cached tables with the edits applied; only errors the edit brings count), and no value may
+   hold a control character - errors: nothing is written, they come back per row and column;
 3. the touched tabs (and audit_log) are re-read in ONE `source.read`, and every edited cell, deleted row
-   and new key is compared with what the user started from - if anyone changed them, nothing is
-   written and the result lists theirs vs ours;
-4. ONE `source.write` with only the changed cells (located by key in the grids just read) and the
-   audit rows appended to `audit_log` in the same request;
-5. `_audit` and the cache's rows for the changed keys are updated in place (no full refresh).
+   and new key is compared with what the user started from (`sync_plan`) - if anyone changed them,
+   nothing is written and the result lists theirs vs ours; a key found on two rows is refused;
+4. ONE `source.write` with only the changed cells (located by key in the grids just read), the deletes,
+   the new rows and the audit rows - on Google Sheets one atomic `spreadsheets:batchUpdate`;
+5. sources that write by row number are verified with ONE read of the touched tabs (`sync_verify`) and
+   repaired when a row moved in between;
+6. `_audit` and the cache's rows for the changed keys are updated in place (no full refresh).
 
-When the source cannot be reached the save waits in the outbox (connectors.outbox); `replay()` sends it
-later with the same check, and recognises a write that did land before a timeout.
+A save costs 3 Sheets API calls (check read, write, verify read); 2 when it only adds rows; 5 when a
+repair is needed (repair write, read that proves it).
+
+How each window between our check read and our write is closed
+- Rows added (by us, or typed under the last row by someone): appendCells is resolved by Google when
+  the request runs, after the last row holding data, so it never overwrites a row typed meanwhile and
+  two processes' rows (and their audit rows) both land. Nothing positional is planned for them.
+- A row inserted, deleted or sorted above a located write (cell update, row delete): closed after the
+  fact - the verify read finds each key's row; a misplaced cell is put back from the check read and ours
+  re-applied at the key's row; a row deleted by mistake is put back with its values; the repair is read
+  again, and what cannot be proven right is named in a `failed` result, never "saved".
+- A lost answer, a 5xx or a 429 on the write: the write is never re-sent as it was. After the backoff
+  (Retry-After honoured) the tabs are read again; our audit rows went in the same all-or-nothing request,
+  so finding them proves the write landed (then that read is the verify read); otherwise the save is
+  planned again from that read. A queued save keeps its audit rows, so its replay recognises it too.
+- A grid that shrank (empty rows trimmed) or a tab re-created: the write fails whole; the sheet's
+  metadata is dropped and the save re-planned once from a fresh read.
+- Two saves in one process are serialised by `_write_lock`; on the workbook, one fcntl lock is held
+  from the check read to the end of the write, so the workbook has no window at all.
+The one window the Sheets API cannot close: the same cell typed by someone in the milliseconds between
+our check read and our write (the API has no conditional write, and the verify read cannot tell their
+earlier value from ours). It is narrowed to one round trip, and is detected only when their edit lands
+after ours (the verify read shows a third value, which is kept and reported); before ours, their value
+stays in the sheet's version history and our audit row shows the value we replaced.
+
+When the source cannot be reached the save waits in the outbox (connectors.outbox); `replay()`
+(connectors.sync_outbox) sends it later with the same check, as the person's current role.
 
 The parts live beside this module and are re-exported here: the requests and results (`sync_request`),
-values and keys (`sync_values`), step 2 (`sync_check`) and step 5 (`sync_cache`).
+values and keys (`sync_values`), step 2 (`sync_check`), step 3 (`sync_plan`), step 5 (`sync_verify`),
+step 6 (`sync_cache`) and the outbox replay (`sync_outbox`).
 """
 from __future__ import annotations
 
+import contextlib
 import threading
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
-
-import numpy as np
 
 from connectors import audit, outbox
 from connectors.access import LOCAL_ADMIN, AccessDenied, User, require_write
-from connectors.source import CellUpdate, Grid, RowAppend, SourceError, SourceUnreachable, WriteBatch
+from connectors.source import RowAppend, SourceError, SourceStale, SourceUnreachable, WriteResult
 from connectors.sync_cache import apply_changes, apply_optimistically, show_theirs
-from connectors.sync_check import check
-from connectors.sync_request import (ALREADY, CONFLICT, DELETED, INVALID, QUEUED, SAVED, UNCHANGED, CellEdit, Conflict,
-                                     RowDelete, RowError, SaveRequest, SaveResult)
+from connectors.sync_check import check, control_characters
+from connectors.sync_plan import Plan, compare, landed
+from connectors.sync_request import (ALREADY, CONFLICT, DELETED, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit,
+                                     Conflict, RowDelete, RowError, SaveRequest, SaveResult)
 from connectors.sync_values import key_of, key_text, same, typed
-from schemas.base import match_headers
-from schemas.coerce import coerce_column
-from schemas.registry import Tab, tab as registered_tab
+from connectors.sync_verify import confirmed, verify
+from schemas.registry import tab as registered_tab
 
-_write_lock = threading.Lock()  # one read-check-write at a time per process
+_write_lock = threading.RLock()  # one read-check-write at a time per process
 
 
 # --- the save -------------------------------------------------------------------------------------
@@ -48,17 +75,23 @@ def save(cache: Any, source: Any, user: User, edits: Iterable[CellEdit] = (),
          appends: Mapping[str, list[dict[str, Any]]] | Iterable[RowAppend] | None = None,
          deletes: Iterable[RowDelete | tuple] = (), via: str = "app", *, date_order: str = "day_first",
          queue: bool = True) -> SaveResult:
-    """Validate, check, write once, audit, update the cache. See the module's docstring."""
+    """Validate, check, write once, verify, audit, update the cache. See the module's docstring."""
     request = _request(edits, appends, deletes, date_order)
     if request.empty():
         return SaveResult(UNCHANGED, "Nothing to save.", request=request)
-    for name in request.tabs():
-        require_write(user, name)
+    try:
+        for name in request.tabs():
+            require_write(user, name)
+    except AccessDenied as exc:
+        return SaveResult(REFUSED, str(exc), request=request)
     for name in request.tabs():
         if not registered_tab(name).key and (any(e.tab == name for e in request.edits) or any(d.tab == name for d in request.deletes)):
             error = RowError(name, None, None, f"Rows of '{registered_tab(name).title}' can only be added, not changed or deleted.")
             return SaveResult(INVALID, error.message, errors=[error], request=request)
-    errors, warnings = check(cache, request, date_order)
+    errors = control_characters(request)
+    warnings: list[RowError] = []
+    if not errors:
+        errors, warnings = check(cache, request, date_order)
     if errors:
         return SaveResult(INVALID, f"{len(errors)} problem(s) found: nothing was saved. Correct them and save again.",
                           errors=errors, warnings=warnings, request=request)
@@ -88,138 +121,100 @@ def _request(edits: Iterable[CellEdit], appends: Any, deletes: Iterable[Any], da
         request.deletes.append(RowDelete(item.tab, tuple(key_text(k) for k in item.key), old))
     return request
 
-# --- the conflict check and the write -------------------------------------------------------------
-
-@dataclass
-class _Located:
-    tab: Tab
-    grid: Grid
-    columns: dict[str, int]
-    index: dict[tuple[str, ...], int]  # key -> position in grid.rows
-
-    def cell(self, position: int, column: str, date_order: str) -> Any:
-        i = self.columns.get(column)
-        row = self.grid.rows[position]
-        raw = row[i] if i is not None and i < len(row) else None
-        return typed(raw, self.tab.column(column), date_order)
-
-    def row(self, position: int, date_order: str) -> dict[str, Any]:
-        return {c.name: self.cell(position, c.name, date_order) for c in self.tab.columns}
+# --- the check, the write and its proof -------------------------------------------------------------
 
 
-def _locate(tab: Tab, grid: Grid, date_order: str) -> _Located:
-    columns = match_headers(tab.schema, grid.header)
-    missing = [k for k in tab.key if k not in columns]
-    if missing:
-        raise SourceError(f"Tab '{tab.name}' has no column '{tab.column(missing[0]).title}', so its rows cannot be found. Add the header and try again.")
-    parts = []
-    for k in tab.key:
-        i = columns[k]
-        raw = np.array([row[i] if i < len(row) else None for row in grid.rows], dtype=object)
-        parts.append([key_text(v) for v in coerce_column(raw, tab.column(k), date_order).values])
-    index: dict[tuple[str, ...], int] = {}
-    for position, key in enumerate(zip(*parts)):
-        if any(key):
-            index.setdefault(tuple(key), position)
-    return _Located(tab, grid, columns, index)
-
-
-@dataclass
-class _Plan:
-    batch: WriteBatch = field(default_factory=WriteBatch)
-    conflicts: list[Conflict] = field(default_factory=list)
-    changes: list[tuple[str, tuple[str, ...], str | None, Any, Any]] = field(default_factory=list)  # for the audit
-    appended: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)  # tab, row, sheet row
-    deleted: list[tuple[str, tuple[str, ...], int]] = field(default_factory=list)  # tab, key, sheet row
-
-
-def _compare(request: SaveRequest, grids: dict[str, Grid], date_order: str) -> _Plan:
-    plan = _Plan()
-    located: dict[str, _Located] = {}
-    for name in request.tabs():
-        if name not in grids:
-            raise SourceError(f"The source has no tab '{name}'. Add it (python cli.py provision) before saving to it.")
-        located[name] = _locate(registered_tab(name), grids[name], date_order) if registered_tab(name).key else None
-    for edit in request.edits:
-        where = located[edit.tab]
-        position = where.index.get(edit.key)
-        if position is None:
-            plan.conflicts.append(Conflict(edit.tab, edit.key, edit.column, edit.old, DELETED, edit.new))
-            continue
-        current = where.cell(position, edit.column, date_order)
-        spec = where.tab.column(edit.column)
-        if same(current, edit.new, spec, date_order):
-            continue  # already there (a replay whose write landed, or the same change made by someone else)
-        if not same(current, edit.old, spec, date_order):
-            plan.conflicts.append(Conflict(edit.tab, edit.key, edit.column, edit.old, current, edit.new))
-            continue
-        plan.batch.updates.append(CellUpdate(edit.tab, edit.key, edit.column, current, edit.new))
-        plan.changes.append((edit.tab, edit.key, edit.column, edit.old, edit.new))
-    for name, rows in request.appends.items():
-        tab, where = registered_tab(name), located.get(name)
-        next_row = grids[name].first_row + len(grids[name].rows)
-        for row in rows:
-            key = key_of(tab, row) if tab.key else ()
-            position = where.index.get(key) if where is not None else None
-            if position is not None:
-                theirs = where.row(position, date_order)
-                if all(same(theirs.get(c), v, tab.column(c), date_order) for c, v in row.items()):
-                    continue  # this very row is already there: an earlier attempt landed
-                plan.conflicts.append(Conflict(name, key, None, None, theirs, row))
-                continue
-            plan.batch.appends.append(RowAppend(name, row))
-            plan.changes.append((name, key, None, None, row))
-            plan.appended.append((name, row, next_row))
-            next_row += 1
-    for delete in request.deletes:
-        where = located[delete.tab]
-        position = where.index.get(delete.key)
-        if position is None:
-            continue  # already gone
-        theirs = where.row(position, date_order)
-        if delete.old is not None and not all(same(theirs.get(c), v, where.tab.column(c), date_order) for c, v in delete.old.items()):
-            plan.conflicts.append(Conflict(delete.tab, delete.key, None, delete.old, theirs, DELETED))
-            continue
-        plan.batch.deletes.append((delete.tab, delete.key))
-        plan.changes.append((delete.tab, delete.key, None, theirs, None))
-        plan.deleted.append((delete.tab, delete.key, grids[delete.tab].first_row + position))
-    return plan
+def _audit_rows(plan: Plan, user: User, via: str) -> list[audit.AuditEntry]:
+    at = audit.now()
+    return [audit.AuditEntry(at, user.email, t, "/".join(k), c, audit.text(o), audit.text(n), via) for t, k, c, o, n in plan.changes]
 
 
 def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, date_order: str,
-          queue_as: int | None = None) -> SaveResult:
-    """Read once, compare, write once. `queue_as`: None = queue a new outbox entry when unreachable;
-    -1 = do not queue; an id = this is that entry's replay (it stays in the outbox)."""
-    touched = request.tabs()
+          queue_as: int | None = None, prior: list[audit.AuditEntry] | None = None) -> SaveResult:
+    """Read once, compare, write once, verify. `queue_as`: None = queue a new outbox entry when unreachable;
+    -1 = do not queue; an id = this is that entry's replay (it stays in the outbox). `prior`: the audit rows
+    of an earlier attempt whose answer was lost (a replay), to recognise that it landed."""
+    touched = sorted(set(request.tabs()) | {audit.AUDIT_TAB})
+    tries = max(1, int(getattr(source, "write_tries", 1)))
+    attempted: list[audit.AuditEntry] = []
     with _write_lock:
-        attempted: list[audit.AuditEntry] = []
         try:
-            grids = source.read(sorted(set(touched) | {audit.AUDIT_TAB}))
-            plan = _compare(request, grids, date_order)
-            if plan.conflicts:
-                show_theirs(cache, plan.conflicts)
-                return SaveResult(CONFLICT, f"Someone changed {len(plan.conflicts)} of these cells or rows since you opened them: "
-                                  "nothing was saved. Keep theirs, or re-apply yours.", conflicts=plan.conflicts, request=request)
-            if not plan.batch.updates and not plan.batch.appends and not plan.batch.deletes:
-                return SaveResult(ALREADY, "These changes are already in the sheet.", request=request)
-            at = audit.now()
-            attempted = [audit.AuditEntry(at, user.email, t, "/".join(k), c, audit.text(o), audit.text(n), via) for t, k, c, o, n in plan.changes]
-            if audit.AUDIT_TAB in grids:
-                plan.batch.appends += [RowAppend(audit.AUDIT_TAB, e.sheet_row()) for e in attempted]
-            written = source.write(plan.batch, located=grids)
+            with getattr(source, "transaction", contextlib.nullcontext)():
+                grids = source.read(touched)
+                if prior and landed(prior, grids):
+                    return SaveResult(ALREADY, "These changes are already in the sheet (an earlier attempt landed).", request=request)
+                sent: list[tuple[Plan, list[audit.AuditEntry]]] = []
+                stale_once = False
+                attempt = 0
+                while True:
+                    done = next(((p, a) for p, a in sent if landed(a, grids)), None)
+                    if done is not None:
+                        plan, attempted = done  # an attempt whose answer was lost did land: `grids` is its verify read
+                        break
+                    plan = compare(request, grids, date_order)
+                    if plan.refusals:
+                        return SaveResult(REFUSED, " ".join(plan.refusals) + " Nothing was saved.", request=request)
+                    if plan.conflicts:
+                        show_theirs(cache, plan.conflicts)
+                        return SaveResult(CONFLICT, f"Someone changed {len(plan.conflicts)} of these cells or rows since you opened them: "
+                                          "nothing was saved. Keep theirs, or re-apply yours.", conflicts=plan.conflicts, request=request)
+                    if plan.empty():
+                        return SaveResult(ALREADY, "These changes are already in the sheet.", request=request)
+                    attempted = _audit_rows(plan, user, via)
+                    if audit.AUDIT_TAB in grids:
+                        plan.batch.appends += [RowAppend(audit.AUDIT_TAB, e.sheet_row()) for e in attempted]
+                    try:
+                        source.write(plan.batch, located=grids)
+                        grids = None
+                        break
+                    except SourceStale:
+                        if stale_once:
+                            raise
+                        stale_once = True
+                    except SourceUnreachable as exc:
+                        sent.append((plan, attempted))
+                        attempt += 1
+                        if attempt >= tries:
+                            raise
+                        source.wait_before_retry(attempt, exc)
+                    grids = source.read(touched)
         except SourceUnreachable as exc:
             return _unreachable(cache, user, request, via, exc, attempted, queue_as)
-        apply_changes(cache, plan.batch.updates, plan.appended, plan.deleted)
-        audit.record(cache, attempted)
-        cache.changed()
-        return SaveResult(SAVED, f"Saved: {written.cells_updated} cell(s) changed, {len(plan.appended)} row(s) added, "
-                          f"{written.rows_deleted} row(s) deleted.", written=written, audit=attempted, request=request)
+        except SourceError as exc:
+            return SaveResult(FAILED, f"Nothing was saved: {exc}", request=request)
+        notes, wrong = _prove(source, plan, grids, date_order)
+    written = WriteResult(len(plan.batch.updates), len(plan.appended), len(plan.batch.deletes))
+    apply_changes(cache, plan.batch.updates, plan.appended, plan.deleted)
+    audit.record(cache, attempted)
+    cache.changed()
+    if wrong:
+        return SaveResult(FAILED, "Your changes were written, but these could not be proven to be in the right place - check them "
+                          "in the sheet: " + " ".join(wrong), written=written, audit=attempted, request=request, notes=notes)
+    message = (f"Saved: {written.cells_updated} cell(s) changed, {written.rows_appended} row(s) added, "
+               f"{written.rows_deleted} row(s) deleted.")
+    return SaveResult(SAVED, " ".join([message, *notes]), written=written, audit=attempted, request=request, notes=notes)
+
+
+def _prove(source: Any, plan: Plan, grids: Any, date_order: str) -> tuple[list[str], list[str]]:
+    """Step 5: (notes for the user, what is still wrong). One read; a repair and one more read if needed."""
+    tabs = sorted({u.tab for u in plan.batch.updates} | {t for t, _ in plan.batch.deletes})
+    if not tabs or getattr(source, "locates_at_write", False):
+        return [], []
+    try:
+        now = grids if grids is not None else source.read(tabs)
+        found = verify(plan, now, date_order)
+        if not found.needs_repair():
+            return found.notes, found.unproven
+        source.write(found.repair, located=now)
+        return found.notes, found.unproven + confirmed(found, source.read(tabs), date_order)
+    except SourceError as exc:
+        return [], [f"The check after the write could not be done ({exc}); refresh and look at the cells you changed."]
 
 
 def _unreachable(cache: Any, user: User, request: SaveRequest, via: str, exc: Exception,
                  attempted: list[audit.AuditEntry], queue_as: int | None) -> SaveResult:
     if queue_as == -1:
-        raise exc
+        return SaveResult(FAILED, f"The source cannot be reached ({exc}). Nothing was queued; try again later.", request=request)
     payload = {"request": request.to_payload(), "role": user.role, "name": user.name, "via": via,
                "attempted_audit": [[outbox.encode_value(e.at), e.user, e.tab, e.row_key, e.column, e.old, e.new, e.via] for e in attempted]}
     if queue_as is None:
@@ -237,97 +232,8 @@ def _unreachable(cache: Any, user: User, request: SaveRequest, via: str, exc: Ex
                       "when the connection is back.", outbox_id=entry, request=request)
 
 
-# --- the outbox -----------------------------------------------------------------------------------
-
-def pending(cache: Any) -> int:
-    return outbox.pending(cache)
-
-
-@dataclass
-class ReplayResult:
-    sent: int = 0
-    already: int = 0
-    conflicts: int = 0
-    refused: int = 0
-    waiting: int = 0
-    problem: str | None = None
-    results: dict[int, SaveResult] = field(default_factory=dict)
-
-
-def _entry_user(entry: outbox.OutboxEntry) -> User:
-    return User(entry.user, entry.payload.get("role", "viewer"), entry.payload.get("name", ""))
-
-
-def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str = "day_first") -> ReplayResult:
-    """Send waiting saves in the order they were made, each as the person who made it, with the same
-    conflict check. Stops at the first one the source cannot take (still unreachable)."""
-    out = ReplayResult()
-    waiting = outbox.entries(cache, (outbox.PENDING,))
-    for number, entry in enumerate(waiting):
-        who = _entry_user(entry)
-        request = SaveRequest.from_payload(entry.payload["request"])
-        via = entry.payload.get("via", "app") + " (outbox)"
-        try:
-            for name in request.tabs():
-                require_write(who, name)
-            result = _send(cache, source, who, request, via, date_order, queue_as=entry.id)
-        except (AccessDenied, SourceError, KeyError) as exc:
-            outbox.mark(cache, entry.id, outbox.REFUSED, str(exc))
-            out.refused += 1
-            continue
-        out.results[entry.id] = result
-        if result.status == QUEUED:
-            out.waiting = len(waiting) - number
-            out.problem = result.message
-            break
-        if result.status == CONFLICT:
-            payload = {**entry.payload, "conflicts": [[c.tab, list(c.key), c.column, *map(outbox.encode_value, (c.started_from, c.theirs, c.ours))]
-                                                      for c in result.conflicts]}
-            outbox.mark(cache, entry.id, outbox.CONFLICT, result.message, payload)
-            out.conflicts += 1
-        elif result.status == ALREADY:
-            landed = [audit.AuditEntry(outbox.decode_value(a[0]), *a[1:]) for a in entry.payload.get("attempted_audit", [])]
-            audit.record(cache, landed)  # the trail that landed with the write before the timeout
-            outbox.mark(cache, entry.id, outbox.SENT, "Already in the sheet (an earlier attempt landed).")
-            out.already += 1
-        else:
-            outbox.mark(cache, entry.id, outbox.SENT, None)
-            out.sent += 1
-    return out
-
-
-def replay_pending(cache: Any, source: Any, user: User | None = None, *, date_order: str = "day_first") -> ReplayResult | None:
-    """The hook for after a successful refresh: nothing at all (no source call) when the outbox is empty."""
-    if outbox.pending(cache) == 0:
-        return None
-    try:
-        return replay(cache, source, user, date_order=date_order)
-    except SourceError as exc:
-        return ReplayResult(problem=str(exc), waiting=outbox.pending(cache))
-
-
-def outbox_conflicts(entry: outbox.OutboxEntry) -> list[Conflict]:
-    dec = outbox.decode_value
-    return [Conflict(t, tuple(k), c, dec(s), dec(th), dec(o)) for t, k, c, s, th, o in entry.payload.get("conflicts", [])]
-
-
-def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: str = "day_first") -> SaveResult | None:
-    """An outbox entry in conflict: keep="theirs" drops it; keep="mine" saves it again from their values."""
-    entry = outbox.get(cache, entry_id)
-    if entry is None or entry.state != outbox.CONFLICT:
-        return None
-    if keep == "theirs":
-        outbox.mark(cache, entry_id, outbox.DROPPED, "Kept theirs.")
-        return None
-    request = SaveRequest.from_payload(entry.payload["request"])
-    rebased = SaveResult(CONFLICT, conflicts=outbox_conflicts(entry), request=request).reapply()
-    result = save(cache, source, _entry_user(entry), rebased.edits, rebased.appends, rebased.deletes,
-                  via=entry.payload.get("via", "app") + " (outbox)", date_order=date_order)
-    if result.status in (SAVED, ALREADY, UNCHANGED, QUEUED):
-        outbox.mark(cache, entry_id, outbox.SENT if result.status != QUEUED else outbox.DROPPED,
-                    "Re-applied." if result.status != QUEUED else f"Queued again as {result.outbox_id}.")
-    return result
-
+from connectors.sync_outbox import ReplayResult, outbox_conflicts, pending, rebase, replay, replay_pending, resolve  # noqa: E402
 
 __all__ = ["CellEdit", "RowDelete", "SaveRequest", "SaveResult", "RowError", "Conflict", "ReplayResult", "save", "check",
-           "replay", "replay_pending", "pending", "resolve", "key_of", "key_text", "typed", "same", "LOCAL_ADMIN"]
+           "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "key_of", "key_text", "typed", "same",
+           "LOCAL_ADMIN", "SAVED", "INVALID", "CONFLICT", "QUEUED", "UNCHANGED", "ALREADY", "REFUSED", "FAILED", "DELETED"]

@@ -41,7 +41,7 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                 columns = [c for c in values if c in {s.name for s in tab.columns}]
                 cur.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns + ['_row'])}) "
                             f"VALUES ({', '.join('?' for _ in range(len(columns) + 1))})", [values[c] for c in columns] + [sheet_row])
-            for name, key, sheet_row in sorted(deleted, key=lambda d: -d[2]):
+            for name, key, sheet_row in sorted(deleted, key=lambda d: -(d[2] or 0)):  # None: the row's place is not known
                 tab = registered_tab(name)
                 found = cur.execute(f"SELECT _row FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key)).fetchone()
                 if found is None:

@@ -96,3 +96,37 @@ def _known_issues(cur: Any, names: list[str]) -> set[tuple[str, int, str | None]
     marks = ", ".join("?" for _ in names)
     rows = cur.execute(f'SELECT tab, "row", "column" FROM _issues WHERE "row" IS NOT NULL AND tab IN ({marks})', names).fetchall()
     return {(t, int(r), _column_name(registered_tab(t), c)) for t, r, c in rows}
+
+
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
+
+
+def control_characters(request: SaveRequest) -> list[RowError]:
+    """Values holding an invisible control character (pasted from elsewhere) are refused: the sheet would
+    keep a cell nobody can read or search. Line breaks and tabs are allowed."""
+    def bad(value: Any) -> str | None:
+        if isinstance(value, str):
+            found = sorted({c for c in value if c in _CONTROL})
+            if found:
+                return ", ".join(f"U+{ord(c):04X}" for c in found)
+        return None
+
+    errors = []
+    for e in request.edits:
+        codes = bad(e.new)
+        if codes:
+            tab = registered_tab(e.tab)
+            errors.append(RowError(e.tab, e.key, e.column, f"{tab.title}, row {'/'.join(e.key)}, {tab.column(e.column).title}: "
+                                   f"{e.new!r} holds an invisible control character ({codes}). Retype the value and save again.",
+                                   rule="control_character"))
+    for name, rows in request.appends.items():
+        tab = registered_tab(name)
+        for i, row in enumerate(rows):
+            for column, value in row.items():
+                codes = bad(value)
+                if codes:
+                    errors.append(RowError(name, key_of(tab, row) if tab.key else None, column,
+                                           f"{tab.title}, new row {i + 1}, {tab.column(column).title}: {value!r} holds an invisible "
+                                           f"control character ({codes}). Retype the value and save again.",
+                                           rule="control_character", new_row=i))
+    return errors

@@ -8,6 +8,7 @@ from connectors import audit, outbox
 from connectors.source import WriteResult
 
 SAVED, INVALID, CONFLICT, QUEUED, UNCHANGED, ALREADY = "saved", "invalid", "conflict", "queued", "unchanged", "already_applied"
+REFUSED, FAILED = "refused", "failed"
 DELETED = "(row deleted)"
 
 
@@ -85,7 +86,7 @@ class Conflict:
 
 @dataclass
 class SaveResult:
-    status: str  # saved | invalid | conflict | queued | unchanged | already_applied
+    status: str  # saved | invalid | conflict | queued | unchanged | already_applied | refused | failed
     message: str = ""
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
@@ -94,6 +95,7 @@ class SaveResult:
     outbox_id: int | None = None
     audit: list[audit.AuditEntry] = field(default_factory=list)
     request: SaveRequest | None = None
+    notes: list[str] = field(default_factory=list)  # what the verify step repaired, for the user
 
     @property
     def ok(self) -> bool:

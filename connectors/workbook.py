@@ -1,13 +1,18 @@
 """The embedded source: an .xlsx workbook on disk, one sheet per tab, the same headers as the Google Sheet.
 
 Reads use python-calamine (an order of magnitude faster than openpyxl). Writes edit only the touched
-sheets' XML (connectors.xlsx_patch), go to a temporary file that replaces the workbook in one rename,
-and are serialised by a lock file so two saves never interleave.
+sheets' XML (connectors.xlsx_patch), go to a temporary file (with the workbook's file mode) that replaces
+the workbook in one rename. `transaction()` holds one inter-process lock (fcntl on NAME.xlsx.lock) from
+a save's check read to the end of its write, so two processes never lose each other's edits; while
+Excel or LibreOffice has the workbook open (their lock files), a save waits in the outbox instead.
+Rows are found by key inside the write itself, so a save needs no verify read (`locates_at_write`).
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import stat
+import threading
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -17,7 +22,7 @@ from typing import Any, Iterator
 from python_calamine import CalamineWorkbook
 
 from connectors import xlsx_patch
-from connectors.source import Grid, SourceError, WriteBatch, WriteResult
+from connectors.source import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
 from schemas.base import match_headers
 from schemas.registry import tab as registered_tab
 
@@ -30,10 +35,33 @@ def _trim(row: list[Any]) -> list[Any]:
     return row[:end]
 
 
+def office_lock_owner(path: Path) -> str | None:
+    """Who has the workbook open in Excel (`~$NAME.xlsx`) or LibreOffice (`.~lock.NAME.xlsx#`), or None.
+
+    LibreOffice's lock file is one line, comma-separated: the user's name is the 2nd field. Excel's
+    owner file holds the name in its first bytes (a length byte, then the name)."""
+    libre = path.with_name(f".~lock.{path.name}#")
+    for candidate, app in ((libre, "LibreOffice"), (path.with_name("~$" + path.name), "Excel")):
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if app == "LibreOffice":
+            fields = data.decode("utf-8", "replace").split(",")
+            who = fields[1].strip() if len(fields) > 1 and fields[1].strip() else "someone"
+        else:
+            who = data[1:1 + data[0]].decode("latin-1", "replace").strip() if data and data[0] else "someone"
+        return f"{who} ({app})"
+    return None
+
+
 class WorkbookSource:
+    locates_at_write = True  # rows are found by key inside the locked write: no verify read needed
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.label = f"Workbook {self.path.name}"
+        self._held = threading.local()
 
     def version(self) -> str:
         try:
@@ -72,14 +100,31 @@ class WorkbookSource:
         return None  # a file on disk has no address a browser can open at a cell
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock_path = self.path.with_suffix(self.path.suffix + ".lock")
-        with open(lock_path, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+    def transaction(self) -> Iterator[None]:
+        """The inter-process lock, held from a save's check read to the end of its write (re-entrant in a
+        thread). Raises SourceBusy, so the save waits in the outbox, while Excel or LibreOffice has it open."""
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
             try:
                 yield
             finally:
+                self._held.depth -= 1
+            return
+        owner = office_lock_owner(self.path)
+        if owner is not None:
+            raise SourceBusy(f"The workbook {self.path.name} is open in {owner}. Your change waits in the outbox and is saved "
+                             "once they close it.")
+        lock_path = self.path.with_suffix(self.path.suffix + ".lock")
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._held.depth = 1
+            try:
+                yield
+            finally:
+                self._held.depth = 0
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    _locked = transaction
 
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
         """Apply every change of the batch, or none: the workbook is replaced in one rename.
@@ -109,6 +154,7 @@ class WorkbookSource:
                 os.close(handle)
                 try:
                     xlsx_patch.rewrite_package(archive, temp, replaced)
+                    os.chmod(temp, stat.S_IMODE(os.stat(self.path).st_mode))  # mkstemp's 0600 would lock others out
                     os.replace(temp, self.path)
                 finally:
                     if os.path.exists(temp):

@@ -23,7 +23,7 @@ Answers are pretty-printed unless `prettyPrint=false`, gzipped when the client s
 Admin endpoints (never logged, never faulted):
     GET  /_admin/requests        JSON list of served requests: method, path, query, status, bytes, api
     POST /_admin/reset           clear that list
-    POST /_admin/faults          add a fault: {"kind": "status"|"delay"|"drop", "status": 429,
+    POST /_admin/faults          add a fault: {"kind": "status"|"delay"|"drop"|"lose_answer", "status": 429,
                                  "times": 1 (-1 = forever), "match": "<regex on 'METHOD /path?query'>",
                                  "delay": seconds}
     DELETE /_admin/faults        remove every fault
@@ -69,12 +69,13 @@ _FAULT_MESSAGES = {
 class Fault:
     """What to do to the next `times` requests whose 'METHOD /path?query' matches `match`."""
 
-    kind: str  # "status" | "delay" | "drop" | "hook"
+    kind: str  # "status" | "delay" | "drop" | "lose_answer" | "hook"
     match: str = ""
     times: int = 1  # -1: forever
     status: int = 429
     delay: float = 0.0
     hook: Callable[[], None] | None = None
+    retry_after: float | None = None  # a "status" fault's Retry-After header, in seconds
 
     def matches(self, line: str) -> bool:
         return self.times != 0 and re.search(self.match, line) is not None
@@ -187,9 +188,9 @@ class SheetsServer:
             book.touch()
 
     # -- faults ------------------------------------------------------------------------------
-    def inject(self, status: int = 429, times: int = 1, match: str = "") -> None:
+    def inject(self, status: int = 429, times: int = 1, match: str = "", retry_after: float | None = None) -> None:
         """The next `times` matching API requests get this error status (403 for "not shared")."""
-        self._add(Fault("status", match, times, status=status))
+        self._add(Fault("status", match, times, status=status, retry_after=retry_after))
 
     def slow(self, seconds: float, times: int = 1, match: str = "") -> None:
         self._add(Fault("delay", match, times, delay=seconds))
@@ -197,6 +198,10 @@ class SheetsServer:
     def drop(self, times: int = 1, match: str = "") -> None:
         """Close the connection without an answer."""
         self._add(Fault("drop", match, times))
+
+    def lose_answer(self, times: int = 1, match: str = "") -> None:
+        """Carry the request out, then close the connection without an answer (a write that landed)."""
+        self._add(Fault("lose_answer", match, times))
 
     def deny(self, match: str = "") -> None:
         """Every matching request gets 403 PERMISSION_DENIED until clear_faults()."""
@@ -354,7 +359,12 @@ class _Handler(BaseHTTPRequestHandler):
             app.log.append(entry)
         fault = app._take_fault(f"{method} {entry['path']}?{url.query}") if api != "oauth" else None
         if fault is not None:
-            if fault.kind == "drop":
+            if fault.kind == "lose_answer":
+                try:
+                    self._route(method, url.path, query, raw)
+                except (ApiError, json.JSONDecodeError):
+                    pass
+            if fault.kind in ("drop", "lose_answer"):
                 entry["status"] = "dropped"
                 self.close_connection = True
                 try:
@@ -368,7 +378,8 @@ class _Handler(BaseHTTPRequestHandler):
                 fault.hook()
             elif fault.kind == "status":
                 error = ApiError(fault.status, _FAULT_MESSAGES.get(fault.status, "Error"))
-                return self._answer(entry, query, fault.status, error.body())
+                headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+                return self._answer(entry, query, fault.status, error.body(), headers)
         try:
             status, body = self._route(method, url.path, query, raw)
         except ApiError as error:
@@ -459,7 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
                 book.touch()
         return apply_fields(book.drive_file(), _fields_tree(fields or "kind,id,name,mimeType"))
 
-    def _answer(self, entry: dict, query: dict, status: int, body: Any) -> None:
+    def _answer(self, entry: dict, query: dict, status: int, body: Any, headers: dict | None = None) -> None:
         pretty = (query.get("prettyPrint") or ["true"])[-1].lower() not in ("false", "0")
         if body is None:
             payload, status = b"", 204 if status == 200 else status
@@ -473,6 +484,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload = gzip.compress(payload, compresslevel=1)
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         # Logged before the answer leaves, so a client that reads the log right after sees it.
         entry["status"], entry["bytes"] = status, len(payload)
         self.end_headers()

@@ -156,6 +156,45 @@ def update_cells(book: Spreadsheet, req: dict, where: str) -> dict:
     return {}
 
 
+def append_cells(book: Spreadsheet, req: dict, where: str) -> dict:
+    """After the last row with data at the moment of the request, growing the grid if needed (Google's rule)."""
+    sheet = book.sheet_with_id(req.get("sheetId", 0), where)
+    if not req.get("fields"):
+        raise bad_request(f"Invalid {where}.appendCells: You must specify which fields you want to update.")
+    rows = req.get("rows", [])
+    start = sheet.data_rows()
+    width = max((len(r.get("values", [])) for r in rows), default=0)
+    sheet.row_count = max(sheet.row_count, start + len(rows))
+    sheet.col_count = max(sheet.col_count, width)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row.get("values", [])):
+            value, formula = cells.from_extended(cell.get("userEnteredValue") or {})
+            sheet.set(start + i, j, value, formula)
+    return {}
+
+
+def sort_range(book: Spreadsheet, req: dict, where: str) -> dict:
+    """Sort the rows of a range by its sortSpecs (blank cells last, numbers before text, as Google does)."""
+    sheet, box = _grid(book, req.get("range", {}), where)
+    specs = req.get("sortSpecs", [])
+    rows = [list(sheet.values[r]) if r < len(sheet.values) else [] for r in range(box.r0, min(box.r1, sheet.data_rows()))]
+
+    def value(row: list, c: int) -> Any:
+        return row[c] if c < len(row) else ""
+
+    for spec in reversed(specs):
+        c, descending = spec.get("dimensionIndex", 0), spec.get("sortOrder") == "DESCENDING"
+        filled = [r for r in rows if value(r, c) != ""]
+        blank = [r for r in rows if value(r, c) == ""]
+        filled.sort(key=lambda r: (isinstance(value(r, c), str), value(r, c)), reverse=descending)
+        rows = filled + blank
+    for i, row in enumerate(rows):
+        while len(sheet.values) <= box.r0 + i:
+            sheet.values.append([])
+        sheet.values[box.r0 + i] = row
+    return {}
+
+
 def repeat_cell(book: Spreadsheet, req: dict, where: str) -> dict:
     grid = req.get("range", {})
     sheet, _box = _grid(book, grid, where)
@@ -243,6 +282,8 @@ HANDLERS: dict[str, Callable[[Spreadsheet, dict, str], dict]] = {
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
     "updateCells": update_cells,
+    "appendCells": append_cells,
+    "sortRange": sort_range,
     "repeatCell": repeat_cell,
     "setDataValidation": set_data_validation,
     "addProtectedRange": add_protected_range,
@@ -268,10 +309,23 @@ def batch_update(book: Spreadsheet, body: Any) -> dict:
             raise bad_request(f"Invalid JSON payload received. Unknown name \"{names[0] if names else ''}\" at 'requests[{i}]': Cannot find field.")
         kinds.append(names[0])
     replies = []
+    saved = _snapshot(book)
     try:
         for i, (kind, req) in enumerate(zip(kinds, requests)):
             replies.append(HANDLERS[kind](book, req[kind], f"requests[{i}]"))
     except ApiError:
+        _restore(book, saved)  # Google applies a batchUpdate whole or not at all
         raise
     book.touch()
     return {"spreadsheetId": book.id, "replies": replies}
+
+
+def _snapshot(book: Spreadsheet) -> list[tuple[Sheet, dict]]:
+    return [(sheet, {**vars(sheet), "values": [list(r) for r in sheet.values], "formulas": dict(sheet.formulas),
+                     "cell_formats": dict(sheet.cell_formats)}) for sheet in book.sheets]
+
+
+def _restore(book: Spreadsheet, saved: list[tuple[Sheet, dict]]) -> None:
+    book.sheets[:] = [sheet for sheet, _ in saved]
+    for sheet, state in saved:
+        vars(sheet).update(state)

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from connectors import sync
-from connectors.access import LOCAL_ADMIN, AccessDenied, User
+from connectors.access import LOCAL_ADMIN, User
 from connectors.cache import Cache
 from connectors.source import SourceUnreachable
 from connectors.sync import CellEdit, RowDelete
@@ -54,6 +54,7 @@ def small_book() -> dict[str, list[list[Any]]]:
             ["RL-000123", dt.date(2017, 6, 5), "RB-01", "repayment", 50, "HH-0041", "RL-000122", ""],
         ],
         "settings": [["key", "value", "note"], ["riel_per_usd", "4000", "Exchange rate"]],
+        "users": [["email", "name", "role"], ["sokha@ccpcr.org", "Sokha", "editor"], ["dara@ccpcr.org", "Dara", "viewer"]],
         "audit_log": [["at", "user", "tab", "row_key", "column", "old", "new", "via"]],
     }
 
@@ -167,7 +168,7 @@ def test_three_cells_one_write_with_audit_and_cache(env):
 
 @pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet")
 @pytest.mark.parametrize("env", ["gsheets"], indirect=True)
-def test_request_log_one_read_one_write_exactly_three_cells(env):
+def test_request_log_check_read_one_write_verify_read(env):
     edits = [
         CellEdit("households", ("HH-0042",), "members", 4, 5),
         CellEdit("households", ("HH-0043",), "children", 3, 2),
@@ -175,14 +176,24 @@ def test_request_log_one_read_one_write_exactly_three_cells(env):
     ]
     assert sync.save(env.cache, env.source, EDITOR, edits).status == sync.SAVED
     calls = env.server.api_calls()
-    assert [c["path"].rsplit("/", 1)[-1] for c in calls] == ["values:batchGet", "values:batchUpdate"]
-    body = calls[1]["body"]
-    assert body["valueInputOption"] == "RAW"
-    cells = [d for d in body["data"] if not d["range"].startswith("'audit_log'")]
-    audit_ranges = [d for d in body["data"] if d["range"].startswith("'audit_log'")]
-    assert sorted((str(d["values"][0][0]) for d in cells)) == ["2", "5", "Checked"]
-    assert all(len(d["values"]) == 1 and len(d["values"][0]) == 1 for d in cells)
-    assert len(audit_ranges) == 1 and len(audit_ranges[0]["values"]) == 3
+    assert [c["path"].rsplit(":", 1)[-1] for c in calls] == ["batchGet", "batchUpdate", "batchGet"]  # 3 calls
+    assert "/values" not in calls[1]["path"]  # one spreadsheets:batchUpdate, applied whole or not at all
+    requests = calls[1]["body"]["requests"]
+    cells = [r["updateCells"] for r in requests if "updateCells" in r]
+    assert sorted(str(next(iter(c["rows"][0]["values"][0]["userEnteredValue"].values()))) for c in cells) == ["2", "5", "Checked"]
+    assert all(len(c["rows"]) == 1 and len(c["rows"][0]["values"]) == 1 for c in cells)
+    appends = [r["appendCells"] for r in requests if "appendCells" in r]
+    assert len(appends) == 1 and len(appends[0]["rows"]) == 3  # the audit rows, placed by Google at write time
+    verify = calls[2]["query"]["ranges"]
+    assert sorted(verify) == ["'households'", "'rice_ledger'"]  # the touched tabs only
+
+
+def test_a_save_that_only_adds_rows_costs_two_calls(env):
+    row = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
+    assert sync.save(env.cache, env.source, EDITOR, appends={"rice_ledger": [row]}).status == sync.SAVED
+    if env.server is not None:
+        assert [c["path"].rsplit(":", 1)[-1] for c in env.server.api_calls()] == ["batchGet", "batchUpdate"]
+        assert [next(iter(r)) for r in env.server.api_calls()[1]["body"]["requests"]] == ["appendCells", "appendCells"]
 
 
 def test_someone_else_edits_between_read_and_save_conflict(env):
@@ -252,8 +263,8 @@ def test_formula_text_arrives_as_text(env):
 
 
 def test_viewer_save_is_refused_and_writes_nothing(env):
-    with pytest.raises(AccessDenied):
-        sync.save(env.cache, env.source, VIEWER, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
+    result = sync.save(env.cache, env.source, VIEWER, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
+    assert result.status == sync.REFUSED and "may not change the 'Households' tab" in result.message
     if env.server is not None:
         assert env.server.api_calls() == []
     assert env.cell("households", "HH-0042", "members") == 4

@@ -1,0 +1,147 @@
+"""Step 5 of a save on a source that writes by row number (Google Sheets): after the write lands, ONE read
+of the touched tabs proves every located write sits in the row holding its key, and repairs it when a
+row moved in between (someone inserted, deleted or sorted rows between our check read and our write).
+
+The repair puts back what we overwrote (we hold it from the check read), re-applies ours at the key's
+row as it is now, and puts a row deleted by mistake back with its values (appended at the tab's end,
+where Google places it at write time). A repair is itself checked by one more read; whatever cannot be
+proven right is named, cell by cell, and the save is not reported as saved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.source import CellUpdate, Grid, RowAppend, WriteBatch
+from connectors.sync_plan import Located, Plan, locate
+from connectors.sync_values import same
+from schemas.registry import tab as registered_tab
+
+
+@dataclass
+class Check:
+    """What the verify read found: the repair to send, what to tell the user, what could not be proven."""
+
+    repair: WriteBatch = field(default_factory=WriteBatch)
+    notes: list[str] = field(default_factory=list)
+    unproven: list[str] = field(default_factory=list)
+    expect: list[tuple[str, str, tuple[str, ...], str | None, Any]] = field(default_factory=list)  # kind, tab, key, column, value
+
+    def needs_repair(self) -> bool:
+        return bool(self.repair.updates or self.repair.appends or self.repair.deletes)
+
+
+def _label(where: Located, key: tuple[str, ...], column: str | None = None) -> str:
+    title = where.tab.title
+    name = where.tab.column(column).title if column else None
+    return f"{title} {'/'.join(key) or '(row without id)'}" + (f", {name}" if name else "")
+
+
+def _blank_but(where: Located, position: int, column: str) -> bool:
+    row = where.grid.rows[position]
+    return all(v in (None, "") for i, v in enumerate(row) if i != where.columns.get(column))
+
+
+def verify(plan: Plan, grids: dict[str, Grid], date_order: str) -> Check:
+    out = Check()
+    for name in sorted({u.tab for u in plan.batch.updates} | {t for t, _ in plan.batch.deletes}):
+        before, now = plan.located[name], locate(registered_tab(name), grids[name], date_order)
+        _verify_updates(out, plan, before, now, date_order)
+        _verify_deletes(out, plan, before, now)
+    return out
+
+
+def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_order: str) -> None:
+    claimed: set[int] = set()
+    for u in (u for u in plan.batch.updates if u.tab == before.tab.name):
+        spec = before.tab.column(u.column)
+        position = now.index.get(u.key)
+        if position is None:
+            out.unproven.append(f"{_label(before, u.key, u.column)}: the row was deleted by someone meanwhile, so your value "
+                                f"{u.new!r} is not in the sheet.")
+            continue
+        if same(now.cell(position, u.column, date_order), u.new, spec, date_order):
+            continue  # landed where it was meant
+        planned = before.index[u.key]
+        overwritten = []
+        for q in range(len(now.grid.rows)):
+            key = now.key_at(q)
+            if q in claimed or key == u.key or not same(now.cell(q, u.column, date_order), u.new, spec, date_order):
+                continue
+            if key in before.index and not same(before.cell(before.index[key], u.column, date_order), u.new, spec, date_order):
+                overwritten.append((abs(q - planned), q, key, before.cell(before.index[key], u.column, date_order)))
+            elif not any(key) and _blank_but(now, q, u.column):
+                overwritten.append((abs(q - planned), q, key, None))  # a blank row someone inserted
+        current = now.cell(position, u.column, date_order)
+        if not overwritten and not same(current, u.old, spec, date_order):
+            out.unproven.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} while your save was on its "
+                                f"way; yours ({u.new!r}) is not in the sheet.")
+            continue
+        if overwritten:
+            _, q, key, value = min(overwritten)
+            claimed.add(q)
+            at_row = None if any(key) else now.grid.first_row + q
+            out.repair.updates.append(CellUpdate(before.tab.name, key, u.column, u.new, value, at_row=at_row))
+            out.expect.append(("cell", before.tab.name, key, u.column, value))
+            out.notes.append(f"A row of {before.tab.title} moved while saving: your {spec.title} for {'/'.join(u.key)} "
+                             f"first landed on {'/'.join(key) or 'a new blank row'}; that cell was put back and yours "
+                             "written to the right row.")
+        out.repair.updates.append(CellUpdate(before.tab.name, u.key, u.column, current, u.new))
+        out.expect.append(("cell", before.tab.name, u.key, u.column, u.new))
+
+
+def _surviving(before: Located, position: int, step: int, now: Located) -> tuple[str, ...] | None:
+    p = position + step
+    while 0 <= p < len(before.grid.rows):
+        key = before.key_at(p)
+        if key in now.index:
+            return key
+        p += step
+    return None
+
+
+def _verify_deletes(out: Check, plan: Plan, before: Located, now: Located) -> None:
+    ours = {k for t, k in plan.batch.deletes if t == before.tab.name}
+    missing = [(before.index[k], k) for k in before.index if k not in now.index and k not in ours]
+    missed = [k for t, k in plan.batch.deletes if t == before.tab.name and k in now.index]
+    for key in missed:
+        position = now.index[key]
+        victims = missing
+        if len(missing) > 1:  # the row our delete hit sat between the rows now around the key's old place
+            planned = before.index[key]
+            around = {now.key_at(planned - 1) if planned >= 1 else None, now.key_at(planned) if planned < len(now.grid.rows) else None}
+            victims = [(p, k) for p, k in missing if _surviving(before, p, -1, now) in around or _surviving(before, p, 1, now) in around]
+        if len(victims) == 1:
+            p, victim = victims[0]
+            missing.remove(victims[0])
+            out.repair.appends.append(RowAppend(before.tab.name, before.raw_row(p)))
+            out.expect.append(("row", before.tab.name, victim, None, None))
+            out.notes.append(f"A row of {before.tab.title} moved while saving: deleting {'/'.join(key)} first removed "
+                             f"{'/'.join(victim)}; that row was put back (at the end of the tab) and {'/'.join(key)} deleted.")
+        elif not victims:
+            out.unproven.append(f"{_label(before, key)}: while it was being deleted another row went too - one added in the "
+                                "same moment, which this app never read. Check the sheet's version history.")
+        else:
+            out.unproven.append(f"{_label(before, key)}: deleting it removed one of {', '.join('/'.join(k) for _, k in victims)} "
+                                "instead, and which one cannot be told. Check the sheet's version history.")
+        out.repair.deletes.append((before.tab.name, key))
+        out.expect.append(("gone", before.tab.name, key, None, None))
+        del position
+
+
+def confirmed(check: Check, grids: dict[str, Grid], date_order: str) -> list[str]:
+    """What the read after a repair shows still wrong (empty when the repair is proven right)."""
+    wrong = []
+    located = {name: locate(registered_tab(name), grids[name], date_order) for name in {e[1] for e in check.expect}}
+    for kind, name, key, column, value in check.expect:
+        where = located[name]
+        position = where.index.get(key)
+        if kind == "gone":
+            if position is not None:
+                wrong.append(f"{_label(where, key)} is still in the sheet.")
+        elif kind == "row":
+            if position is None:
+                wrong.append(f"{_label(where, key)} is missing: it was deleted by mistake and could not be put back.")
+        elif any(key) and (position is None or not same(where.cell(position, column, date_order), value, where.tab.column(column), date_order)):
+            wrong.append(f"{_label(where, key, column)} should be {value!r}.")
+    return wrong
