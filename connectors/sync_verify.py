@@ -74,8 +74,8 @@ def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_
                 overwritten.append((abs(q - planned), q, key, None))  # a blank row someone inserted
         current = now.cell(position, u.column, date_order)
         if not overwritten and not same(current, u.old, spec, date_order):
-            out.unproven.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} while your save was on its "
-                                f"way; yours ({u.new!r}) is not in the sheet.")
+            out.notes.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} right after your save; "
+                             f"theirs is kept (yours was {u.new!r}).")
             continue
         if overwritten:
             _, q, key, value = min(overwritten)
@@ -109,8 +109,9 @@ def _verify_deletes(out: Check, plan: Plan, before: Located, now: Located) -> No
         victims = missing
         if len(missing) > 1:  # the row our delete hit sat between the rows now around the key's old place
             planned = before.index[key]
-            around = {now.key_at(planned - 1) if planned >= 1 else None, now.key_at(planned) if planned < len(now.grid.rows) else None}
-            victims = [(p, k) for p, k in missing if _surviving(before, p, -1, now) in around or _surviving(before, p, 1, now) in around]
+            above = now.key_at(planned - 1) if 1 <= planned <= len(now.grid.rows) else None
+            below = now.key_at(planned) if planned < len(now.grid.rows) else None
+            victims = [(p, k) for p, k in missing if (_surviving(before, p, -1, now), _surviving(before, p, 1, now)) == (above, below)]
         if len(victims) == 1:
             p, victim = victims[0]
             missing.remove(victims[0])
