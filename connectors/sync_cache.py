@@ -38,6 +38,9 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                 tab = registered_tab(name)
                 if tab.key:
                     cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key_of(tab, values)))
+                taken = cur.execute(f"SELECT count(*) FROM {quote(name)} WHERE _row = ?", [sheet_row]).fetchone()[0]
+                if taken:  # Google placed the row at write time, under rows this cache has not seen: keep _row unique
+                    sheet_row = int(cur.execute(f"SELECT coalesce(max(_row), 1) + 1 FROM {quote(name)}").fetchone()[0])
                 columns = [c for c in values if c in {s.name for s in tab.columns}]
                 cur.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns + ['_row'])}) "
                             f"VALUES ({', '.join('?' for _ in range(len(columns) + 1))})", [values[c] for c in columns] + [sheet_row])

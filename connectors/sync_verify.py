@@ -63,7 +63,7 @@ def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_
         if same(now.cell(position, u.column, date_order), u.new, spec, date_order):
             continue  # landed where it was meant
         planned = before.index[u.key]
-        overwritten = []
+        overwritten, unseen = [], []
         for q in range(len(now.grid.rows)):
             key = now.key_at(q)
             if q in claimed or key == u.key or not same(now.cell(q, u.column, date_order), u.new, spec, date_order):
@@ -72,12 +72,19 @@ def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_
                 overwritten.append((abs(q - planned), q, key, before.cell(before.index[key], u.column, date_order)))
             elif not any(key) and _blank_but(now, q, u.column):
                 overwritten.append((abs(q - planned), q, key, None))  # a blank row someone inserted
+            elif key not in before.index:
+                unseen.append((abs(q - planned), q, key))  # a row added in the window: what it held is unknown
         current = now.cell(position, u.column, date_order)
         if not overwritten and not same(current, u.old, spec, date_order):
             out.notes.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} right after your save; "
                              f"theirs is kept (yours was {u.new!r}).")
             continue
-        if overwritten:
+        if not overwritten and unseen:
+            _, q, key = min(unseen)
+            claimed.add(q)
+            out.unproven.append(f"{_label(now, key, u.column)}: a row someone added at that moment got your value {u.new!r} "
+                                f"(meant for {'/'.join(u.key)}); what it held before cannot be known - check it.")
+        elif overwritten:
             _, q, key, value = min(overwritten)
             claimed.add(q)
             at_row = None if any(key) else now.grid.first_row + q
