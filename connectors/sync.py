@@ -35,11 +35,18 @@ How each window between our check read and our write is closed
   metadata is dropped and the save re-planned once from a fresh read.
 - Two saves in one process are serialised by `_write_lock`; on the workbook, one fcntl lock is held
   from the check read to the end of the write, so the workbook has no window at all.
-The one window the Sheets API cannot close: the same cell typed by someone in the milliseconds between
-our check read and our write (the API has no conditional write, and the verify read cannot tell their
-earlier value from ours). It is narrowed to one round trip, and is detected only when their edit lands
-after ours (the verify read shows a third value, which is kept and reported); before ours, their value
-stays in the sheet's version history and our audit row shows the value we replaced.
+What the Sheets API cannot close (it has no conditional write, and no request reads a cell's old value
+inside a batchUpdate), narrowed to one round trip and detected as far as a read can:
+- the same cell typed by someone between our check read and our write: ours overwrites theirs. Detected
+  only when their edit lands after ours (the verify read shows a third value: theirs is kept and the
+  result says so); before ours, their value stays in the sheet's version history, and our audit row
+  shows the value we started from;
+- a row someone inserts AND fills at exactly the place of our target in that window: our cell lands on
+  it, and what it held cannot be known. The verify read finds our value on a row the check read never
+  saw; ours is re-applied at the key's row and the result is `failed`, naming that cell (a delete that
+  removed such a row is named the same way). A blank inserted row is simply cleared again.
+- a repair write is itself positional: the read after it proves it, and whatever is still wrong is
+  named in a `failed` result.
 
 When the source cannot be reached the save waits in the outbox (connectors.outbox); `replay()`
 (connectors.sync_outbox) sends it later with the same check, as the person's current role.
