@@ -111,22 +111,27 @@ def outbox_conflicts(entry: outbox.OutboxEntry) -> list[Conflict]:
     return [Conflict(t, tuple(k), c, dec(s), dec(th), dec(o)) for t, k, c, s, th, o in entry.payload.get("conflicts", [])]
 
 
-def rebase(source: Any, request: SaveRequest, date_order: str = "day_first") -> SaveRequest:
-    """"Re-apply mine" from what the sheet holds NOW (one read): every edit starts from the current value,
-    every delete from the current row; edits of rows gone meanwhile are dropped."""
+def rebase(source: Any, request: SaveRequest, conflicts: list[Conflict], date_order: str = "day_first") -> SaveRequest:
+    """"Re-apply mine" from what the sheet holds NOW (one read): every edit and delete that was in conflict
+    starts from the current value or row (so the check cannot fail again on a stale "theirs"); the others
+    keep what the user started from, so a change someone made to them since is still caught. Edits of rows
+    gone meanwhile are dropped."""
     grids = source.read(request.tabs())
     located = locate_all(request.tabs(), grids, date_order)
+    disputed = {(c.tab, tuple(c.key), c.column) for c in conflicts}
     edits, deletes = [], []
     for e in request.edits:
         where = located.get(e.tab)
         position = where.index.get(e.key) if where is not None else None
-        if position is not None:
-            edits.append(CellEdit(e.tab, e.key, e.column, where.cell(position, e.column, date_order), e.new))
+        if position is None:
+            continue
+        rebased = (e.tab, e.key, e.column) in disputed
+        edits.append(CellEdit(e.tab, e.key, e.column, where.cell(position, e.column, date_order), e.new) if rebased else e)
     for d in request.deletes:
         where = located.get(d.tab)
         position = where.index.get(d.key) if where is not None else None
         if position is not None:
-            deletes.append(RowDelete(d.tab, d.key, where.row(position, date_order)))
+            deletes.append(RowDelete(d.tab, d.key, where.row(position, date_order)) if (d.tab, d.key, None) in disputed else d)
     return SaveRequest(edits, request.appends, deletes)
 
 
@@ -142,7 +147,7 @@ def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: st
         return None
     try:
         who = current_user(cache, entry)
-        rebased = rebase(source, SaveRequest.from_payload(entry.payload["request"]), date_order)
+        rebased = rebase(source, SaveRequest.from_payload(entry.payload["request"]), outbox_conflicts(entry), date_order)
     except AccessDenied as exc:
         outbox.mark(cache, entry_id, outbox.REFUSED, f"Refused: {exc}")
         return SaveResult("refused", str(exc))
