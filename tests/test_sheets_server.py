@@ -187,3 +187,48 @@ def test_command_line_loads_a_workbook_and_prints_the_id(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_append_cells_lands_after_the_last_row_with_data_at_write_time_and_grows_the_grid(sheets_server, api):
+    key = sheets_server.create_spreadsheet("Append", {"t": [["id", "v"], ["a", 1]]})
+    sheet = sheets_server.state.get(key).sheet_named("t")
+    sheet.row_count = 2  # no empty row left
+    sheets_server.edit(key, "t", "A3", "typed")  # someone typed under the last row (the grid grows to fit)
+    rows = [{"values": [{"userEnteredValue": {"stringValue": "=1+1"}}, {"userEnteredValue": {"numberValue": 2}}]}]
+    answer = api("POST", f"/v4/spreadsheets/{key}:batchUpdate",
+                 json={"requests": [{"appendCells": {"sheetId": sheet.sheet_id, "rows": rows, "fields": "userEnteredValue"}}]}).json()
+    assert answer == {"spreadsheetId": key, "replies": [{}]}
+    assert sheets_server.sheet_values(key, "t") == [["id", "v"], ["a", 1], ["typed"], ["=1+1", 2]]
+    assert not sheet.formulas and sheet.row_count == 4
+
+
+def test_batch_update_is_applied_whole_or_not_at_all(sheets_server, api):
+    key = sheets_server.create_spreadsheet("Atomic", {"t": [["id"], ["a"], ["b"]]})
+    sheet_id = sheets_server.state.get(key).sheet_named("t").sheet_id
+    body = {"requests": [
+        {"deleteDimension": {"range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}},
+        {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 5000, "columnIndex": 0},
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}], "fields": "userEnteredValue"}},
+    ]}
+    answer = api("POST", f"/v4/spreadsheets/{key}:batchUpdate", json=body)
+    assert answer.status_code == 400 and "exceeds grid limits" in answer.json()["error"]["message"]
+    assert sheets_server.sheet_values(key, "t") == [["id"], ["a"], ["b"]]  # the delete was rolled back
+
+
+def test_sort_range_and_a_lost_answer_of_a_write_that_landed(sheets_server, api):
+    key = sheets_server.create_spreadsheet("Sort", {"t": [["id", "n"], ["b", 2], ["c", ""], ["a", 1]]})
+    sheet_id = sheets_server.state.get(key).sheet_named("t").sheet_id
+    sheets_server.lose_answer(match=r":batchUpdate")
+    sort = {"sortRange": {"range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 4},
+                          "sortSpecs": [{"dimensionIndex": 1, "sortOrder": "ASCENDING"}]}}
+    with pytest.raises(requests.ConnectionError):
+        api("POST", f"/v4/spreadsheets/{key}:batchUpdate", json={"requests": [sort]})
+    assert sheets_server.sheet_values(key, "t") == [["id", "n"], ["a", 1], ["b", 2], ["c"]]  # blanks last
+    assert sheets_server.requests()[-1]["status"] == "dropped"
+
+
+def test_a_status_fault_can_carry_retry_after(sheets_server, api):
+    key = sheets_server.create_spreadsheet("Busy", {"t": [["id"]]})
+    sheets_server.inject(429, match="values", retry_after=3)
+    answer = api("GET", f"/v4/spreadsheets/{key}/values/t")
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "3"
