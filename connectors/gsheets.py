@@ -166,7 +166,7 @@ class GoogleSheetSource:
             grids.update(self.read(missing))
         plans = plan(batch, grids, self.sheets())
         try:
-            with self.google_errors():
+            with self.google_errors(), self.http.single_shot():
                 self.http.batch_update(self.key, write_request(plans))
         except SourceUnreachable:
             raise

@@ -6,10 +6,12 @@ backoff and full jitter (or the server's `Retry-After`, when it sends one), on 4
 Drive's rate-limit 403s and dropped connections; then a SourceUnreachable that says what happened
 and what to do.
 
-Only reads (GET) are retried here. A write is positional (row numbers from the check read): sent
-again blindly after a lost answer it could land twice or on a row that moved meanwhile. So a failed
-write comes back at once as a SourceUnreachable (with `retry_after`), and connectors.sync re-plans it
-from a fresh read, which also tells whether the first attempt landed.
+A save's write is never retried here: it is positional (row numbers from the check read), and sent
+again blindly after a lost answer it could land twice or on a row that moved meanwhile. Inside
+`single_shot()` (what GoogleSheetSource.write uses) a failed write comes back at once as a
+SourceUnreachable (with `retry_after`), and connectors.sync re-plans it from a fresh read, which also
+tells whether the first attempt landed. Reads, and structure requests such as provisioning's, are
+retried as before.
 
 No message built here ever contains a credential: only the spreadsheet key and the service
 account's e-mail address, which is not a secret (it is what people share the sheet with).
@@ -118,10 +120,20 @@ class RetryingHTTPClient(HTTPClient):
         super().__init__(auth, session)
         self.policy = policy
         self.timeout = policy.timeout
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def single_shot(self) -> Iterator[None]:
+        """Writes made in this block (this thread) are sent once: no retry, whatever the answer."""
+        self._local.once = True
+        try:
+            yield
+        finally:
+            self._local.once = False
 
     def request(self, method: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if str(method).lower() != "get":
-            return super().request(method, *args, **kwargs)  # a write is re-planned by connectors.sync, never re-sent
+        if str(method).lower() != "get" and getattr(self._local, "once", False):
+            return super().request(method, *args, **kwargs)  # a save's write is re-planned by connectors.sync, never re-sent
         policy = self.policy
 
         def wait(state: tenacity.RetryCallState) -> float:
