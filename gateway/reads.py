@@ -196,6 +196,12 @@ def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_
     return pd.DataFrame(out, columns=["id", "queued_at", "user", "state", "tabs", "changes", "last_error"])
 
 
+def outbox_problems(db: Any, user: User) -> list[outbox.OutboxEntry]:
+    """The waiting saves in conflict or refused that this user may act on: their own; an admin, everyone's."""
+    return [e for e in outbox.entries(db, (outbox.CONFLICT, outbox.REFUSED))
+            if user.is_admin or str(e.user).strip().lower() == user.email.strip().lower()]
+
+
 def sync_status(db: Any, user: User) -> dict[str, Any]:
     """Freshness for the Sync page: last refresh (source label, version, when, rows), refreshes, outbox counts."""
     require_admin(user)

@@ -48,7 +48,7 @@ done = state.pop("tables_replay", None)
 if done is not None:
     st.info(f"Sent {done.sent}, already in the sheet {done.already}, in conflict {done.conflicts}, "
             f"refused {done.refused}, still waiting {done.waiting}." + (f" {done.problem}" if done.problem else ""))
-for entry in [e for e in outbox.entries(cache(), (outbox.CONFLICT, outbox.REFUSED)) if user.is_admin or e.user == user.email]:
+for entry in reads.outbox_problems(cache(), user):
     with st.container(border=True):
         why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
         st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {why or ''}")
