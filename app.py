@@ -1,13 +1,12 @@
-"""Entry point: page config, sign-in, the data, the sidebar and the navigation. Nothing else lives here."""
+"""Entry point: page config, sign-in, the data, the sidebar and the navigation. Nothing else lives here.
+Sign-in comes first: nothing reads or writes the source before it succeeds (ui.auth loads the data)."""
 import streamlit as st
 
 from ui.auth import require_user
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
-from ui.state import ensure_loaded
 
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
-ensure_loaded()
 user = require_user()
 sidebar()
 st.navigation(pages_for(user)).run()

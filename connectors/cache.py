@@ -7,6 +7,7 @@ sees half a refresh and a failed refresh leaves the last good cache as it was.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,25 @@ def table_sql(tab: Tab) -> str:
     return ", ".join(casts + ['CAST("_row" AS BIGINT) AS "_row"'])
 
 
+PRIVATE_UMASK = 0o077
+
+
+def owner_only(path: Path) -> None:
+    """The cache holds names, survivor flags, the outbox and the audit trail: from here on every file this
+    process creates (DuckDB makes and remakes the .wal itself, at any write) is readable by its owner
+    only, and a cache file made before this rule is narrowed to 0600."""
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
+    for existing in (path, path.with_name(path.name + ".wal")):
+        if existing.exists():
+            existing.chmod(0o600)
+
+
 class Cache:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            owner_only(Path(self.path))
         self.con = duckdb.connect(self.path)
         self._lock = threading.Lock()  # one refresh or write at a time per process
         self._changes = 0  # bumped by every refresh or save: cached query results key on it

@@ -7,10 +7,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable, TypeVar
 
 import duckdb
 import pandas as pd
+
+from schemas.registry import TABS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(*tabs: str, counts: Iterable[str] = (), scoped: bool = False) -> Callable[[F], F]:
+    """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
+    that declares nothing and checks the user's role for every tab named here before running it.
+
+    `counts`: the columns (or dict keys) holding counts of people or events - shown as "<5" to viewers
+    when small. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
+    (a figure that spans programmes, like the years with data), instead of refusing the whole figure."""
+    def declare(fn: F) -> F:
+        fn.tabs = tuple(tabs)  # type: ignore[attr-defined]
+        fn.counts = tuple(counts)  # type: ignore[attr-defined]
+        fn.scoped = scoped  # type: ignore[attr-defined]
+        return fn
+    return declare
+
 
 DEFAULT_SETTINGS: dict[str, str] = {
     "riel_per_usd": "4000",
@@ -55,6 +75,9 @@ class Filters:
         return (" AND ".join(parts) or "TRUE"), params
 
 
+YEAR_TABS = ("activities", "clinic_visits", "savings_ledger", "rice_ledger", "cow_events")  # what the period filters span
+
+
 def chart_grain(filters: "Filters", series: int = 1, finest: str = "week") -> str:
     """The finest time bucket (from `finest` up) for which periods x series stays within MAX_CHART_ROWS."""
     days = (filters.end - filters.start).days + 1
@@ -79,6 +102,7 @@ def counts_by_period(con: duckdb.DuckDBPyConnection, table: str, category: str, 
     ).df()
 
 
+@reads("settings",)
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
     """A programme setting from the `settings` tab, or its documented default."""
     row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
@@ -87,32 +111,36 @@ def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
     return DEFAULT_SETTINGS[key]
 
 
+@reads("settings",)
 def number_setting(con: duckdb.DuckDBPyConnection, key: str) -> float:
     return float(setting(con, key))
 
 
+@reads("settings",)
 def int_list_setting(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
     return [int(part) for part in setting(con, key).replace(" ", "").split(",") if part]
 
 
-def open_errors(con: duckdb.DuckDBPyConnection, tabs: list[str]) -> int:
+@reads(*(t.name for t in TABS), scoped=True)
+def open_errors(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = ()) -> int:
     """Open validation errors in these tabs (the dashboards show it, linking to Data quality)."""
     if not tabs:
         return 0
     marks = ", ".join("?" for _ in tabs)
-    return con.execute(f"SELECT count(*) FROM _issues WHERE severity = 'error' AND tab IN ({marks})", tabs).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM _issues WHERE severity = 'error' AND tab IN ({marks})", list(tabs)).fetchone()[0]
 
 
-def years_with_data(con: duckdb.DuckDBPyConnection) -> list[int]:
-    rows = con.execute(
-        """SELECT DISTINCT y FROM (
-             SELECT year(date) AS y FROM activities UNION SELECT year(date) FROM clinic_visits
-             UNION SELECT year(date) FROM savings_ledger UNION SELECT year(date) FROM rice_ledger
-             UNION SELECT year(date) FROM cow_events) WHERE y IS NOT NULL ORDER BY y"""
-    ).fetchall()
-    return [r[0] for r in rows]
+@reads(*YEAR_TABS, scoped=True)
+def years_with_data(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = YEAR_TABS) -> list[int]:
+    """The years with dated rows in these tabs (each has a `date` column)."""
+    tabs = tuple(t for t in tabs if t in YEAR_TABS)
+    if not tabs:
+        return []
+    union = " UNION ".join(f'SELECT year(date) AS y FROM "{t}"' for t in tabs)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT y FROM ({union}) WHERE y IS NOT NULL ORDER BY y").fetchall()]
 
 
+@reads("villages",)
 def places(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The gazetteer (small): for the place filters of every dashboard."""
     return con.execute(

@@ -6,20 +6,44 @@ import datetime as dt
 import duckdb
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
-from insights.common import Filters
+from insights.common import Filters, reads
 
 
-def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None) -> dict:
-    period = Filters.year(year, place)
-    year_end = dt.date(year, 12, 31)
-    return {
-        "year": year,
-        "prevention": prevention.coverage(con, period),
-        "clinic": clinic.results(con, period),
-        "savings": {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place)},
-        "cow_bank": cow_bank.summary(con, period),
-        "rice_bank": {"stock": rice_bank.stock_on(con, year_end, place), "donations": rice_bank.donations(con, period)},
-    }
+@reads(*prevention.TABS, counts=prevention.coverage.counts)
+def _prevention(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return prevention.coverage(con, Filters.year(year, place))
+
+
+@reads(*clinic.TABS, counts=clinic.results.counts)
+def _clinic(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return clinic.results(con, Filters.year(year, place))
+
+
+@reads(*savings.TABS, counts=savings.groups_summary.counts)
+def _savings(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return {"capital": savings.capital_on(con, dt.date(year, 12, 31), place), "groups": savings.groups_summary(con, place)}
+
+
+@reads(*cow_bank.TABS, counts=cow_bank.summary.counts)
+def _cow_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return cow_bank.summary(con, Filters.year(year, place))
+
+
+@reads(*rice_bank.TABS)
+def _rice_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return {"stock": rice_bank.stock_on(con, dt.date(year, 12, 31), place), "donations": rice_bank.donations(con, Filters.year(year, place))}
+
+
+# Each programme's part is its own insight, so the gateway can leave out the programmes a role may not read.
+PARTS = {"prevention": _prevention, "clinic": _clinic, "savings": _savings, "cow_bank": _cow_bank, "rice_bank": _rice_bank}
+
+
+def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None, parts: tuple[str, ...] | None = None) -> dict:
+    """The year's results per programme; `parts`: only these programmes (None: all)."""
+    return {"year": year, **{name: part(con, year, place) for name, part in PARTS.items() if parts is None or name in parts}}
+
+
+year_results.parts = PARTS  # type: ignore[attr-defined]
 
 
 def _names(names: list[str]) -> str:
@@ -38,17 +62,26 @@ def _plural(n: int, word: str) -> str:
 def results_sentences(results: dict) -> dict[str, list[str]]:
     """One list of plain sentences per programme, worded as the programme report words them."""
     year = results["year"]
-    p, c, s, cow, rice = (results[k] for k in ("prevention", "clinic", "savings", "cow_bank", "rice_bank"))
-    prevention_lines = [
+    return {title: _lines[key](year, results[key]) for key, title in _TITLES.items() if key in results}
+
+
+def _prevention_lines(year: int, p: dict) -> list[str]:
+    return [
         f"In {year} prevention activities reached {_plural(p['villages'], 'village')} in {_plural(p['communes'], 'commune')} "
         f"of {_plural(p['districts'], 'district')} in {_plural(p['provinces'], 'province')}"
         + (f" ({_names(p['province_names'])})." if p["province_names"] else ".")
     ]
-    clinic_lines = [
+
+
+def _clinic_lines(year: int, c: dict) -> list[str]:
+    return [
         f"{c['assessed']:,} patients assessed: {c['inpatients']:,} hospitalised, {c['outpatients']:,} treated as out-patients, "
         f"{c['mobile_checkups']:,} checked by the mobile team ({c['dental_kits']:,} given a toothbrush and toothpaste).",
         f"{c['aged_0_5']:,} aged 0–5 and {c['aged_6_12']:,} aged 6–12; {c['new_patients']:,} new patients.",
     ]
+
+
+def _savings_lines(year: int, s: dict) -> list[str]:
     cap = s["capital"]
     savings_lines = [
         f"Capital of the saving groups and agricultural cooperative on 31 Dec {year}: {cap['riel']:,.0f} riel "
@@ -58,15 +91,26 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
         label = _plural(g["groups"], "saving group" if g["kind"] == "saving_group" else "agricultural cooperative")
         where = f" in {_names(g['communes'])} commune{'s' if len(g['communes']) > 1 else ''}" if g["kind"] != "saving_group" and g["communes"] else ""
         savings_lines.append(f"{label}{where} with {g['members'] or 0:,} members, {g['women'] or 0:,} of them women.")
-    cow_lines = [
+    return savings_lines
+
+
+def _cow_lines(year: int, cow: dict) -> list[str]:
+    return [
         f"In {year}: {_plural(cow['granted'], 'cow')} granted to {_plural(cow['granted_families'], 'family')}"
         + (f" in {_names(cow['grant_villages'])} ({_names(cow['grant_communes'])})" if cow["grant_villages"] else "")
         + f"; {_plural(cow['born'], 'calf')} born; {_plural(cow['passed_on'], 'calf')} passed on.",
         f"Herd at the end of {year}: {cow['founders']:,} founding cows + {cow['born_total']:,} born since.",
     ]
+
+
+def _rice_lines(year: int, rice: dict) -> list[str]:
     rice_lines = [f"{b['name']} ({b['bank_id']}): {b['stock_kg']:,.2f} kg in stock on 31 Dec {year} (capacity {b['capacity_kg']:,.0f} kg)." for b in rice["stock"]]
     rice_lines += [f"{d['name']}: {d['kg']:,.0f} kg donated in {year} (first on {d['first']:%d %b %Y})." for d in rice["donations"]]
-    return {"Prevention": prevention_lines, "Clinic": clinic_lines, "Savings groups": savings_lines, "Cow bank": cow_lines, "Rice bank": rice_lines}
+    return rice_lines
+
+
+_TITLES = {"prevention": "Prevention", "clinic": "Clinic", "savings": "Savings groups", "cow_bank": "Cow bank", "rice_bank": "Rice bank"}
+_lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "savings": _savings_lines, "cow_bank": _cow_lines, "rice_bank": _rice_lines}
 
 
 def results_markdown(results: dict) -> str:

@@ -5,7 +5,8 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from insights.common import Filters, counts_by_period
+from insights import clinic, cow_bank, prevention, rice_bank, savings
+from insights.common import Filters, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
 
@@ -13,50 +14,76 @@ from insights.savings import CAPITAL_SIGN
 MONTHS = "(SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)"
 
 
-def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None) -> dict[str, pd.DataFrame]:
-    """Aggregated in SQL: at most a few dozen rows per programme reach the browser."""
-    period = Filters.year(year, place)
+@reads(*prevention.TABS, counts=("activities",))
+def _prevention(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+    return counts_by_period(con, "activities", "kind", "activities", period, "month")
 
-    events_where, events_params = period.where("e.date", "c.village_code")
+
+@reads(*clinic.TABS, counts=("visits",))
+def _clinic(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+    return counts_by_period(con, "clinic_visits", "care", "visits", period, "month")
+
+
+@reads(*savings.TABS)
+def _savings(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     groups_where, groups_params = period.where(None, "g.village_code")
+    return con.execute(
+        f"""SELECT m.month, coalesce(sum({CAPITAL_SIGN}), 0) AS capital_riel
+            FROM {MONTHS} m LEFT JOIN (
+                SELECT l.date, l.kind, l.amount_riel FROM savings_ledger l JOIN savings_groups g USING (group_id) WHERE {groups_where}
+            ) l ON l.date < m.month + INTERVAL 1 MONTH
+            GROUP BY ALL ORDER BY 1""",
+        [period.start.year, period.start.year, *groups_params],
+    ).df()
+
+
+@reads(*cow_bank.TABS, counts=("events",))
+def _cow_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+    events_where, events_params = period.where("e.date", "c.village_code")
+    return con.execute(
+        f"""SELECT date_trunc('month', e.date) AS month, e.kind, count(*) AS events
+            FROM cow_events e JOIN cows c USING (cow_id) WHERE {events_where} GROUP BY ALL ORDER BY 1""",
+        events_params,
+    ).df()
+
+
+@reads(*rice_bank.TABS)
+def _rice_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     banks_where, banks_params = period.where(None, "b.village_code")
-    return {
-        "Prevention": counts_by_period(con, "activities", "kind", "activities", period, "month"),
-        "Clinic": counts_by_period(con, "clinic_visits", "care", "visits", period, "month"),
-        "Savings groups": con.execute(
-            f"""SELECT m.month, coalesce(sum({CAPITAL_SIGN}), 0) AS capital_riel
-                FROM {MONTHS} m LEFT JOIN (
-                    SELECT l.date, l.kind, l.amount_riel FROM savings_ledger l JOIN savings_groups g USING (group_id) WHERE {groups_where}
-                ) l ON l.date < m.month + INTERVAL 1 MONTH
-                GROUP BY ALL ORDER BY 1""",
-            [year, year, *groups_params],
-        ).df(),
-        "Cow bank": con.execute(
-            f"""SELECT date_trunc('month', e.date) AS month, e.kind, count(*) AS events
-                FROM cow_events e JOIN cows c USING (cow_id) WHERE {events_where} GROUP BY ALL ORDER BY 1""",
-            events_params,
-        ).df(),
-        "Rice bank": con.execute(
-            f"""SELECT m.month, b.name AS bank, coalesce(sum({STOCK_SIGN}) FILTER (l.date < m.month + INTERVAL 1 MONTH), 0) AS stock_kg
-                FROM {MONTHS} m JOIN rice_banks b ON b.established_on IS NULL OR b.established_on < m.month + INTERVAL 1 MONTH
-                LEFT JOIN rice_ledger l ON l.bank_id = b.bank_id
-                WHERE {banks_where} GROUP BY ALL ORDER BY 1""",
-            [year, year, *banks_params],
-        ).df(),
-    }
+    return con.execute(
+        f"""SELECT m.month, b.name AS bank, coalesce(sum({STOCK_SIGN}) FILTER (l.date < m.month + INTERVAL 1 MONTH), 0) AS stock_kg
+            FROM {MONTHS} m JOIN rice_banks b ON b.established_on IS NULL OR b.established_on < m.month + INTERVAL 1 MONTH
+            LEFT JOIN rice_ledger l ON l.bank_id = b.bank_id
+            WHERE {banks_where} GROUP BY ALL ORDER BY 1""",
+        [period.start.year, period.start.year, *banks_params],
+    ).df()
+
+
+# One insight per programme, so the gateway leaves out the programmes a role may not read.
+PARTS = {"Prevention": _prevention, "Clinic": _clinic, "Savings groups": _savings, "Cow bank": _cow_bank, "Rice bank": _rice_bank}
+
+
+def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None,
+                    parts: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Aggregated in SQL: at most a few dozen rows per programme reach the browser. `parts`: only these programmes."""
+    period = Filters.year(year, place)
+    return {name: part(con, period) for name, part in PARTS.items() if parts is None or name in parts}
+
+
+monthly_figures.parts = PARTS  # type: ignore[attr-defined]
 
 
 def programme_charts(figures: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
     month = alt.X("month:T", title=None, axis=alt.Axis(format="%b"))
     month_end = alt.X("month:T", title="Month end", axis=alt.Axis(format="%b"))
     charts = {
-        "Prevention": alt.Chart(figures["Prevention"]).mark_bar().encode(month, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind")),
-        "Clinic": alt.Chart(figures["Clinic"]).mark_bar().encode(month, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care")),
-        "Savings groups": alt.Chart(figures["Savings groups"]).mark_line(point=True).encode(month_end, alt.Y("capital_riel:Q", title="Capital (riel)")),
-        "Cow bank": alt.Chart(figures["Cow bank"]).mark_bar().encode(month, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event")),
-        "Rice bank": alt.Chart(figures["Rice bank"]).mark_line(point=True).encode(month_end, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank")),
+        "Prevention": lambda: alt.Chart(figures["Prevention"]).mark_bar().encode(month, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind")),
+        "Clinic": lambda: alt.Chart(figures["Clinic"]).mark_bar().encode(month, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care")),
+        "Savings groups": lambda: alt.Chart(figures["Savings groups"]).mark_line(point=True).encode(month_end, alt.Y("capital_riel:Q", title="Capital (riel)")),
+        "Cow bank": lambda: alt.Chart(figures["Cow bank"]).mark_bar().encode(month, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event")),
+        "Rice bank": lambda: alt.Chart(figures["Rice bank"]).mark_line(point=True).encode(month_end, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank")),
     }
-    return {name: chart.properties(height=180) for name, chart in charts.items()}
+    return {name: chart().properties(height=180) for name, chart in charts.items() if name in figures}
 
 
 def results_table(sentences: dict[str, list[str]]) -> pd.DataFrame:

@@ -4,10 +4,14 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, chart_grain
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, reads
 from schemas.prevention import ACTIVITY_KINDS
 
+TABS = ["activities", "villages", "commune_plans", "parent_groups", "migration_checks", "households"]
+PEOPLE = ("activities", "women", "men", "children", "authorities")  # the counts of the activity tables
 
+
+@reads(*TABS, counts=("activities",))
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Villages, communes, districts and provinces reached by activities in the period (the report's measure)."""
     where, params = filters.where("a.date", "a.village_code")
@@ -21,13 +25,13 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 
 # The prevention tabs: a page reading them shows their open errors.
-TABS = ["activities", "villages", "commune_plans", "parent_groups", "migration_checks", "households"]
 
 # Authorities "trained": their attendances at the quarterly meetings and refresher trainings held for them
 # (people are not tracked one by one, so one official at four meetings counts four times).
 AUTHORITY_KINDS = ("authority_meeting", "refresher_training")
 
 
+@reads(*TABS, counts=PEOPLE)
 def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser, for long periods), kind, activities, women, men, children, authorities."""
 
@@ -41,6 +45,7 @@ def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
+@reads(*TABS, counts=PEOPLE)
 def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """kind, topic, activities, women, men, children, authorities in the period (most activities first)."""
     where, params = filters.where("date", "village_code")
@@ -52,6 +57,7 @@ def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
+@reads(*TABS, counts=("activities", "women", "men", "children", "authorities_trained"))
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Totals for the period: activities, women, men, children, and authorities trained (see AUTHORITY_KINDS)."""
     where, params = filters.where("date", "village_code")
@@ -64,6 +70,7 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     return dict(zip(["activities", "women", "men", "children", "authorities_trained"], row))
 
 
+@reads(*TABS, counts=("activities",))
 def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every village of the place: where it is, whether it is a target, activities in the period, reached or not.
 
@@ -86,6 +93,7 @@ def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
     ).df()
 
 
+@reads(*TABS)
 def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, communes, with TIP in the development plan, with TIP in the investment plan.
 
@@ -101,6 +109,7 @@ def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     ).df()
 
 
+@reads(*TABS, counts=("parents", "teachers", "members"))
 def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The parent groups founded by the period's end: group, village, commune, founded_on, parents, teachers, chief."""
     place, params = filters.where(None, "p.village_code")
@@ -113,6 +122,7 @@ def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     ).df()
 
 
+@reads(*TABS, counts=("parents", "teachers", "village_chiefs", "members"))
 def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """groups, parents, teachers, village_chiefs and members of the parent groups founded by the period's end."""
     place, params = filters.where(None, "village_code")
@@ -127,6 +137,7 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
     return totals
 
 
+@reads(*TABS, counts=("checks", "migrating", "took_children"))
 def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per quarter, split by whether the household's village had a parent group on the day of the check:
     quarter, parent_group ('with parent group' / 'without parent group'), checks, migrating, took_children,
@@ -148,6 +159,7 @@ def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
     ).df()
 
 
+@reads(*TABS)
 def target_villages(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Target villages of the place: how many, how many reached in the period, how many not reached yet."""
     where, params = filters.where("a.date", None)

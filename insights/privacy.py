@@ -1,9 +1,10 @@
 """Privacy helpers that stay pure (no Streamlit, no source): small counts suppressed, personal data in
-validation issues masked. Who gets which treatment is decided in connectors.reads / ui, not here.
+validation issues masked. Who gets which treatment is decided in the gateway, not here.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import numbers
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -88,3 +89,32 @@ def mask_issue_frame(frame: pd.DataFrame, masked_tabs: Iterable[str]) -> pd.Data
             out.at[index, "message"] = message
             out.at[index, "value"] = MASK if text else value
     return out
+
+
+class SmallCount(str):
+    """A count hidden as "<5": text that formats as itself whatever the format ("{:,}" included), so a
+    page's f"{n:,}" shows "<5" rather than failing or the number."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+def suppress_counts(value: Any, count_names: Iterable[str], threshold: int) -> Any:
+    """`value` (a frame, a dict, a list of those, nested) with every count named in `count_names` from 1 to
+    threshold - 1 hidden: frame columns as suppress_small_counts does, dict values as SmallCount("<5")."""
+    names = tuple(count_names)
+    if not names:
+        return value
+    if isinstance(value, pd.DataFrame):
+        return suppress_small_counts(value, names, threshold)
+    if isinstance(value, dict):
+        return {k: _small(v, threshold) if k in names else suppress_counts(v, names, threshold) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(suppress_counts(v, names, threshold) for v in value)
+    return value
+
+
+def _small(value: Any, threshold: int) -> Any:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or pd.isna(value):
+        return value
+    return SmallCount(f"<{int(threshold)}") if 0 < value < threshold else value

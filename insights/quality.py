@@ -4,12 +4,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from insights.common import reads
 from insights.privacy import mask_issue_frame
 from schemas.registry import TABS
 
 # `tabs`: only issues of these tabs (None: every tab) - the tabs the reader may read.
 # `masked`: tabs whose personal-data cells are masked in `value` and `message` (see insights.privacy).
-# Callers pass what connectors.reads.quality_scope(user) returns; the functions stay pure.
+# Callers pass what gateway.reads.quality_scope(user) returns; the functions stay pure.
 
 
 def _in_tabs(column: str, tabs: tuple[str, ...] | None) -> tuple[str, list]:
@@ -84,6 +85,7 @@ def open_errors_by_tab(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | N
     ).df()
 
 
+@reads(*(t.name for t in TABS))
 def error_trend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Open errors and warnings at each refresh (the last 500)."""
     return con.execute(

@@ -4,7 +4,7 @@ import streamlit as st
 from insights import clinic
 from insights import clinic_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice, small_counts_hidden
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice, total
 
 
 def show(chart, frame, name: str, caption: str | None = None) -> None:
@@ -75,7 +75,7 @@ with trips:
     csv_download(frame, "clinic_referrals_by_hospital", key="csv_referrals_by_hospital")
 
     st.markdown("**Patients by village**")
-    frame = small_counts_hidden(query(clinic.visits_by_village, filters), ["visits", "patients", "new_patients"])
+    frame = query(clinic.visits_by_village, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
     csv_download(frame, "clinic_visits_by_village", key="csv_visits_by_village")
 
@@ -85,6 +85,6 @@ with trips:
 
     st.markdown("**Donations received**")
     frame = query(clinic.donations, filters)
-    st.caption(f"{frame['donation_riel'].sum():,.0f} riel (${frame['donation_usd'].sum():,.2f}) from {int(frame['donors'].sum()):,} patients "
+    st.caption(f"{frame['donation_riel'].sum():,.0f} riel (${frame['donation_usd'].sum():,.2f}) from {total(frame, 'donors'):,} patients "
                "who chose to give; contributions go towards buying medicine.")
     show(charts.donations(frame), frame, "clinic_donations")

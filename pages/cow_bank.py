@@ -7,7 +7,7 @@ from insights.cow_bank import (
 )
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import count, csv_download, dashboard_filters, open_errors_notice
 
 DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("granted_on", "born_on", "day")}
 WIDE = {"calf_1": st.column_config.TextColumn("Calf 1", width="large"), "calf_2": st.column_config.TextColumn("Calf 2", width="large")}
@@ -22,11 +22,11 @@ totals = query(summary, filters)
 depth = query(generations, filters)
 obligations = query(pass_on_obligations, filters)
 cols = st.columns(5)
-cols[0].metric(f"Cows by {filters.end:%d %b %Y}", f"{totals['founders'] + totals['born_total']:,}", help=f"{totals['founders']} bought + {totals['born_total']} born")
+cols[0].metric(f"Cows by {filters.end:%d %b %Y}", f"{totals['herd']:,}", help=f"{totals['founders']} bought + {totals['born_total']} born")
 cols[1].metric("Calves born", f"{totals['born']:,}", help="In the period")
 cols[2].metric("Calves passed on", f"{totals['passed_on']:,}", help="In the period")
 cols[3].metric("Generations", f"{int(depth['generation'].max()) + 1 if len(depth) else 0}")
-cols[4].metric("Overdue pass-ons", f"{int((obligations['status'] == 'overdue').sum()) if len(obligations) else 0:,}")
+cols[4].metric("Overdue pass-ons", f"{count(int((obligations['status'] == 'overdue').sum()) if len(obligations) else 0):,}")
 
 st.subheader("Lineages")
 lines = query(founders, filters)

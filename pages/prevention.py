@@ -4,7 +4,7 @@ import streamlit as st
 from insights import prevention
 from insights import prevention_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice, small_counts_hidden
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice
 
 st.title("Prevention of trafficking and unsafe migration")
 filters = dashboard_filters("prevention")
@@ -44,7 +44,7 @@ with activities_tab:
     csv_download(frame, "prevention_activities_by_topic", key="csv_activities_by_topic")
 
 with coverage_tab:
-    frame = small_counts_hidden(query(prevention.villages_reached, filters), ["activities"])
+    frame = query(prevention.villages_reached, filters)
     st.altair_chart(charts.village_map(frame), width="stretch")
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(f"**Target villages not reached yet** ({len(not_reached):,})")
@@ -65,7 +65,7 @@ with families_tab:
     cols[1].metric("Parents", f"{totals['parents']:,}")
     cols[2].metric("Teachers", f"{totals['teachers']:,}")
     cols[3].metric("Village chiefs", f"{totals['village_chiefs']:,}")
-    frame = small_counts_hidden(query(prevention.parent_groups, filters), ["parents", "teachers", "members"])
+    frame = query(prevention.parent_groups, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
     csv_download(frame, "prevention_parent_groups", key="csv_parent_groups")
 

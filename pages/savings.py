@@ -4,7 +4,7 @@ import streamlit as st
 from insights import savings
 from insights import savings_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, open_errors_notice, total
 
 KINDS = {"saving_group": "Saving groups", "agricultural_cooperative": "Agricultural cooperative"}
 
@@ -30,8 +30,9 @@ for kind, title in KINDS.items():
         continue
     cols = st.columns(5)
     cols[0].metric("Groups", f"{len(mine):,}")
-    cols[1].metric("Members", f"{int(mine['members'].sum()):,}", help="Members today, as the groups tab records them.")
-    cols[2].metric("Women", f"{int(mine['female_members'].sum()) / max(int(mine['members'].sum()), 1):.0%}")
+    members, women = total(mine, "members"), total(mine, "female_members")
+    cols[1].metric("Members", f"{members:,}", help="Members today, as the groups tab records them.")
+    cols[2].metric("Women", f"{women / max(members, 1):.0%}" if isinstance(members, int) and isinstance(women, int) else "hidden (small counts)")
     cols[3].metric("Capital", f"{mine['capital_riel'].sum():,.0f} ៛", f"${mine['capital_usd'].sum():,.2f}", delta_color="off")
     cols[4].metric("Cash in hand", f"{mine['cash_in_hand_riel'].sum():,.0f} ៛",
                    f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛", delta_color="off")

@@ -1,12 +1,13 @@
 """Sync & history (admins): where the data comes from and how fresh it is, a refresh, the outbox of
-waiting saves, and the audit trail. Its data comes through connectors.reads, which refuses non-admins
+waiting saves, and the audit trail. Its data comes through the gateway (gateway.reads), which refuses non-admins
 even if this page were opened some other way. The source is shown by its label only, never a credential."""
 import streamlit as st
 
-from connectors import reads, sync
+from connectors import sync
 from connectors.access import AccessDenied
 from connectors.config import setting
 from connectors.source import SourceError
+from gateway import reads
 from ui.auth import current_user
 from ui.state import cache, refresh, source, source_label
 from ui.widgets import csv_download

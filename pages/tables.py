@@ -4,10 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from connectors import outbox, reads, sync
+from connectors import outbox, sync
 from connectors.access import can_write, readable_tabs
 from connectors.config import setting
 from connectors.source import SourceError
+from gateway import reads
+from gateway.masking import conflicts_shown, message_shown, request_personal_values
 from schemas.registry import TABS, tab as registered_tab
 from ui import table_editor as te
 from ui.auth import current_user
@@ -46,11 +48,12 @@ done = state.pop("tables_replay", None)
 if done is not None:
     st.info(f"Sent {done.sent}, already in the sheet {done.already}, in conflict {done.conflicts}, "
             f"refused {done.refused}, still waiting {done.waiting}." + (f" {done.problem}" if done.problem else ""))
-for entry in [e for e in outbox.entries(cache(), (outbox.CONFLICT, outbox.REFUSED)) if user.is_admin or e.user == user.email]:
+for entry in reads.outbox_problems(cache(), user):
     with st.container(border=True):
-        st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {entry.last_error or ''}")
+        why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
+        st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {why or ''}")
         if entry.state == outbox.CONFLICT:
-            st.dataframe(te.conflicts_frame(sync.outbox_conflicts(entry)), hide_index=True)
+            st.dataframe(conflicts_shown(user, sync.outbox_conflicts(entry)), hide_index=True)
             keep, mine, _ = st.columns([1, 1, 4])
             if keep.button("Keep theirs", key=f"tables_outbox_theirs_{entry.id}"):
                 sync.resolve(cache(), source(), entry.id, "theirs", date_order=date_order)
@@ -130,13 +133,14 @@ elif not can_write(user, tab):
 
 result = state.get("tables_result")
 if result is not None:
+    said = message_shown(user, result.message, request_personal_values(user, result.request.to_payload()) if result.request else ())
     if result.status == sync.SAVED or result.status == sync.ALREADY:
-        st.success(result.message)
+        st.success(said)
     elif result.status == sync.QUEUED:
-        st.warning(result.message)
+        st.warning(said)
     elif result.status == sync.CONFLICT:
-        st.error(result.message)
-        st.dataframe(te.conflicts_frame(result.conflicts), hide_index=True)
+        st.error(said)
+        st.dataframe(conflicts_shown(user, result.conflicts), hide_index=True)
         keep, mine, _ = st.columns([1, 1, 4])
         if keep.button("Keep theirs", key="tables_keep_theirs"):
             state.pop("tables_result")
@@ -146,9 +150,9 @@ if result is not None:
             _save(again.edits, [row for rows in again.appends.values() for row in rows], again.deletes)
             st.rerun()
     elif result.status != sync.UNCHANGED:
-        st.error(result.message)
+        st.error(said)
     if result.errors or result.warnings:
-        st.dataframe(te.errors_frame(tab, result), hide_index=True)
+        st.dataframe(te.errors_frame(user, tab, result), hide_index=True)
     if result.status in (sync.SAVED, sync.ALREADY, sync.UNCHANGED) and st.button("OK", key="tables_result_ok"):
         state.pop("tables_result")
         st.rerun()

@@ -57,3 +57,15 @@ def app_env(monkeypatch, tmp_path, demo_workbook):
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
     monkeypatch.chdir(ROOT)
     return {"workbook": workbook, "cache": tmp_path / "cache.duckdb"}
+
+
+@pytest.fixture(autouse=True)
+def loopback_bind():
+    """Streamlit bound to 127.0.0.1, as `make run` binds it: AppTest leaves server.address unset, which the
+    app reads as "every interface" and refuses without sign-in. A test may set another address itself."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)

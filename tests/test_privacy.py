@@ -15,7 +15,7 @@ import pytest
 
 from commands import report as report_cmd
 from commands import validate as validate_cmd
-from connectors import reads
+from gateway import reads
 from connectors.access import MASK, User
 from connectors.cache import Cache
 from connectors.workbook import WorkbookSource

@@ -13,7 +13,8 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from connectors import reads, sync
+from connectors import sync
+from gateway import reads
 from connectors.access import MASK, AccessDenied, User
 from connectors.cache import Cache
 from connectors.sync import CellEdit

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from connectors import outbox, reads, sync
+from connectors import outbox, sync
+from gateway import reads
 from connectors.access import AccessDenied, User
 from connectors.cache import Cache
 from connectors.source import SourceUnreachable

@@ -1,48 +1,124 @@
-"""Who is using the app. With Google sign-in configured ([auth] in secrets), the signed-in e-mail is
-looked up in the `users` tab for a role; unknown e-mails see a polite refusal and nothing else. With
-no sign-in configured the app is one local admin, and `make run` binds it to 127.0.0.1 only.
+"""Who is using the app - failing closed.
+
+- A secrets file that cannot be read (Streamlit's `.streamlit/secrets.toml`, or the file named by
+  BACKOFFICE_SECRETS, which the app reads its settings from) stops the app with a message naming it.
+- `[auth]` in either file means Google sign-in: the signed-in e-mail is looked up in the `users` tab for
+  a role; unknown e-mails (and roles this app does not know) see a polite refusal and nothing else.
+- With no `[auth]` anywhere the app is one local admin - but only when Streamlit is bound to a loopback
+  address (`server.address` 127.0.0.1, ::1 or localhost, as `make run` sets it). Unset means every
+  interface, so it is refused like any other address, with a message saying how to configure sign-in.
+- The source is read (refresh) only once someone has signed in, and the outbox is replayed only once
+  their role is known (item 6 of issue 12): a visitor who is not signed in reads nothing.
 """
 from __future__ import annotations
+
+import ipaddress
+import tomllib
+from pathlib import Path
 
 import streamlit as st
 
 from connectors.access import LOCAL_ADMIN, User
-from insights.people import role_of
-from ui.state import query
+from connectors.config import _secrets_file, load_secrets
+from gateway.reads import user_for
+from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting
+
+LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+HOW_TO_SIGN_IN = ("Add an `[auth]` section (Google OAuth: redirect_uri, cookie_secret, client_id, client_secret, "
+                  "server_metadata_url) to `.streamlit/secrets.toml`, or start the app bound to 127.0.0.1 "
+                  "(`make run`) to use it alone as the local admin.")
 
 
-def sign_in_configured() -> bool:
+class SecretsProblem(RuntimeError):
+    """A secrets file exists but cannot be parsed: the message names the file, never its content."""
+
+
+def bind_address() -> str:
+    """The address Streamlit listens on, as configured ("" = every interface)."""
+    return str(st.get_option("server.address") or "").strip()
+
+
+def is_loopback(address: str) -> bool:
+    if address.lower() in LOCAL_NAMES:
+        return True
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
         return False
 
 
+def streamlit_auth() -> dict | None:
+    """`[auth]` as Streamlit (st.login) reads it; None when there is none or no secrets file at all."""
+    try:
+        return dict(st.secrets["auth"]) if "auth" in st.secrets else None
+    except FileNotFoundError:
+        # Streamlit says "not found" for a file that does not parse, too: tell them apart by the files.
+        present = [f for f in st.get_option("secrets.files") or [] if Path(f).expanduser().is_file()]
+        if present:
+            raise SecretsProblem(f"Streamlit's secrets file {present[0]} cannot be read (it must be valid TOML). "
+                                 "Correct it and restart the app.") from None
+        return None
+
+
+def auth_section() -> dict | None:
+    """The `[auth]` section from Streamlit's secrets or the app's secrets file; None when neither has one."""
+    found = streamlit_auth()
+    if found is not None:
+        return found
+    try:
+        section = load_secrets().get("auth")
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise SecretsProblem(f"The secrets file {_secrets_file()} cannot be read: {type(exc).__name__}. "
+                             "Correct it (it must be valid TOML) and restart the app.") from None
+    return dict(section) if section else None
+
+
+def sign_in_configured() -> bool:
+    return auth_section() is not None
+
+
 def current_user() -> User | None:
-    """The user of this session, or None when nobody (known) is signed in."""
-    if not sign_in_configured():
-        return LOCAL_ADMIN
-    if not st.user.is_logged_in:
-        return None
-    email = str(st.user.get("email") or "")
-    found = query(role_of, email)
-    if found is None:
-        return None
-    return User(email=email, role=found["role"], name=found["name"] or "")
+    """The user let in on this rerun (require_user ran first in app.py), or None."""
+    return st.session_state.get(SIGNED_IN)
+
+
+def _refuse(message: str) -> None:
+    st.title("CCPCR Back Office")
+    st.error(message)
+    st.stop()
 
 
 def require_user() -> User:
     """Stop the page for anyone not allowed in; otherwise say who is signed in, in the sidebar."""
-    if not sign_in_configured():
-        st.sidebar.caption("No sign-in configured: you are the local admin, and the app listens on 127.0.0.1 only.")
+    st.session_state.pop(SIGNED_IN, None)
+    try:
+        auth = auth_section()
+    except SecretsProblem as exc:
+        _refuse(str(exc))
+    address = bind_address()
+    if auth is None:
+        if not is_loopback(address):
+            shown = address or "every interface (server.address is not set)"
+            _refuse(f"No sign-in is configured and the app listens on {shown}, so anyone who can reach it "
+                            f"would be the admin. The app stays closed. {HOW_TO_SIGN_IN}")
+        st.session_state[SIGNED_IN] = LOCAL_ADMIN
+        ensure_loaded()
+        _replay_once(LOCAL_ADMIN)
+        st.sidebar.caption(f"No sign-in configured: you are the local admin, and the app listens on {address} only.")
         return LOCAL_ADMIN
+    if streamlit_auth() is None:
+        _refuse(f"Sign-in is configured in {_secrets_file()}, but Streamlit reads `[auth]` from "
+                        ".streamlit/secrets.toml only. Move the `[auth]` section there (or start Streamlit with "
+                        f"--secrets.files {_secrets_file()}) and restart the app.")
     if not st.user.is_logged_in:
         st.title("CCPCR Back Office")
         st.write("Please sign in with your Google account to continue.")
         if st.button("Sign in with Google", key="sign_in"):
             st.login()
         st.stop()
-    user = current_user()
+    email = str(st.user.get("email") or "")
+    ensure_loaded()  # signed in with Google: the users tab may now be read (a change-token call if unchanged)
+    user = user_for(cache().cursor(), email) if email else None
     if user is None:
         st.title("CCPCR Back Office")
         st.warning("Sorry — your account is not on the list of people who may use this back office. "
@@ -50,8 +126,17 @@ def require_user() -> User:
         if st.button("Sign out", key="sign_out"):
             st.logout()
         st.stop()
+    st.session_state[SIGNED_IN] = user
+    _replay_once(user)
     with st.sidebar:
-        st.caption(f"Signed in as {user.email} ({user.role})")
+        st.caption(f"Signed in as {user.email} ({user.role}); the app listens on {address or 'every interface'}.")
         if st.button("Sign out", key="sign_out"):
             st.logout()
     return user
+
+
+def _replay_once(user: User) -> None:
+    """Once per browser session, after sign-in: send the saves waiting in the outbox."""
+    if not st.session_state.get("replayed_once"):
+        st.session_state["replayed_once"] = True
+        replay_waiting(user)

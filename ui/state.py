@@ -1,7 +1,10 @@
 """The app's connection to its data: one cache and one source per process, refreshed per session.
 
-Pages call `query(fn, ...)` with an insights function; results are cached by the cache's generation, so
-a refresh or a save invalidates them and nothing else does.
+Pages call `query(fn, ...)` with an insights function: the gateway (gateway.figures) runs it for the
+signed-in user - role checked, personal data masked, small counts suppressed, views audited - and this
+module only caches what the gateway returned, keyed by the cache's generation (a refresh or a save
+invalidates it) and by the user's e-mail and role. Nobody signed in: AccessDenied, nothing is read.
+The source is read (refresh) and written (outbox replay) only after sign-in (ui.auth).
 """
 from __future__ import annotations
 
@@ -12,7 +15,11 @@ import streamlit as st
 
 from connectors.cache import Cache
 from connectors.config import open_source, setting, source_spec
+from connectors.access import AccessDenied, User
 from connectors.source import Source, SourceError
+from gateway.figures import figure, require_known_role
+
+SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,8 +45,13 @@ def source_label() -> str:
     return "Demo workbook (built in)" if spec.is_demo else source().label
 
 
+def signed_in_user() -> User | None:
+    return st.session_state.get(SIGNED_IN)
+
+
 def refresh(force: bool = False, progress: Callable[[str, float], None] | None = None) -> None:
-    """Refresh the cache; when the source cannot be read, keep serving the last good cache and say why."""
+    """Refresh the cache; when the source cannot be read, keep serving the last good cache and say why.
+    Then send the saves waiting in the outbox - only when someone is signed in (never before sign-in)."""
     try:
         result = cache().refresh(source(), force=force, date_order=setting("date_order"), progress=progress)
     except SourceError as exc:
@@ -47,16 +59,17 @@ def refresh(force: bool = False, progress: Callable[[str, float], None] | None =
         return
     st.session_state.pop("source_problem", None)
     st.session_state["last_refresh"] = result
-    _replay_waiting()
+    user = signed_in_user()
+    if user is not None:
+        replay_waiting(user)
 
 
-def _replay_waiting() -> None:
-    """After a successful refresh: send the saves waiting in the outbox (nothing at all when it is empty)."""
+def replay_waiting(user: User) -> None:
+    """Send the saves waiting in the outbox (nothing at all when it is empty), as the signed-in user."""
     from connectors import sync
-    from ui.auth import current_user  # imported here: ui.auth imports this module
 
     try:
-        done = sync.replay_pending(cache(), source(), current_user(), date_order=setting("date_order"))
+        done = sync.replay_pending(cache(), source(), user, date_order=setting("date_order"))
     except SourceError as exc:
         done = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
     if done is not None:
@@ -73,11 +86,31 @@ def ensure_loaded() -> None:
 
 
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run an insights function on the cache, cached until the next refresh or save."""
-    return _cached_query(fn.__module__, fn.__name__, cache().generation(), args, tuple(sorted(kwargs.items())))
+    """What the gateway returns for this insight and the signed-in user, cached until the next refresh or save."""
+    return _through_gateway(_cached_query, fn, args, kwargs)
+
+
+def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A gateway read function (gateway.reads: issues, rows, history) for the signed-in user, cached like `query`."""
+    return _through_gateway(_cached_read, fn, args, kwargs)
+
+
+def _through_gateway(cached: Callable[..., Any], fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    try:
+        user = require_known_role(signed_in_user())
+        return cached(fn.__module__, fn.__name__, cache().generation(), user.email, user.role, args, tuple(sorted(kwargs.items())))
+    except AccessDenied as exc:  # the page stops at the first figure this role may not see
+        st.error(str(exc))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(module: str, name: str, generation: str, args: tuple, kwargs: tuple) -> Any:
+def _cached_query(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(cache().cursor(), *args, **dict(kwargs))
+    return figure(cache().cursor(), User(email, role), fn, *args, **dict(kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_read(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(cache().cursor(), User(email, role), *args, **dict(kwargs))

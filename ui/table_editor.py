@@ -1,6 +1,6 @@
 """What the generic Tables page needs, read from the registry: rows (searched, filtered, paged, masked),
 column types for st.data_editor, and the editor's changes turned into `connectors.sync` edits. Its
-queries go through `connectors.reads` (foreign-key labels and the next free key live there, beside the
+queries go through the gateway's `gateway.reads` (foreign-key labels and the next free key live there, beside the
 role checks). The page stays thin; nothing here draws.
 """
 from __future__ import annotations
@@ -13,11 +13,12 @@ from typing import Any, Mapping
 import pandas as pd
 import streamlit as st
 
-from connectors import reads
 from connectors.access import User, mask_personal_data, require_read, sees_personal_data
 from connectors.cache import quote
-from connectors.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
 from connectors.sync import CellEdit, RowDelete, key_of
+from gateway import reads
+from gateway.masking import message_shown, request_personal_values
+from gateway.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
 from schemas.base import ColumnSpec
 from schemas.registry import Tab, tab as registered_tab
 
@@ -82,7 +83,7 @@ def count(con: Any, user: User, q: TableQuery) -> int:
 def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
     """One page of the tab as this user may see it, and how many rows match in all.
 
-    Through connectors.reads: the role is checked, personal data masked, and the view audited."""
+    Through gateway.reads: the role is checked, personal data masked, and the view audited."""
     tab = registered_tab(q.tab)
     require_read(user, tab)
     where, params = _where(user, tab, q)
@@ -199,18 +200,11 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, dt.date)) else value
 
 
-def errors_frame(tab: Tab, result: Any) -> pd.DataFrame:
-    """A save's errors and warnings as a small table for the page: row key, column, what is wrong."""
+def errors_frame(user: User, tab: Tab, result: Any) -> pd.DataFrame:
+    """A save's errors and warnings as a small table for the page: row key, column, what is wrong - a
+    personal value the user may not see, quoted in a message, reads •••."""
     items = [*(result.errors or []), *(result.warnings or [])]
+    personal = request_personal_values(user, result.request.to_payload()) if result.request is not None else set()
     return pd.DataFrame([{"Row": "/".join(e.key) if e.key else (f"new row {e.new_row + 1}" if e.new_row is not None else ""),
                           "Column": tab.column(e.column).title if e.column in {c.name for c in tab.columns} else (e.column or ""),
-                          "Severity": e.severity, "Problem": e.message} for e in items])
-
-
-def conflicts_frame(result_conflicts: list[Any]) -> pd.DataFrame:
-    """Theirs vs ours, side by side."""
-    from connectors.audit import text
-
-    return pd.DataFrame([{"Tab": c.tab, "Row": "/".join(c.key), "Column": c.column or "(whole row)",
-                          "You started from": text(c.started_from), "Theirs (in the sheet now)": text(c.theirs),
-                          "Yours": text(c.ours)} for c in result_conflicts])
+                          "Severity": e.severity, "Problem": message_shown(user, e.message, personal)} for e in items])

@@ -1,4 +1,5 @@
-"""Pieces every dashboard shows: the period and place filters, the open-error count, the CSV download."""
+"""Pieces every dashboard shows: the period and place filters, the open-error count, the CSV download.
+Their data comes through the gateway (ui.state.query), like every figure."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ import streamlit as st
 
 from insights.common import Filters, open_errors, places, years_with_data
 from insights.export import safe_csv
-from insights.privacy import suppress_small_counts
-from ui.state import query
+from gateway.figures import count_shown, total_shown
+from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
 
@@ -51,7 +52,7 @@ def dashboard_filters(key: str) -> Filters:
 
 def open_errors_notice(tabs: list[str]) -> None:
     """How many open errors the tabs behind this view have, with a link to fix them."""
-    count = query(open_errors, tabs)
+    count = query(open_errors, tabs=tuple(tabs))
     if count:
         st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon=":material/warning:")
     else:
@@ -62,13 +63,11 @@ def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
     st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
 
 
-def small_counts_hidden(frame: pd.DataFrame, count_columns: list[str]) -> pd.DataFrame:
-    """Village-level counts as this user may see them: for viewers, counts below the setting
-    small_count_threshold read "<5" (in the table, the chart and the CSV alike); others see the numbers."""
-    from connectors.reads import small_count_threshold
-    from ui.auth import current_user
+def count(value: int):
+    """A count the page worked out from a figure (rows of a kind, say), as the user may see it ("<5" for viewers)."""
+    return count_shown(cache(), signed_in_user(), value)
 
-    user = current_user()
-    if user is not None and user.role != "viewer":
-        return frame
-    return suppress_small_counts(frame, count_columns, query(small_count_threshold))
+
+def total(frame: pd.DataFrame, column: str):
+    """A column's total as the user may see it (hidden when a part of it is)."""
+    return total_shown(cache(), signed_in_user(), frame, column)

@@ -1,11 +1,13 @@
-"""The read path: every function a page uses to read rows, issues or the audit trail checks the role here.
+"""The read path of the gateway: every function a page uses to read rows, issues or the audit trail checks
+the role here (dashboards' figures go through gateway.figures, which uses these too).
 
 - `read_tab` / `count_rows`: a tab's rows for this user - `require_read` first (a clinic user asking for
   households gets AccessDenied), personal-data columns masked for roles without access, and one entry
   in `_audit` (via "view") for every view of a tab that holds personal data, whoever looks at it;
 - `quality_scope` and the `issues...` functions: validation issues of the tabs the user may read only,
   with personal-data values and messages masked (insights.quality stays pure; the scope comes from here);
-- `row_history`: a row's audit entries, old/new values of personal data masked;
+- `row_history`: a row's audit entries, old/new values of personal data and other staff's e-mails masked;
+- `user_for`: the signed-in e-mail's role from the users tab (sign-in itself: no role to check yet);
 - `audit_log`, `outbox_entries`, `sync_status`: the Sync & history page's data, admins only.
 
 `db` is a connectors.cache.Cache or a DuckDB connection/cursor (anything with `.cursor()`/`.execute()`).
@@ -20,8 +22,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from connectors import outbox
-from connectors.access import MASK, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
+from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
 from connectors.cache import quote
+from gateway.masking import email_shown
 from insights import quality
 from insights.common import setting as programme_setting
 from schemas.registry import TABS, Tab, tab as registered_tab
@@ -123,12 +126,15 @@ def open_errors_by_tab(con: Any, user: User) -> pd.DataFrame:
 
 def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 200) -> pd.DataFrame:
     """A row's changes, newest first; old/new values of personal data masked for roles without access
-    (a whole added or deleted row is kept as JSON: it is masked whole)."""
+    (a whole added or deleted row is kept as JSON: it is masked whole), and who made them (an e-mail,
+    personal data) masked for everyone but an admin, except their own."""
     spec = registered_tab(tab)
     require_read(user, spec)
     frame = _cur(db).execute(
         'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? AND via <> ? '
         'ORDER BY "at" DESC LIMIT ?', [spec.name, row_key, VIEW, limit]).df()
+    if not frame.empty and not user.is_admin:
+        frame["user"] = [email_shown(user, who) for who in frame["user"]]
     if sees_personal_data(user, spec) or not spec.has_personal_data or frame.empty:
         return frame
     pii = {c.name for c in spec.columns if c.pii}
@@ -190,6 +196,12 @@ def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_
     return pd.DataFrame(out, columns=["id", "queued_at", "user", "state", "tabs", "changes", "last_error"])
 
 
+def outbox_problems(db: Any, user: User) -> list[outbox.OutboxEntry]:
+    """The waiting saves in conflict or refused that this user may act on: their own; an admin, everyone's."""
+    return [e for e in outbox.entries(db, (outbox.CONFLICT, outbox.REFUSED))
+            if user.is_admin or str(e.user).strip().lower() == user.email.strip().lower()]
+
+
 def sync_status(db: Any, user: User) -> dict[str, Any]:
     """Freshness for the Sync page: last refresh (source label, version, when, rows), refreshes, outbox counts."""
     require_admin(user)
@@ -201,6 +213,15 @@ def sync_status(db: Any, user: User) -> dict[str, Any]:
     return {"source": meta[0] if meta else None, "version": meta[1] if meta else None,
             "refreshed_at": meta[2] if meta else None, "rows": int(meta[3]) if meta else 0,
             "refreshes": refreshes, "tabs": tabs, "outbox": {s: int(counts.get(s, 0)) for s in (*outbox.OPEN_STATES, outbox.SENT, outbox.DROPPED)}}
+
+
+def user_for(db: Any, email: str) -> User | None:
+    """The user registered for a signed-in e-mail (case does not matter), or None; a role this app does
+    not know counts as no role (fail closed)."""
+    row = _cur(db).execute("SELECT role, name FROM users WHERE lower(trim(email)) = lower(trim(?))", [email]).fetchone()
+    if row is None or row[0] not in ROLES:
+        return None
+    return User(email=email, role=row[0], name=row[1] or "")
 
 
 # --- small counts ---------------------------------------------------------------------------------

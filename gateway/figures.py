@@ -1,0 +1,122 @@
+"""Every figure, table and chart frame a dashboard shows comes from `figure(db, user, insight, ...)`.
+
+- The insight must declare what it reads (insights.common.reads); one that declares nothing is refused.
+- The user's role must be a known one that may read every tab the insight declares. The gazetteer
+  (villages) and the programme settings are reference tabs every known role reads here: they hold no
+  personal data and every dashboard's filters and definitions need them. A `scoped` insight gets only
+  the tabs the user may read; a composite (`parts`, e.g. the Overview) only the parts they may read.
+- Personal-data columns of the declared tabs that reach the result are masked for roles without access;
+  shown ones leave a view entry in the audit trail.
+- For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
+  below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal_data, sees_personal_data
+from gateway.reads import record_view, small_count_threshold
+from insights.privacy import SmallCount, suppress_counts
+from schemas.registry import tab as registered_tab
+
+REFERENCE_TABS = frozenset({"villages", "settings"})
+SUPPRESSED_ROLES = frozenset({"viewer"})
+
+
+def _cur(db: Any) -> Any:
+    return db.cursor() if hasattr(db, "cursor") else db
+
+
+def require_known_role(user: User | None) -> User:
+    if user is None or user.role not in ROLES:
+        role = "nobody signed in" if user is None else f"role '{user.role}'"
+        raise AccessDenied(f"No data for {role}: ask an admin to give your e-mail a role in the users tab.")
+    return user
+
+
+def declared_tabs(insight: Callable[..., Any]) -> tuple[str, ...]:
+    tabs = getattr(insight, "tabs", None)
+    if tabs is None:
+        raise AccessDenied(f"'{insight.__name__}' does not declare the tabs it reads, so the gateway does not run it.")
+    for name in tabs:
+        registered_tab(name)  # an unknown tab: KeyError, the figure is not run
+    return tabs
+
+
+def may_read(user: User, tab_name: str) -> bool:
+    return tab_name in REFERENCE_TABS or can_read(user, tab_name)
+
+
+def may_run(user: User, insight: Callable[..., Any]) -> bool:
+    try:
+        tabs = declared_tabs(insight)
+    except (AccessDenied, KeyError):
+        return False
+    return getattr(insight, "scoped", False) or all(may_read(user, t) for t in tabs)
+
+
+def figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `insight` on the cache for `user`, checked, masked, suppressed and audited as above."""
+    user = require_known_role(user)
+    cur = _cur(db)
+    parts = getattr(insight, "parts", None)
+    if parts is not None:  # a composite: only the parts this user may read, each treated as its own insight
+        allowed = tuple(name for name, part in parts.items() if may_run(user, part))
+        result = insight(cur, *args, parts=allowed, **kwargs)
+        return {k: (_as_shown(cur, user, parts[k], v) if k in allowed else v) for k, v in result.items()}
+    tabs = declared_tabs(insight)
+    if getattr(insight, "scoped", False):
+        requested = kwargs.pop("tabs", None) or tabs
+        kwargs["tabs"] = tuple(t for t in requested if t in tabs and may_read(user, t))
+    else:
+        refused = [t for t in tabs if not may_read(user, t)]
+        if refused:
+            raise AccessDenied(f"Your role ({user.role}) may not see figures from the '{registered_tab(refused[0]).title}' tab. "
+                               "Ask an admin if you need them.")
+    return _as_shown(cur, user, insight, insight(cur, *args, **kwargs))
+
+
+def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any) -> Any:
+    result = _masked(cur, user, insight.tabs, result, insight.__name__)
+    if user.role in SUPPRESSED_ROLES:
+        result = suppress_counts(result, insight.counts, small_count_threshold(cur))
+    return result
+
+
+def _masked(cur: Any, user: User, tabs: tuple[str, ...], result: Any, what: str) -> Any:
+    """Frames (also inside dicts and lists) with the declared tabs' personal-data columns masked."""
+    if isinstance(result, pd.DataFrame):
+        for name in tabs:
+            spec = registered_tab(name)
+            personal = [c.name for c in spec.columns if c.pii and c.name in result.columns]
+            if not personal:
+                continue
+            if sees_personal_data(user, spec):
+                record_view(cur, user, spec, f"{len(result)} rows in '{what}'")
+            else:
+                result = mask_personal_data(user, spec, result)
+        return result
+    if isinstance(result, dict):
+        return {k: _masked(cur, user, tabs, v, what) for k, v in result.items()}
+    if isinstance(result, list):
+        return [_masked(cur, user, tabs, v, what) for v in result]
+    return result
+
+
+def count_shown(db: Any, user: User | None, value: Any) -> Any:
+    """A count a page derived from a figure (rows of a kind, say), as this user may see it."""
+    user = require_known_role(user)
+    if user.role in SUPPRESSED_ROLES and not isinstance(value, SmallCount):
+        return suppress_counts({"n": value}, ("n",), small_count_threshold(_cur(db)))["n"]
+    return value
+
+
+def total_shown(db: Any, user: User | None, frame: pd.DataFrame, column: str) -> Any:
+    """The column's total; when a part of it is hidden as "<5" the total is hidden too, since the
+    hidden part could be worked out from it."""
+    values = frame[column] if column in frame.columns else pd.Series(dtype=float)
+    if any(isinstance(v, str) for v in values):
+        return SmallCount("hidden (small counts)")
+    return count_shown(db, user, int(pd.to_numeric(values, errors="coerce").fillna(0).sum()))

@@ -1,0 +1,94 @@
+"""The other ways out, masked the same way as the tables: a save's conflicts (after a save and in the
+outbox), its errors, an outbox entry's message, and staff e-mail addresses.
+
+Whoever may not see a tab's personal data sees ••• for those columns here too - also inside a whole row
+(a row deleted or added meanwhile is shown as its columns). Staff e-mails are personal data (the users
+tab): only an admin sees another person's address; everyone sees their own.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+
+from connectors.access import MASK, User, sees_personal_data
+from connectors.audit import text
+from insights.privacy import masked_message
+from schemas.registry import tab as registered_tab
+
+
+def personal_columns(user: User, tab_name: str) -> set[str]:
+    """The tab's personal-data columns this user may not see (all of them for an unknown tab)."""
+    try:
+        spec = registered_tab(tab_name)
+    except KeyError:
+        return {"*"}
+    return set() if sees_personal_data(user, spec) else {c.name for c in spec.columns if c.pii}
+
+
+def value_shown(user: User, tab_name: str, column: str | None, value: Any) -> Any:
+    """A cell (or a whole row, as a dict) as this user may see it."""
+    hidden = personal_columns(user, tab_name)
+    if not hidden or value is None:
+        return value
+    if "*" in hidden:
+        return MASK
+    if isinstance(value, dict):
+        return {k: (MASK if k in hidden and v not in (None, "") else v) for k, v in value.items()}
+    if column is None or column in hidden:
+        return MASK if isinstance(value, (str, int, float)) else value
+    return value
+
+
+def conflicts_shown(user: User, conflicts: Iterable[Any]) -> pd.DataFrame:
+    """Theirs vs ours, side by side, personal data masked for roles without access."""
+    rows = []
+    for c in conflicts:
+        rows.append({"Tab": c.tab, "Row": "/".join(c.key), "Column": c.column or "(whole row)",
+                     **{label: text(value_shown(user, c.tab, c.column, value)) for label, value in
+                        (("You started from", c.started_from), ("Theirs (in the sheet now)", c.theirs), ("Yours", c.ours))}})
+    return pd.DataFrame(rows, columns=["Tab", "Row", "Column", "You started from", "Theirs (in the sheet now)", "Yours"])
+
+
+def error_message_shown(user: User, tab_name: str, column: str | None, message: str, values: Iterable[Any] = ()) -> str:
+    """A validation message about a personal-data cell with the value replaced by •••."""
+    hidden = personal_columns(user, tab_name)
+    if not hidden or (column not in hidden and "*" not in hidden):
+        return message
+    for value in values:
+        if value not in (None, ""):
+            message = masked_message(value, message, column, "hidden for your role")
+    return message
+
+
+def message_shown(user: User, message: str | None, values: Iterable[Any]) -> str | None:
+    """Any of these personal values quoted in a message -> •••."""
+    if not message:
+        return message
+    for value in sorted({str(v) for v in values if v not in (None, "") and len(str(v)) >= 3}, key=len, reverse=True):
+        message = message.replace(value, MASK)
+    return message
+
+
+def request_personal_values(user: User, request: dict) -> set[str]:
+    """The personal values (for this user) an outbox entry's saved request holds: old and new cells, new rows."""
+    found: set[str] = set()
+    for tab_name, _key, column, old, new in (tuple(e)[:5] for e in request.get("edits", [])):
+        if column in personal_columns(user, tab_name) or "*" in personal_columns(user, tab_name):
+            found.update(str(v) for v in (old, new) if v is not None)
+    for tab_name, rows in (request.get("appends") or {}).items():
+        hidden = personal_columns(user, tab_name)
+        for row in rows:
+            found.update(str(v) for k, v in row.items() if v is not None and (k in hidden or "*" in hidden))
+    for delete in request.get("deletes", []):
+        tab_name, old = delete[0], delete[-1] if isinstance(delete[-1], dict) else {}
+        hidden = personal_columns(user, tab_name)
+        found.update(str(v) for k, v in old.items() if v is not None and (k in hidden or "*" in hidden))
+    return found
+
+
+def email_shown(user: User, email: Any) -> Any:
+    """Another person's e-mail is personal data: shown to admins, ••• to others (their own stays)."""
+    if user.is_admin or email in (None, "") or str(email).strip().lower() == user.email.strip().lower():
+        return email
+    return MASK
