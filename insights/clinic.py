@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, setting
+from insights.left_out import reads
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -17,6 +18,7 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TABS = ["clinic_visits", "ambulance_trips", "settings"]
 
 
+@reads("clinic_visits")
 def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """The report's measures for the period: patients assessed by care, young patients, new patients."""
     where, params = filters.where("date", "village_code")
@@ -47,11 +49,13 @@ def results_sentences(r: dict) -> list[str]:
 # -- workload ------------------------------------------------------------------------------------
 
 
+@reads("clinic_visits")
 def visits_by_site(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Visits per week and site: week, site, visits. (For long periods the first column is month, quarter or year.)"""
     return counts_by_period(con, "clinic_visits", "site", "visits", filters, chart_grain(filters, series=2))
 
 
+@reads("clinic_visits")
 def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Visits by week (or coarser) and day of week: week, weekday (0 = Monday), visits, weekday_name."""
     grain = chart_grain(filters, series=7)
@@ -65,6 +69,7 @@ def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     return frame
 
 
+@reads("clinic_visits", "settings")
 def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per week (Monday start): distinct days the mobile clinic saw patients, the target, and whether it fell short.
 
@@ -105,6 +110,7 @@ def parse_age_bands(text: str) -> list[tuple[str, int, int | None]]:
     return bands
 
 
+@reads("clinic_visits")
 def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """care, sex, visits for the period."""
     where, params = filters.where("date", "village_code")
@@ -113,6 +119,7 @@ def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     ).df()
 
 
+@reads("clinic_visits", "settings")
 def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """age_band (from the age_bands setting, in order), band_order, sex, visits. Ages in no band: 'other'."""
     bands = parse_age_bands(setting(con, "age_bands"))
@@ -131,6 +138,7 @@ def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     return frame
 
 
+@reads("clinic_visits")
 def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 8) -> pd.DataFrame:
     """The period's `top` conditions by month (or coarser): month, condition, visits; the rest are 'other'."""
     grain = chart_grain(filters, series=top + 2, finest="month")
@@ -150,6 +158,7 @@ def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 
     ).df()
 
 
+@reads("clinic_visits")
 def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), visits, new_patients, referrals (visits with `referred_to` filled in)."""
     grain = chart_grain(filters, series=3, finest="month")
@@ -163,6 +172,7 @@ def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters)
     ).df()
 
 
+@reads("clinic_visits")
 def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """referred_to, referrals, in the period (most first)."""
     where, params = filters.where("date", "village_code")
@@ -174,11 +184,13 @@ def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     ).df()
 
 
+@reads("ambulance_trips")
 def ambulance_trips(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), purpose, trips."""
     return counts_by_period(con, "ambulance_trips", "purpose", "trips", filters, chart_grain(filters, series=3, finest="month"))
 
 
+@reads("clinic_visits", "settings")
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), site, donors (visits that gave something), donation_riel, donation_usd."""
     grain = chart_grain(filters, series=2, finest="month")
@@ -198,6 +210,7 @@ CHART_DATA = [visits_by_site, visits_heatmap, mobile_clinic_days, visits_by_care
               top_conditions, new_patients_and_referrals, referrals_by_hospital, ambulance_trips, donations]
 
 
+@reads("clinic_visits", "villages")
 def visits_by_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per patient's village: village, commune, visits, patients (distinct codes), new_patients - the period's
     visits, most first. Village-level counts: viewers see small ones as "<5" (ui.widgets.small_counts_hidden)."""

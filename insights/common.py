@@ -113,6 +113,12 @@ def years_with_data(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [r[0] for r in rows]
 
 
+def default_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The period every page opens on: the latest year with data (None before the first refresh)."""
+    years = years_with_data(con)
+    return years[-1] if years else None
+
+
 def places(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The gazetteer (small): for the place filters of every dashboard."""
     return con.execute(

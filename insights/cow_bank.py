@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting
+from insights.left_out import reads
 
 # Months a family gets, after a calf is due, to find the next family and hand it over.
 OVERDUE_GRACE_MONTHS = 3
@@ -63,6 +64,7 @@ def _herd(filters: Filters, where: str = "TRUE") -> tuple[str, list]:
     return _TREE + f", picked AS (SELECT * FROM herd WHERE {place} AND {where})", [filters.end, filters.end, *params]
 
 
+@reads("cows", "cow_events", "households", "villages")
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Cows granted, calves born and calves passed on in the period, and the herd at its end."""
     ev_where, ev_params = filters.where("e.date", "c.village_code")
@@ -93,6 +95,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     }
 
 
+@reads("cows", "cow_events", "households", "villages")
 def founders(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The founding cows (for the lineage selector), with the size of each one's family tree."""
     sql, params = _herd(filters)
@@ -104,6 +107,7 @@ def founders(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     ).df()
 
 
+@reads("cows", "cow_events", "households", "villages")
 def lineage(con: duckdb.DuckDBPyConnection, filters: Filters, founder_id: str | None = None) -> dict[str, pd.DataFrame]:
     """The family trees at the period's end, laid out for a chart: `nodes` (one per cow) and `links` (dam → calf).
 
@@ -138,6 +142,7 @@ def lineage(con: duckdb.DuckDBPyConnection, filters: Filters, founder_id: str | 
     return {"nodes": nodes, "links": links, "truncated": total > len(nodes)}
 
 
+@reads("cows", "cow_events")
 def generations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Cows per generation at the period's end (its last row is the generation depth), by status."""
     sql, params = _herd(filters)
@@ -147,6 +152,7 @@ def generations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFram
     ).df()
 
 
+@reads("cows")
 def calves_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Calves born per year, by sex, in every year up to the period's end: a trend needs the years before it."""
     where, params = filters.where(None, "village_code")
@@ -157,6 +163,7 @@ def calves_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     ).df()
 
 
+@reads("cows", "cow_events")
 def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """At the end of each month of the period (quarter or year when long): cows in the herd (born, not
     died or sold) and families reached (granted a cow or given a calf), both counted from the start."""
@@ -186,6 +193,7 @@ def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     ).df()
 
 
+@reads("cows", "cow_events", "households", "villages", "settings")
 def pass_on_obligations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per granted family and calf number (1 .. cow_pass_on_calves), as things stood at the period's end."""
     calves_owed = int(number_setting(con, "cow_pass_on_calves"))
@@ -247,6 +255,7 @@ def describe_obligation(row: pd.Series) -> str:
     return f"{calf}: {status.removeprefix('calf ')} {day:%d %b %Y} before being passed on"
 
 
+@reads("cows", "cow_events", "households", "villages", "settings")
 def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The obligations as the page shows them: one row per granted family, one column per calf owed; the
     families with an overdue calf first."""

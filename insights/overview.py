@@ -7,12 +7,23 @@ import duckdb
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
 from insights.common import Filters
+from insights.left_out import LeftOut, left_out, tabs_read
+
+# The figures behind each programme's sentences: what they could not use is said beside them.
+PROGRAMME_FIGURES = {
+    "Prevention": (prevention.coverage,),
+    "Clinic": (clinic.results,),
+    "Savings groups": (savings.capital_on, savings.groups_summary),
+    "Cow bank": (cow_bank.summary,),
+    "Rice bank": (rice_bank.stock_on, rice_bank.donations),
+}
 
 
 def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None) -> dict:
     period = Filters.year(year, place)
     year_end = dt.date(year, 12, 31)
     return {
+        "left_out": {programme: left_out(con, tabs_read(*figures)) for programme, figures in PROGRAMME_FIGURES.items()},
         "year": year,
         "prevention": prevention.coverage(con, period),
         "clinic": clinic.results(con, period),
@@ -69,8 +80,23 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
     return {"Prevention": prevention_lines, "Clinic": clinic_lines, "Savings groups": savings_lines, "Cow bank": cow_lines, "Rice bank": rice_lines}
 
 
+def data_problems(results: dict) -> list[LeftOut]:
+    """What the year's figures could not use, each tab once, in the registry's order of tabs."""
+    seen = {item.tab: item for items in results.get("left_out", {}).values() for item in items}
+    return [seen[tab] for tab in tabs_read(*seen)]
+
+
 def results_markdown(results: dict) -> str:
     lines = [f"# CCPCR results for {results['year']}", ""]
+    problems = data_problems(results)
+    if problems:
+        lines += ["## Data problems", "",
+                  "The figures below leave out, or count wrong, what these tabs could not give them. "
+                  "`python cli.py validate` lists every cell to fix; then run the report again.", ""]
+        lines += [f"- {item.summary()}" for item in problems] + [""]
+    notes = results.get("left_out", {})
     for programme, sentences in results_sentences(results).items():
         lines += [f"## {programme}", ""] + [f"- {s}" for s in sentences] + [""]
+        lines += [f"*{item.sentence(see='`python cli.py validate`')}*" for item in notes.get(programme, [])]
+        lines += [""] if notes.get(programme) else []
     return "\n".join(lines)

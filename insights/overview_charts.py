@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, counts_by_period
+from insights.left_out import reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
 
@@ -13,6 +14,7 @@ from insights.savings import CAPITAL_SIGN
 MONTHS = "(SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)"
 
 
+@reads("activities", "clinic_visits", "savings_groups", "savings_ledger", "cows", "cow_events", "rice_banks", "rice_ledger")
 def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None) -> dict[str, pd.DataFrame]:
     """Aggregated in SQL: at most a few dozen rows per programme reach the browser."""
     period = Filters.year(year, place)

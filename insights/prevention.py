@@ -5,9 +5,11 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain
+from insights.left_out import reads
 from schemas.prevention import ACTIVITY_KINDS
 
 
+@reads("activities", "villages")
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Villages, communes, districts and provinces reached by activities in the period (the report's measure)."""
     where, params = filters.where("a.date", "a.village_code")
@@ -28,6 +30,7 @@ TABS = ["activities", "villages", "commune_plans", "parent_groups", "migration_c
 AUTHORITY_KINDS = ("authority_meeting", "refresher_training")
 
 
+@reads("activities")
 def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser, for long periods), kind, activities, women, men, children, authorities."""
 
@@ -41,6 +44,7 @@ def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
+@reads("activities")
 def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """kind, topic, activities, women, men, children, authorities in the period (most activities first)."""
     where, params = filters.where("date", "village_code")
@@ -52,6 +56,7 @@ def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
+@reads("activities")
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Totals for the period: activities, women, men, children, and authorities trained (see AUTHORITY_KINDS)."""
     where, params = filters.where("date", "village_code")
@@ -64,6 +69,7 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     return dict(zip(["activities", "women", "men", "children", "authorities_trained"], row))
 
 
+@reads("activities", "villages")
 def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every village of the place: where it is, whether it is a target, activities in the period, reached or not.
 
@@ -86,6 +92,7 @@ def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
     ).df()
 
 
+@reads("commune_plans")
 def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, communes, with TIP in the development plan, with TIP in the investment plan.
 
@@ -101,6 +108,7 @@ def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     ).df()
 
 
+@reads("parent_groups", "villages")
 def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The parent groups founded by the period's end: group, village, commune, founded_on, parents, teachers, chief."""
     place, params = filters.where(None, "p.village_code")
@@ -113,6 +121,7 @@ def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     ).df()
 
 
+@reads("parent_groups")
 def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """groups, parents, teachers, village_chiefs and members of the parent groups founded by the period's end."""
     place, params = filters.where(None, "village_code")
@@ -127,6 +136,7 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
     return totals
 
 
+@reads("migration_checks", "households", "parent_groups")
 def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per quarter, split by whether the household's village had a parent group on the day of the check:
     quarter, parent_group ('with parent group' / 'without parent group'), checks, migrating, took_children,
@@ -148,6 +158,7 @@ def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
     ).df()
 
 
+@reads("villages", "activities")
 def target_villages(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Target villages of the place: how many, how many reached in the period, how many not reached yet."""
     where, params = filters.where("a.date", None)

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, int_list_setting, number_setting
+from insights.left_out import reads
 
 DEFINITIONS = [
     "**Stock** = donations + repayments − loans − losses − sales, up to the end of a day.",
@@ -40,6 +41,7 @@ def _bank_where(filters: Filters, bank_id: str | None, alias: str = "b") -> tupl
     return where, params
 
 
+@reads("rice_banks", "rice_ledger")
 def stock_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> list[dict]:
     """Each bank open by that day: its stock at the end of the day, and its capacity."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "b.village_code")
@@ -53,6 +55,7 @@ def stock_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = N
     return [{"bank_id": r[0], "name": r[1], "capacity_kg": r[2], "stock_kg": float(r[3])} for r in rows]
 
 
+@reads("rice_banks", "rice_ledger")
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict]:
     """Rice donated per bank in the period."""
     where, params = filters.where("l.date", "b.village_code")
@@ -75,6 +78,7 @@ def banks(con: duckdb.DuckDBPyConnection, place: str | None = None) -> pd.DataFr
     ).df()
 
 
+@reads("rice_banks", "rice_ledger")
 def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> pd.DataFrame:
     """Stock per bank at the end of each day of the period (of each week or month when the period is long).
 
@@ -104,6 +108,7 @@ def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id:
     ).df()
 
 
+@reads("rice_banks", "rice_ledger")
 def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> pd.DataFrame:
     """Kg in (donation, repayment) and out (loan, loss, sale) per month and kind; by quarter or year if long."""
     grain = chart_grain(filters, series=5, finest="month")
@@ -122,6 +127,7 @@ def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_i
     ).df()
 
 
+@reads("rice_banks", "rice_ledger")
 def ledger_entries(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """The ledger's entries in the period, newest first, at most `limit` of them (no names: household ids)."""
     where, params = filters.where("l.date", "b.village_code")
@@ -138,6 +144,7 @@ def ledger_entries(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
     ).df()
 
 
+@reads("rice_banks", "rice_ledger")
 def ledger_count(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> int:
     where, params = filters.where("l.date", "b.village_code")
     if bank_id:
@@ -173,6 +180,7 @@ def _loan_book_sql(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
     return sql, [end, *params, filters.start, end, end, end, end]
 
 
+@reads("rice_banks", "rice_ledger", "households", "villages", "settings")
 def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """Loans still owed at the period's end or lent, due or repaid in it: overdue ones first, then by due date."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -187,6 +195,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | N
     ).df()
 
 
+@reads("rice_banks", "rice_ledger", "households", "villages", "settings")
 def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """What each household still owes at the period's end: kg lent, repaid, still owed with interest; overdue first."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -203,6 +212,7 @@ def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id
     ).df()
 
 
+@reads("rice_banks", "rice_ledger", "settings")
 def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> dict:
     """The period's loan figures: lent, repaid, repayment rate, interest earned, share of stock out on loan."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -236,6 +246,7 @@ def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str 
     }
 
 
+@reads("rice_banks", "rice_ledger", "villages", "settings")
 def bank_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per bank at the period's end: stock, capacity, loans out, lean-season cover, and its alerts."""
     book, book_params = _loan_book_sql(con, filters, None)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, chart_grain, number_setting
+from insights.left_out import reads
 
 # Capital is what the members own: money put in and earned, less money taken out. Loans and
 # repayments only move cash between the box and the borrowers, so they do not change it.
@@ -19,6 +20,7 @@ def dollars(riel: float, riel_per_usd: float) -> float:
     return float((Decimal(str(riel)) / Decimal(str(riel_per_usd))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+@reads("savings_groups", "savings_ledger", "settings")
 def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> dict:
     """Combined capital of every group on a day, in riel and dollars (the report's measure)."""
     groups, params = Filters(day, day, place).where(None, "village_code")
@@ -32,6 +34,7 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
     return {"riel": float(riel), "usd": dollars(float(riel), rate), "riel_per_usd": rate}
 
 
+@reads("savings_groups", "villages")
 def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None) -> list[dict]:
     """Groups by kind: how many, members, women members."""
     where, params = Filters(dt.date(1900, 1, 1), dt.date(2999, 12, 31), place).where(None, "village_code")
@@ -73,6 +76,7 @@ def _usd(con: duckdb.DuckDBPyConnection) -> float:
     return number_setting(con, "riel_per_usd")
 
 
+@reads("savings_groups", "savings_ledger")
 def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Every loan lent up to `day`: principal, outstanding, last payment, next due date, days overdue, at risk.
 
@@ -101,6 +105,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
+@reads("savings_groups", "savings_ledger", "villages", "settings")
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -122,6 +127,7 @@ def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     return frame
 
 
+@reads("savings_groups", "savings_ledger", "settings")
 def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per group, at the end of each month (or coarser) of the period: capital, loans outstanding, cash in hand.
 
@@ -156,6 +162,7 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     return frame
 
 
+@reads("savings_groups", "savings_ledger")
 def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SAVIX-style ratios per group for the period, then one total row per kind (sums of the parts, not means of ratios).
 

@@ -57,3 +57,12 @@ def app_env(monkeypatch, tmp_path, demo_workbook):
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
     monkeypatch.chdir(ROOT)
     return {"workbook": workbook, "cache": tmp_path / "cache.duckdb"}
+
+
+@pytest.fixture(scope="session")
+def flawed_workbook(tmp_path_factory, demo_workbook) -> Path:
+    """The demo workbook with one planted mistake per programme and the cows tab deleted (tests/flawed_demo.py).
+    Read-only: written once per session (openpyxl takes ~25 s on the demo)."""
+    from tests.flawed_demo import write_flawed
+
+    return write_flawed(demo_workbook, tmp_path_factory.mktemp("flawed") / "flawed.xlsx")
