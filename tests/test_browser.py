@@ -83,10 +83,10 @@ def _open(browser, url: str):
     return page
 
 
-def test_overview_shows_the_year_of_the_report(browser, app_url):
+def test_overview_opens_on_the_latest_year_with_data(browser, app_url):
     page = _open(browser, app_url)
-    page.get_by_text("11,292 patients assessed", exact=False).first.wait_for(timeout=90_000)
-    assert "55 villages in 18 communes of 11 districts in 3 provinces" in page.inner_text("body")
+    page.get_by_text("11,618 patients assessed", exact=False).first.wait_for(timeout=90_000)
+    assert "58 villages in 18 communes of 11 districts in 3 provinces" in page.inner_text("body")
 
 
 @pytest.mark.parametrize("name", PAGES)
