@@ -47,15 +47,21 @@ def demo_cache(demo_workbook):
     return cache
 
 
+def app_on(workbook: Path, monkeypatch, tmp_path) -> Path:
+    """Point the app under AppTest at this workbook, with a private cache file and no secrets."""
+    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
+    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
+    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.chdir(ROOT)
+    return workbook
+
+
 @pytest.fixture
 def app_env(monkeypatch, tmp_path, demo_workbook):
     """Environment for the app under AppTest: the demo workbook (a private copy) and a private cache file."""
     workbook = tmp_path / "app.xlsx"
     shutil.copy(demo_workbook, workbook)
-    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
-    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
-    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.chdir(ROOT)
+    app_on(workbook, monkeypatch, tmp_path)
     return {"workbook": workbook, "cache": tmp_path / "cache.duckdb"}
 
 

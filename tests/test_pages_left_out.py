@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import app_on
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RICE = "1 row of the rice ledger has errors and is left out of these figures or counted wrong — see Data quality."
@@ -19,13 +21,7 @@ PREVENTION = "1 row of the prevention activities has errors and is left out of t
 
 @pytest.fixture
 def flawed_app(monkeypatch, tmp_path, flawed_workbook):
-    workbook = tmp_path / "flawed.xlsx"
-    shutil.copy(flawed_workbook, workbook)
-    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
-    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
-    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.chdir(ROOT)
-    return workbook
+    return app_on(Path(shutil.copy(flawed_workbook, tmp_path / "flawed.xlsx")), monkeypatch, tmp_path)
 
 
 def _page(path: str | None = None) -> AppTest:

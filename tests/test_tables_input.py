@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.workbook import WorkbookSource
 from schemas.registry import tab as registered_tab
+from tests.conftest import app_on
 from tests.test_sync import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +22,7 @@ EDITOR = "tables_editor_rice_ledger_0"
 def small_app(monkeypatch, tmp_path):
     book = small_book()
     book["rice_ledger"][0] = [c.title for c in registered_tab("rice_ledger").columns]  # headed as the demo is: "Kg"
-    workbook = write_xlsx(book, tmp_path / "small.xlsx")
-    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
-    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
-    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.chdir(ROOT)
-    return workbook
+    return app_on(write_xlsx(book, tmp_path / "small.xlsx"), monkeypatch, tmp_path)
 
 
 def _rice_ledger() -> AppTest:
