@@ -27,7 +27,7 @@ def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = 
         "year": year,
         "prevention": prevention.coverage(con, period),
         "clinic": clinic.results(con, period),
-        "savings": {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place)},
+        "savings": {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place, year_end)},
         "cow_bank": cow_bank.summary(con, period),
         "rice_bank": {"stock": rice_bank.stock_on(con, year_end, place), "donations": rice_bank.donations(con, period)},
     }

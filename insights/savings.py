@@ -35,9 +35,13 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
 
 
 @reads("savings_groups", "villages")
-def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None) -> list[dict]:
-    """Groups by kind: how many, members, women members."""
+def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None, day: dt.date | None = None) -> list[dict]:
+    """Groups by kind: how many, members, women members; with `day`, only the groups founded by then
+    (a report on 2015 does not count groups founded in 2016)."""
     where, params = Filters(dt.date(1900, 1, 1), dt.date(2999, 12, 31), place).where(None, "village_code")
+    if day is not None:
+        where += " AND (g.founded_on IS NULL OR g.founded_on <= ?)"
+        params.append(day)
     rows = con.execute(
         f"""SELECT kind, count(*), sum(members), sum(female_members), list(DISTINCT v.commune ORDER BY v.commune)
             FROM savings_groups g LEFT JOIN villages v USING (village_code) WHERE {where} GROUP BY kind ORDER BY kind""",
