@@ -135,3 +135,13 @@ def test_a_refused_add_keeps_what_was_typed_and_says_why(small_app):
     assert at.text_input(key="tables_add_rice_ledger_kg").value == "-50"
     assert at.text_input(key="tables_add_rice_ledger_entry_id").value == "RL-000124"
     assert at.selectbox(key="tables_add_rice_ledger_kind").value == "donation"
+
+
+def test_a_cleared_required_cell_reaches_the_schema_too(small_app):
+    at = _rice_ledger()
+    [grid] = [d for d in at.data_editor if d.key == EDITOR]
+    assert "required" not in grid.proto.columns  # no column refuses a cleared cell on its own
+    at.session_state[EDITOR] = {"edited_rows": {2: {"kg": None}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="tables_save").click().run()
+    assert _problems(at) == [("RL-000123", "Kg", "Row 4: 'Kg' is blank; it must be filled in. Type it in cell E4.")]

@@ -126,7 +126,8 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
     hidden = set(masked_columns(user, tab))
     cc = st.column_config
     for spec in tab.columns:
-        common = {"label": spec.title, "help": spec.description, "required": spec.required}
+        # No `required`: the grid would silently refuse a cleared cell; the schema says "must be filled in".
+        common = {"label": spec.title, "help": spec.description + (" Must be filled in." if spec.required else "")}
         if spec.name in hidden:
             config[spec.name] = cc.TextColumn(spec.title, help=spec.description + " (personal data: hidden for your role)", disabled=True)
         elif spec.allowed:
