@@ -1,6 +1,10 @@
 """`python cli.py report --year YYYY [--source S] [--show-personal-data]`: the year's results in Markdown, in the
 report's terms. The report is made of aggregates; should a figure ever quote a personal-data value (a name,
-a phone, a patient code), it is printed as ••• unless --show-personal-data is given (admin on the server)."""
+a phone, a patient code), it is printed as ••• unless --show-personal-data is given (admin on the server).
+
+Exit 0: every figure is complete; 1: figures printed but rows with errors were left out or a tab or column
+is missing (listed first, under "Data problems"), or the year has no data (one line, no report); 2: the
+source could not be read."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +13,10 @@ import sys
 from connectors.cache import Cache
 from connectors.config import open_source, setting
 from connectors.source import SourceError
-from insights.overview import results_markdown, year_results
+from insights.common import years_with_data
+from insights.overview import data_problems, results_markdown, year_results
+
+CLEAN, INCOMPLETE, UNREADABLE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +32,18 @@ def run(args: argparse.Namespace) -> int:
         cache.refresh(open_source(args.source), date_order=setting("date_order"))
     except SourceError as exc:
         print(f"Could not read the source: {exc}", file=sys.stderr)
-        return 2
-    text = results_markdown(year_results(cache.cursor(), args.year))
+        return UNREADABLE
+    years = years_with_data(cache.cursor())
+    if args.year not in years:
+        held = f"the source holds data for {', '.join(map(str, years))}" if years else "the source holds no dated rows yet"
+        print(f"No data for {args.year}: {held}. Pick one of those years.", file=sys.stderr)
+        return INCOMPLETE
+    results = year_results(cache.cursor(), args.year)
+    text = results_markdown(results)
     if not getattr(args, "show_personal_data", False):
         text = mask_personal_values(cache.cursor(), text)
     print(text)
-    return 0
+    return INCOMPLETE if data_problems(results) else CLEAN
 
 
 def mask_personal_values(con, text: str) -> str:

@@ -17,7 +17,7 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TABS = ["clinic_visits", "ambulance_trips", "settings"]
 
 
-@reads(*TABS, counts=("assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"))
+@reads("clinic_visits", counts=("assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"))
 def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """The report's measures for the period: patients assessed by care, young patients, new patients."""
     where, params = filters.where("date", "village_code")
@@ -48,13 +48,13 @@ def results_sentences(r: dict) -> list[str]:
 # -- workload ------------------------------------------------------------------------------------
 
 
-@reads(*TABS, counts=("visits",))
+@reads("clinic_visits", counts=("visits",))
 def visits_by_site(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Visits per week and site: week, site, visits. (For long periods the first column is month, quarter or year.)"""
     return counts_by_period(con, "clinic_visits", "site", "visits", filters, chart_grain(filters, series=2))
 
 
-@reads(*TABS, counts=("visits",))
+@reads("clinic_visits", counts=("visits",))
 def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Visits by week (or coarser) and day of week: week, weekday (0 = Monday), visits, weekday_name."""
     grain = chart_grain(filters, series=7)
@@ -68,7 +68,7 @@ def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     return frame
 
 
-@reads(*TABS)
+@reads("clinic_visits", "settings")
 def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per week (Monday start): distinct days the mobile clinic saw patients, the target, and whether it fell short.
 
@@ -109,7 +109,7 @@ def parse_age_bands(text: str) -> list[tuple[str, int, int | None]]:
     return bands
 
 
-@reads(*TABS, counts=("visits",))
+@reads("clinic_visits", counts=("visits",))
 def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """care, sex, visits for the period."""
     where, params = filters.where("date", "village_code")
@@ -118,7 +118,7 @@ def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     ).df()
 
 
-@reads(*TABS, counts=("visits",))
+@reads("clinic_visits", "settings", counts=("visits",))
 def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """age_band (from the age_bands setting, in order), band_order, sex, visits. Ages in no band: 'other'."""
     bands = parse_age_bands(setting(con, "age_bands"))
@@ -137,7 +137,7 @@ def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     return frame
 
 
-@reads(*TABS, counts=("visits",))
+@reads("clinic_visits", counts=("visits",))
 def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 8) -> pd.DataFrame:
     """The period's `top` conditions by month (or coarser): month, condition, visits; the rest are 'other'."""
     grain = chart_grain(filters, series=top + 2, finest="month")
@@ -157,7 +157,7 @@ def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 
     ).df()
 
 
-@reads(*TABS, counts=("visits", "new_patients", "referrals"))
+@reads("clinic_visits", counts=("visits", "new_patients", "referrals"))
 def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), visits, new_patients, referrals (visits with `referred_to` filled in)."""
     grain = chart_grain(filters, series=3, finest="month")
@@ -171,7 +171,7 @@ def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters)
     ).df()
 
 
-@reads(*TABS, counts=("referrals",))
+@reads("clinic_visits", counts=("referrals",))
 def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """referred_to, referrals, in the period (most first)."""
     where, params = filters.where("date", "village_code")
@@ -183,13 +183,13 @@ def referrals_by_hospital(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     ).df()
 
 
-@reads(*TABS, counts=("trips",))
+@reads("ambulance_trips", counts=("trips",))
 def ambulance_trips(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), purpose, trips."""
     return counts_by_period(con, "ambulance_trips", "purpose", "trips", filters, chart_grain(filters, series=3, finest="month"))
 
 
-@reads(*TABS, counts=("donors",))
+@reads("clinic_visits", "settings", counts=("donors",))
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), site, donors (visits that gave something), donation_riel, donation_usd."""
     grain = chart_grain(filters, series=2, finest="month")
@@ -209,7 +209,7 @@ CHART_DATA = [visits_by_site, visits_heatmap, mobile_clinic_days, visits_by_care
               top_conditions, new_patients_and_referrals, referrals_by_hospital, ambulance_trips, donations]
 
 
-@reads(*TABS, "villages", counts=("visits", "patients", "new_patients"))
+@reads("clinic_visits", "villages", counts=("visits", "patients", "new_patients"))
 def visits_by_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per patient's village: village, commune, visits, patients (distinct codes), new_patients - the period's
     visits, most first. Village-level counts: viewers see small ones as "<5" (ui.widgets.small_counts_hidden)."""

@@ -24,6 +24,10 @@ def reads(*tabs: str, counts: Iterable[str] = (), scoped: bool = False) -> Calla
     `counts`: the columns (or dict keys) holding counts of people or events - shown as "<5" to viewers
     when small. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
     (a figure that spans programmes, like the years with data), instead of refusing the whole figure."""
+    unknown = [t for t in tabs if t not in {registered.name for registered in TABS}]
+    if unknown:
+        raise KeyError(f"@reads names tabs that are not registered: {', '.join(unknown)}")
+
     def declare(fn: F) -> F:
         fn.tabs = tuple(tabs)  # type: ignore[attr-defined]
         fn.counts = tuple(counts)  # type: ignore[attr-defined]
@@ -138,6 +142,13 @@ def years_with_data(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = YEAR
         return []
     union = " UNION ".join(f'SELECT year(date) AS y FROM "{t}"' for t in tabs)
     return [r[0] for r in con.execute(f"SELECT DISTINCT y FROM ({union}) WHERE y IS NOT NULL ORDER BY y").fetchall()]
+
+
+@reads(*YEAR_TABS, scoped=True)
+def default_year(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = YEAR_TABS) -> int | None:
+    """The period every page opens on: the latest year with data (None before the first refresh)."""
+    years = years_with_data(con, tabs)
+    return years[-1] if years else None
 
 
 @reads("villages",)

@@ -65,7 +65,7 @@ def _herd(filters: Filters, where: str = "TRUE") -> tuple[str, list]:
     return _TREE + f", picked AS (SELECT * FROM herd WHERE {place} AND {where})", [filters.end, filters.end, *params]
 
 
-@reads(*TABS, counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"))
+@reads("cows", "cow_events", "households", "villages", counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"))
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Cows granted, calves born and calves passed on in the period, and the herd at its end."""
     ev_where, ev_params = filters.where("e.date", "c.village_code")
@@ -96,7 +96,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     }
 
 
-@reads(*TABS, counts=("cows",))
+@reads("cows", "cow_events", "households", "villages", counts=("cows",))
 def founders(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The founding cows (for the lineage selector), with the size of each one's family tree."""
     sql, params = _herd(filters)
@@ -108,7 +108,7 @@ def founders(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     ).df()
 
 
-@reads(*TABS)
+@reads("cows", "cow_events", "households", "villages")
 def lineage(con: duckdb.DuckDBPyConnection, filters: Filters, founder_id: str | None = None) -> dict[str, pd.DataFrame]:
     """The family trees at the period's end, laid out for a chart: `nodes` (one per cow) and `links` (dam → calf).
 
@@ -143,7 +143,7 @@ def lineage(con: duckdb.DuckDBPyConnection, filters: Filters, founder_id: str | 
     return {"nodes": nodes, "links": links, "truncated": total > len(nodes)}
 
 
-@reads(*TABS, counts=("cows",))
+@reads("cows", "cow_events", counts=("cows",))
 def generations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Cows per generation at the period's end (its last row is the generation depth), by status."""
     sql, params = _herd(filters)
@@ -153,7 +153,7 @@ def generations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFram
     ).df()
 
 
-@reads(*TABS, counts=("calves",))
+@reads("cows", counts=("calves",))
 def calves_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Calves born per year, by sex, in every year up to the period's end: a trend needs the years before it."""
     where, params = filters.where(None, "village_code")
@@ -164,7 +164,7 @@ def calves_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     ).df()
 
 
-@reads(*TABS, counts=("herd", "families_reached"))
+@reads("cows", "cow_events", counts=("herd", "families_reached"))
 def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """At the end of each month of the period (quarter or year when long): cows in the herd (born, not
     died or sold) and families reached (granted a cow or given a calf), both counted from the start."""
@@ -194,7 +194,7 @@ def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     ).df()
 
 
-@reads(*TABS)
+@reads("cows", "cow_events", "households", "villages", "settings")
 def pass_on_obligations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per granted family and calf number (1 .. cow_pass_on_calves), as things stood at the period's end."""
     calves_owed = int(number_setting(con, "cow_pass_on_calves"))
@@ -256,7 +256,7 @@ def describe_obligation(row: pd.Series) -> str:
     return f"{calf}: {status.removeprefix('calf ')} {day:%d %b %Y} before being passed on"
 
 
-@reads(*TABS)
+@reads("cows", "cow_events", "households", "villages", "settings")
 def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The obligations as the page shows them: one row per granted family, one column per calf owed; the
     families with an overdue calf first."""

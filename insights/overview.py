@@ -7,6 +7,7 @@ import duckdb
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
 from insights.common import Filters, reads
+from insights.left_out import LeftOut, left_out, tabs_read
 
 
 @reads(*prevention.TABS, counts=prevention.coverage.counts)
@@ -21,7 +22,8 @@ def _clinic(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dic
 
 @reads(*savings.TABS, counts=savings.groups_summary.counts)
 def _savings(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
-    return {"capital": savings.capital_on(con, dt.date(year, 12, 31), place), "groups": savings.groups_summary(con, place)}
+    year_end = dt.date(year, 12, 31)
+    return {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place, year_end)}
 
 
 @reads(*cow_bank.TABS, counts=cow_bank.summary.counts)
@@ -37,10 +39,24 @@ def _rice_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> 
 # Each programme's part is its own insight, so the gateway can leave out the programmes a role may not read.
 PARTS = {"prevention": _prevention, "clinic": _clinic, "savings": _savings, "cow_bank": _cow_bank, "rice_bank": _rice_bank}
 
+# The figures behind each programme's sentences (by the programme's title): what they could not use is said beside them.
+PROGRAMME_FIGURES = {
+    "Prevention": (prevention.coverage,),
+    "Clinic": (clinic.results,),
+    "Savings groups": (savings.capital_on, savings.groups_summary),
+    "Cow bank": (cow_bank.summary,),
+    "Rice bank": (rice_bank.stock_on, rice_bank.donations),
+}
+
 
 def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None, parts: tuple[str, ...] | None = None) -> dict:
-    """The year's results per programme; `parts`: only these programmes (None: all)."""
-    return {"year": year, **{name: part(con, year, place) for name, part in PARTS.items() if parts is None or name in parts}}
+    """The year's results per programme and what each could not use; `parts`: only these programmes (None: all)."""
+    chosen = [name for name in PARTS if parts is None or name in parts]
+    return {
+        "year": year,
+        "left_out": {_TITLES[name]: left_out(con, tabs_read(*PROGRAMME_FIGURES[_TITLES[name]])) for name in chosen},
+        **{name: PARTS[name](con, year, place) for name in chosen},
+    }
 
 
 year_results.parts = PARTS  # type: ignore[attr-defined]
@@ -113,8 +129,23 @@ _TITLES = {"prevention": "Prevention", "clinic": "Clinic", "savings": "Savings g
 _lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "savings": _savings_lines, "cow_bank": _cow_lines, "rice_bank": _rice_lines}
 
 
+def data_problems(results: dict) -> list[LeftOut]:
+    """What the year's figures could not use, each tab once, in the registry's order of tabs."""
+    seen = {item.tab: item for items in results.get("left_out", {}).values() for item in items}
+    return [seen[tab] for tab in tabs_read(*seen)]
+
+
 def results_markdown(results: dict) -> str:
     lines = [f"# CCPCR results for {results['year']}", ""]
+    problems = data_problems(results)
+    if problems:
+        lines += ["## Data problems", "",
+                  "The figures below leave out, or count wrong, what these tabs could not give them. "
+                  "`python cli.py validate` lists every cell to fix; then run the report again.", ""]
+        lines += [f"- {item.summary()}" for item in problems] + [""]
+    notes = results.get("left_out", {})
     for programme, sentences in results_sentences(results).items():
         lines += [f"## {programme}", ""] + [f"- {s}" for s in sentences] + [""]
+        lines += [f"*{item.sentence(see='`python cli.py validate`')}*" for item in notes.get(programme, [])]
+        lines += [""] if notes.get(programme) else []
     return "\n".join(lines)

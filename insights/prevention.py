@@ -10,8 +10,7 @@ from schemas.prevention import ACTIVITY_KINDS
 TABS = ["activities", "villages", "commune_plans", "parent_groups", "migration_checks", "households"]
 PEOPLE = ("activities", "women", "men", "children", "authorities")  # the counts of the activity tables
 
-
-@reads(*TABS, counts=("activities",))
+@reads("activities", "villages", counts=("activities",))
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Villages, communes, districts and provinces reached by activities in the period (the report's measure)."""
     where, params = filters.where("a.date", "a.village_code")
@@ -31,7 +30,7 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 AUTHORITY_KINDS = ("authority_meeting", "refresher_training")
 
 
-@reads(*TABS, counts=PEOPLE)
+@reads("activities", counts=PEOPLE)
 def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser, for long periods), kind, activities, women, men, children, authorities."""
 
@@ -45,7 +44,7 @@ def activities_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
-@reads(*TABS, counts=PEOPLE)
+@reads("activities", counts=PEOPLE)
 def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """kind, topic, activities, women, men, children, authorities in the period (most activities first)."""
     where, params = filters.where("date", "village_code")
@@ -57,7 +56,7 @@ def activities_by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     ).df()
 
 
-@reads(*TABS, counts=("activities", "women", "men", "children", "authorities_trained"))
+@reads("activities", counts=("activities", "women", "men", "children", "authorities_trained"))
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Totals for the period: activities, women, men, children, and authorities trained (see AUTHORITY_KINDS)."""
     where, params = filters.where("date", "village_code")
@@ -70,7 +69,7 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     return dict(zip(["activities", "women", "men", "children", "authorities_trained"], row))
 
 
-@reads(*TABS, counts=("activities",))
+@reads("activities", "villages", counts=("activities",))
 def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every village of the place: where it is, whether it is a target, activities in the period, reached or not.
 
@@ -93,7 +92,7 @@ def villages_reached(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
     ).df()
 
 
-@reads(*TABS)
+@reads("commune_plans")
 def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, communes, with TIP in the development plan, with TIP in the investment plan.
 
@@ -109,7 +108,7 @@ def commune_plans_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     ).df()
 
 
-@reads(*TABS, counts=("parents", "teachers", "members"))
+@reads("parent_groups", "villages", counts=("parents", "teachers", "members"))
 def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The parent groups founded by the period's end: group, village, commune, founded_on, parents, teachers, chief."""
     place, params = filters.where(None, "p.village_code")
@@ -122,7 +121,7 @@ def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     ).df()
 
 
-@reads(*TABS, counts=("parents", "teachers", "village_chiefs", "members"))
+@reads("parent_groups", counts=("parents", "teachers", "village_chiefs", "members"))
 def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """groups, parents, teachers, village_chiefs and members of the parent groups founded by the period's end."""
     place, params = filters.where(None, "village_code")
@@ -137,7 +136,7 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
     return totals
 
 
-@reads(*TABS, counts=("checks", "migrating", "took_children"))
+@reads("migration_checks", "households", "parent_groups", counts=("checks", "migrating", "took_children"))
 def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per quarter, split by whether the household's village had a parent group on the day of the check:
     quarter, parent_group ('with parent group' / 'without parent group'), checks, migrating, took_children,
@@ -159,7 +158,7 @@ def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
     ).df()
 
 
-@reads(*TABS)
+@reads("villages", "activities")
 def target_villages(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Target villages of the place: how many, how many reached in the period, how many not reached yet."""
     where, params = filters.where("a.date", None)

@@ -42,7 +42,7 @@ def _bank_where(filters: Filters, bank_id: str | None, alias: str = "b") -> tupl
     return where, params
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def stock_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> list[dict]:
     """Each bank open by that day: its stock at the end of the day, and its capacity."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "b.village_code")
@@ -56,7 +56,7 @@ def stock_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = N
     return [{"bank_id": r[0], "name": r[1], "capacity_kg": r[2], "stock_kg": float(r[3])} for r in rows]
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict]:
     """Rice donated per bank in the period."""
     where, params = filters.where("l.date", "b.village_code")
@@ -80,7 +80,7 @@ def banks(con: duckdb.DuckDBPyConnection, place: str | None = None) -> pd.DataFr
     ).df()
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> pd.DataFrame:
     """Stock per bank at the end of each day of the period (of each week or month when the period is long).
 
@@ -110,7 +110,7 @@ def rice_stock_by_day(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id:
     ).df()
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> pd.DataFrame:
     """Kg in (donation, repayment) and out (loan, loss, sale) per month and kind; by quarter or year if long."""
     grain = chart_grain(filters, series=5, finest="month")
@@ -129,7 +129,7 @@ def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_i
     ).df()
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def ledger_entries(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """The ledger's entries in the period, newest first, at most `limit` of them (no names: household ids)."""
     where, params = filters.where("l.date", "b.village_code")
@@ -146,7 +146,7 @@ def ledger_entries(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
     ).df()
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger")
 def ledger_count(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> int:
     where, params = filters.where("l.date", "b.village_code")
     if bank_id:
@@ -182,7 +182,7 @@ def _loan_book_sql(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
     return sql, [end, *params, filters.start, end, end, end, end]
 
 
-@reads(*TABS)
+@reads("rice_banks", "rice_ledger", "households", "villages", "settings")
 def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """Loans still owed at the period's end or lent, due or repaid in it: overdue ones first, then by due date."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -197,7 +197,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | N
     ).df()
 
 
-@reads(*TABS, counts=("loans_open", "overdue_loans"))
+@reads("rice_banks", "rice_ledger", "households", "villages", "settings", counts=("loans_open", "overdue_loans"))
 def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """What each household still owes at the period's end: kg lent, repaid, still owed with interest; overdue first."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -214,7 +214,7 @@ def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id
     ).df()
 
 
-@reads(*TABS, counts=("loans_due", "overdue_loans"))
+@reads("rice_banks", "rice_ledger", "settings", counts=("loans_due", "overdue_loans"))
 def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> dict:
     """The period's loan figures: lent, repaid, repayment rate, interest earned, share of stock out on loan."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -248,7 +248,7 @@ def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str 
     }
 
 
-@reads(*TABS, counts=("overdue_loans",))
+@reads("rice_banks", "rice_ledger", "villages", "settings", counts=("overdue_loans",))
 def bank_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per bank at the period's end: stock, capacity, loans out, lean-season cover, and its alerts."""
     book, book_params = _loan_book_sql(con, filters, None)

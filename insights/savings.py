@@ -21,7 +21,7 @@ def dollars(riel: float, riel_per_usd: float) -> float:
     return float((Decimal(str(riel)) / Decimal(str(riel_per_usd))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-@reads(*TABS, "villages")
+@reads("savings_groups", "savings_ledger", "settings")
 def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> dict:
     """Combined capital of every group on a day, in riel and dollars (the report's measure)."""
     groups, params = Filters(day, day, place).where(None, "village_code")
@@ -35,10 +35,14 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
     return {"riel": float(riel), "usd": dollars(float(riel), rate), "riel_per_usd": rate}
 
 
-@reads(*TABS, "villages", counts=("members", "women"))
-def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None) -> list[dict]:
-    """Groups by kind: how many, members, women members."""
+@reads("savings_groups", "villages", counts=("members", "women"))
+def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None, day: dt.date | None = None) -> list[dict]:
+    """Groups by kind: how many, members, women members; with `day`, only the groups founded by then
+    (a report on 2015 does not count groups founded in 2016)."""
     where, params = Filters(dt.date(1900, 1, 1), dt.date(2999, 12, 31), place).where(None, "village_code")
+    if day is not None:
+        where += " AND (g.founded_on IS NULL OR g.founded_on <= ?)"
+        params.append(day)
     rows = con.execute(
         f"""SELECT kind, count(*), sum(members), sum(female_members), list(DISTINCT v.commune ORDER BY v.commune)
             FROM savings_groups g LEFT JOIN villages v USING (village_code) WHERE {where} GROUP BY kind ORDER BY kind""",
@@ -76,7 +80,7 @@ def _usd(con: duckdb.DuckDBPyConnection) -> float:
     return number_setting(con, "riel_per_usd")
 
 
-@reads(*TABS, "villages")
+@reads("savings_groups", "savings_ledger")
 def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Every loan lent up to `day`: principal, outstanding, last payment, next due date, days overdue, at risk.
 
@@ -105,7 +109,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
-@reads(*TABS, "villages", counts=("members", "female_members"))
+@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"))
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -127,7 +131,7 @@ def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     return frame
 
 
-@reads(*TABS, "villages")
+@reads("savings_groups", "savings_ledger", "settings")
 def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per group, at the end of each month (or coarser) of the period: capital, loans outstanding, cash in hand.
 
@@ -162,7 +166,7 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     return frame
 
 
-@reads(*TABS, "villages", counts=("members", "borrowers", "loans_lent"))
+@reads("savings_groups", "savings_ledger", counts=("members", "borrowers", "loans_lent"))
 def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SAVIX-style ratios per group for the period, then one total row per kind (sums of the parts, not means of ratios).
 

@@ -4,14 +4,16 @@ import streamlit as st
 from insights import clinic
 from insights import clinic_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice, total
+from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total
 
 
-def show(chart, frame, name: str, caption: str | None = None) -> None:
-    """A chart of aggregated rows, an optional one-line definition, and the same rows as CSV."""
+def show(chart, frame, name: str, caption: str | None = None, figure=None) -> None:
+    """A chart of aggregated rows, an optional one-line definition, what it left out, and the same rows as CSV."""
     st.altair_chart(chart, width="stretch")
     if caption:
         st.caption(caption)
+    if figure is not None:
+        left_out_note(figure)
     csv_download(frame, name, key=f"csv_{name}")
 
 
@@ -27,17 +29,18 @@ cols[0].metric("Patients assessed", f"{results['assessed']:,}")
 cols[1].metric("Hospitalised", f"{results['inpatients']:,}")
 cols[2].metric("Out-patients", f"{results['outpatients']:,}")
 cols[3].metric("Mobile check-ups", f"{results['mobile_checkups']:,}")
+left_out_note(clinic.results)
 
 workload, case_mix, trips = st.tabs(["Workload", "Case mix", "Referrals, ambulance, donations"])
 
 with workload:
     st.markdown("**Visits by site** (stacked)")
     frame = query(clinic.visits_by_site, filters)
-    show(charts.workload_by_site(frame), frame, "clinic_visits_by_site")
+    show(charts.workload_by_site(frame), frame, "clinic_visits_by_site", figure=clinic.visits_by_site)
 
     st.markdown("**Visits by day of the week**")
     frame = query(clinic.visits_heatmap, filters)
-    show(charts.weekday_heatmap(frame), frame, "clinic_visits_by_weekday")
+    show(charts.weekday_heatmap(frame), frame, "clinic_visits_by_weekday", figure=clinic.visits_heatmap)
 
     st.markdown("**Mobile-clinic days per week against the target**")
     frame = query(clinic.mobile_clinic_days, filters)
@@ -46,45 +49,50 @@ with workload:
                f"{int(frame['target'].iloc[0]) if len(frame) else 0} days (the setting mobile_clinic_days_per_week).")
     show(charts.mobile_days_against_target(frame), frame, "clinic_mobile_days_per_week",
          "Mobile-clinic days = distinct days in the week (Monday to Sunday) with at least one mobile-clinic visit; "
-         "with a place chosen, days the team saw patients from there.")
+         "with a place chosen, days the team saw patients from there.", figure=clinic.mobile_clinic_days)
 
 with case_mix:
     left, right = st.columns(2)
     with left:
         st.markdown("**Care and sex**")
         frame = query(clinic.visits_by_care_and_sex, filters)
-        show(charts.care_and_sex(frame), frame, "clinic_care_and_sex")
+        show(charts.care_and_sex(frame), frame, "clinic_care_and_sex", figure=clinic.visits_by_care_and_sex)
     with right:
         st.markdown("**Age bands**")
         frame = query(clinic.visits_by_age_band, filters)
-        show(charts.age_bands(frame), frame, "clinic_age_bands", "Bands from the setting age_bands; ages in no band count as 'other'.")
+        show(charts.age_bands(frame), frame, "clinic_age_bands", "Bands from the setting age_bands; ages in no band count as 'other'.",
+             figure=clinic.visits_by_age_band)
 
     st.markdown("**Top conditions by month**")
     frame = query(clinic.top_conditions, filters)
-    show(charts.conditions_by_month(frame), frame, "clinic_top_conditions", "The period's eight most frequent conditions; the others are grouped as 'other'.")
+    show(charts.conditions_by_month(frame), frame, "clinic_top_conditions", "The period's eight most frequent conditions; the others are grouped as 'other'.",
+         figure=clinic.top_conditions)
 
     st.markdown("**New patients and referrals**")
     frame = query(clinic.new_patients_and_referrals, filters)
     show(charts.new_patients_and_referrals(frame), frame, "clinic_new_patients_and_referrals",
-         "New patient = first visit ever (the sheet's New patient column); referral = a visit with 'Referred to' filled in.")
+         "New patient = first visit ever (the sheet's New patient column); referral = a visit with 'Referred to' filled in.",
+         figure=clinic.new_patients_and_referrals)
 
 with trips:
     st.markdown("**Referrals by hospital**")
     frame = query(clinic.referrals_by_hospital, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
+    left_out_note(clinic.referrals_by_hospital)
     csv_download(frame, "clinic_referrals_by_hospital", key="csv_referrals_by_hospital")
 
     st.markdown("**Patients by village**")
     frame = query(clinic.visits_by_village, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
+    left_out_note(clinic.visits_by_village)
     csv_download(frame, "clinic_visits_by_village", key="csv_visits_by_village")
 
     st.markdown("**Ambulance trips by purpose**")
     frame = query(clinic.ambulance_trips, filters)
-    show(charts.ambulance_trips(frame), frame, "clinic_ambulance_trips")
+    show(charts.ambulance_trips(frame), frame, "clinic_ambulance_trips", figure=clinic.ambulance_trips)
 
     st.markdown("**Donations received**")
     frame = query(clinic.donations, filters)
     st.caption(f"{frame['donation_riel'].sum():,.0f} riel (${frame['donation_usd'].sum():,.2f}) from {total(frame, 'donors'):,} patients "
                "who chose to give; contributions go towards buying medicine.")
-    show(charts.donations(frame), frame, "clinic_donations")
+    show(charts.donations(frame), frame, "clinic_donations", figure=clinic.donations)

@@ -7,7 +7,7 @@ from insights.cow_bank import (
 )
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from ui.state import query
-from ui.widgets import count, csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import count, csv_download, dashboard_filters, left_out_note, open_errors_notice
 
 DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("granted_on", "born_on", "day")}
 WIDE = {"calf_1": st.column_config.TextColumn("Calf 1", width="large"), "calf_2": st.column_config.TextColumn("Calf 2", width="large")}
@@ -27,6 +27,7 @@ cols[1].metric("Calves born", f"{totals['born']:,}", help="In the period")
 cols[2].metric("Calves passed on", f"{totals['passed_on']:,}", help="In the period")
 cols[3].metric("Generations", f"{int(depth['generation'].max()) + 1 if len(depth) else 0}")
 cols[4].metric("Overdue pass-ons", f"{count(int((obligations['status'] == 'overdue').sum()) if len(obligations) else 0):,}")
+left_out_note(summary, generations, pass_on_obligations)
 
 st.subheader("Lineages")
 lines = query(founders, filters)
@@ -39,6 +40,7 @@ else:
     if tree["truncated"]:
         st.caption(f"Too many cows to draw at once: the first {len(tree['nodes']):,} are drawn; pick one lineage to see the rest.")
     st.altair_chart(lineage_chart(tree["nodes"], tree["links"]), width="stretch")
+    left_out_note(lineage)
     csv_download(tree["nodes"], "cow-lineage", key="cow_lineage_csv")
 
 st.subheader("Pass-on obligations")
@@ -47,6 +49,7 @@ with left:
     by_family = query(pass_on_by_family, filters)
     st.caption("Per family granted a cow: its first calves, as things stood at the period's end (overdue first).")
     st.dataframe(by_family, hide_index=True, width="stretch", column_config={**DATES, **WIDE})
+    left_out_note(pass_on_by_family)
     csv_download(by_family, "cow-pass-on-obligations", key="cow_obligations_csv")
 with right:
     breaches = query(policy_breaches, filters)
@@ -61,14 +64,17 @@ with right:
 st.subheader("Herd and families reached")
 herd = query(herd_over_time, filters)
 st.altair_chart(herd_chart(herd), width="stretch")
+left_out_note(herd_over_time)
 csv_download(herd, "cow-herd", key="cow_herd_csv")
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Calves born per year, up to {filters.end:%d %b %Y}**")
     calves = query(calves_by_year, filters)
     st.altair_chart(calves_chart(calves), width="stretch")
+    left_out_note(calves_by_year)
     csv_download(calves, "cow-calves-by-year", key="cow_calves_csv")
 with right:
     st.markdown("**Cows per generation**")
     st.altair_chart(generations_chart(depth), width="stretch")
+    left_out_note(generations)
     csv_download(depth, "cow-generations", key="cow_generations_csv")

@@ -1,20 +1,19 @@
 """Overview: the year's results as the programme report states them, one small chart per programme."""
 import streamlit as st
 
-from insights.common import years_with_data
-from insights.overview import results_sentences, year_results
+from insights.common import default_year, years_with_data
+from insights.overview import PROGRAMME_FIGURES, results_sentences, year_results
 from insights.overview_charts import monthly_figures, programme_charts, results_table
 from schemas.registry import TABS
 from ui.state import query
-from ui.widgets import csv_download, open_errors_notice, place_picker
+from ui.widgets import csv_download, left_out_note, open_errors_notice, place_picker
 
 st.title("CCPCR — the year's results")
 years = query(years_with_data)
 if not years:
     st.info("No data yet. Check the source in the sidebar and press Refresh.")
     st.stop()
-default = years.index(2017) if 2017 in years else len(years) - 1
-year = st.selectbox("Year", years, index=default, key="year")
+year = st.selectbox("Year", years, index=years.index(query(default_year)), key="year")
 with st.expander("Place", expanded=False):
     place = place_picker("overview_place")
 open_errors_notice([t.name for t in TABS if t.programme != "admin" or t.name == "settings"])
@@ -25,6 +24,7 @@ for programme, sentences in sentences_by_programme.items():
     st.subheader(programme)
     text, chart = st.columns([3, 2])
     text.markdown("\n".join(f"- {s}" for s in sentences))
+    left_out_note(*PROGRAMME_FIGURES[programme], container=text)
     if programme in charts:
         chart.altair_chart(charts[programme], width="stretch")
 

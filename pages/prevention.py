@@ -4,7 +4,7 @@ import streamlit as st
 from insights import prevention
 from insights import prevention_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
 
 st.title("Prevention of trafficking and unsafe migration")
 filters = dashboard_filters("prevention")
@@ -22,6 +22,7 @@ cols[1].metric("Communes", f"{coverage['communes']:,}")
 cols[2].metric("Target villages not reached yet", f"{targets['not_reached']:,}", help=f"of {targets['targets']:,} target villages")
 cols[3].metric("Activities", f"{coverage['activities']:,}")
 st.caption("Reached = at least one activity in the village in the period.")
+left_out_note(prevention.coverage, prevention.target_villages)
 
 activities_tab, coverage_tab, plans_tab, families_tab = st.tabs(["Activities", "Coverage map", "Commune plans", "Parent groups and migration"])
 
@@ -34,18 +35,22 @@ with activities_tab:
     cols[3].metric("Authorities trained", f"{people['authorities_trained']:,}")
     st.caption("Authorities trained = attendances of local authorities at authority meetings and refresher trainings "
                "(one official at four meetings counts four times).")
+    left_out_note(prevention.participants)
     st.markdown("**Activities by month and kind**")
     frame = query(prevention.activities_by_month, filters)
     st.altair_chart(charts.activities_by_month(frame), width="stretch")
+    left_out_note(prevention.activities_by_month)
     csv_download(frame, "prevention_activities_by_month", key="csv_activities_by_month")
     st.markdown("**Activities by topic**")
     frame = query(prevention.activities_by_topic, filters)
     st.altair_chart(charts.activities_by_topic(frame), width="stretch")
+    left_out_note(prevention.activities_by_topic)
     csv_download(frame, "prevention_activities_by_topic", key="csv_activities_by_topic")
 
 with coverage_tab:
     frame = query(prevention.villages_reached, filters)
     st.altair_chart(charts.village_map(frame), width="stretch")
+    left_out_note(prevention.villages_reached)
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(f"**Target villages not reached yet** ({len(not_reached):,})")
     st.dataframe(not_reached[["village", "commune", "district", "province"]], hide_index=True, width="stretch")
@@ -56,6 +61,7 @@ with plans_tab:
     st.markdown("**Communes whose plans include trafficking (TIP) prevention, by year**")
     st.altair_chart(charts.commune_plans(frame), width="stretch")
     st.caption(f"Every plan year up to {filters.end.year}; 'communes' counts the communes with a plan row that year.")
+    left_out_note(prevention.commune_plans_by_year)
     csv_download(frame, "prevention_commune_plans", key="csv_commune_plans")
 
 with families_tab:
@@ -67,6 +73,7 @@ with families_tab:
     cols[3].metric("Village chiefs", f"{totals['village_chiefs']:,}")
     frame = query(prevention.parent_groups, filters)
     st.dataframe(frame, hide_index=True, width="stretch")
+    left_out_note(prevention.parent_group_totals, prevention.parent_groups)
     csv_download(frame, "prevention_parent_groups", key="csv_parent_groups")
 
     st.markdown("**Share of migrating households that took their children, by quarter**")
@@ -74,4 +81,5 @@ with families_tab:
     st.altair_chart(charts.migration_share(frame), width="stretch")
     st.caption("Share = households that took their children ÷ households migrating, among the checks of the quarter; "
                "split by whether the household's village had a parent group on the day of the check.")
+    left_out_note(prevention.migration_by_quarter)
     csv_download(frame, "prevention_migration_by_quarter", key="csv_migration")

@@ -10,7 +10,7 @@ from insights.rice_bank import (
 )
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
 
 CHART_KEY = "rice_stock_chart"
 DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("date", "lent_on", "due_on", "next_due_on", "day")}
@@ -78,12 +78,14 @@ cols[1].metric("Share of stock out on loan", _pct(figures["share_on_loan"]))
 cols[2].metric("Repayment rate", _pct(figures["repayment_rate"]), help=f"Of the {figures['loans_due']} loans due in the period")
 cols[3].metric("Interest earned", _kg(figures["interest_earned_kg"]))
 cols[4].metric("Overdue loans", f"{figures['overdue_loans']:,}", help=f"{_kg(figures['overdue_kg'])} still owed on them")
+left_out_note(loan_figures)
 
 st.subheader("Stock per bank")
 stock = query(rice_stock_by_day, filters)
 if not stock.empty and stock["grain"].iat[0] != "day":
     st.caption(f"Long period: stock at the end of each {stock['grain'].iat[0]}.")
 st.altair_chart(stock_chart(stock, bank_list), key=CHART_KEY, on_select="rerun", selection_mode=[PERIOD_BRUSH, BANK_CLICK], width="stretch")
+left_out_note(rice_stock_by_day)
 csv_download(stock if bank_id is None else stock[stock["bank_id"] == bank_id], "rice-stock", key="rice_stock_csv")
 
 st.subheader("Ledger")
@@ -96,11 +98,13 @@ total = query(ledger_count, ledger_filters, bank_id)
 if total > len(entries):
     st.caption(f"The {len(entries):,} most recent of {total:,} entries; narrow the period or brush the chart to see others.")
 st.dataframe(entries, hide_index=True, width="stretch", height=280, column_config=DATES)
+left_out_note(ledger_entries)
 csv_download(entries, "rice-ledger", key="rice_ledger_csv")
 
 st.subheader("Inflows and outflows")
 flows = query(rice_flows_by_month, filters, bank_id)
 st.altair_chart(flows_chart(flows), width="stretch")
+left_out_note(rice_flows_by_month)
 csv_download(flows, "rice-flows", key="rice_flows_csv")
 
 st.subheader("Loans")
@@ -111,6 +115,7 @@ st.caption(
 households = query(loans_by_household, filters, bank_id)
 st.markdown("**Still owed per household** (overdue first)")
 st.dataframe(households, hide_index=True, width="stretch", column_config=DATES)
+left_out_note(loans_by_household)
 csv_download(households, "rice-loans-by-household", key="rice_households_csv")
 with st.expander("Every loan open, lent, due or repaid in the period"):
     book = query(loan_book, filters, bank_id)
@@ -121,6 +126,7 @@ with st.expander("Every loan open, lent, due or repaid in the period"):
 
 st.subheader("Lean-season cover")
 st.altair_chart(cover_chart(shown_status, season), width="stretch")
+left_out_note(bank_status)
 no_history = shown_status[shown_status["lean_cover_months"].isna()]
 if not no_history.empty:
     st.caption("No lending in past lean seasons to measure cover against: " + ", ".join(no_history["bank"]) + ".")

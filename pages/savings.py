@@ -4,7 +4,7 @@ import streamlit as st
 from insights import savings
 from insights import savings_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, open_errors_notice, total
+from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total
 
 KINDS = {"saving_group": "Saving groups", "agricultural_cooperative": "Agricultural cooperative"}
 
@@ -16,6 +16,7 @@ capital = query(savings.capital_on, filters.end, filters.place)
 st.markdown(f"Capital of the saving groups and agricultural cooperative on {filters.end:%d %b %Y}: "
             f"**{capital['riel']:,.0f} riel** (**${capital['usd']:,.2f}** at {capital['riel_per_usd']:,.0f} riel per dollar, "
             "the setting riel_per_usd).")
+left_out_note(savings.capital_on)
 st.caption(" · ".join(savings.DEFINITIONS[k] for k in ("capital", "loans_outstanding", "cash_in_hand")))
 
 groups = query(savings.groups_on, filters.end, filters.place)
@@ -36,6 +37,7 @@ for kind, title in KINDS.items():
     cols[3].metric("Capital", f"{mine['capital_riel'].sum():,.0f} ៛", f"${mine['capital_usd'].sum():,.2f}", delta_color="off")
     cols[4].metric("Cash in hand", f"{mine['cash_in_hand_riel'].sum():,.0f} ៛",
                    f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛", delta_color="off")
+    left_out_note(savings.groups_on)
 
     series = over_time[over_time["kind"] == kind]
     currency = st.radio("Show capital in", ["riel", "dollars"], horizontal=True, key=f"currency_{kind}")
@@ -44,6 +46,7 @@ for kind, title in KINDS.items():
     left.altair_chart(charts.capital_by_group(series, "riel" if currency == "riel" else "usd"), width="stretch")
     right.markdown("**Loans outstanding and cash in hand**")
     right.altair_chart(charts.loans_and_cash(series), width="stretch")
+    left_out_note(savings.capital_over_time)
     csv_download(series, f"savings_capital_over_time_{kind}", key=f"csv_over_time_{kind}")
 
     st.markdown(f"**Groups on {filters.end:%d %b %Y}**")
@@ -68,4 +71,5 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "portfolio_at_risk": st.column_config.NumberColumn("Portfolio at risk", format="percent"),
     **{c: st.column_config.NumberColumn(format="localized") for c in shown.columns if c.endswith("_riel")},
 })
+left_out_note(savings.ratios)
 csv_download(ratios, "savings_ratios", key="csv_ratios")

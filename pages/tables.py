@@ -161,12 +161,13 @@ if result is not None:
 if writable:
     with st.expander("Add a row", expanded=False):
         place = place_picker(f"tables_add_place_{name}") if te.has_place(tab) else None
-        with st.form(f"tables_add_{name}", clear_on_submit=True):
+        # Not cleared on submit: a refused row keeps what was typed; a saved one clears it (below).
+        with st.form(f"tables_add_{name}", clear_on_submit=False):
             new_row = {}
             suggested = te.next_key(con, tab)
             for spec in tab.columns:
                 label = spec.title + ("" if spec.required else " (optional)")
-                widget_key = f"tables_add_{name}_{spec.name}"
+                widget_key = te.add_form_key(name, spec.name)
                 if spec.name == te.PLACE_COLUMN and te.has_place(tab):
                     new_row[spec.name] = place
                     st.text_input(label, value=place or "", disabled=True, help="Pick the village above.", key=widget_key)
@@ -178,11 +179,8 @@ if writable:
                     new_row[spec.name] = st.selectbox(label, list(labels), index=None, format_func=labels.get, help=spec.description, key=widget_key)
                 elif spec.kind == "date":
                     new_row[spec.name] = st.date_input(label, value=None, help=spec.description, key=widget_key)
-                elif spec.kind in ("int", "float"):
-                    number = int if spec.kind == "int" else float
-                    new_row[spec.name] = st.number_input(label, min_value=None if spec.ge is None else number(spec.ge),
-                                                         max_value=None if spec.le is None else number(spec.le), value=None,
-                                                         step=number(1), help=spec.description, key=widget_key)
+                elif spec.kind in ("int", "float"):  # as text, like the grid: the schema reads it and says what is wrong
+                    new_row[spec.name] = st.text_input(label, help=spec.description, key=widget_key)
                 elif spec.kind == "bool":
                     new_row[spec.name] = st.checkbox(label, help=spec.description, key=widget_key)
                 elif spec.pii and spec.name in te.masked_columns(user, tab):
@@ -191,6 +189,9 @@ if writable:
                     new_row[spec.name] = st.text_input(label, help=spec.description, key=widget_key)
             if st.form_submit_button("Add the row"):
                 _save([], [new_row], [])
+                if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY):
+                    for spec in tab.columns:  # the next add starts blank, with the next free key suggested
+                        state.pop(te.add_form_key(name, spec.name), None)
                 st.rerun()
 
 # -- a row's history ----------------------------------------------------------------------------

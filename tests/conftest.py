@@ -47,15 +47,21 @@ def demo_cache(demo_workbook):
     return cache
 
 
+def app_on(workbook: Path, monkeypatch, tmp_path) -> Path:
+    """Point the app under AppTest at this workbook, with a private cache file and no secrets."""
+    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
+    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
+    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.chdir(ROOT)
+    return workbook
+
+
 @pytest.fixture
 def app_env(monkeypatch, tmp_path, demo_workbook):
     """Environment for the app under AppTest: the demo workbook (a private copy) and a private cache file."""
     workbook = tmp_path / "app.xlsx"
     shutil.copy(demo_workbook, workbook)
-    monkeypatch.setenv("BACKOFFICE_SOURCE", str(workbook))
-    monkeypatch.setenv("BACKOFFICE_CACHE", str(tmp_path / "cache.duckdb"))
-    monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.chdir(ROOT)
+    app_on(workbook, monkeypatch, tmp_path)
     return {"workbook": workbook, "cache": tmp_path / "cache.duckdb"}
 
 
@@ -69,3 +75,12 @@ def loopback_bind():
     config.set_option("server.address", "127.0.0.1")
     yield
     config.set_option("server.address", before)
+
+
+@pytest.fixture(scope="session")
+def flawed_workbook(tmp_path_factory, demo_workbook) -> Path:
+    """The demo workbook with one planted mistake per programme and the cows tab deleted (tests/flawed_demo.py).
+    Read-only: written once per session (openpyxl takes ~25 s on the demo)."""
+    from tests.flawed_demo import write_flawed
+
+    return write_flawed(demo_workbook, tmp_path_factory.mktemp("flawed") / "flawed.xlsx")

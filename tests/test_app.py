@@ -23,17 +23,22 @@ def _text(at: AppTest) -> str:
 
 def test_the_overview_shows_2017_in_the_reports_terms(app_env):
     at = _app()
-    assert at.selectbox(key="year").value == 2017
+    at.selectbox(key="year").set_value(2017).run()
+    assert not at.exception, at.exception
     text = _text(at)
     assert "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
     assert "55 villages in 18 communes of 11 districts in 3 provinces" in text
 
 
-def test_choosing_another_year_changes_the_figures(app_env):
+def test_every_page_opens_on_the_latest_year_with_data(app_env):
     at = _app()
-    at.selectbox(key="year").set_value(2018).run()
-    assert not at.exception
+    assert at.selectbox(key="year").value == 2018
     assert "139,791,300 riel" in _text(at)
+    for page, key in [("pages/rice_bank.py", "rice"), ("pages/cow_bank.py", "cow"), ("pages/clinic.py", "clinic"),
+                      ("pages/savings.py", "savings"), ("pages/prevention.py", "prevention")]:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert at.selectbox(key=f"{key}_period").value == "2018", page
 
 
 @pytest.mark.parametrize("page", PAGES)

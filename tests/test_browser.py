@@ -83,10 +83,10 @@ def _open(browser, url: str):
     return page
 
 
-def test_overview_shows_the_year_of_the_report(browser, app_url):
+def test_overview_opens_on_the_latest_year_with_data(browser, app_url):
     page = _open(browser, app_url)
-    page.get_by_text("11,292 patients assessed", exact=False).first.wait_for(timeout=90_000)
-    assert "55 villages in 18 communes of 11 districts in 3 provinces" in page.inner_text("body")
+    page.get_by_text("11,618 patients assessed", exact=False).first.wait_for(timeout=90_000)
+    assert "58 villages in 18 communes of 11 districts in 3 provinces" in page.inner_text("body")
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -97,4 +97,46 @@ def test_every_page_renders_in_a_browser(browser, app_url, name):
     assert not page.locator("[data-testid='stException']").count(), page.inner_text("body")[:2000]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.close()
+
+
+def _type_into_cell(page, grid, row: int, typed: str) -> None:
+    """Type into the Kg cell of a row of the Tables grid (a canvas: by position and keyboard), and wait
+    until the grid's accessible cells show it; a first click that only focused the grid is tried again."""
+    for _ in range(3):
+        grid.click(position={"x": 137, "y": 35 + 35 * row + 17})  # the row's Entry ID cell (read-only) ...
+        for _ in range(4):  # ... then right to Kg: Date, Bank ID, Kind, Kg
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(800)
+        if typed in (grid.text_content() or ""):
+            return
+    raise AssertionError(f"could not type {typed!r} into row {row} of the grid")
+
+
+def test_typing_into_the_grid_keeps_what_was_typed_and_shows_each_cells_message(browser, app_url):
+    """The Tables grid edits numbers as text: "-50" keeps its sign, "1,5OO" its letter O, and Save answers
+    with the schema's message for each cell (nothing is written: the save is refused)."""
+    page = _open(browser, app_url)
+    page.get_by_text("patients assessed", exact=False).first.wait_for(timeout=90_000)
+    page.get_by_role("link", name="Tables").click()  # through the navigation, as a person does
+    page.get_by_text("87 rows", exact=False).first.wait_for(timeout=90_000)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Tab").first.click()
+    page.keyboard.type("Rice ledger")
+    page.keyboard.press("Enter")
+    page.get_by_text("209 rows", exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)  # the grid draws after its rows arrive
+    grid = page.locator("[data-testid='stDataFrame']").first
+    for row, typed in [(1, "-50"), (2, "1,5OO")]:  # RL-000002 and RL-000003, both loans
+        _type_into_cell(page, grid, row, typed)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("nothing was saved", exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    body = "\n".join(page.locator("[data-testid='stDataFrame']").all_text_contents())  # the grids' accessible cells
+    assert "Row 3: 'Kg' is -50; it must be 0.001 or more. Correct it in cell E3." in body, body[-2000:]
+    assert "Row 4: 'Kg' is '1,5OO', which is not a number. Type a number such as 1250 in cell E4." in body, body[-2000:]
     page.close()

@@ -71,14 +71,15 @@ def test_a_clinic_user_gets_no_other_programmes_figures(demo_cache):
         with pytest.raises(AccessDenied, match="may not see figures"):
             figures.figure(demo_cache, CLINIC, insight, Filters.year(2017))
     results = figures.figure(demo_cache, CLINIC, overview.year_results, 2017)
-    assert set(results) == {"year", "clinic"}
+    assert set(results) == {"year", "left_out", "clinic"}
+    assert set(results["left_out"]) == {"Clinic"}  # what other programmes left out is theirs too
     assert list(overview.results_sentences(results)) == ["Clinic"]
     assert set(figures.figure(demo_cache, CLINIC, overview_charts.monthly_figures, 2017)) == {"Clinic"}
     assert figures.figure(demo_cache, CLINIC, common.open_errors, tabs=("households", "clinic_visits")) == \
         figures.figure(demo_cache, ADMIN, common.open_errors, tabs=("clinic_visits",))
     years = figures.figure(demo_cache, CLINIC, common.years_with_data)
     assert years == figures.figure(demo_cache, ADMIN, common.years_with_data, tabs=("clinic_visits",))
-    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "prevention", "savings", "cow_bank", "rice_bank"}
+    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "left_out", "prevention", "savings", "cow_bank", "rice_bank"}
 
 
 def test_a_viewer_never_gets_an_exact_small_count_for_a_small_village(demo_cache):

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,6 +41,7 @@ def test_the_2015_report_has_the_cow_grants(demo_workbook):
     out = report(2015, demo_workbook)
     assert out.returncode == 0, out.stderr
     assert "30 cows granted to 30 families" in out.stdout
+    assert "saving groups with" not in out.stdout  # the groups were founded in 2016: none existed yet
 
 
 def test_an_unreadable_source_exits_2_with_a_clear_message(tmp_path):
@@ -46,3 +49,37 @@ def test_an_unreadable_source_exits_2_with_a_clear_message(tmp_path):
     out = report(2017, missing)
     assert out.returncode == 2
     assert "does not exist" in out.stderr
+
+
+def test_a_bad_cell_and_a_missing_tab_are_listed_first_and_exit_1(flawed_workbook):
+    out = report(2017, flawed_workbook)
+    assert out.returncode == 1, out.stderr
+    text = out.stdout
+    problems = text[text.index("## Data problems"):text.index("## Prevention")]
+    assert [line for line in problems.splitlines() if line.startswith("- ")] == [
+        "- Prevention activities (tab 'activities'): 1 row with errors",
+        "- Savings ledger (tab 'savings_ledger'): 1 row with errors",
+        "- Cows (tab 'cows'): the tab is missing",
+        "- Rice ledger (tab 'rice_ledger'): 1 row with errors",
+        "- Clinic visits (tab 'clinic_visits'): 1 row with errors",
+    ]
+    assert text.index("## Data problems") < text.index("## Prevention")
+    # The figures are still printed, each programme with what it left out beside it.
+    assert "8,403.00 kg in stock on 31 Dec 2017" in text
+    assert "*1 row of the rice ledger has errors and is left out of these figures or counted wrong — see `python cli.py validate`.*" in text
+    assert "*The cows tab is missing: figures from it are left out — see `python cli.py validate`.*" in text
+
+
+def test_a_clean_source_has_no_data_problems_part(demo_workbook):
+    out = report(2017, demo_workbook)
+    assert out.returncode == 0, out.stderr
+    assert "Data problems" not in out.stdout
+
+
+@pytest.mark.parametrize("year", [1990, 2030])
+def test_a_year_without_data_is_one_line_and_exit_1(demo_workbook, year):
+    out = report(year, demo_workbook)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.strip().splitlines() == [
+        f"No data for {year}: the source holds data for 2015, 2016, 2017, 2018. Pick one of those years."]

@@ -95,16 +95,30 @@ def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
 
 
 def editor_frame(user: User, tab: Tab, frame: pd.DataFrame) -> pd.DataFrame:
-    """Types st.data_editor shows well (dates as dates, text as objects), personal data masked, `_row` as index."""
+    """Types st.data_editor shows well (dates as dates, text as objects), personal data masked, `_row` as index.
+
+    Numbers are shown and edited as text: a number cell of the grid drops what it cannot read (the sign of
+    "-50" under a minimum, "abc", "1,5OO") without a word, so the text goes as typed to the schema, whose
+    message says what is wrong."""
     frame = frame.copy()
     for spec in tab.columns:
         if spec.kind == "date":
             frame[spec.name] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[spec.name]],
                                          index=frame.index, dtype=object)
+        elif spec.kind in ("int", "float"):
+            frame[spec.name] = pd.Series([number_text(v) for v in frame[spec.name]], index=frame.index, dtype=object)
         elif spec.kind == "text":
             frame[spec.name] = frame[spec.name].astype(object).where(frame[spec.name].notna(), None)
     frame = mask_personal_data(user, tab, frame)
     return frame.set_index("_row", drop=True).rename_axis("Row")
+
+
+def number_text(value: Any) -> str | None:
+    """A cached number as a person would type it: 70.0 -> "70", 0.5 -> "0.5"; blank -> None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    number = float(value)
+    return str(int(number)) if number.is_integer() else str(number)
 
 
 def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existing: bool = True) -> dict[str, Any]:
@@ -113,7 +127,8 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
     hidden = set(masked_columns(user, tab))
     cc = st.column_config
     for spec in tab.columns:
-        common = {"label": spec.title, "help": spec.description, "required": spec.required}
+        # No `required`: the grid would silently refuse a cleared cell; the schema says "must be filled in".
+        common = {"label": spec.title, "help": spec.description + (" Must be filled in." if spec.required else "")}
         if spec.name in hidden:
             config[spec.name] = cc.TextColumn(spec.title, help=spec.description + " (personal data: hidden for your role)", disabled=True)
         elif spec.allowed:
@@ -129,12 +144,17 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
         elif spec.kind == "date":
             config[spec.name] = cc.DateColumn(format="YYYY-MM-DD", **common)
         elif spec.kind in ("int", "float"):
-            config[spec.name] = cc.NumberColumn(min_value=spec.ge, max_value=spec.le, step=1 if spec.kind == "int" else None, **common)
+            config[spec.name] = cc.TextColumn(**common)  # as text: see editor_frame
         elif spec.kind == "bool":
             config[spec.name] = cc.CheckboxColumn(**common)
         else:
             config[spec.name] = cc.TextColumn(**common)
     return config
+
+
+def add_form_key(tab_name: str, column: str) -> str:
+    """The session-state key of a field of the Tables page's add-row form."""
+    return f"tables_add_{tab_name}_{column}"
 
 
 def disabled_columns(user: User, tab: Tab) -> list[str]:

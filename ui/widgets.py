@@ -1,5 +1,5 @@
-"""Pieces every dashboard shows: the period and place filters, the open-error count, the CSV download.
-Their data comes through the gateway (ui.state.query), like every figure."""
+"""Pieces every dashboard shows: the period and place filters, the open-error count, what a figure left
+out, the CSV download. Their data comes through the gateway (ui.state.query), like every figure."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from insights.common import Filters, open_errors, places, years_with_data
+from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
 from gateway.figures import count_shown, total_shown
+from insights.left_out import left_out, tabs_read
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
@@ -38,7 +39,8 @@ def dashboard_filters(key: str) -> Filters:
     years = query(years_with_data) or [dt.date.today().year]
     left, right = st.columns([1, 2])
     choices = [str(y) for y in years] + ["Custom range"]
-    period = left.selectbox("Period", choices, index=len(years) - 1, key=f"{key}_period")
+    latest = query(default_year)
+    period = left.selectbox("Period", choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
     if period == "Custom range":
         picked = right.date_input("From – to", (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
         # While a person is still choosing, the widget holds only the start: keep the year's end.
@@ -57,6 +59,15 @@ def open_errors_notice(tabs: list[str]) -> None:
         st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon=":material/warning:")
     else:
         st.caption("No open errors in the tabs behind this page.")
+
+
+def left_out_note(*figures, container=None) -> None:
+    """Under a figure: what of the tabs behind it the figure could not use (rows with errors, a missing tab
+    or column), so a figure copied into a report never hides that it is short. `figures`: the insights
+    that computed it (marked with @reads) or tab names."""
+    box = container or st
+    for item in query(left_out, tabs=tabs_read(*figures)):
+        box.caption(f":material/warning: {item.sentence()}")
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:

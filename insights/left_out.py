@@ -1,0 +1,89 @@
+"""What a figure could not use: rows of the tabs behind it that have errors, and tabs or columns missing.
+
+Every insight that computes a figure declares the tabs it reads with `insights.common.reads(...)`; `left_out(con, tabs)`
+answers, from `_issues`, what of those tabs the figure had to do without. The pages show it under the
+figure (ui.widgets.left_out_note) and `cli.py report` lists it in its "Data problems" part, so a figure
+copied into a donor report never hides that it is short.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import duckdb
+
+from insights.common import reads
+from schemas.registry import TABS
+
+_TITLES = {t.name: t.title for t in TABS}
+
+
+def tabs_read(*figures: Callable | str | Iterable[str]) -> tuple[str, ...]:
+    """The tabs behind these figures (insights marked with @reads, or tab names), in registry order."""
+    names: set[str] = set()
+    for figure in figures:
+        if isinstance(figure, str):
+            names.add(figure)
+        elif callable(figure):
+            names.update(getattr(figure, "tabs", ()))
+        else:
+            names.update(figure)
+    return tuple(t.name for t in TABS if t.name in names)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """One tab's share of what a figure could not use."""
+
+    tab: str
+    rows: int = 0  # data rows with at least one error
+    missing: bool = False  # the source has no such tab
+    columns: tuple[str, ...] = ()  # required columns the tab lacks (headers as the schema titles them)
+
+    @property
+    def title(self) -> str:
+        return _TITLES.get(self.tab, self.tab)
+
+    def sentence(self, see: str = "Data quality") -> str:
+        """The note under a figure, in plain words, pointing to where it is fixed (`see`)."""
+        name = self.title.lower()
+        if self.missing:
+            return f"The {name} tab is missing: figures from it are left out — see {see}."
+        parts = []
+        if self.columns:
+            listed = ", ".join(f"'{c}'" for c in self.columns)
+            parts.append(f"The {name} tab has no column {listed}: figures that need it are left out")
+        if self.rows:
+            rows = "1 row" if self.rows == 1 else f"{self.rows:,} rows"
+            parts.append(f"{rows} of the {name} {'has' if self.rows == 1 else 'have'} errors and "
+                         f"{'is' if self.rows == 1 else 'are'} left out of these figures or counted wrong")
+        return "; ".join(parts) + f" — see {see}."
+
+    def summary(self) -> str:
+        """One line of the report's Data problems part."""
+        if self.missing:
+            return f"{self.title} (tab '{self.tab}'): the tab is missing"
+        parts = [f"no column {', '.join(repr(c) for c in self.columns)}"] if self.columns else []
+        if self.rows:
+            parts.append("1 row with errors" if self.rows == 1 else f"{self.rows:,} rows with errors")
+        return f"{self.title} (tab '{self.tab}'): " + ", ".join(parts)
+
+
+@reads(*(t.name for t in TABS), scoped=True)
+def left_out(con: duckdb.DuckDBPyConnection, tabs: Iterable[str] = ()) -> list[LeftOut]:
+    """For each of these tabs that has one: its data rows with errors (counted once however many errors
+    a row has), whether it is missing, and the required columns it lacks. Clean tabs are not listed."""
+    names = list(dict.fromkeys(tabs))
+    if not names:
+        return []
+    marks = ", ".join("?" for _ in names)
+    found = con.execute(
+        f"""SELECT tab,
+                   count(DISTINCT "row") FILTER ("row" > 1) AS rows,
+                   bool_or(rule = 'tab.missing') AS missing,
+                   list(DISTINCT "column" ORDER BY "column") FILTER (rule = 'header.missing_column') AS columns
+            FROM _issues WHERE severity = 'error' AND tab IN ({marks}) GROUP BY tab""",
+        names,
+    ).fetchall()
+    by_tab = {tab: LeftOut(tab, int(rows), bool(missing), tuple(columns or ())) for tab, rows, missing, columns in found}
+    return [by_tab[t] for t in names if t in by_tab and (by_tab[t].rows or by_tab[t].missing or by_tab[t].columns)]
