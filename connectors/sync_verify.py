@@ -51,50 +51,58 @@ def verify(plan: Plan, grids: dict[str, Grid], date_order: str) -> Check:
     return out
 
 
+def _landed_elsewhere(before: Located, now: Located, u: CellUpdate, claimed: set[int], date_order: str) -> tuple[list, list]:
+    """Rows other than the key's now holding our value where the check read had another: (known rows with
+    what they held, rows the check read never saw), nearest to the planned row first."""
+    spec, planned = before.tab.column(u.column), before.index[u.key]
+    overwritten, unseen = [], []
+    for q in range(len(now.grid.rows)):
+        key = now.key_at(q)
+        if q in claimed or key == u.key or not same(now.cell(q, u.column, date_order), u.new, spec, date_order):
+            continue
+        if key in before.index and not same(before.cell(before.index[key], u.column, date_order), u.new, spec, date_order):
+            overwritten.append((abs(q - planned), q, key, before.cell(before.index[key], u.column, date_order)))
+        elif not any(key) and _blank_but(now, q, u.column):
+            overwritten.append((abs(q - planned), q, key, None))  # a blank row someone inserted
+        elif key not in before.index:
+            unseen.append((abs(q - planned), q, key))  # a row added in the window: what it held is unknown
+    return sorted(overwritten), sorted(unseen)
+
+
 def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_order: str) -> None:
     claimed: set[int] = set()
     for u in (u for u in plan.batch.updates if u.tab == before.tab.name):
         spec = before.tab.column(u.column)
         position = now.index.get(u.key)
-        if position is None:
-            out.unproven.append(f"{_label(before, u.key, u.column)}: the row was deleted by someone meanwhile, so your value "
-                                f"{u.new!r} is not in the sheet.")
-            continue
-        if same(now.cell(position, u.column, date_order), u.new, spec, date_order):
+        if position is not None and same(now.cell(position, u.column, date_order), u.new, spec, date_order):
             continue  # landed where it was meant
-        planned = before.index[u.key]
-        overwritten, unseen = [], []
-        for q in range(len(now.grid.rows)):
-            key = now.key_at(q)
-            if q in claimed or key == u.key or not same(now.cell(q, u.column, date_order), u.new, spec, date_order):
-                continue
-            if key in before.index and not same(before.cell(before.index[key], u.column, date_order), u.new, spec, date_order):
-                overwritten.append((abs(q - planned), q, key, before.cell(before.index[key], u.column, date_order)))
-            elif not any(key) and _blank_but(now, q, u.column):
-                overwritten.append((abs(q - planned), q, key, None))  # a blank row someone inserted
-            elif key not in before.index:
-                unseen.append((abs(q - planned), q, key))  # a row added in the window: what it held is unknown
-        current = now.cell(position, u.column, date_order)
-        if not overwritten and not same(current, u.old, spec, date_order):
-            out.notes.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} right after your save; "
-                             f"theirs is kept (yours was {u.new!r}).")
-            continue
-        if not overwritten and unseen:
-            _, q, key = min(unseen)
-            claimed.add(q)
-            out.unproven.append(f"{_label(now, key, u.column)}: a row someone added at that moment got your value {u.new!r} "
-                                f"(meant for {'/'.join(u.key)}); what it held before cannot be known - check it.")
-        elif overwritten:
-            _, q, key, value = min(overwritten)
+        overwritten, unseen = _landed_elsewhere(before, now, u, claimed, date_order)
+        if overwritten:
+            _, q, key, value = overwritten[0]
             claimed.add(q)
             at_row = None if any(key) else now.grid.first_row + q
             out.repair.updates.append(CellUpdate(before.tab.name, key, u.column, u.new, value, at_row=at_row))
             out.expect.append(("cell", before.tab.name, key, u.column, value))
             out.notes.append(f"A row of {before.tab.title} moved while saving: your {spec.title} for {'/'.join(u.key)} "
-                             f"first landed on {'/'.join(key) or 'a new blank row'}; that cell was put back and yours "
-                             "written to the right row.")
+                             f"first landed on {'/'.join(key) or 'a new blank row'}; that cell was put back.")
+        elif unseen:
+            _, q, key = unseen[0]
+            claimed.add(q)
+            out.unproven.append(f"{_label(now, key, u.column)}: a row someone added at that moment got your value {u.new!r} "
+                                f"(meant for {'/'.join(u.key)}); what it held before cannot be known - check it.")
+        if position is None:
+            out.unproven.append(f"{_label(before, u.key, u.column)}: the row was deleted by someone meanwhile, so your value "
+                                f"{u.new!r} is not in the sheet.")
+            continue
+        current = now.cell(position, u.column, date_order)
+        if not overwritten and not unseen and not same(current, u.old, spec, date_order):
+            out.notes.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} right after your save; "
+                             f"theirs is kept (yours was {u.new!r}).")
+            continue
         out.repair.updates.append(CellUpdate(before.tab.name, u.key, u.column, current, u.new))
         out.expect.append(("cell", before.tab.name, u.key, u.column, u.new))
+        if overwritten:
+            out.notes[-1] += f" Yours was written to {'/'.join(u.key)}."
 
 
 def _surviving(before: Located, position: int, step: int, now: Located) -> tuple[str, ...] | None:

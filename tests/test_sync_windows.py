@@ -193,3 +193,13 @@ def test_appends_after_the_empty_rows_were_trimmed(env):
     row = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
     assert sync.save(env.cache, env.source, EDITOR, appends={"rice_ledger": [row]}).status == sync.SAVED
     assert [r[0] for r in env.rows("rice_ledger")][-1] == "RL-000124" and len(env.audit_rows()) == 1
+
+
+def test_target_row_deleted_by_someone_before_our_write(env):
+    person = Person(env)
+    env.server.before_next(WRITE, lambda: person.tab("households").delete_rows(3))  # HH-0042 itself goes
+    result = sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 9)])
+    assert result.status == sync.FAILED  # never "saved": the row is gone
+    assert "Households HH-0042, Members: the row was deleted by someone meanwhile" in result.message
+    rows = households(env)
+    assert sorted(rows) == ["HH-0041", "HH-0043"] and rows["HH-0043"][4] == 6  # our cell that hit HH-0043 was put back
