@@ -1,6 +1,7 @@
 """Entry point: page config, sign-in, the data, the sidebar and the navigation. Nothing else lives here."""
 import streamlit as st
 
+from ui import live
 from ui.auth import require_user
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
@@ -9,5 +10,7 @@ from ui.state import ensure_loaded
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 ensure_loaded()
 user = require_user()
+live.start()  # after sign-in: the poll never reads for a page nobody may see
 sidebar()
+live.freshness()
 st.navigation(pages_for(user)).run()
