@@ -61,6 +61,7 @@ class PollStatus:
 
     sessions: int
     last_check: float | None  # the last time the poll asked the source (token or full read), answered or not
+    last_token_check: float | None  # the last change-token call that was answered
     last_full_read: float | None  # the last time the poll read every tab
     token_checks_last_hour: int
     full_reads_last_hour: int
@@ -86,6 +87,7 @@ class Poller:
         self._tick_lock = threading.Lock()
         self._lock = threading.Lock()  # guards the fields below
         self._last_check: float | None = None
+        self._last_token_check: float | None = None
         self._last_full_read: float | None = None
         self._last_token: str | None = None
         self._calls: collections.deque[tuple[float, str]] = collections.deque()  # (when, "token" | "read")
@@ -138,6 +140,7 @@ class Poller:
             with self._lock:
                 if not stale:
                     self._count(now, "token")
+                    self._last_token_check = now
                 if not result.skipped:
                     self._count(now, "read")
                     self._last_full_read = now
@@ -156,7 +159,7 @@ class Poller:
         with self._lock:
             now = self.clock()
             recent = [kind for at, kind in self._calls if now - at <= HOUR]
-            return PollStatus(len(self._open_sessions(now)), self._last_check, self._last_full_read,
+            return PollStatus(len(self._open_sessions(now)), self._last_check, self._last_token_check, self._last_full_read,
                               recent.count("token"), recent.count("read"), self._problem, self._problem_since)
 
     # -- the thread ------------------------------------------------------------------------------
@@ -197,7 +200,7 @@ def describe(status: PollStatus, settings: PollSettings) -> dict[str, Any]:
 
     return {
         "sessions": status.sessions,
-        "last_check": when(status.last_check),
+        "last_token_check": when(status.last_token_check),
         "last_full_read": when(status.last_full_read),
         "calls_last_hour": status.calls_last_hour,
         "detail": (f"{status.token_checks_last_hour} change-token checks and {status.full_reads_last_hour} full reads in the "

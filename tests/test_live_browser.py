@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import ROOT, _free_port, _open, browser, start_streamlit, stop  # noqa: F401  (browser: a fixture)
+from tests.test_browser import PAGES, ROOT, _free_port, _open, browser, start_streamlit, stop  # noqa: F401  (browser: a fixture)
 
 POLL_SECONDS, MAX_STALE_SECONDS = 2, 10
 BEFORE, AFTER_EDIT, AFTER_SAVE = "(capacity 25,000 kg)", "(capacity 31,337 kg)", "(capacity 27,182 kg)"
@@ -133,3 +133,15 @@ def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_noth
     _admin(base, "reset", {})
     time.sleep(4 * POLL_SECONDS)
     assert _api_calls(base) == []
+
+
+def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F811
+    _base, key = sheet
+    page = _open(browser, live_app)
+    for name in PAGES:
+        page.goto(f"{live_app}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
+        page.wait_for_selector("h1", timeout=90_000)
+        line = page.get_by_text("Data as of ", exact=False).first
+        line.wait_for(timeout=30_000)
+        assert f"from Google Sheet {key}." in line.inner_text(), (name, line.inner_text())
+    page.close()

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from connectors.config import setting
-from connectors.poll import Poller, PollSettings
+from connectors.poll import Poller, PollSettings, describe
 from connectors.source import SourceError
 from ui.state import cache, source, source_label
 
@@ -58,6 +58,13 @@ def start() -> None:
         st.session_state["live_problem"] = str(exc)
 
 
+def poll_summary() -> dict[str, Any]:
+    """The poll in words, for the Sync & history page: sessions open, last token check, last full read,
+    calls in the last hour."""
+    poll = poller()
+    return describe(poll.status(), poll.settings)
+
+
 def hold_redraws(on_reload: Callable[[], None]) -> None:
     """This page must not be redrawn by the poll; `on_reload` runs before the Reload the line offers."""
     st.session_state[_HOLD] = on_reload
@@ -71,9 +78,11 @@ def steady(key: str, query: Any, read: Callable[[], Any]) -> Any:
     pending = any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
     held = state.get(_STEADY)
     if pending and held is not None and held[0] == (key, query):
+        state[_SEEN] = held[2]  # drawn from that data: the line says so once the cache has moved on
         return held[1]
+    drawn_from = cache().change_count
     value = read()
-    state[_STEADY] = ((key, copy.deepcopy(query)), value)
+    state[_STEADY] = ((key, copy.deepcopy(query)), value, drawn_from)
     return value
 
 
