@@ -145,3 +145,28 @@ def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F
         line.wait_for(timeout=30_000)
         assert f"from Google Sheet {key}." in line.inner_text(), (name, line.inner_text())
     page.close()
+
+
+def test_a_half_typed_edit_in_the_tables_editor_survives_a_change_in_the_sheet(browser, live_app, sheet):  # noqa: F811
+    base, key = sheet
+    page = _overview_with(browser, live_app, "Data as of ")  # (a fresh process learns st.navigation from the entry page)
+    page.goto(f"{live_app}/tables", wait_until="domcontentloaded")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=90_000)
+    page.wait_for_timeout(1500)
+    box = grid.bounding_box()
+    page.mouse.dblclick(box["x"] + 226, box["y"] + 51)  # row 1, the village's name (the key column is read-only)
+    editor = page.locator("textarea").first
+    editor.wait_for(timeout=10_000)
+    assert editor.input_value() == "Chantrea"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Half typ")
+    _admin(base, "edit", {"spreadsheetId": key, "sheet": "villages", "cell": "B3", "value": "Edited by someone else"})
+    assert _wait_for_text(page, "The sheet changed since this page was drawn", 60), page.inner_text("body")[:2000]
+    assert editor.input_value() == "Half typ"  # nothing was redrawn under the typing hands
+    page.keyboard.type("ed")
+    page.keyboard.press("Enter")
+    save = page.get_by_role("button", name="Save")
+    page.wait_for_timeout(3000)
+    assert save.is_enabled()  # the edit reached the page: it can be saved (against the rows it was made on)
+    page.close()
