@@ -61,7 +61,10 @@ def start() -> None:
 def poll_summary() -> dict[str, Any]:
     """The poll in words, for the Sync & history page: sessions open, last token check, last full read,
     calls in the last hour."""
-    poll = poller()
+    try:
+        poll = poller()
+    except SourceError as exc:  # a poll setting that is not a number: say which, and what to type
+        return {"sessions": 0, "last_token_check": "—", "last_full_read": "—", "calls_last_hour": 0, "detail": str(exc)}
     return describe(poll.status(), poll.settings)
 
 
@@ -98,7 +101,7 @@ def freshness() -> None:
 def _line() -> None:
     state = st.session_state
     if "live_problem" in state:
-        st.caption(f":red[{state['live_problem']}]")
+        st.error(state["live_problem"])
         return
     poll = poller()
     poll.heartbeat(_session_id())
@@ -115,13 +118,14 @@ def _line() -> None:
     status = poll.status()
     # The poll's last answer is the newest word on the source; before its first, this session's refresh.
     problem = status.problem if status.last_check is not None else state.get("source_problem")
-    st.caption(freshness_text(cache().last_refresh(), source_label(), problem, poll.settings.max_stale_seconds))
+    level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.settings.max_stale_seconds)
+    {"fresh": st.caption, "stale": st.warning, "down": st.error}[level](text)
 
 
 def freshness_text(meta: dict | None, label: str, problem: str | None, max_stale: float,
-                   now: dt.datetime | None = None) -> str:
-    """"Data as of 14:03 UTC (40 s ago) from <source>": amber when older than `max_stale` seconds, red with
-    the reason when the source cannot be read."""
+                   now: dt.datetime | None = None) -> tuple[str, str]:
+    """"Data as of 14:03 UTC (40 s ago) from <source>", and how to show it: "fresh"; "stale" (amber) when
+    older than `max_stale` seconds; "down" (red, with the reason) when the source cannot be read."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if meta is None or meta.get("refreshed_at") is None:
         text = f"No data loaded yet from {label}."
@@ -131,10 +135,12 @@ def freshness_text(meta: dict | None, label: str, problem: str | None, max_stale
         age = max((now - at).total_seconds(), 0.0)
         text = f"Data as of {at:%H:%M} UTC{'' if at.date() == now.date() else f' on {at:%d %b %Y}'} ({_ago(age)}) from {label}."
     if problem:
-        return f":red[{text} The source cannot be read, so this is the last data loaded: {problem}]"
-    if age is None or age > max_stale:
-        return f":orange[{text} Older than {max_stale:g} s: the source has not been read since.]" if age is not None else f":orange[{text}]"
-    return text
+        return "down", f"{text} The source cannot be read, so this is the last data loaded: {problem}"
+    if age is None:
+        return "stale", text
+    if age > max_stale:
+        return "stale", f"{text} That is older than {max_stale:g} s: the source has not been read since."
+    return "fresh", text
 
 
 def _ago(seconds: float) -> str:
