@@ -2,11 +2,14 @@
 Sign-in comes first: nothing reads or writes the source before it succeeds (ui.auth loads the data)."""
 import streamlit as st
 
+from ui import live
 from ui.auth import require_user
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
 
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 user = require_user()
+live.start()  # after sign-in: the poll never reads for a page nobody may see
 sidebar()
+live.freshness()
 st.navigation(pages_for(user)).run()

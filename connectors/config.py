@@ -22,6 +22,8 @@ SETTINGS: dict[str, tuple[Any, str, str]] = {
     "date_order": ("day_first", "BACKOFFICE_DATE_ORDER", "How to read typed dates like 03/04/2018: day_first (3 April) or month_first."),
     "gsheets_api_base": ("", "GSHEETS_API_BASE", "Send every Google API call to this base URL (the local test server or a proxy); allows anonymous access."),
     "secrets_path": (str(ROOT / ".streamlit" / "secrets.toml"), "BACKOFFICE_SECRETS", "Where the secrets file is read from."),
+    "poll_seconds": (30, "BACKOFFICE_POLL_SECONDS", "While someone has the app open, ask the source's change token this often (seconds)."),
+    "max_stale_seconds": (120, "BACKOFFICE_MAX_STALE_SECONDS", "Read everything at least this often while the app is open, as the token can lag an edit (seconds)."),
 }
 
 

@@ -8,6 +8,7 @@ from connectors.access import AccessDenied
 from connectors.config import setting
 from connectors.source import SourceError
 from gateway import reads
+from ui import live
 from ui.auth import current_user
 from ui.state import cache, refresh, source, source_label
 from ui.widgets import csv_download
@@ -34,6 +35,13 @@ st.caption(f"{status['rows']:,} rows in the cache. The version is the source's c
 problem = state.get("source_problem")
 if problem:
     st.warning(f"The last refresh could not read the source: {problem}")
+poll = live.poll_summary()
+cols = st.columns(4)
+cols[0].markdown(f"**Last token check**  \n{poll['last_token_check']}")
+cols[1].markdown(f"**Last full read**  \n{poll['last_full_read']}")
+cols[2].markdown(f"**Calls in the last hour**  \n{poll['calls_last_hour']:,}")
+cols[3].markdown(f"**Sessions open**  \n{poll['sessions']:,}")
+st.caption(f"The background poll of this app process: {poll['detail']}")
 
 force = st.checkbox("Read everything even if nothing changed (force)", key="sync_force")
 if st.button("Refresh now", key="sync_refresh", type="primary"):

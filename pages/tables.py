@@ -11,6 +11,7 @@ from connectors.source import SourceError
 from gateway import reads
 from gateway.masking import conflicts_shown, message_shown, request_personal_values
 from schemas.registry import TABS, tab as registered_tab
+from ui import live
 from ui import table_editor as te
 from ui.auth import current_user
 from ui.state import cache, source
@@ -27,6 +28,8 @@ state.setdefault("tables_nonce", 0)
 def _reset_editor() -> None:
     state["tables_nonce"] += 1
 
+
+live.hold_redraws(on_reload=_reset_editor)  # a redraw by the poll would drop what is being typed in the grid
 
 st.title("Tables")
 
@@ -92,11 +95,11 @@ total = te.count(con, user, query)
 pages = max((total - 1) // te.PAGE_SIZE + 1, 1)
 if pages > 1:
     query.page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"tables_page_{name}"))
-frame, total = te.rows(con, user, query)
+editor_key = f"tables_editor_{name}_{state['tables_nonce']}"
+frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query))  # unsaved edits keep their rows
 st.caption(f"{total:,} rows" + (f"; showing {len(frame):,} from row {(query.page - 1) * te.PAGE_SIZE + 1:,}" if pages > 1 else ""))
 
 # -- the editor ---------------------------------------------------------------------------------
-editor_key = f"tables_editor_{name}_{state['tables_nonce']}"
 st.data_editor(
     frame, key=editor_key, column_config=te.column_config(con, user, tab, frame),
     column_order=[c.name for c in tab.columns], disabled=te.disabled_columns(user, tab) if writable else True,

@@ -163,8 +163,9 @@ class SheetsServer:
             ref = a1.parse(cell, [sheet])
             return target.get(ref.r0, ref.c0)
 
-    def edit(self, spreadsheet_id: str, sheet: str, cell: str, value: Any) -> None:
-        """Another person types into a cell: the value changes and Drive's modifiedTime moves."""
+    def edit(self, spreadsheet_id: str, sheet: str, cell: str, value: Any, move_modified_time: bool = True) -> None:
+        """Another person types into a cell: the value changes and Drive's modifiedTime moves (or, with
+        move_modified_time=False, not yet: Google's modifiedTime can lag an edit by minutes)."""
         with self.state.lock:
             book = self.state.get(spreadsheet_id)
             target = book.sheet_named(sheet)
@@ -173,7 +174,8 @@ class SheetsServer:
             if ref.r0 >= target.row_count:
                 target.row_count = ref.r0 + 1
             target.set(ref.r0, ref.c0, stored, None, fmt)
-            book.touch()
+            if move_modified_time:
+                book.touch()
 
     def set_rows(self, spreadsheet_id: str, sheet: str, rows: list[list]) -> None:
         """Replace a sheet's cells with Python values, as another person pasting them."""

@@ -32,14 +32,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory, demo_workbook):
-    work = tmp_path_factory.mktemp("browser")
-    workbook = work / "demo.xlsx"
-    shutil.copy(demo_workbook, workbook)
+def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port with this environment -> (the process, its URL) once healthy."""
     port = _free_port()
-    env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"), BACKOFFICE_SECRETS=str(work / "none.toml"))
-    log = (work / "streamlit.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -50,17 +46,29 @@ def app_url(tmp_path_factory, demo_workbook):
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
+            return server, url
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {(work / 'streamlit.log').read_text()}")
+                raise RuntimeError(f"streamlit exited: {log_path.read_text()}")
             time.sleep(0.5)
-    else:
-        server.kill()
-        raise RuntimeError("streamlit did not start within 90 s")
+    server.kill()
+    raise RuntimeError("streamlit did not start within 90 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, demo_workbook):
+    work = tmp_path_factory.mktemp("browser")
+    workbook = work / "demo.xlsx"
+    shutil.copy(demo_workbook, workbook)
+    env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"), BACKOFFICE_SECRETS=str(work / "none.toml"))
+    server, url = start_streamlit(env, work / "streamlit.log")
     yield url
-    server.terminate()
-    server.wait(timeout=20)
+    stop(server)
 
 
 @pytest.fixture(scope="module")

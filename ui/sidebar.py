@@ -1,16 +1,15 @@
-"""The sidebar every page shares: where the data comes from, how fresh it is, and a Refresh button."""
+"""The sidebar every page shares: where the data comes from and a Refresh button. How fresh the data is
+shows in the line at the top of every page (ui.live), drawn after this button has done its work."""
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.state import cache, refresh, source_label
+from ui.state import refresh, source_label
 
 
 def sidebar() -> None:
     with st.sidebar:
         st.markdown(f"**Source:** {source_label()}")
-        meta = cache().last_refresh()
-        st.caption(f"Last refreshed {meta['refreshed_at']:%d %b %Y %H:%M} UTC" if meta else "Not loaded yet")
         if st.button("Refresh", key="refresh", help="Read the source again if it changed since the last refresh."):
             bar = st.progress(0.0, text="Starting…")
             refresh(force=False, progress=lambda what, done: bar.progress(min(max(done, 0.0), 1.0), text=what))

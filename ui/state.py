@@ -59,6 +59,7 @@ def refresh(force: bool = False, progress: Callable[[str, float], None] | None =
         return
     st.session_state.pop("source_problem", None)
     st.session_state["last_refresh"] = result
+    st.session_state["live_seen"] = cache().change_count  # the page that asked draws the new data itself (ui.live)
     user = signed_in_user()
     if user is not None:
         replay_waiting(user)
