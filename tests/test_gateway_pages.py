@@ -223,3 +223,37 @@ def test_a_viewer_picking_a_small_village_gets_no_exact_small_count(app_env, dow
     assert any(label == "Activities" and value in exact for label, value in editor.metrics)
     assert any(value in exact for frame in editor.frames for column in frame.columns if column in counts
                for value in frame[column].astype(str))
+
+
+def test_the_source_is_read_and_the_outbox_replayed_only_after_sign_in(app_env, demo_frames):
+    """A save waiting in the outbox stays waiting while nobody, or an e-mail not on the list, is signed in;
+    nobody signed in reads nothing at all; the admin signing in sends it."""
+    from connectors import outbox
+    from connectors.cache import Cache
+    from connectors.sync import CellEdit, SaveRequest
+    from connectors.workbook import WorkbookSource
+
+    cache = Cache(app_env["cache"])
+    cache.refresh(WorkbookSource(app_env["workbook"]))
+    key, members = demo_frames["households"].iloc[0][["household_id", "members"]]
+    request = SaveRequest([CellEdit("households", (key,), "members", int(members), int(members) + 1)], {}, [])
+    outbox.put(cache, EMAIL["admin"], {"request": request.to_payload(), "role": "admin", "name": "", "via": "app"}, "offline")
+    cache.close()
+
+    def state() -> tuple[int, str]:
+        con = duckdb.connect(str(app_env["cache"]))
+        try:
+            return con.execute("SELECT count(*) FROM _refreshes").fetchone()[0], con.execute("SELECT state FROM _outbox").fetchone()[0]
+        finally:
+            con.close()
+
+    refreshes, _ = state()
+    signed_in(None)
+    assert state() == (refreshes, outbox.PENDING)  # nobody signed in: no refresh, no replay
+    signed_in("stranger@example.com")
+    assert state()[1] == outbox.PENDING
+    signed_in(EMAIL["admin"])
+    assert state()[1] == outbox.SENT
+    households = WorkbookSource(app_env["workbook"]).read(["households"])["households"]
+    row = next(r for r in households.rows if r[0] == key)
+    assert int(row[households.header.index("Members")]) == int(members) + 1
