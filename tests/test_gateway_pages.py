@@ -257,3 +257,34 @@ def test_the_source_is_read_and_the_outbox_replayed_only_after_sign_in(app_env, 
     households = WorkbookSource(app_env["workbook"]).read(["households"])["households"]
     row = next(r for r in households.rows if r[0] == key)
     assert int(row[households.header.index("Members")]) == int(members) + 1
+
+
+def test_an_editors_conflict_table_masks_the_household_they_may_not_see(app_env, demo_frames):
+    """The editor deletes a household someone changed meanwhile: the conflict shows the whole row in the
+    sheet now - its members, but the head's name, phone and survivor flag as •••."""
+    import openpyxl
+
+    at = signed_in(EMAIL["editor"])
+    at.switch_page("pages/tables.py").run()
+    at.selectbox(key="tables_tab").set_value("households").run()
+    assert not at.exception, at.exception
+    used = {str(v) for name, frame in demo_frames.items() if name != "households" for c in frame.columns for v in frame[c].dropna()}
+    households = demo_frames["households"]
+    first = households[~households["household_id"].isin(used)].iloc[0]  # a household no other row refers to: deletable
+    at.text_input(key="tables_search_households").input(first["household_id"]).run()
+    at.session_state["tables_editor_households_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    at.run()
+    at.checkbox(key="tables_confirm_delete").check().run()
+    book = openpyxl.load_workbook(app_env["workbook"])  # another person changes that household meanwhile
+    sheet = book["households"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first["household_id"])
+    row[4].value = int(first["members"]) + 3
+    book.save(app_env["workbook"])
+    at.button(key="tables_save").click().run()
+    assert not at.exception, at.exception
+    [side_by_side] = [d.value for d in at.dataframe if "Theirs (in the sheet now)" in d.value.columns]
+    theirs = side_by_side.iloc[0]["Theirs (in the sheet now)"]
+    assert str(int(first["members"]) + 3) in theirs and MASK in theirs
+    shown = side_by_side.to_csv() + "\n".join(e.value for e in at.error)
+    assert first["head_name"] not in shown and str(first["phone"]) not in shown
+    assert "'survivor': True" not in shown and "'survivor': False" not in shown and '"survivor": true' not in shown
