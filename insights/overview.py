@@ -146,6 +146,6 @@ def results_markdown(results: dict) -> str:
     notes = results.get("left_out", {})
     for programme, sentences in results_sentences(results).items():
         lines += [f"## {programme}", ""] + [f"- {s}" for s in sentences] + [""]
-        lines += [f"*{item.sentence(see='`python cli.py validate`')}*" for item in notes.get(programme, [])]
-        lines += [""] if notes.get(programme) else []
+        for item in notes.get(programme, []):  # each its own paragraph
+            lines += [f"*{item.sentence(see='`python cli.py validate`')}*", ""]
     return "\n".join(lines)

@@ -196,7 +196,7 @@ def test_validate_json_keys_stay_exact_when_masked(tmp_path, capsys):
 def test_report_accepts_the_flag_and_masks_by_default(tmp_path, capsys):
     parser = argparse.ArgumentParser()
     report_cmd.add_arguments(parser)
-    # The small book has only a few tabs: the report says the others are missing, and exits 1 for it.
+    # Exit 1: the small book lacks most tabs, so the figures are printed with their Data problems first.
     assert report_cmd.run(parser.parse_args(["--year", "2017", "--source", str(_clinic_book(tmp_path))])) == 1
     assert "Chan Vanna Sokha" not in capsys.readouterr().out
     assert parser.parse_args(["--year", "2017", "--show-personal-data"]).show_personal_data
