@@ -40,13 +40,3 @@ def by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
         params,
     ).df()
 
-
-def by_topic(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """topic, sessions, participants, village_chiefs, community_leaders; most sessions first."""
-    where, params = filters.where("date", "village_code")
-    return con.execute(
-        f"""SELECT topic, count(*) AS sessions, sum(villagers + village_chiefs + community_leaders)::BIGINT AS participants,
-                   sum(village_chiefs)::BIGINT AS village_chiefs, sum(community_leaders)::BIGINT AS community_leaders
-            FROM health_education WHERE {where} GROUP BY ALL ORDER BY sessions DESC, topic""",
-        params,
-    ).df()

@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-PAGES = ["overview", "rice_bank", "cow_bank", "clinic", "savings", "prevention", "data_quality", "tables", "sync"]
+PAGES = ["overview", "rice_bank", "cow_bank", "clinic", "savings", "prevention", "school_support", "wash", "data_quality",
+         "tables", "sync"]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):

@@ -29,7 +29,8 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "test-client-id", "client_secret": "test-client-secret",
         "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration"}
 PAGES = ["pages/overview.py", "pages/rice_bank.py", "pages/cow_bank.py", "pages/clinic.py", "pages/savings.py",
-         "pages/prevention.py", "pages/data_quality.py", "pages/tables.py", "pages/sync.py"]
+         "pages/prevention.py", "pages/school_support.py", "pages/wash.py", "pages/data_quality.py", "pages/tables.py",
+         "pages/sync.py"]
 
 
 def signed_in(email: str | None, auth: dict | None = None) -> AppTest:
