@@ -20,9 +20,11 @@ def children_by_year(frame: pd.DataFrame) -> alt.Chart:
 
 def share_in_school_by_village(frame: pd.DataFrame) -> alt.Chart:
     """Share of enrolled children still in school at the year's end, one bar per village (and year)."""
-    return alt.Chart(frame).mark_bar().encode(
-        alt.Y("village:N", title=None, sort="x"), alt.X("share_in_school:Q", title="Still in school", axis=alt.Axis(format="%"),
-                                                        scale=alt.Scale(domain=[0, 1])),
+    # Two communes may have villages of the same name: each bar is a village of a commune, never a stack of two.
+    data = frame.assign(place=frame["village"].astype(str) + ", " + frame["commune"].astype(str))
+    return alt.Chart(data).mark_bar().encode(
+        alt.Y("place:N", title=None, sort="x"), alt.X("share_in_school:Q", title="Still in school", axis=alt.Axis(format="%"),
+                                                      scale=alt.Scale(domain=[0, 1]), stack=None),
         alt.Color("year:O", title="Year"), alt.YOffset("year:O"),
         tooltip=["year:O", "village:N", "commune:N", alt.Tooltip("share_in_school:Q", format=".0%")],
     ).properties(height=alt.Step(12))

@@ -25,8 +25,10 @@ def trend(frame: pd.DataFrame) -> alt.Chart:
 
 def villages(frame: pd.DataFrame) -> alt.Chart:
     """Per village at the period's end: the three shares as dots on one line."""
-    return alt.Chart(_long(frame, ["village", "commune"])).mark_point(filled=True, size=60).encode(
-        alt.Y("village:N", title=None), alt.X("share:Q", title="Households", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    data = _long(frame, ["village", "commune"])
+    data["place"] = data["village"].astype(str) + ", " + data["commune"].astype(str)  # village names repeat across communes
+    return alt.Chart(data).mark_point(filled=True, size=60).encode(
+        alt.Y("place:N", title=None), alt.X("share:Q", title="Households", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         alt.Color("measure:N", title=None, sort=list(_SHARES.values())), alt.Shape("measure:N", title=None),
         tooltip=["village:N", "commune:N", "measure:N", alt.Tooltip("share:Q", format=".0%")],
     ).properties(height=alt.Step(14))
