@@ -5,7 +5,7 @@ import datetime as dt
 
 import duckdb
 
-from insights import clinic, cow_bank, prevention, rice_bank, savings
+from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
 from insights.common import Filters
 
 
@@ -19,6 +19,9 @@ def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = 
         "savings": {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place)},
         "cow_bank": cow_bank.summary(con, period),
         "rice_bank": {"stock": rice_bank.stock_on(con, year_end, place), "donations": rice_bank.donations(con, period)},
+        "health_education": health_education.totals(con, period),
+        "school_support": school_support.summary(con, period),
+        "wash": wash.summary(con, period),
     }
 
 
@@ -28,7 +31,7 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-_PLURALS = {"family": "families", "calf": "calves"}
+_PLURALS = {"family": "families", "calf": "calves", "child": "children"}
 
 
 def _plural(n: int, word: str) -> str:
@@ -66,7 +69,41 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
     ]
     rice_lines = [f"{b['name']} ({b['bank_id']}): {b['stock_kg']:,.2f} kg in stock on 31 Dec {year} (capacity {b['capacity_kg']:,.0f} kg)." for b in rice["stock"]]
     rice_lines += [f"{d['name']}: {d['kg']:,.0f} kg donated in {year} (first on {d['first']:%d %b %Y})." for d in rice["donations"]]
-    return {"Prevention": prevention_lines, "Clinic": clinic_lines, "Savings groups": savings_lines, "Cow bank": cow_lines, "Rice bank": rice_lines}
+    return {"Prevention": prevention_lines, "Clinic": clinic_lines + health_education_lines(results),
+            "Savings groups": savings_lines, "Cow bank": cow_lines, "Rice bank": rice_lines,
+            "School support": school_support_lines(results), "Household hygiene": wash_lines(results)}
+
+
+# --- school support, household hygiene, health education (issue 18), in the report's words --------------
+
+def health_education_lines(results: dict) -> list[str]:
+    h = results["health_education"]
+    if not h["sessions"]:
+        return [f"No health education session recorded in {results['year']}."]
+    return [f"Health education: {_plural(h['sessions'], 'session')} in {_plural(h['villages'], 'village')} "
+            f"({h['with_health_department']:,} with the Kampot Health Department) for {h['villagers']:,} villagers, "
+            f"{h['village_chiefs']:,} village chiefs and {h['community_leaders']:,} community leaders "
+            f"({h['women']:,} women, {h['men']:,} men)."]
+
+
+def school_support_lines(results: dict) -> list[str]:
+    s, year = results["school_support"], results["year"]
+    if not s["children"]:
+        return [f"No school support recorded in {year}."]
+    line = (f"{_plural(s['enrolled'], 'child')} enrolled in state school with CCPCR's material support "
+            f"({s['children']:,} supported, {s['materials_per_child']:.1f} items of material per child)")
+    if s["share_in_school"] is not None:
+        line += f"; {s['share_in_school']:.0%} of them still in school at the end of {year}"
+    return [line + "."]
+
+
+def wash_lines(results: dict) -> list[str]:
+    w, year = results["wash"], results["year"]
+    if not w["households"]:
+        return [f"No household hygiene survey recorded by the end of {year}."]
+    return [f"Of {_plural(w['households'], 'household')} surveyed by 31 Dec {year} (latest survey of each), "
+            f"{w['share_toilet']:.0%} can access a toilet and {w['share_clean_water']:.0%} clean water; "
+            f"{w['share_handwashing']:.0%} have a hand-washing place."]
 
 
 def results_markdown(results: dict) -> str:
