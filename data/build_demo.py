@@ -29,10 +29,13 @@ from openpyxl.writer.excel import ExcelWriter
 from data.demo_admin import build_audit_log, build_settings, build_users
 from data.demo_clinic import build_clinic
 from data.demo_cows import build_cows, cow_bank_villages
+from data.demo_health_education import build_health_education
 from data.demo_places import HouseholdRegister, build_gazetteer, reached_villages
 from data.demo_prevention import build_activities, build_commune_plans, build_migration_checks, build_parent_groups
 from data.demo_rice import build_rice
 from data.demo_savings import build_savings
+from data.demo_school_support import build_school_support
+from data.demo_wash import build_wash_surveys
 from schemas.registry import TABS, tab
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo.xlsx"
@@ -57,13 +60,16 @@ def build_demo_frames(scale: int = 1) -> dict[str, pd.DataFrame]:
     activities = build_activities(gaz, reached, parent_groups, self_help, scale)
     migration_checks = build_migration_checks(gaz, register, parent_groups, reached)
     clinic_visits, ambulance_trips = build_clinic(gaz, scale)
+    households = register.frame()
     frames = {
         "villages": gaz.villages,
-        "households": register.frame(),
+        "households": households,
         "activities": activities,
         "commune_plans": build_commune_plans(gaz),
         "parent_groups": parent_groups,
         "migration_checks": migration_checks,
+        "school_support": build_school_support(gaz, households, savings_groups),
+        "wash_surveys": build_wash_surveys(households),
         "savings_groups": savings_groups,
         "savings_ledger": savings_ledger,
         "cows": cows,
@@ -72,6 +78,7 @@ def build_demo_frames(scale: int = 1) -> dict[str, pd.DataFrame]:
         "rice_ledger": rice_ledger,
         "clinic_visits": clinic_visits,
         "ambulance_trips": ambulance_trips,
+        "health_education": build_health_education(gaz, clinic_visits),
         "settings": build_settings(),
         "users": build_users(),
         "audit_log": build_audit_log(),

@@ -106,6 +106,24 @@ def counts_by_period(con: duckdb.DuckDBPyConnection, table: str, category: str, 
     ).df()
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict:
+    """The single row of an aggregate query as {column: Python value} (ints stay ints, blanks None)."""
+    cursor = con.execute(sql, params)
+    row = cursor.fetchone()
+    return dict(zip((d[0] for d in cursor.description), row))
+
+
+def per_year_and_village(con: duckdb.DuckDBPyConnection, rows: str, params: list[Any], measures: str) -> pd.DataFrame:
+    """`measures` (aggregates) over the rows of the query `rows` (with year and village_code), per year and
+    village: year, village, commune, district, then the measures."""
+    return con.execute(
+        f"""SELECT r.year, v.village, v.commune, v.district, {measures}
+            FROM ({rows}) r LEFT JOIN villages v USING (village_code)
+            GROUP BY ALL ORDER BY r.year, v.district, v.commune, v.village LIMIT {MAX_CHART_ROWS}""",
+        params,
+    ).df()
+
+
 @reads("settings",)
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
     """A programme setting from the `settings` tab, or its documented default."""

@@ -5,7 +5,7 @@ import datetime as dt
 
 import duckdb
 
-from insights import clinic, cow_bank, prevention, rice_bank, savings
+from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
 from insights.common import Filters, reads
 from insights.left_out import LeftOut, left_out, tabs_read
 
@@ -36,8 +36,24 @@ def _rice_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> 
     return {"stock": rice_bank.stock_on(con, dt.date(year, 12, 31), place), "donations": rice_bank.donations(con, Filters.year(year, place))}
 
 
+@reads(*health_education.TABS, counts=health_education.totals.counts)
+def _health_education(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return health_education.totals(con, Filters.year(year, place))
+
+
+@reads(*school_support.TABS, counts=school_support.summary.counts)
+def _school_support(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return school_support.summary(con, Filters.year(year, place))
+
+
+@reads(*wash.TABS, counts=wash.summary.counts)
+def _wash(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+    return wash.summary(con, Filters.year(year, place))
+
+
 # Each programme's part is its own insight, so the gateway can leave out the programmes a role may not read.
-PARTS = {"prevention": _prevention, "clinic": _clinic, "savings": _savings, "cow_bank": _cow_bank, "rice_bank": _rice_bank}
+PARTS = {"prevention": _prevention, "clinic": _clinic, "health_education": _health_education, "savings": _savings,
+         "cow_bank": _cow_bank, "rice_bank": _rice_bank, "school_support": _school_support, "wash": _wash}
 
 # The figures behind each programme's sentences (by the programme's title): what they could not use is said beside them.
 PROGRAMME_FIGURES = {
@@ -46,6 +62,9 @@ PROGRAMME_FIGURES = {
     "Savings groups": (savings.capital_on, savings.groups_summary),
     "Cow bank": (cow_bank.summary,),
     "Rice bank": (rice_bank.stock_on, rice_bank.donations),
+    "Health education": (health_education.totals,),
+    "School support": (school_support.summary,),
+    "Household hygiene": (wash.summary,),
 }
 
 
@@ -68,7 +87,7 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-_PLURALS = {"family": "families", "calf": "calves"}
+_PLURALS = {"family": "families", "calf": "calves", "child": "children"}
 
 
 def _plural(n: int, word: str) -> str:
@@ -125,8 +144,40 @@ def _rice_lines(year: int, rice: dict) -> list[str]:
     return rice_lines
 
 
-_TITLES = {"prevention": "Prevention", "clinic": "Clinic", "savings": "Savings groups", "cow_bank": "Cow bank", "rice_bank": "Rice bank"}
-_lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "savings": _savings_lines, "cow_bank": _cow_lines, "rice_bank": _rice_lines}
+# --- school support, household hygiene, health education, in the report's words ----------------------
+
+def _health_education_lines(year: int, h: dict) -> list[str]:
+    if not h["sessions"]:
+        return [f"No health education session recorded in {year}."]
+    return [f"Health education: {_plural(h['sessions'], 'session')} in {_plural(h['villages'], 'village')} "
+            f"({h['with_health_department']:,} with the Kampot Health Department) for {h['villagers']:,} villagers, "
+            f"{h['village_chiefs']:,} village chiefs and {h['community_leaders']:,} community leaders "
+            f"({h['women']:,} women, {h['men']:,} men)."]
+
+
+def _school_support_lines(year: int, s: dict) -> list[str]:
+    if not s["children"]:
+        return [f"No school support recorded in {year}."]
+    line = (f"{_plural(s['enrolled'], 'child')} enrolled in state school with CCPCR's material support "
+            f"({s['children']:,} supported, {s['materials_per_child']:.1f} items of material per child)")
+    if s["share_in_school"] is not None:
+        line += f"; {s['share_in_school']:.0%} of them still in school at the end of {year}"
+    return [line + "."]
+
+
+def _wash_lines(year: int, w: dict) -> list[str]:
+    if not w["households"]:
+        return [f"No household hygiene survey recorded by the end of {year}."]
+    return [f"Of {_plural(w['households'], 'household')} surveyed by 31 Dec {year} (latest survey of each), "
+            f"{w['share_toilet']:.0%} can access a toilet and {w['share_clean_water']:.0%} clean water; "
+            f"{w['share_handwashing']:.0%} have a hand-washing place."]
+
+
+_TITLES = {"prevention": "Prevention", "clinic": "Clinic", "health_education": "Health education", "savings": "Savings groups",
+           "cow_bank": "Cow bank", "rice_bank": "Rice bank", "school_support": "School support", "wash": "Household hygiene"}
+_lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "health_education": _health_education_lines,
+          "savings": _savings_lines, "cow_bank": _cow_lines, "rice_bank": _rice_lines,
+          "school_support": _school_support_lines, "wash": _wash_lines}
 
 
 def data_problems(results: dict) -> list[LeftOut]:

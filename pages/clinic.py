@@ -3,6 +3,8 @@ import streamlit as st
 
 from insights import clinic
 from insights import clinic_charts as charts
+from insights import health_education
+from insights import health_education_charts as education_charts
 from ui.state import query
 from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total
 
@@ -19,7 +21,7 @@ def show(chart, frame, name: str, caption: str | None = None, figure=None) -> No
 
 st.title("Clinic — Sre Ambel health centre and mobile clinic")
 filters = dashboard_filters("clinic")
-open_errors_notice(clinic.TABS)
+open_errors_notice(clinic.TABS + health_education.TABS)
 
 results = query(clinic.results, filters)
 st.subheader(f"Results, {filters.start:%d %b %Y} – {filters.end:%d %b %Y}")
@@ -50,6 +52,21 @@ with workload:
     show(charts.mobile_days_against_target(frame), frame, "clinic_mobile_days_per_week",
          "Mobile-clinic days = distinct days in the week (Monday to Sunday) with at least one mobile-clinic visit; "
          "with a place chosen, days the team saw patients from there.", figure=clinic.mobile_clinic_days)
+
+    # Health education: the staff and the Kampot Health Department teach villagers, chiefs and leaders.
+    st.markdown("**Health education** (with the Kampot Health Department)")
+    taught = query(health_education.totals, filters)
+    cols = st.columns(4)
+    cols[0].metric("Sessions", f"{taught['sessions']:,}", help=f"in {taught['villages']:,} villages; "
+                   f"{taught['with_health_department']:,} with the Health Department")
+    cols[1].metric("Villagers", f"{taught['villagers']:,}")
+    cols[2].metric("Village chiefs", f"{taught['village_chiefs']:,}")
+    cols[3].metric("Community leaders", f"{taught['community_leaders']:,}")
+    frame = query(health_education.by_month, filters)
+    show(education_charts.sessions_by_month(frame), frame, "clinic_health_education_by_month",
+         f"{taught['participants']:,} participants ({taught['women']:,} women, {taught['men']:,} men). "
+         + health_education.DEFINITIONS["participants"] + " 'on_mobile_clinic_days' counts the sessions held in the "
+         "village the mobile clinic visited that day.")
 
 with case_mix:
     left, right = st.columns(2)

@@ -1,9 +1,10 @@
-"""The Sre Ambel health centre and its mobile clinic: visits and ambulance trips. No patient names."""
+"""The Sre Ambel health centre and its mobile clinic: visits, ambulance trips, health education. No patient names."""
 from schemas.base import Bool, Date, Float, Int, TabSchema, Text, code, column
 
 SITES = ["health_centre", "mobile_clinic"]
 CARE = ["outpatient", "inpatient", "mobile_checkup"]
 TRIP_PURPOSES = ["emergency_referral", "deceased_transport", "other"]
+EDUCATORS = ["ccpcr", "health_department", "both"]
 
 
 class ClinicVisit(TabSchema):
@@ -33,3 +34,44 @@ class AmbulanceTrip(TabSchema):
     village_code: Text = code("Village code", "Village the trip started from.", 8, ref="villages.village_code")
     destination: Text = column("Destination", "Where the ambulance went, e.g. Takeo Referral Hospital.")
     visit_id: Text = column("Visit ID", "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
+
+
+class HealthEducationSession(TabSchema):
+    """A health and hygiene session for a village, by the clinic staff, the Kampot Health Department or both."""
+
+    session_id: Text = column("Session ID", "Our id for the session, e.g. HE-0042.", pattern=r"^HE-\d{4,}$")
+    date: Date = column("Date", "Day of the session.")
+    village_code: Text = code("Village code", "Village where it was given.", 8, ref="villages.village_code")
+    topic: Text = column("Topic", "What was taught, e.g. hand-washing, proper use of medicine.")
+    given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS)
+    villagers: Int = column("Villagers", "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)
+    village_chiefs: Int = column("Village chiefs", "Village chiefs (and deputies) who took part.", ge=0, le=20)
+    community_leaders: Int = column("Community leaders", "Other community leaders who took part (monks, elders, group leaders).", ge=0, le=200)
+    female: Int = column("Women", "Participants who are women: all three groups together.", ge=0, le=2000)
+    male: Int = column("Men", "Participants who are men: all three groups together.", ge=0, le=2000)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import numpy as np  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule  # noqa: E402
+
+AUDIENCE = ("villagers", "village_chiefs", "community_leaders")
+
+
+@cross_tab_rule
+def women_and_men_add_up_to_the_participants(book: Book) -> Iterable[Issue]:
+    """Women + men = villagers + village chiefs + community leaders: the two ways of counting one audience."""
+    frame = book.frame("health_education", "female", "male", *AUDIENCE)
+    if frame is None:
+        return
+    participants = frame["villagers"] + frame["village_chiefs"] + frame["community_leaders"]
+    by_sex = frame["female"] + frame["male"]
+    wrong = (by_sex != participants).to_numpy(dtype=bool, na_value=False)
+    for position in np.flatnonzero(wrong):
+        yield book.issue("health.sexes_do_not_add_up", "health_education", int(position), "female",
+                         by_sex=int(by_sex.iat[position]), participants=int(participants.iat[position]))

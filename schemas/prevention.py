@@ -64,17 +64,10 @@ class MigrationCheck(TabSchema):
 
 from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
-import numpy as np  # noqa: E402
-
 from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes  # noqa: E402
 
 
 @cross_tab_rule
 def children_go_only_with_migrating_adults(book: Book) -> Iterable[Issue]:
-    frame = book.frame("migration_checks", "migrating", "took_children")
-    if frame is None:
-        return
-    wrong = (frame["took_children"] & ~frame["migrating"]).to_numpy(dtype=bool, na_value=False)
-    for position in np.flatnonzero(wrong):
-        yield book.issue("prevention.children_without_migration", "migration_checks", int(position), "took_children")
+    yield from yes_needs_yes(book, "migration_checks", "took_children", "migrating", "prevention.children_without_migration")

@@ -11,12 +11,14 @@ import pandera.pandas as pa
 
 from schemas.admin import AuditEntry, Setting, User
 from schemas.base import ColumnSpec, columns_of
-from schemas.clinic import AmbulanceTrip, ClinicVisit
+from schemas.clinic import AmbulanceTrip, ClinicVisit, HealthEducationSession
 from schemas.cow_bank import Cow, CowEvent
 from schemas.places import Household, Village
 from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGroup
 from schemas.rice_bank import RiceBank, RiceEntry
 from schemas.savings import SavingsEntry, SavingsGroup
+from schemas.school_support import SchoolSupport
+from schemas.wash import WashSurvey
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ PROGRAMMES: dict[str, Programme] = {
         Programme("savings", "Savings groups", ("admin", "editor", "viewer"), ("admin", "editor")),
         Programme("cow_bank", "Cow bank", ("admin", "editor", "viewer"), ("admin", "editor")),
         Programme("rice_bank", "Rice bank", ("admin", "editor", "viewer"), ("admin", "editor")),
+        Programme("school_support", "School support", ("admin", "editor", "viewer"), ("admin", "editor")),
+        Programme("wash", "Household hygiene (toilets, clean water)", ("admin", "editor", "viewer"), ("admin", "editor")),
         Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic")),
         Programme("admin", "Administration", ("admin",), ("admin",)),
     ]
@@ -73,6 +77,8 @@ TABS: list[Tab] = [
     Tab("commune_plans", CommunePlan, ("commune_code", "year"), "prevention", "Commune plans"),
     Tab("parent_groups", ParentGroup, ("group_id",), "prevention", "Parent groups"),
     Tab("migration_checks", MigrationCheck, ("check_id",), "prevention", "Migration checks"),
+    Tab("school_support", SchoolSupport, ("support_id",), "school_support", "School support"),
+    Tab("wash_surveys", WashSurvey, ("survey_id",), "wash", "Hygiene surveys"),
     Tab("savings_groups", SavingsGroup, ("group_id",), "savings", "Savings groups"),
     Tab("savings_ledger", SavingsEntry, ("entry_id",), "savings", "Savings ledger"),
     Tab("cows", Cow, ("cow_id",), "cow_bank", "Cows"),
@@ -81,6 +87,7 @@ TABS: list[Tab] = [
     Tab("rice_ledger", RiceEntry, ("entry_id",), "rice_bank", "Rice ledger"),
     Tab("clinic_visits", ClinicVisit, ("visit_id",), "clinic", "Clinic visits"),
     Tab("ambulance_trips", AmbulanceTrip, ("trip_id",), "clinic", "Ambulance trips"),
+    Tab("health_education", HealthEducationSession, ("session_id",), "clinic", "Health education"),
     Tab("settings", Setting, ("key",), "admin", "Settings"),
     Tab("users", User, ("email",), "admin", "Users"),
     Tab("audit_log", AuditEntry, (), "admin", "Audit log"),

@@ -179,6 +179,16 @@ def part_of_whole(book: Book, tab: str, part: str, whole: str) -> Iterable[Issue
         yield book.issue("count.more_than_members", tab, int(position), part, members=int(frame[whole].iat[position]))
 
 
+def yes_needs_yes(book: Book, tab: str, flag: str, needed: str, rule: str) -> Iterable[Issue]:
+    """A yes in `flag` needs a yes in `needed` (took children -> migrating; in school -> enrolled)."""
+    frame = book.frame(tab, needed, flag)
+    if frame is None:
+        return
+    wrong = (frame[flag] & ~frame[needed]).to_numpy(dtype=bool, na_value=False)
+    for position in np.flatnonzero(wrong):
+        yield book.issue(rule, tab, int(position), flag)
+
+
 def balance_below_zero(book: Book, tab: str, owner: str, quantity: str, inflows: set[str], outflows: set[str],
                        rule: str, owner_field: str) -> Iterable[Issue]:
     """A running balance per owner (bank, group) that must never end a day below zero.

@@ -7,7 +7,8 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAGES = ["pages/overview.py", "pages/rice_bank.py", "pages/cow_bank.py", "pages/clinic.py", "pages/savings.py",
-         "pages/prevention.py", "pages/data_quality.py", "pages/tables.py", "pages/sync.py"]
+         "pages/prevention.py", "pages/school_support.py", "pages/wash.py", "pages/data_quality.py", "pages/tables.py",
+         "pages/sync.py"]
 
 
 def _app() -> AppTest:

@@ -27,9 +27,10 @@ ADMIN, EDITOR = User("admin@example.org", "admin"), User("editor@example.org", "
 CLINIC, VIEWER = User("clinic@example.org", "clinic"), User("viewer@example.org", "viewer")
 # Not figures a page asks for: a helper the declared insights call, and the issue queries gateway.reads
 # runs with the user's scope (quality_scope).
-NOT_PAGE_FIGURES = {"common.counts_by_period", "quality.issue_counts", "quality.issue_totals", "quality.issue_list",
+NOT_PAGE_FIGURES = {"common.counts_by_period", "common.one_row", "common.per_year_and_village", "quality.issue_counts", "quality.issue_totals", "quality.issue_list",
                     "quality.open_errors_by_tab"}
-INSIGHT_MODULES = ["clinic", "common", "cow_bank", "overview", "overview_charts", "prevention", "quality", "rice_bank", "savings"]
+INSIGHT_MODULES = ["clinic", "common", "cow_bank", "health_education", "overview", "overview_charts", "prevention", "quality",
+                   "rice_bank", "savings", "school_support", "wash"]
 
 
 def _smallest_village(demo_cache) -> str:
@@ -71,15 +72,15 @@ def test_a_clinic_user_gets_no_other_programmes_figures(demo_cache):
         with pytest.raises(AccessDenied, match="may not see figures"):
             figures.figure(demo_cache, CLINIC, insight, Filters.year(2017))
     results = figures.figure(demo_cache, CLINIC, overview.year_results, 2017)
-    assert set(results) == {"year", "left_out", "clinic"}
-    assert set(results["left_out"]) == {"Clinic"}  # what other programmes left out is theirs too
-    assert list(overview.results_sentences(results)) == ["Clinic"]
+    assert set(results) == {"year", "left_out", "clinic", "health_education"}
+    assert set(results["left_out"]) == {"Clinic", "Health education"}  # what other programmes left out is theirs too
+    assert list(overview.results_sentences(results)) == ["Clinic", "Health education"]
     assert set(figures.figure(demo_cache, CLINIC, overview_charts.monthly_figures, 2017)) == {"Clinic"}
     assert figures.figure(demo_cache, CLINIC, common.open_errors, tabs=("households", "clinic_visits")) == \
         figures.figure(demo_cache, ADMIN, common.open_errors, tabs=("clinic_visits",))
     years = figures.figure(demo_cache, CLINIC, common.years_with_data)
     assert years == figures.figure(demo_cache, ADMIN, common.years_with_data, tabs=("clinic_visits",))
-    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "left_out", "prevention", "savings", "cow_bank", "rice_bank"}
+    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "left_out", "prevention", "savings", "cow_bank", "rice_bank", "school_support", "wash"}
 
 
 def test_a_viewer_never_gets_an_exact_small_count_for_a_small_village(demo_cache):

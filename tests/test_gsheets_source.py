@@ -39,7 +39,7 @@ def test_first_read_of_all_tabs_is_token_metadata_and_one_batch_get(sheets_serve
     log = sheets_server.requests()
     assert len(log) <= 3
     assert [r["api"] for r in log] == ["oauth", "sheets", "sheets"]
-    assert log[2]["path"].endswith("values:batchGet") and len(log[2]["query"]["ranges"]) == 17
+    assert log[2]["path"].endswith("values:batchGet") and len(log[2]["query"]["ranges"]) == len(TABS)
     assert log[2]["query"]["valueRenderOption"] == ["UNFORMATTED_VALUE"]
     assert log[2]["query"]["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
     assert log[2]["query"]["prettyPrint"] == ["false"]
@@ -218,7 +218,7 @@ def test_read_completes_under_injected_429s_and_5xx(sheets_server, make_spreadsh
     sheets_server.inject(503, times=1, match=r"GET /v4/spreadsheets/[^/]+$")
     sheets_server.inject(429, times=2, match="values:batchGet")
     sheets_server.inject(500, times=1, match="values:batchGet")
-    assert len(source.read()) == 17
+    assert len(source.read()) == len(TABS)
     statuses = [r["status"] for r in sheets_server.requests() if r["path"].endswith("batchGet")]
     assert statuses == [429, 429, 500, 200]
 
@@ -238,7 +238,7 @@ def test_a_dropped_connection_is_retried(sheets_server, make_spreadsheet, make_s
     key = make_spreadsheet()
     source = make_source(key)
     sheets_server.drop(times=2, match="values:batchGet")
-    assert len(source.read()) == 17
+    assert len(source.read()) == len(TABS)
     assert [r["status"] for r in sheets_server.requests() if r["path"].endswith("batchGet")] == ["dropped", "dropped", 200]
 
 

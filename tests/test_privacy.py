@@ -132,7 +132,7 @@ def test_validation_issues_mask_personal_values_and_hide_unreadable_tabs(small_c
     clinic = reads.issues(con, CLINIC, rule="test.rule")
     assert set(clinic["tab"]) == {"clinic_visits"}  # households: not theirs to read
     assert clinic["value"].tolist() == ["Keo Srey"]  # their own patient codes: clinic staff see them
-    assert set(reads.issue_counts(con, CLINIC)["tab"]) <= {"clinic_visits", "ambulance_trips"}
+    assert set(reads.issue_counts(con, CLINIC)["tab"]) <= {"clinic_visits", "ambulance_trips", "health_education"}
     assert "users" not in set(reads.open_errors_by_tab(con, VIEWER)["tab"])
     assert reads.issue_totals(con, CLINIC)["errors"] < reads.issue_totals(con, ADMIN)["errors"]
     with pytest.raises(PermissionError):

@@ -9,9 +9,10 @@ from schemas.registry import PROGRAMMES, TABS, tab
 DESIGN_TABS = {
     "villages": ("village_code",), "households": ("household_id",), "activities": ("activity_id",),
     "commune_plans": ("commune_code", "year"), "parent_groups": ("group_id",), "migration_checks": ("check_id",),
+    "school_support": ("support_id",), "wash_surveys": ("survey_id",),
     "savings_groups": ("group_id",), "savings_ledger": ("entry_id",), "cows": ("cow_id",), "cow_events": ("event_id",),
     "rice_banks": ("bank_id",), "rice_ledger": ("entry_id",), "clinic_visits": ("visit_id",),
-    "ambulance_trips": ("trip_id",), "settings": ("key",), "users": ("email",), "audit_log": (),
+    "ambulance_trips": ("trip_id",), "health_education": ("session_id",), "settings": ("key",), "users": ("email",), "audit_log": (),
 }
 
 
@@ -38,7 +39,8 @@ def test_foreign_keys_point_at_registered_columns():
 
 def test_personal_data_is_flagged():
     flagged = {(t.name, c.name) for t in TABS for c in t.columns if c.pii}
-    assert {("households", "head_name"), ("households", "phone"), ("households", "survivor"), ("clinic_visits", "patient_code")} <= flagged
+    assert {("households", "head_name"), ("households", "phone"), ("households", "survivor"), ("clinic_visits", "patient_code"),
+            ("school_support", "child_code")} <= flagged
 
 
 def test_headers_match_by_normalised_name_or_by_title_in_any_order():

@@ -23,6 +23,11 @@ def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
         "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",
     ]:
         assert figure in text, text
+    # The programmes added in issue 18, in their own sections (figures pinned in test_insights_overview).
+    for heading in ["## School support", "## Household hygiene"]:
+        assert heading in text, text
+    assert "children enrolled in state school with CCPCR's material support" in text
+    assert "Health education: 40 sessions in 17 villages" in text
 
 
 def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):

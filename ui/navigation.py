@@ -16,6 +16,8 @@ PAGES = {
         ("pages/clinic.py", "Clinic", ":material/local_hospital:", "clinic", False),
         ("pages/savings.py", "Savings groups", ":material/savings:", "savings", False),
         ("pages/prevention.py", "Prevention", ":material/shield:", "prevention", False),
+        ("pages/school_support.py", "School support", ":material/school:", "school_support", False),
+        ("pages/wash.py", "Household hygiene", ":material/water_drop:", "wash", False),
     ],
     "Data": [
         ("pages/data_quality.py", "Data quality", ":material/fact_check:", None, False),

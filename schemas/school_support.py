@@ -1,0 +1,56 @@
+"""School support: the materials CCPCR gives a child so the child can enrol in state school.
+
+The report: members' "child have a chance to enroll in state school with CCPCR's material supported".
+A child is named by a pseudonymous code, never by a name.
+"""
+from schemas.base import Bool, Date, Int, TabSchema, Text, column
+
+SEXES = ["female", "male"]
+
+
+class SchoolSupport(TabSchema):
+    """Materials given to one child of a household for one school year."""
+
+    support_id: Text = column("Support ID", "Our id for the support, e.g. SS-0001.", pattern=r"^SS-\d{4,}$")
+    date: Date = column("Date", "Day the materials were given.")
+    household_id: Text = column("Household ID", "The child's family.", ref="households.household_id")
+    child_code: Text = column("Child code", "Pseudonymous code of the child, never a name, e.g. C-000123.", pattern=r"^C-\d{4,}$", pii=True)
+    sex: Text = column("Sex", "female or male.", isin=SEXES)
+    age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25)
+    school: Text = column("School", "The state school the child attends.")
+    grade: Int = column("Grade", "School grade, a whole number from 1 to 12.", ge=1, le=12)
+    materials: Text = column("Materials given", "What was given, separated by commas, e.g. uniform, bag, books.")
+    enrolled: Bool = column("Enrolled", "Yes when the child is enrolled in the school this year.")
+    in_school_at_year_end: Bool = column("In school at year end", "Yes when the child still attends school at the end of the year; blank until then.", required=False)
+
+
+# --- rules across rows and tabs (run by schemas.validate) ----------------------------------
+
+from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+
+import numpy as np  # noqa: E402
+
+from schemas.issues import Issue  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes  # noqa: E402
+
+# Cambodian children start grade 1 at about six: a child of grade g is usually g + 5. Late starters and
+# repeated years are common, so only an age outside grade + 4 ... grade + 9 is worth a second look.
+YOUNGEST_OVER_GRADE, OLDEST_OVER_GRADE = 4, 9
+
+
+@cross_tab_rule
+def age_fits_the_grade(book: Book) -> Iterable[Issue]:
+    frame = book.frame("school_support", "age_years", "grade")
+    if frame is None:
+        return
+    gap = frame["age_years"] - frame["grade"]
+    wrong = ((gap < YOUNGEST_OVER_GRADE) | (gap > OLDEST_OVER_GRADE)).to_numpy(dtype=bool, na_value=False)
+    for position in np.flatnonzero(wrong):
+        grade = int(frame["grade"].iat[position])
+        yield book.issue("school.age_grade_mismatch", "school_support", int(position), "age_years", grade=grade,
+                         low=grade + YOUNGEST_OVER_GRADE, high=grade + OLDEST_OVER_GRADE)
+
+
+@cross_tab_rule
+def in_school_only_when_enrolled(book: Book) -> Iterable[Issue]:
+    yield from yes_needs_yes(book, "school_support", "in_school_at_year_end", "enrolled", "school.in_school_not_enrolled")
