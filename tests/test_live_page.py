@@ -61,10 +61,10 @@ def test_the_line_goes_red_with_the_reason_once_the_poll_cannot_read_the_source(
     assert poll.tick() == "failed"
     at = _app()  # a page opened now (AppTest keeps only a page's own elements on a second run)
     red = at.main.children[0].children[0]
-    assert type(red).__name__ == "Error", red
-    assert red.value.startswith("Data as of ") and red.value.endswith(
+    assert type(red).__name__ == "Caption", red
+    assert red.value.startswith(":red[Data as of ") and red.value.endswith(
         f"The source cannot be read, so this is the last data loaded: The workbook {app_env['workbook']} does not exist. "
-        "Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook."), red.value
+        "Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.]"), red.value
 
 
 def test_the_sync_page_shows_the_poll(app_env):

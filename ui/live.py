@@ -119,7 +119,10 @@ def _line() -> None:
     # The poll's last answer is the newest word on the source; before its first, this session's refresh.
     problem = status.problem if status.last_check is not None else state.get("source_problem")
     level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.settings.max_stale_seconds)
-    {"fresh": st.caption, "stale": st.warning, "down": st.error}[level](text)
+    # Always one caption, so the page below never moves when the colour changes; brackets in a reason
+    # (e.g. "[connections.gsheets]") would end the colour markup early.
+    plain = text.replace("[", "(").replace("]", ")")
+    st.caption({"fresh": plain, "stale": f":orange[{plain}]", "down": f":red[{plain}]"}[level])
 
 
 def freshness_text(meta: dict | None, label: str, problem: str | None, max_stale: float,
