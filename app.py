@@ -6,8 +6,10 @@ from ui import live
 from ui.auth import require_user
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
+from ui.state import mark_entry
 
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
+mark_entry()
 user = require_user()
 live.start()  # after sign-in: the poll never reads for a page nobody may see
 sidebar()

@@ -110,3 +110,12 @@ def test_no_sign_in_on_loopback_is_the_local_admin_and_says_where_it_listens(bro
         body = _body(browser, url, "patients assessed")
     assert "you are the local admin, and the app listens on 127.0.0.1 only" in body
     assert (work / "cache.duckdb").exists()
+
+
+def test_a_page_asked_for_first_by_its_address_goes_through_sign_in(browser, work):  # noqa: F811
+    """The first URL a fresh process serves may be a page's own (/tables): Streamlit would run that file
+    alone, without app.py - no sign-in, no navigation. The page sends the visitor to app.py instead."""
+    with streamlit_run(work, work / "demo.xlsx", "127.0.0.1") as url:
+        body = _body(browser, f"{url}/tables", "you are the local admin")
+    assert "patients assessed" in body  # app.py ran: sign-in, then the navigation's default page
+    assert "\nrice bank\n" not in body  # not Streamlit's own list of the pages/ files (the navigation says "Rice bank")

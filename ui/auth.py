@@ -21,7 +21,7 @@ import streamlit as st
 from connectors.access import LOCAL_ADMIN, User
 from connectors.config import _secrets_file, load_secrets
 from gateway.reads import user_for
-from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting
+from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting, signed_in_user
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 HOW_TO_SIGN_IN = ("Add an `[auth]` section (Google OAuth: redirect_uri, cookie_secret, client_id, client_secret, "
@@ -79,7 +79,7 @@ def sign_in_configured() -> bool:
 
 def current_user() -> User | None:
     """The user let in on this rerun (require_user ran first in app.py), or None."""
-    return st.session_state.get(SIGNED_IN)
+    return signed_in_user()
 
 
 def _refuse(message: str) -> None:

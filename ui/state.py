@@ -20,6 +20,7 @@ from connectors.source import Source, SourceError
 from gateway.figures import figure, require_known_role
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
+ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,7 +46,17 @@ def source_label() -> str:
     return "Demo workbook (built in)" if spec.is_demo else source().label
 
 
+def mark_entry() -> None:
+    """app.py ran in this session: pages run inside it from now on (st.navigation)."""
+    st.session_state[ENTRY] = True
+
+
 def signed_in_user() -> User | None:
+    """The user app.py let in. A page reached before app.py ever ran in this session (Streamlit runs a
+    `pages/` file on its own when it is the first URL a fresh process serves) goes to app.py instead,
+    so no page ever runs without sign-in."""
+    if not st.session_state.get(ENTRY):
+        st.switch_page("app.py")
     return st.session_state.get(SIGNED_IN)
 
 
