@@ -115,18 +115,20 @@ def test_every_page_renders_in_a_browser(browser, app_url, name):
 def _type_into_cell(page, grid, row: int, typed: str) -> None:
     """Type into the Kg cell of a row of the Tables grid (a canvas: by position and keyboard), and wait
     until the grid's accessible cells show it; a first click that only focused the grid is tried again."""
-    for _ in range(3):
+    for attempt in range(4):
         grid.click(position={"x": 137, "y": 35 + 35 * row + 17})  # the row's Entry ID cell (read-only) ...
+        page.wait_for_timeout(300 * (attempt + 1))  # a loaded machine draws the focus late
         for _ in range(4):  # ... then right to Kg: Date, Bank ID, Kind, Kg
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(300 * (attempt + 1))
         page.keyboard.press("Control+A")
         page.keyboard.type(typed)
         page.keyboard.press("Enter")
-        page.wait_for_timeout(800)
-        if typed in (grid.text_content() or ""):
-            return
+        for _ in range(10):  # the grid's accessible cells follow the canvas a little later
+            page.wait_for_timeout(500)
+            if typed in (grid.text_content() or ""):
+                return
     raise AssertionError(f"could not type {typed!r} into row {row} of the grid")
 
 

@@ -165,7 +165,7 @@ def test_a_clinic_user_gets_no_other_programmes_figures_anywhere(app_env, downlo
     sent = Sent()
     _render_everything(at, downloads, sent)
     at.switch_page("pages/overview.py").run()
-    assert [h.value for h in at.subheader] == ["Clinic"]
+    assert [h.value for h in at.subheader] == ["Clinic", "Health education"]  # both the clinic's own work
     others = set()
     for tab_name, column in [("rice_banks", "name"), ("savings_groups", "name"), ("cows", "cow_id"), ("activities", "activity_id"),
                              ("parent_groups", "group_id"), ("households", "household_id")]:

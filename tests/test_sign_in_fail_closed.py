@@ -116,6 +116,6 @@ def test_a_page_asked_for_first_by_its_address_goes_through_sign_in(browser, wor
     """The first URL a fresh process serves may be a page's own (/tables): Streamlit would run that file
     alone, without app.py - no sign-in, no navigation. The page sends the visitor to app.py instead."""
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1") as url:
-        body = _body(browser, f"{url}/tables", "you are the local admin")
+        body = _body(browser, f"{url}/tables", "patients assessed")
     assert "patients assessed" in body  # app.py ran: sign-in, then the navigation's default page
     assert "\nrice bank\n" not in body  # not Streamlit's own list of the pages/ files (the navigation says "Rice bank")
