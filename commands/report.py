@@ -11,7 +11,8 @@ import argparse
 import sys
 
 from connectors.cache import Cache
-from connectors.config import open_source, setting
+from connectors.config import setting
+from connectors.sources import open_source
 from connectors.source import SourceError
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results

@@ -15,7 +15,8 @@ import json
 import sys
 from xml.etree import ElementTree as ET
 
-from connectors.config import open_source, setting
+from connectors.config import setting
+from connectors.sources import open_source
 from connectors.source import SourceError
 from insights.privacy import MASK, masked_message, pii_headers
 from schemas.issues import ERROR, WARNING, Issue

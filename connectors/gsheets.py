@@ -22,6 +22,7 @@ from typing import Any
 import gspread
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
+from connectors.config import load_secrets, setting
 from connectors.google_http import SCOPES, authorized_session
 from connectors.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
 from connectors.gsheets_write import plan, quote_title, write_request
@@ -82,8 +83,6 @@ class GoogleSheetSource:
     def from_settings(cls, location: str | None = None, *, secrets: dict | None = None,
                       api_base: str | None = None, policy: RetryPolicy | None = None) -> "GoogleSheetSource":
         """Build from `[connections.gsheets]` and GSHEETS_API_BASE; `location` is a key or URL."""
-        from connectors.config import load_secrets, setting
-
         conf = dict((secrets if secrets is not None else load_secrets()).get("connections", {}).get("gsheets", {}))
         key = spreadsheet_key(location or str(conf.get("spreadsheet") or ""))
         base = api_base if api_base is not None else (setting("gsheets_api_base") or None)

@@ -291,7 +291,8 @@ def test_from_settings_reads_the_secrets_file_and_api_base(tmp_path, monkeypatch
     (tmp_path / "secrets.toml").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "secrets.toml"))
     monkeypatch.setenv("GSHEETS_API_BASE", sheets_server.base_url)
-    from connectors.config import open_source, source_spec
+    from connectors.config import source_spec
+    from connectors.sources import open_source
 
     source = open_source(source_spec(f"gsheets:{key}"))
     assert isinstance(source, GoogleSheetSource) and source.client_email == SERVICE_ACCOUNT_EMAIL

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from connectors import sync
+from connectors import audit, sync
 from connectors.access import LOCAL_ADMIN, User
 from connectors.cache import Cache
 from connectors.source import SourceUnreachable
@@ -163,7 +163,7 @@ def test_three_cells_one_write_with_audit_and_cache(env):
     assert env.cached("households", "HH-0042", "members") == 5
     assert env.cached("rice_ledger", "RL-000121", "note") == "Opening stock (checked)"
     assert env.cache.generation() != generation  # cached queries go stale
-    assert sync.audit.history(env.cache, "households", "HH-0042")["column"].tolist().count("members") == 1
+    assert audit.history(env.cache, "households", "HH-0042")["column"].tolist().count("members") == 1
 
 
 @pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet")

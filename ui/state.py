@@ -14,7 +14,8 @@ from typing import Any, Callable
 import streamlit as st
 
 from connectors.cache import Cache
-from connectors.config import open_source, setting, source_spec
+from connectors.config import setting, source_spec
+from connectors.sources import open_source
 from connectors.access import AccessDenied, User
 from connectors.source import Source, SourceError
 from gateway.figures import figure, require_known_role
