@@ -17,10 +17,11 @@ from xml.etree import ElementTree as ET
 
 from connectors.config import setting
 from connectors.sources import open_source
-from connectors.source import SourceError
+from connectors.sources.interface import SourceError
 from insights.privacy import MASK, masked_message, pii_headers
 from schemas.issues import ERROR, WARNING, Issue
-from schemas.registry import TABS, tab as registered_tab
+from schemas.registry import TABS
+from schemas.registry import tab as registered_tab
 from schemas.validate import validate_workbook
 
 FORMATS = ("text", "json", "junit")

@@ -1,6 +1,6 @@
 """One tab as a source hands it over: the header as written and the cells as they hold them.
 
-The schemas validate this shape, so it belongs to them; the sources (connectors.source) produce it.
+The schemas validate this shape, so it belongs to them; the sources (connectors.sources.interface) produce it.
 Defined here so that schemas never import connectors.
 """
 from __future__ import annotations

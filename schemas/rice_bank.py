@@ -32,7 +32,6 @@ class RiceEntry(TabSchema):
 
 from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from schemas.issues import Issue  # noqa: E402

@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from connectors.gsheets import GoogleSheetSource, spreadsheet_key
-from connectors.gsheets_http import RetryPolicy
-from connectors.source import CellUpdate, RowAppend, SourceError, SourceUnreachable, WriteBatch
+from connectors.sources.gsheets import GoogleSheetSource, spreadsheet_key
+from connectors.sources.gsheets_http import RetryPolicy
+from connectors.sources.interface import CellUpdate, RowAppend, SourceError, SourceUnreachable, WriteBatch
 from schemas.registry import TABS
 from tests.fixtures_sheets import FAST_RETRIES, SERVICE_ACCOUNT_EMAIL, demo_grids
 

@@ -24,9 +24,9 @@ PAGES_NAMING_INSIGHTS = {
 # The Tables and Sync pages name the errors and settings of the write path (AccessDenied, SourceError,
 # setting, outbox states) from the modules that define them; exact, may only shrink.
 PAGES_NAMING_CONNECTORS = {
-    "pages.sync -> connectors.access", "pages.sync -> connectors.config", "pages.sync -> connectors.source",
-    "pages.tables -> connectors.access", "pages.tables -> connectors.config", "pages.tables -> connectors.outbox",
-    "pages.tables -> connectors.source",
+    "pages.sync -> connectors.access", "pages.sync -> connectors.config", "pages.sync -> connectors.sources.interface",
+    "pages.tables -> connectors.access", "pages.tables -> connectors.config",
+    "pages.tables -> connectors.sources.interface",
 }
 
 
@@ -38,7 +38,7 @@ def graph():
 def test_the_graph_sees_the_project(graph):
     assert {"app", "cli", "schemas.registry", "connectors.sync", "gateway.reads", "pages.tables"} <= set(graph)
     assert "schemas.registry" in graph["schemas.validate"]
-    assert "connectors.sync_send" in graph["connectors.sync_outbox"]
+    assert "connectors.sync.send" in graph["connectors.sync.replay"]
 
 
 def test_no_import_cycle(graph):

@@ -13,12 +13,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from connectors import audit, sync
+from connectors import sync
 from connectors.access import LOCAL_ADMIN, User
-from connectors.cache import Cache
-from connectors.source import SourceUnreachable
+from connectors.sources.interface import SourceUnreachable
+from connectors.sources.workbook import WorkbookSource
+from connectors.store import audit
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
-from connectors.workbook import WorkbookSource
 from schemas.registry import TABS
 
 HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()

@@ -17,9 +17,9 @@ def open_source(spec: SourceSpec | str | None = None):
     if not isinstance(spec, SourceSpec):
         spec = source_spec(spec)
     if spec.kind == "gsheets":
-        from connectors.gsheets import GoogleSheetSource
+        from connectors.sources.gsheets import GoogleSheetSource
 
         return GoogleSheetSource.from_settings(spec.location)
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
 
     return WorkbookSource(Path(spec.location))

@@ -8,12 +8,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors import audit, outbox
 from connectors.access import LOCAL_ADMIN, AccessDenied, User, require_write
-from connectors.source import SourceError
-from connectors.sync_plan import locate_all
-from connectors.sync_send import _send, save
-from connectors.sync_request import ALREADY, CONFLICT, DELETED, QUEUED, UNCHANGED, SAVED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
+from connectors.sources.interface import SourceError
+from connectors.store import audit
+from connectors.sync import outbox
+from connectors.sync.plan import locate_all
+from connectors.sync.request import ALREADY, CONFLICT, DELETED, QUEUED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
+from connectors.sync.send import _send, save
 
 _replay_lock = threading.Lock()
 
