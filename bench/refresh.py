@@ -34,8 +34,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from connectors.google_http import GoogleSession  # noqa: E402
-from connectors.gsheets import GoogleSheetSource  # noqa: E402
+from connectors.sources.google_http import GoogleSession  # noqa: E402
+from connectors.sources.gsheets import GoogleSheetSource  # noqa: E402
 from schemas.registry import TABS  # noqa: E402
 from tests.fixtures_sheets import demo_grids  # noqa: E402
 

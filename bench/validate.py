@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from connectors.source import Grid
+from connectors.sources.interface import Grid
 from schemas.registry import tab
 from schemas.validate import validate_tab
 

@@ -21,10 +21,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.gsheets_write import cell_value, extended_value, quote_title
-from schemas.issues import column_letter
-from connectors.source import Grid, SourceError
+from connectors.sources.gsheets_write import cell_value, extended_value, quote_title
+from connectors.sources.interface import Grid, SourceError
 from schemas.base import ColumnSpec, match_headers
+from schemas.issues import column_letter
 from schemas.registry import TABS, Tab
 
 HEADER_NOTE = "CCPCR back office: header row (column names the app reads)"
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from connectors.config import source_spec
-    from connectors.gsheets import GoogleSheetSource
+    from connectors.sources.gsheets import GoogleSheetSource
 
     spec = source_spec(args.source)
     if spec.kind != "gsheets":
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         rows = None
         if args.workbook:
-            from connectors.workbook import WorkbookSource
+            from connectors.sources.workbook import WorkbookSource
 
             rows = WorkbookSource(args.workbook).read()
         done = provision(GoogleSheetSource.from_settings(spec.location), rows)

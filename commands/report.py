@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from connectors.cache import Cache
-from connectors.config import open_source, setting
-from connectors.source import SourceError
+from connectors.config import setting
+from connectors.sources import open_source
+from connectors.sources.interface import SourceError
+from connectors.store.cache import Cache
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 def mask_personal_values(con, text: str) -> str:
     """Any personal-data value of the cached tabs (names, phones, patient codes, e-mails) quoted in the text -> •••."""
     from connectors.access import MASK
-    from connectors.cache import quote
+    from connectors.store.cache import quote
     from schemas.registry import TABS
 
     values: set[str] = set()

@@ -15,11 +15,13 @@ import json
 import sys
 from xml.etree import ElementTree as ET
 
-from connectors.config import open_source, setting
-from connectors.source import SourceError
+from connectors.config import setting
+from connectors.sources import open_source
+from connectors.sources.interface import SourceError
 from insights.privacy import MASK, masked_message, pii_headers
 from schemas.issues import ERROR, WARNING, Issue
-from schemas.registry import TABS, tab as registered_tab
+from schemas.registry import TABS
+from schemas.registry import tab as registered_tab
 from schemas.validate import validate_workbook
 
 FORMATS = ("text", "json", "junit")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schemas.registry import PROGRAMMES, Tab, tab as registered_tab
+from schemas.registry import PROGRAMMES, Tab
+from schemas.registry import tab as registered_tab
 
 MASK = "•••"
 ROLES = ("admin", "editor", "clinic", "viewer")

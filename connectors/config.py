@@ -75,16 +75,3 @@ def source_spec(text: str | None = None) -> SourceSpec:
             return SourceSpec("gsheets", str(sheet))
         return SourceSpec("workbook", str(DEMO_WORKBOOK))
     return SourceSpec("workbook", str(Path(text).expanduser().resolve()))
-
-
-def open_source(spec: SourceSpec | str | None = None):
-    """The source object for a spec; imported lazily so the workbook path never loads gspread."""
-    if not isinstance(spec, SourceSpec):
-        spec = source_spec(spec)
-    if spec.kind == "gsheets":
-        from connectors.gsheets import GoogleSheetSource
-
-        return GoogleSheetSource.from_settings(spec.location)
-    from connectors.workbook import WorkbookSource
-
-    return WorkbookSource(Path(spec.location))

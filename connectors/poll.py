@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from connectors.cache import Cache
-from connectors.source import Source, SourceError
+from connectors.sources.interface import Source, SourceError
+from connectors.store.cache import Cache
 
 HOUR = 3600.0
 

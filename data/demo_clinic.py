@@ -14,7 +14,6 @@ Report figures and rules this module guarantees, for 2017:
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 

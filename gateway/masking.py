@@ -12,7 +12,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from connectors.access import MASK, User, sees_personal_data
-from connectors.audit import text
+from connectors.store.audit import text
 from insights.privacy import masked_message
 from schemas.registry import tab as registered_tab
 

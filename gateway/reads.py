@@ -10,7 +10,7 @@ the role here (dashboards' figures go through gateway.figures, which uses these 
 - `user_for`: the signed-in e-mail's role from the users tab (sign-in itself: no role to check yet);
 - `audit_log`, `outbox_entries`, `sync_status`: the Sync & history page's data, admins only.
 
-`db` is a connectors.cache.Cache or a DuckDB connection/cursor (anything with `.cursor()`/`.execute()`).
+`db` is a connectors.store.cache.Cache or a DuckDB connection/cursor (anything with `.cursor()`/`.execute()`).
 """
 from __future__ import annotations
 
@@ -21,13 +21,14 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from connectors import outbox
 from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
-from connectors.cache import quote
+from connectors.store.cache import quote
+from connectors.sync import outbox
 from gateway.masking import email_shown
 from insights import quality
 from insights.common import setting as programme_setting
-from schemas.registry import TABS, Tab, tab as registered_tab
+from schemas.registry import TABS, Tab
+from schemas.registry import tab as registered_tab
 
 VIEW = "view"  # the `via` of an audit entry that records a view, not a change
 REPEATED_VIEW = dt.timedelta(minutes=10)
@@ -258,7 +259,7 @@ def fk_labels(con: Any, user: User, ref: str) -> dict[str, str]:
     join = ""
     if target != "villages" and any(c.name == "village_code" for c in tab.columns):
         select.append("v.village")
-        join = f" LEFT JOIN villages v ON v.village_code = t.village_code"
+        join = " LEFT JOIN villages v ON v.village_code = t.village_code"
     else:
         select.append("NULL")
     labels = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, setting, reads
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, reads, setting
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 

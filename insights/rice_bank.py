@@ -10,6 +10,8 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, int_list_setting, number_setting, reads
+from schemas.ledger import direction_sql, signed_sql
+from schemas.rice_bank import RICE_LEDGER_DIRECTIONS
 
 TABS = ["rice_banks", "rice_ledger", "households", "villages", "settings"]
 
@@ -25,7 +27,9 @@ DEFINITIONS = [
 ]
 
 # Stock moves with every entry: donations and repayments come in, loans, losses and sales go out.
-STOCK_SIGN = "CASE WHEN kind IN ('donation', 'repayment') THEN kg ELSE -kg END"
+STOCK_SIGN = signed_sql("kg", RICE_LEDGER_DIRECTIONS)
+LEDGER_SIGN = signed_sql("l.kg", RICE_LEDGER_DIRECTIONS, "l.kind")  # the same, on the ledger aliased l
+LEDGER_DIRECTION = direction_sql(RICE_LEDGER_DIRECTIONS, "l.kind")
 
 # Rice is weighed to the gram; rounding keeps 100 kg × 1.10 from owing 110.00000000000001 kg for ever.
 KG_DECIMALS = 3
@@ -120,9 +124,9 @@ def rice_flows_by_month(con: duckdb.DuckDBPyConnection, filters: Filters, bank_i
         params.append(bank_id)
     return con.execute(
         f"""SELECT date_trunc('{grain}', l.date)::DATE AS month, '{grain}' AS grain, l.kind,
-                   CASE WHEN l.kind IN ('donation', 'repayment') THEN 'in' ELSE 'out' END AS direction,
+                   {LEDGER_DIRECTION} AS direction,
                    round(sum(l.kg), {KG_DECIMALS}) AS kg,
-                   round(sum(CASE WHEN l.kind IN ('donation', 'repayment') THEN l.kg ELSE -l.kg END), {KG_DECIMALS}) AS signed_kg
+                   round(sum({LEDGER_SIGN}), {KG_DECIMALS}) AS signed_kg
             FROM rice_ledger l JOIN rice_banks b USING (bank_id)
             WHERE {where} GROUP BY ALL ORDER BY month, direction, l.kind LIMIT {MAX_CHART_ROWS}""",
         params,
@@ -138,7 +142,7 @@ def ledger_entries(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
         params.append(bank_id)
     return con.execute(
         f"""SELECT l.date, b.name AS bank, l.kind, l.kg,
-                   CASE WHEN l.kind IN ('donation', 'repayment') THEN l.kg ELSE -l.kg END AS stock_change_kg,
+                   {LEDGER_SIGN} AS stock_change_kg,
                    l.household_id, l.loan_id, l.note, l.entry_id, l._row AS sheet_row
             FROM rice_ledger l JOIN rice_banks b USING (bank_id)
             WHERE {where} ORDER BY l.date DESC, l._row DESC LIMIT ?""",

@@ -8,12 +8,14 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, chart_grain, number_setting, reads
+from schemas.ledger import signed_sql
+from schemas.savings import LEDGER_DIRECTIONS
 
 TABS = ["savings_groups", "savings_ledger", "settings"]
 
 # Capital is what the members own: money put in and earned, less money taken out. Loans and
 # repayments only move cash between the box and the borrowers, so they do not change it.
-CAPITAL_SIGN = "CASE WHEN kind IN ('deposit', 'grant', 'interest') THEN amount_riel WHEN kind IN ('withdrawal', 'expense') THEN -amount_riel ELSE 0 END"
+CAPITAL_SIGN = signed_sql("amount_riel", LEDGER_DIRECTIONS)
 
 
 def dollars(riel: float, riel_per_usd: float) -> float:

@@ -1,9 +1,8 @@
 """Clinic: the Sre Ambel health centre and its mobile clinic — workload, case mix, the year's results."""
 import streamlit as st
 
-from insights import clinic
+from insights import clinic, health_education
 from insights import clinic_charts as charts
-from insights import health_education
 from insights import health_education_charts as education_charts
 from ui.state import query
 from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total

@@ -2,8 +2,16 @@
 import streamlit as st
 
 from insights.cow_bank import (
-    DEFINITIONS, calves_by_year, founders, generations, herd_over_time, lineage, pass_on_by_family, pass_on_obligations,
-    policy_breaches, summary,
+    DEFINITIONS,
+    calves_by_year,
+    founders,
+    generations,
+    herd_over_time,
+    lineage,
+    pass_on_by_family,
+    pass_on_obligations,
+    policy_breaches,
+    summary,
 )
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from ui.state import query

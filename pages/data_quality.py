@@ -7,8 +7,8 @@ from gateway.figures import may_run
 from insights.quality import error_trend
 from schemas.rules import RULES
 from ui.auth import current_user
-from ui.widgets import csv_download, place_picker
 from ui.state import query, read
+from ui.widgets import csv_download, place_picker
 
 user = current_user()
 if user is None:

@@ -5,8 +5,17 @@ import streamlit as st
 
 from insights.common import Filters, int_list_setting
 from insights.rice_bank import (
-    DEFINITIONS, MAX_TABLE_ROWS, bank_status, banks, ledger_count, ledger_entries, loan_book, loan_figures,
-    loans_by_household, rice_flows_by_month, rice_stock_by_day,
+    DEFINITIONS,
+    MAX_TABLE_ROWS,
+    bank_status,
+    banks,
+    ledger_count,
+    ledger_entries,
+    loan_book,
+    loan_figures,
+    loans_by_household,
+    rice_flows_by_month,
+    rice_stock_by_day,
 )
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
 from ui.state import query

@@ -6,7 +6,7 @@ import streamlit as st
 from connectors import sync
 from connectors.access import AccessDenied
 from connectors.config import setting
-from connectors.source import SourceError
+from connectors.sources.interface import SourceError
 from gateway import reads
 from ui import live
 from ui.auth import current_user

@@ -4,13 +4,15 @@ import datetime as dt
 
 import streamlit as st
 
-from connectors import outbox, sync
+from connectors import sync
 from connectors.access import can_write, readable_tabs
 from connectors.config import setting
-from connectors.source import SourceError
+from connectors.sources.interface import SourceError
+from connectors.sync import outbox
 from gateway import reads
 from gateway.masking import conflicts_shown, message_shown, request_personal_values
-from schemas.registry import TABS, tab as registered_tab
+from schemas.registry import TABS
+from schemas.registry import tab as registered_tab
 from ui import live
 from ui import table_editor as te
 from ui.auth import current_user

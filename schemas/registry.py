@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandera.pandas as pa
-
 from schemas.admin import AuditEntry, Setting, User
-from schemas.base import ColumnSpec, columns_of
 from schemas.clinic import AmbulanceTrip, ClinicVisit, HealthEducationSession
 from schemas.cow_bank import Cow, CowEvent
 from schemas.places import Household, Village
@@ -18,6 +15,7 @@ from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGrou
 from schemas.rice_bank import RiceBank, RiceEntry
 from schemas.savings import SavingsEntry, SavingsGroup
 from schemas.school_support import SchoolSupport
+from schemas.tab import Tab
 from schemas.wash import WashSurvey
 
 
@@ -45,29 +43,6 @@ PROGRAMMES: dict[str, Programme] = {
         Programme("admin", "Administration", ("admin",), ("admin",)),
     ]
 }
-
-
-@dataclass(frozen=True)
-class Tab:
-    name: str  # the sheet's tab title
-    schema: type[pa.DataFrameModel]
-    key: tuple[str, ...]  # empty for an append-only log
-    programme: str
-    title: str
-
-    @property
-    def columns(self) -> tuple[ColumnSpec, ...]:
-        return columns_of(self.schema)
-
-    @property
-    def has_personal_data(self) -> bool:
-        return any(c.pii for c in self.columns)
-
-    def column(self, name: str) -> ColumnSpec:
-        for spec in self.columns:
-            if spec.name == name:
-                return spec
-        raise KeyError(f"{self.name} has no column {name!r}")
 
 
 TABS: list[Tab] = [

@@ -1,7 +1,10 @@
 """Rice banks: the banks and their ledger of rice in kilograms."""
 from schemas.base import Date, Float, TabSchema, Text, code, column
+from schemas.ledger import IN, OUT, kinds
 
-RICE_LEDGER_KINDS = ["donation", "loan", "repayment", "loss", "sale"]
+# Which way each kind moves a bank's stock (insights.rice_bank sums kg with this sign).
+RICE_LEDGER_DIRECTIONS = {"donation": IN, "loan": OUT, "repayment": IN, "loss": OUT, "sale": OUT}
+RICE_LEDGER_KINDS = list(RICE_LEDGER_DIRECTIONS)
 
 
 class RiceBank(TabSchema):
@@ -32,14 +35,13 @@ class RiceEntry(TabSchema):
 
 from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from schemas.issues import Issue  # noqa: E402
 from schemas.rules_context import Book, amount, balance_below_zero, cross_tab_rule, loan_ids  # noqa: E402
 
-RICE_IN = {"donation", "repayment"}
-RICE_OUT = {"loan", "loss", "sale"}
+RICE_IN = kinds(RICE_LEDGER_DIRECTIONS, IN)
+RICE_OUT = kinds(RICE_LEDGER_DIRECTIONS, OUT)
 
 
 @cross_tab_rule

@@ -19,8 +19,8 @@ from schemas.issues import Issue, a1
 from schemas.rules import RULES, message, show
 
 if TYPE_CHECKING:
-    from connectors.source import Grid
-    from schemas.registry import Tab
+    from schemas.grid import Grid
+    from schemas.tab import Tab
 
 Link = Callable[[str, str], "str | None"]
 

@@ -1,8 +1,12 @@
 """Saving groups and the agricultural cooperative, and their cash ledger (riel)."""
 from schemas.base import Date, Float, Int, TabSchema, Text, code, column
+from schemas.ledger import IN, NEUTRAL, OUT
 
 GROUP_KINDS = ["saving_group", "agricultural_cooperative"]
-LEDGER_KINDS = ["deposit", "withdrawal", "loan", "repayment", "interest", "grant", "expense"]
+# Which way each kind moves a group's capital (insights.savings); a loan and its repayment move money
+# between the fund and a member, not the capital.
+LEDGER_DIRECTIONS = {"deposit": IN, "withdrawal": OUT, "loan": NEUTRAL, "repayment": NEUTRAL, "interest": IN, "grant": IN, "expense": OUT}
+LEDGER_KINDS = list(LEDGER_DIRECTIONS)
 
 class SavingsGroup(TabSchema):
     """A saving group or the agricultural cooperative."""

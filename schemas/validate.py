@@ -18,9 +18,9 @@ import pyarrow as pyarrow
 import pyarrow.compute as pc
 from pandas._libs import lib
 
-from connectors.source import Grid
 from schemas.base import ColumnSpec, match_headers, normalise_header
 from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
+from schemas.grid import Grid
 from schemas.issues import Issue, column_letter
 from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show

@@ -39,8 +39,8 @@ def demo_copy(tmp_path, demo_workbook) -> Path:
 @pytest.fixture(scope="session")
 def demo_cache(demo_workbook):
     """A DuckDB cache (in memory) refreshed from the demo workbook. Read-only for tests."""
-    from connectors.cache import Cache
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
     cache.refresh(WorkbookSource(demo_workbook))

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 import pytest
 
-from connectors.gsheets import GoogleSheetSource
-from connectors.gsheets_http import RetryPolicy
+from connectors.sources.gsheets import GoogleSheetSource
+from connectors.sources.gsheets_http import RetryPolicy
 from schemas.registry import TABS
 from tests.sheets_server import SheetsServer
 

@@ -1,7 +1,7 @@
 """A local Google Sheets API v4 + Drive v3 server that keeps state and answers like Google.
 
 Used by the tests and the benchmarks: the real gspread client talks to it over HTTP, through a
-session that rewrites Google's hosts (connectors.google_http). Run it by hand with
+session that rewrites Google's hosts (connectors.sources.google_http). Run it by hand with
 
     python -m tests.sheets_server --port 8765 [--load WORKBOOK.xlsx]
 
@@ -42,7 +42,7 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from connectors import sync
 from connectors.access import User
-from connectors.cache import Cache
-from connectors.gsheets import GoogleSheetSource
-from connectors.gsheets_http import RetryPolicy
+from connectors.sources.gsheets import GoogleSheetSource
+from connectors.sources.gsheets_http import RetryPolicy
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit
 
 EDITOR = User("sokha@ccpcr.org", "editor", "Sokha")

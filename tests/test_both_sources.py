@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.cache import Cache
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
 from insights.overview import year_results
 from schemas.registry import TABS
 
@@ -65,7 +65,7 @@ def test_a_google_refresh_costs_three_calls_then_two_after_an_edit_then_one(shee
 
 
 def test_injected_faults_are_retried_and_a_dead_source_keeps_the_last_good_cache(sheets_server, demo_sheet, make_source):
-    from connectors.source import SourceUnreachable
+    from connectors.sources.interface import SourceUnreachable
 
     source = make_source(demo_sheet)
     cache = Cache(":memory:")

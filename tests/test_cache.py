@@ -4,9 +4,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from connectors.cache import Cache
-from connectors.source import SourceError
-from connectors.workbook import WorkbookSource
+from connectors.sources.interface import SourceError
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
 from schemas.registry import TABS
 
 

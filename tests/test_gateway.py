@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from connectors.access import MASK, AccessDenied, User
-from connectors.sync_request import Conflict
+from connectors.sync.request import Conflict
 from gateway import figures, masking, reads
-from insights import clinic, common, overview, overview_charts, prevention
+from insights import common, overview, overview_charts, prevention
 from insights.common import Filters
 from insights.privacy import SmallCount
 
@@ -111,8 +111,8 @@ def test_totals_and_counts_a_page_works_out_are_suppressed_too(demo_cache):
 
 
 def test_the_threshold_is_the_setting(demo_workbook, tmp_path):
-    from connectors.cache import Cache
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
     cache.refresh(WorkbookSource(demo_workbook))
@@ -147,8 +147,8 @@ def test_save_messages_and_outbox_errors_mask_the_values_of_the_save():
 
 
 def test_other_staffs_emails_are_masked_in_a_rows_history(demo_workbook):
-    from connectors.cache import Cache
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
     cache.refresh(WorkbookSource(demo_workbook))
@@ -160,8 +160,8 @@ def test_other_staffs_emails_are_masked_in_a_rows_history(demo_workbook):
 
 
 def test_a_role_the_app_does_not_know_signs_nobody_in(demo_workbook):
-    from connectors.cache import Cache
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
     cache.refresh(WorkbookSource(demo_workbook))
@@ -177,7 +177,7 @@ def test_the_cache_file_and_its_wal_are_created_readable_by_their_owner_only(tmp
     write-ahead log (DuckDB makes it at the first write) and so the outbox and audit trail inside."""
     path = tmp_path / "cache.duckdb"
     script = ("import os, sys, stat, pathlib; os.umask(0o022); sys.path.insert(0, sys.argv[2]);"
-              "from connectors.cache import Cache; c = Cache(sys.argv[1]);"
+              "from connectors.store.cache import Cache; c = Cache(sys.argv[1]);"
               "c.cursor().execute(\"INSERT INTO _outbox VALUES (1, now(), 'a@b.org', '{}', 'pending', NULL)\");"
               "print(sorted((p.name, oct(stat.S_IMODE(p.stat().st_mode))) for p in pathlib.Path(sys.argv[1]).parent.iterdir()))")
     out = subprocess.run([sys.executable, "-c", script, str(path), str(ROOT)], capture_output=True, text=True, check=True).stdout
@@ -188,7 +188,7 @@ def test_an_old_world_readable_cache_is_narrowed_to_0600(tmp_path):
     path = tmp_path / "old.duckdb"
     duckdb.connect(str(path)).close()
     os.chmod(path, 0o644)
-    from connectors.cache import Cache
+    from connectors.store.cache import Cache
 
     Cache(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -228,10 +228,9 @@ def test_a_viewer_picking_a_small_village_gets_no_exact_small_count(app_env, dow
 def test_the_source_is_read_and_the_outbox_replayed_only_after_sign_in(app_env, demo_frames):
     """A save waiting in the outbox stays waiting while nobody, or an e-mail not on the list, is signed in;
     nobody signed in reads nothing at all; the admin signing in sends it."""
-    from connectors import outbox
-    from connectors.cache import Cache
-    from connectors.sync import CellEdit, SaveRequest
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
+    from connectors.sync import CellEdit, SaveRequest, outbox
 
     cache = Cache(app_env["cache"])
     cache.refresh(WorkbookSource(app_env["workbook"]))

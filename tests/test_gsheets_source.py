@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from connectors.gsheets import GoogleSheetSource, spreadsheet_key
-from connectors.gsheets_http import RetryPolicy
-from connectors.source import CellUpdate, RowAppend, SourceError, SourceUnreachable, WriteBatch
+from connectors.sources.gsheets import GoogleSheetSource, spreadsheet_key
+from connectors.sources.gsheets_http import RetryPolicy
+from connectors.sources.interface import CellUpdate, RowAppend, SourceError, SourceUnreachable, WriteBatch
 from schemas.registry import TABS
 from tests.fixtures_sheets import FAST_RETRIES, SERVICE_ACCOUNT_EMAIL, demo_grids
 
@@ -291,7 +291,8 @@ def test_from_settings_reads_the_secrets_file_and_api_base(tmp_path, monkeypatch
     (tmp_path / "secrets.toml").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "secrets.toml"))
     monkeypatch.setenv("GSHEETS_API_BASE", sheets_server.base_url)
-    from connectors.config import open_source, source_spec
+    from connectors.config import source_spec
+    from connectors.sources import open_source
 
     source = open_source(source_spec(f"gsheets:{key}"))
     assert isinstance(source, GoogleSheetSource) and source.client_email == SERVICE_ACCOUNT_EMAIL

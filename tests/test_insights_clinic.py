@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectors.cache import Cache
+from connectors.store.cache import Cache
 from insights import clinic
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain
 

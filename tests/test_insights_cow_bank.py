@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectors.cache import Cache
+from connectors.store.cache import Cache
 from data.demo_common import typed_frame
 from insights import cow_bank
 from insights.common import MAX_CHART_ROWS, Filters

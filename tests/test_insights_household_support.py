@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from connectors.cache import Cache
+from connectors.store.cache import Cache
 from data.demo_common import typed_frame
 from insights import health_education, school_support, wash
 from insights.common import Filters

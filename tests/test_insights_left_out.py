@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from connectors.cache import Cache
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
 from insights import cow_bank, rice_bank
 from insights.common import reads
 from insights.left_out import LeftOut, left_out, tabs_read

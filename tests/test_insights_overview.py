@@ -27,9 +27,9 @@ def test_the_monthly_charts_get_a_few_rows_each(demo_cache):
 
 
 def test_school_support_hygiene_and_health_education_join_the_years_results(demo_cache):
+    from insights import health_education, school_support, wash
     from insights.common import Filters
     from insights.overview import results_sentences
-    from insights import health_education, school_support, wash
 
     con = demo_cache.cursor()
     results = year_results(con, 2017)

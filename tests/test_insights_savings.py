@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from connectors.cache import Cache
+from connectors.store.cache import Cache
 from insights import savings
 from insights.common import Filters
 

@@ -95,8 +95,8 @@ def test_a_save_in_another_app_process_shows_on_an_open_overview(browser, live_a
     page = _overview_with(browser, live_app, AFTER_EDIT)
     script = f"""
 from connectors.access import LOCAL_ADMIN
-from connectors.cache import Cache
-from connectors.gsheets import GoogleSheetSource
+from connectors.store.cache import Cache
+from connectors.sources.gsheets import GoogleSheetSource
 from connectors.sync import CellEdit, save
 source = GoogleSheetSource.from_settings({key!r}, secrets={{}}, api_base={base!r})
 cache = Cache(":memory:")

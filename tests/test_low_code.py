@@ -48,8 +48,8 @@ def water_filters(monkeypatch, tmp_path):
 def test_validator_cache_and_sync_serve_a_new_tab(water_filters):
     from connectors import sync
     from connectors.access import LOCAL_ADMIN
-    from connectors.cache import Cache
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
     from schemas.validate import validate_workbook
 
     source = WorkbookSource(water_filters)
@@ -69,7 +69,7 @@ def test_validator_cache_and_sync_serve_a_new_tab(water_filters):
 
 
 def test_tables_page_serves_a_new_tab(water_filters):
-    from connectors.workbook import WorkbookSource
+    from connectors.sources.workbook import WorkbookSource
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from connectors import outbox, sync
-from connectors.cache import Cache
-from connectors.source import SourceUnreachable
-from connectors.sync import CellEdit
+from connectors import sync
+from connectors.sources.interface import SourceUnreachable
+from connectors.store.cache import Cache
+from connectors.sync import CellEdit, outbox
 from tests.test_sync import EDITOR, SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
 
 NEW_ROW = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
@@ -100,7 +100,7 @@ def _lose_the_answer(env: Env):
         env.source = Flaky(env.source)
         env.source.lose_answer = True
     else:
-        from connectors.gsheets_http import RetryPolicy
+        from connectors.sources.gsheets_http import RetryPolicy
 
         env.source = env.make_source(env.key, policy=RetryPolicy(tries=1, base_delay=0.001, max_delay=0.01, timeout=(5.0, 0.3)))
         env.server.slow(0.8, match="batchUpdate")  # the write lands after the client gave up

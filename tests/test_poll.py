@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from connectors.access import LOCAL_ADMIN
-from connectors.cache import Cache
 from connectors.poll import Poller, PollSettings
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit, save
 
 DEFAULTS = PollSettings()  # 30 s, 120 s: what a deployment runs with
@@ -158,7 +158,7 @@ def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, m
 
 
 def test_the_settings_come_from_the_environment_and_bad_ones_say_what_to_type(monkeypatch):
-    from connectors.source import SourceError
+    from connectors.sources.interface import SourceError
 
     monkeypatch.setenv("BACKOFFICE_POLL_SECONDS", "2")
     monkeypatch.setenv("BACKOFFICE_MAX_STALE_SECONDS", "10")

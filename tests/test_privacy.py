@@ -15,10 +15,10 @@ import pytest
 
 from commands import report as report_cmd
 from commands import validate as validate_cmd
-from gateway import reads
 from connectors.access import MASK, User
-from connectors.cache import Cache
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
+from gateway import reads
 from insights.export import safe_csv
 from insights.privacy import mask_issue_frame, suppress_small_counts
 from schemas.issues import ISSUE_KEYS

@@ -5,10 +5,9 @@ import argparse
 import datetime as dt
 
 import openpyxl
-import pytest
 
 from commands import provision as command
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
 from schemas.registry import TABS, tab
 
 ENUMERATIONS = sum(1 for t in TABS for c in t.columns if c.allowed)

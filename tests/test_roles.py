@@ -14,12 +14,12 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from connectors import sync
-from gateway import reads
 from connectors.access import MASK, AccessDenied, User
-from connectors.cache import Cache
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit
-from connectors.workbook import WorkbookSource
 from data.demo_admin import USERS
+from gateway import reads
 from schemas.registry import TABS
 from ui import table_editor as te
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from streamlit.testing.v1 import AppTest
 
-from connectors.source import SourceError
+from connectors.sources.interface import SourceError
 from tests.test_roles import APP, EMAIL, PAGES, texts
 
 PRIVATE_KEY_ID = "f1d2e3c4b5a697887766554433221100aabbccdd"
@@ -137,7 +137,7 @@ def _all_text(exc: BaseException) -> str:
 
 
 def test_a_malformed_key_is_named_but_never_quoted(private_key):
-    from connectors.gsheets import GoogleSheetSource
+    from connectors.sources.gsheets import GoogleSheetSource
 
     broken = private_key.replace("\n", "", 3)[:-40] + "\n-----END PRIVATE KEY-----\n"
     secrets = tomllib.loads(_secrets_toml(broken))
@@ -149,8 +149,8 @@ def test_a_malformed_key_is_named_but_never_quoted(private_key):
 
 
 def test_a_refused_service_account_says_so_without_its_credentials(private_key, refusing_server, caplog):
-    from connectors.gsheets import GoogleSheetSource
-    from connectors.gsheets_http import RetryPolicy
+    from connectors.sources.gsheets import GoogleSheetSource
+    from connectors.sources.gsheets_http import RetryPolicy
 
     caplog.set_level(logging.DEBUG)
     secrets = tomllib.loads(_secrets_toml(private_key, token_uri=f"{refusing_server}/token"))
@@ -167,8 +167,8 @@ def test_a_refused_service_account_says_so_without_its_credentials(private_key, 
 
 
 def test_an_unreachable_google_says_so_without_credentials(private_key, caplog):
-    from connectors.gsheets import GoogleSheetSource
-    from connectors.gsheets_http import RetryPolicy
+    from connectors.sources.gsheets import GoogleSheetSource
+    from connectors.sources.gsheets_http import RetryPolicy
 
     caplog.set_level(logging.DEBUG)
     secrets = tomllib.loads(_secrets_toml(private_key, token_uri="http://127.0.0.1:9/token"))

@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import gspread
 import pytest
 import requests
 
-from connectors.google_http import GoogleSession, rewrite
+from connectors.sources.google_http import GoogleSession, rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,10 +15,11 @@ import pytest
 
 from connectors import sync
 from connectors.access import LOCAL_ADMIN, User
-from connectors.cache import Cache
-from connectors.source import SourceUnreachable
+from connectors.sources.interface import SourceUnreachable
+from connectors.sources.workbook import WorkbookSource
+from connectors.store import audit
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
-from connectors.workbook import WorkbookSource
 from schemas.registry import TABS
 
 HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()
@@ -163,7 +164,7 @@ def test_three_cells_one_write_with_audit_and_cache(env):
     assert env.cached("households", "HH-0042", "members") == 5
     assert env.cached("rice_ledger", "RL-000121", "note") == "Opening stock (checked)"
     assert env.cache.generation() != generation  # cached queries go stale
-    assert sync.audit.history(env.cache, "households", "HH-0042")["column"].tolist().count("members") == 1
+    assert audit.history(env.cache, "households", "HH-0042")["column"].tolist().count("members") == 1
 
 
 @pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet")

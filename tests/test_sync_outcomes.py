@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from connectors import outbox, sync
-from connectors.source import SourceUnreachable
-from connectors.sync import CellEdit, RowDelete
-from connectors.workbook import WorkbookSource, office_lock_owner
+from connectors import sync
+from connectors.sources.interface import SourceUnreachable
+from connectors.sources.workbook import WorkbookSource, office_lock_owner
+from connectors.sync import CellEdit, RowDelete, outbox
 from tests.test_outbox import _cut, _restore
 from tests.test_sync import EDITOR, SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
 
@@ -30,7 +30,7 @@ def test_offline_delete_is_queued(env):
 
 def test_edit_of_a_row_someone_deleted_is_a_conflict(env):
     if env.kind == "workbook":
-        from connectors.source import WriteBatch
+        from connectors.sources.interface import WriteBatch
         WorkbookSource(env.path).write(WriteBatch(deletes=[("households", ("HH-0043",))]))
     else:
         env.source.client.open_by_key(env.key).worksheet("households").delete_rows(4)

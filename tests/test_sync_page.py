@@ -8,13 +8,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from connectors import outbox, sync
-from gateway import reads
+from connectors import sync
 from connectors.access import AccessDenied, User
-from connectors.cache import Cache
-from connectors.source import SourceUnreachable
-from connectors.sync import CellEdit
-from connectors.workbook import WorkbookSource
+from connectors.sources.interface import SourceUnreachable
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
+from connectors.sync import CellEdit, outbox
+from gateway import reads
 from tests.test_roles import EMAIL, downloads, frames, signed_in  # noqa: F401 (downloads: a fixture)
 
 ADMIN = User(EMAIL["admin"], "admin")

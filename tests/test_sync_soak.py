@@ -10,7 +10,7 @@ import random
 import pytest
 
 from connectors import sync
-from connectors.cache import Cache
+from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
 from tests.test_sync import EDITOR, Env
 

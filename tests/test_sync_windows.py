@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from connectors import sync
-from connectors.gsheets_http import RetryPolicy
+from connectors.sources.gsheets_http import RetryPolicy
 from connectors.sync import CellEdit, RowDelete
 from tests.test_sync import EDITOR, Env
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
 from schemas.registry import tab as registered_tab
 from tests.conftest import app_on
 from tests.test_sync import small_book, write_xlsx
@@ -76,7 +76,7 @@ def test_the_same_words_as_the_data_quality_page(small_app):
     """"abc" typed in the sheet itself reads, on Data quality, exactly as it does under the editor."""
     import openpyxl
 
-    from connectors.cache import Cache
+    from connectors.store.cache import Cache
 
     at = _rice_ledger()
     at.session_state[EDITOR] = {"edited_rows": {1: {"kg": "abc"}}, "added_rows": [], "deleted_rows": []}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
 from tests.test_sync import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_added_row_and_next_key(small_app):
 
 def test_foreign_keys_show_labels_and_personal_data_is_masked(small_app):
     from connectors.access import User
-    from connectors.cache import Cache
+    from connectors.store.cache import Cache
     from ui import table_editor as te
 
     cache = Cache(":memory:")

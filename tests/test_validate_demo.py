@@ -4,7 +4,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from connectors.workbook import WorkbookSource
+from connectors.sources.workbook import WorkbookSource
 from schemas.issues import a1
 from schemas.validate import validate_workbook
 

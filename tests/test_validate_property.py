@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.source import Grid
+from connectors.sources.interface import Grid
 from schemas.issues import a1
 from schemas.registry import TABS
 from schemas.validate import validate_workbook

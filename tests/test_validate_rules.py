@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.source import Grid
+from connectors.sources.interface import Grid
 from schemas.registry import tab
 from schemas.rules import RULES
 from schemas.validate import validate_workbook

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from connectors.source import Grid
+from connectors.sources.interface import Grid
 from schemas.registry import TABS, tab
 from schemas.validate import validate_tab
 

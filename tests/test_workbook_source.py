@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 
-from connectors.source import CellUpdate, RowAppend, SourceError, WriteBatch
-from connectors.workbook import WorkbookSource
-from connectors.xlsx_patch import sheet_parts
+from connectors.sources.interface import CellUpdate, RowAppend, SourceError, WriteBatch
+from connectors.sources.workbook import WorkbookSource
+from connectors.sources.xlsx_patch import sheet_parts
 
 
 def _parts(path):

@@ -22,7 +22,7 @@ import streamlit as st
 
 from connectors.config import setting
 from connectors.poll import Poller, PollSettings, describe
-from connectors.source import SourceError
+from connectors.sources.interface import SourceError
 from ui.state import cache, source, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from

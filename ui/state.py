@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from connectors.cache import Cache
-from connectors.config import open_source, setting, source_spec
 from connectors.access import AccessDenied, User
-from connectors.source import Source, SourceError
+from connectors.config import setting, source_spec
+from connectors.sources import open_source
+from connectors.sources.interface import Source, SourceError
+from connectors.store.cache import Cache
 from gateway.figures import figure, require_known_role
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun

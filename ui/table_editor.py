@@ -14,13 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from connectors.access import User, mask_personal_data, require_read, sees_personal_data
-from connectors.cache import quote
+from connectors.store.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
 from gateway.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
 from schemas.base import ColumnSpec
-from schemas.registry import Tab, tab as registered_tab
+from schemas.registry import Tab
+from schemas.registry import tab as registered_tab
 
 PAGE_SIZE = 200
 PLACE_COLUMN = "village_code"

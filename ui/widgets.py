@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from gateway.figures import count_shown, total_shown
 from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
-from gateway.figures import count_shown, total_shown
 from insights.left_out import left_out, tabs_read
 from ui.state import cache, query, signed_in_user
 

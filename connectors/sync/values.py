@@ -8,10 +8,11 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from connectors import audit
+from connectors.store import audit
 from schemas.base import ColumnSpec
 from schemas.coerce import coerce_column
-from schemas.registry import Tab, tab as registered_tab
+from schemas.registry import Tab
+from schemas.registry import tab as registered_tab
 
 
 def _missing(value: Any) -> bool:

@@ -8,11 +8,11 @@
    (on the cached tables with the edits applied; only errors the edit brings count), and no value may
    hold a control character - errors: nothing is written, they come back per row and column;
 3. the touched tabs (and audit_log) are re-read in ONE `source.read`, and every edited cell, deleted row
-   and new key is compared with what the user started from (`sync_plan`) - if anyone changed them,
+   and new key is compared with what the user started from (`plan`) - if anyone changed them,
    nothing is written and the result lists theirs vs ours; a key found on two rows is refused;
 4. ONE `source.write` with only the changed cells (located by key in the grids just read), the deletes,
    the new rows and the audit rows - on Google Sheets one atomic `spreadsheets:batchUpdate`;
-5. sources that write by row number are verified with ONE read of the touched tabs (`sync_verify`) and
+5. sources that write by row number are verified with ONE read of the touched tabs (`verify`) and
    repaired when a row moved in between;
 6. `_audit` and the cache's rows for the changed keys are updated in place (no full refresh).
 
@@ -48,12 +48,13 @@ inside a batchUpdate), narrowed to one round trip and detected as far as a read 
 - a repair write is itself positional: the read after it proves it, and whatever is still wrong is
   named in a `failed` result.
 
-When the source cannot be reached the save waits in the outbox (connectors.outbox); `replay()`
-(connectors.sync_outbox) sends it later with the same check, as the person's current role.
+When the source cannot be reached the save waits in the outbox (connectors.sync.outbox); `replay()`
+(connectors.sync.replay) sends it later with the same check, as the person's current role.
 
-The parts live beside this module and are re-exported here: the requests and results (`sync_request`),
-values and keys (`sync_values`), step 2 (`sync_check`), step 3 (`sync_plan`), step 5 (`sync_verify`),
-step 6 (`sync_cache`) and the outbox replay (`sync_outbox`).
+The parts live beside this module: the requests and results (`request`), values and keys
+(`values`), step 2 (`check_edits`), step 3 (`plan`), step 5 (`verify`), step 6
+(`cache_update`) and the outbox replay (`replay`, which calls `save`/`_send` here). `connectors.sync`
+is the one name callers import.
 """
 from __future__ import annotations
 
@@ -61,16 +62,30 @@ import contextlib
 import threading
 from typing import Any, Iterable, Mapping
 
-from connectors import audit, outbox
-from connectors.access import LOCAL_ADMIN, AccessDenied, User, require_write
-from connectors.source import RowAppend, SourceError, SourceStale, SourceUnreachable, WriteResult
-from connectors.sync_cache import apply_changes, apply_optimistically, show_theirs
-from connectors.sync_check import check, control_characters
-from connectors.sync_plan import Plan, compare, landed
-from connectors.sync_request import (ALREADY, CONFLICT, DELETED, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit,
-                                     Conflict, RowDelete, RowError, SaveRequest, SaveResult)
-from connectors.sync_values import key_of, key_text, same, typed
-from connectors.sync_verify import confirmed, verify
+from connectors.access import AccessDenied, User, require_write
+from connectors.sources.interface import RowAppend, SourceError, SourceStale, SourceUnreachable, WriteResult
+from connectors.store import audit
+from connectors.sync import outbox
+from connectors.sync.cache_update import apply_changes, apply_optimistically, show_theirs
+from connectors.sync.check_edits import check, control_characters
+from connectors.sync.plan import Plan, compare, landed
+from connectors.sync.request import (
+    ALREADY,
+    CONFLICT,
+    FAILED,
+    INVALID,
+    QUEUED,
+    REFUSED,
+    SAVED,
+    UNCHANGED,
+    CellEdit,
+    RowDelete,
+    RowError,
+    SaveRequest,
+    SaveResult,
+)
+from connectors.sync.values import key_text, same, typed
+from connectors.sync.verify import confirmed, verify
 from schemas.registry import tab as registered_tab
 
 _write_lock = threading.RLock()  # one read-check-write at a time per process
@@ -237,10 +252,3 @@ def _unreachable(cache: Any, user: User, request: SaveRequest, via: str, exc: Ex
             outbox.mark(cache, entry, outbox.PENDING, str(exc))
     return SaveResult(QUEUED, f"The source cannot be reached ({exc}). Your change waits in the outbox and is sent "
                       "when the connection is back.", outbox_id=entry, request=request)
-
-
-from connectors.sync_outbox import ReplayResult, outbox_conflicts, pending, rebase, replay, replay_pending, resolve  # noqa: E402
-
-__all__ = ["CellEdit", "RowDelete", "SaveRequest", "SaveResult", "RowError", "Conflict", "ReplayResult", "save", "check",
-           "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "key_of", "key_text", "typed", "same",
-           "LOCAL_ADMIN", "SAVED", "INVALID", "CONFLICT", "QUEUED", "UNCHANGED", "ALREADY", "REFUSED", "FAILED", "DELETED"]

@@ -32,7 +32,7 @@ import tenacity
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from connectors.source import SourceError, SourceUnreachable
+from connectors.sources.interface import SourceError, SourceUnreachable
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.source import Grid, SourceError, WriteBatch
+from connectors.sources.interface import Grid, SourceError, WriteBatch
 from schemas.base import match_headers
-from schemas.issues import column_letter
 from schemas.registry import tab as registry_tab
 
 EPOCH = dt.datetime(1899, 12, 30)

@@ -1,7 +1,7 @@
 """The embedded source: an .xlsx workbook on disk, one sheet per tab, the same headers as the Google Sheet.
 
 Reads use python-calamine (an order of magnitude faster than openpyxl). Writes edit only the touched
-sheets' XML (connectors.xlsx_patch), go to a temporary file (with the workbook's file mode) that replaces
+sheets' XML (connectors.sources.xlsx_patch), go to a temporary file (with the workbook's file mode) that replaces
 the workbook in one rename. `transaction()` holds one inter-process lock (fcntl on NAME.xlsx.lock) from
 a save's check read to the end of its write, so two processes never lose each other's edits; while
 Excel or LibreOffice has the workbook open (their lock files), a save waits in the outbox instead.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
-import threading
 import tempfile
+import threading
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +21,8 @@ from typing import Any, Iterator
 
 from python_calamine import CalamineWorkbook
 
-from connectors import xlsx_patch
-from connectors.source import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
+from connectors.sources import xlsx_patch
+from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
 from schemas.base import match_headers
 from schemas.registry import tab as registered_tab
 
@@ -129,7 +129,7 @@ class WorkbookSource:
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
         """Apply every change of the batch, or none: the workbook is replaced in one rename.
 
-        Only the touched sheets are parsed and rewritten (connectors.xlsx_patch), so a save costs about
+        Only the touched sheets are parsed and rewritten (connectors.sources.xlsx_patch), so a save costs about
         the size of those sheets, not of the whole workbook.
         """
         with self._locked():

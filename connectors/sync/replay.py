@@ -8,11 +8,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors import audit, outbox
 from connectors.access import LOCAL_ADMIN, AccessDenied, User, require_write
-from connectors.source import SourceError
-from connectors.sync_plan import locate_all
-from connectors.sync_request import ALREADY, CONFLICT, DELETED, QUEUED, UNCHANGED, SAVED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
+from connectors.sources.interface import SourceError
+from connectors.store import audit
+from connectors.sync import outbox
+from connectors.sync.plan import locate_all
+from connectors.sync.request import ALREADY, CONFLICT, DELETED, QUEUED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
+from connectors.sync.send import _send, save
 
 _replay_lock = threading.Lock()
 
@@ -51,8 +53,6 @@ def current_user(cache: Any, entry: outbox.OutboxEntry) -> User:
 def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str = "day_first") -> ReplayResult:
     """Send waiting saves in the order they were made, each as the person who made it, with the same
     conflict check. Stops at the first one the source cannot take (still unreachable)."""
-    from connectors.sync import _send
-
     out = ReplayResult()
     with _replay_lock:
         waiting = outbox.entries(cache, (outbox.PENDING,))
@@ -137,8 +137,6 @@ def rebase(source: Any, request: SaveRequest, conflicts: list[Conflict], date_or
 
 def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: str = "day_first") -> SaveResult | None:
     """An outbox entry in conflict: keep="theirs" drops it; keep="mine" saves it again from the sheet's current values."""
-    from connectors.sync import save
-
     entry = outbox.get(cache, entry_id)
     if entry is None or entry.state != outbox.CONFLICT:
         return None

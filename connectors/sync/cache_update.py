@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.cache import quote
-from connectors.source import CellUpdate
-from connectors.sync_request import DELETED, Conflict, SaveRequest
-from connectors.sync_values import key_of
+from connectors.sources.interface import CellUpdate
+from connectors.store.cache import quote
+from connectors.sync.request import DELETED, Conflict, SaveRequest
+from connectors.sync.values import key_of
 from schemas.base import normalise_header
-from schemas.registry import Tab, tab as registered_tab
+from schemas.registry import Tab
+from schemas.registry import tab as registered_tab
 
 
 def _where(tab: Tab) -> str:

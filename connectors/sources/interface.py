@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from schemas.grid import Grid  # the shape schemas validate; re-exported for the sources
+
 
 class SourceError(Exception):
     """The source could not be read or written; the message is meant for a person."""
@@ -27,20 +29,6 @@ class SourceBusy(SourceUnreachable):
 class SourceStale(SourceError):
     """What we knew about the source's shape is out of date (e.g. the grid was trimmed): nothing was
     written; read again and re-plan."""
-
-
-@dataclass
-class Grid:
-    """One tab as read: header cells, data rows (trailing empties may be trimmed) and their sheet rows."""
-
-    tab: str
-    header: list[str]
-    rows: list[list[Any]]
-    first_row: int = 2  # sheet row number of rows[0]; the header is row 1
-    gid: int | None = None  # Google's sheetId, for links to cells
-
-    def sheet_row(self, i: int) -> int:
-        return self.first_row + i
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
-from connectors.source import Source
+from connectors.sources.interface import Source
 from schemas.issues import ISSUE_KEYS, Issue
 from schemas.registry import TABS, Tab
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from connectors import audit, outbox
-from connectors.source import WriteResult
+from connectors.sources.interface import WriteResult
+from connectors.store import audit
+from connectors.sync import outbox
 
 SAVED, INVALID, CONFLICT, QUEUED, UNCHANGED, ALREADY = "saved", "invalid", "conflict", "queued", "unchanged", "already_applied"
 REFUSED, FAILED = "refused", "failed"

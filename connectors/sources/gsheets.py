@@ -4,9 +4,9 @@ API calls are the main cost (60 reads and 60 writes per minute per user), so:
 - version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
 - read(tabs): the spreadsheet's metadata (tab titles, sheet ids) once per source object, then ONE
   `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON.
-- write(batch): ONE spreadsheets:batchUpdate (see connectors.gsheets_write), typed values (RAW), appends
+- write(batch): ONE spreadsheets:batchUpdate (see connectors.sources.gsheets_write), typed values (RAW), appends
   placed by Google at write time; never re-sent blindly (connectors.sync re-plans a failed write).
-Faults are retried a bounded number of times (connectors.gsheets_http), then reported plainly.
+Faults are retried a bounded number of times (connectors.sources.gsheets_http), then reported plainly.
 
 Settings: `[connections.gsheets]` in .streamlit/secrets.toml with st-gsheets-connection's keys
 (spreadsheet, type, project_id, private_key_id, private_key, client_email, client_id, token_uri,
@@ -22,10 +22,11 @@ from typing import Any
 import gspread
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
-from connectors.google_http import SCOPES, authorized_session
-from connectors.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
-from connectors.gsheets_write import plan, quote_title, write_request
-from connectors.source import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
+from connectors.config import load_secrets, setting
+from connectors.sources.google_http import SCOPES, authorized_session
+from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
+from connectors.sources.gsheets_write import plan, quote_title, write_request
+from connectors.sources.interface import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
@@ -66,7 +67,7 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
 
 
 class GoogleSheetSource:
-    """One Google Sheet as a back-office source (see connectors.source.Source)."""
+    """One Google Sheet as a back-office source (see connectors.sources.interface.Source)."""
 
     def __init__(self, key: str, session: Any, client_email: str | None = None, policy: RetryPolicy | None = None):
         self.key = key
@@ -82,8 +83,6 @@ class GoogleSheetSource:
     def from_settings(cls, location: str | None = None, *, secrets: dict | None = None,
                       api_base: str | None = None, policy: RetryPolicy | None = None) -> "GoogleSheetSource":
         """Build from `[connections.gsheets]` and GSHEETS_API_BASE; `location` is a key or URL."""
-        from connectors.config import load_secrets, setting
-
         conf = dict((secrets if secrets is not None else load_secrets()).get("connections", {}).get("gsheets", {}))
         key = spreadsheet_key(location or str(conf.get("spreadsheet") or ""))
         base = api_base if api_base is not None else (setting("gsheets_api_base") or None)
@@ -155,7 +154,7 @@ class GoogleSheetSource:
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
         """Apply the batch in ONE spreadsheets:batchUpdate (whole or not at all); rows are found by key in
         `located` (or read now). Sent once: a failure or a lost answer raises, and connectors.sync re-plans
-        from a fresh read (see connectors.gsheets_http). A grid-size or sheet-id error means the cached
+        from a fresh read (see connectors.sources.gsheets_http). A grid-size or sheet-id error means the cached
         metadata is stale: it is dropped and SourceStale tells the caller to read again and re-plan."""
         names = list(dict.fromkeys([u.tab for u in batch.updates] + [a.tab for a in batch.appends] + [d[0] for d in batch.deletes]))
         if not names:

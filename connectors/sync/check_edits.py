@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.cache import quote
-from connectors.source import Grid
-from connectors.sync_request import RowError, SaveRequest
-from connectors.sync_values import key_of
+from connectors.sources.interface import Grid
+from connectors.store.cache import quote
+from connectors.sync.request import RowError, SaveRequest
+from connectors.sync.values import key_of
 from schemas.base import match_headers
-from schemas.registry import TABS, Tab, tab as registered_tab
+from schemas.registry import TABS, Tab
+from schemas.registry import tab as registered_tab
 
 
 def _related(touched: list[str]) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from connectors import audit
-from connectors.source import CellUpdate, Grid, RowAppend, SourceError, WriteBatch
-from connectors.sync_request import DELETED, Conflict, SaveRequest
-from connectors.sync_values import key_of, key_text, same, typed
+from connectors.sources.interface import CellUpdate, Grid, RowAppend, SourceError, WriteBatch
+from connectors.store import audit
+from connectors.sync.request import DELETED, Conflict, SaveRequest
+from connectors.sync.values import key_of, key_text, same, typed
 from schemas.base import match_headers
 from schemas.coerce import coerce_column
-from schemas.registry import Tab, tab as registered_tab
+from schemas.registry import Tab
+from schemas.registry import tab as registered_tab
 
 
 @dataclass

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.source import CellUpdate, Grid, RowAppend, WriteBatch
-from connectors.sync_plan import Located, Plan, locate
-from connectors.sync_values import same
+from connectors.sources.interface import CellUpdate, Grid, RowAppend, WriteBatch
+from connectors.sync.plan import Located, Plan, locate
+from connectors.sync.values import same
 from schemas.registry import tab as registered_tab
 
 

@@ -1,0 +1,35 @@
+"""What a registered tab is: its title, schema, key and programme.
+
+Kept apart from the registry (which imports every programme's schema) so that the rule helpers the
+schemas import (schemas.rules_context) can name a Tab without importing the registry back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.pandas as pa
+
+from schemas.base import ColumnSpec, columns_of
+
+
+@dataclass(frozen=True)
+class Tab:
+    name: str  # the sheet's tab title
+    schema: type[pa.DataFrameModel]
+    key: tuple[str, ...]  # empty for an append-only log
+    programme: str
+    title: str
+
+    @property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        return columns_of(self.schema)
+
+    @property
+    def has_personal_data(self) -> bool:
+        return any(c.pii for c in self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        for spec in self.columns:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.name} has no column {name!r}")

@@ -1,0 +1,70 @@
+"""Layers point one way: pages -> ui -> gateway -> insights -> schemas; connectors -> schemas; no cycles.
+
+The graph counts every import (module level, in functions, under TYPE_CHECKING): see tests/import_graph.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.import_graph import cycles, imports, third_party, upward
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Pages hand these insight functions to `ui.state.query`, which runs them through the gateway (roles,
+# masking); they never call them. Not yet declared by name in the registry (issue 16, item 3), so they
+# are listed here, exactly: the list may only shrink.
+PAGES_NAMING_INSIGHTS = {
+    "pages.clinic -> insights.clinic", "pages.clinic -> insights.health_education", "pages.cow_bank -> insights.cow_bank",
+    "pages.data_quality -> insights.quality", "pages.overview -> insights.common", "pages.overview -> insights.overview",
+    "pages.prevention -> insights.prevention", "pages.rice_bank -> insights.common", "pages.rice_bank -> insights.rice_bank",
+    "pages.savings -> insights.savings", "pages.school_support -> insights.school_support", "pages.wash -> insights.wash",
+}
+# The Tables and Sync pages name the errors and settings of the write path (AccessDenied, SourceError,
+# setting, outbox states) from the modules that define them; exact, may only shrink.
+PAGES_NAMING_CONNECTORS = {
+    "pages.sync -> connectors.access", "pages.sync -> connectors.config", "pages.sync -> connectors.sources.interface",
+    "pages.tables -> connectors.access", "pages.tables -> connectors.config",
+    "pages.tables -> connectors.sources.interface",
+}
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return imports(ROOT)
+
+
+def test_the_graph_sees_the_project(graph):
+    assert {"app", "cli", "schemas.registry", "connectors.sync", "gateway.reads", "pages.tables"} <= set(graph)
+    assert "schemas.registry" in graph["schemas.validate"]
+    assert "connectors.sync.send" in graph["connectors.sync.replay"]
+
+
+def test_no_import_cycle(graph):
+    assert cycles(graph) == []
+
+
+def test_no_upward_import(graph):
+    assert set(upward(graph)) == PAGES_NAMING_INSIGHTS | PAGES_NAMING_CONNECTORS
+
+
+@pytest.mark.parametrize("package", ["schemas", "insights", "connectors", "data"])
+def test_lower_layers_never_import_streamlit(package):
+    assert third_party(ROOT, package, "streamlit") == []
+
+
+def test_the_check_finds_a_planted_cycle_and_upward_edges(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "connectors").mkdir()
+    (tmp_path / "schemas" / "__init__.py").write_text("")
+    (tmp_path / "connectors" / "__init__.py").write_text("")
+    (tmp_path / "schemas" / "a.py").write_text("from schemas import b\n")
+    (tmp_path / "schemas" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from connectors.source import Grid\n"
+        "def later():\n    from . import a\n")
+    (tmp_path / "connectors" / "source.py").write_text("import streamlit as st\n")
+    planted = imports(tmp_path)
+    assert cycles(planted) == [["schemas.a", "schemas.b"]]
+    assert upward(planted) == ["schemas.b -> connectors.source"]
+    assert third_party(tmp_path, "connectors", "streamlit") == ["connectors.source"]
