@@ -51,7 +51,7 @@ def _code_name_pairs(level: str) -> pd.MultiIndex:
 
 def normalised(names: pd.Series) -> pd.Series:
     """Names compared case- and spacing-insensitively (Unicode NFC; zero-width joiners dropped)."""
-    text = names.astype("string").map(lambda n: unicodedata.normalize("NFC", n), na_action="ignore")
+    text = names.astype("string").map(lambda n: unicodedata.normalize("NFC", n), na_action="ignore").astype("string")
     return text.str.translate(_IGNORED).str.replace(r"\s+", "", regex=True).str.casefold()
 
 
