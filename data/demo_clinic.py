@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data.demo_common import YEARS, rng_for, typed_frame
-from data.demo_places import Gazetteer
+from data.demo_places import HEALTH_CENTRE_COMMUNE, Gazetteer
 
 # Visits per year: (inpatient, outpatient, mobile_checkup); 2017 is the report's.
 VOLUMES = {2015: (341, 2712, 7418), 2016: (362, 2838, 7705), 2017: (375, 2954, 7963), 2018: (391, 3077, 8150)}
@@ -184,7 +184,7 @@ def build_clinic(gaz: Gazetteer, scale: int = 1) -> tuple[pd.DataFrame, pd.DataF
     rng = rng_for("clinic")
     villages = np.array(gaz.codes(province_code="07"))
     # Families near the health centre (its own commune) come more often.
-    near = np.array([v[:6] == gaz.village_in("Sre Ambel")[:6] for v in villages])
+    near = np.array([v[:6] == gaz.village_in(HEALTH_CENTRE_COMMUNE)[:6] for v in villages])
     village_p = np.where(near, 3.0, 1.0) / np.where(near, 3.0, 1.0).sum()
 
     book = PatientBook()

@@ -25,7 +25,7 @@ PASS_ON_AGE_MONTHS = 10
 
 
 def cow_bank_villages(gaz: Gazetteer) -> list[str]:
-    return [gaz.village_in("Chantrea", 1), gaz.village_in("Chantrea", 2), gaz.village_in("Tnot", 1)]
+    return [gaz.village_in("Chantrea", 1), gaz.village_in("Chantrea", 2), gaz.village_in("Tnaot", 1)]
 
 
 def _later(day: dt.date, low: int, high: int, rng: np.random.Generator) -> dt.date:

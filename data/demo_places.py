@@ -1,8 +1,8 @@
-"""The demo gazetteer (villages) and the household register every programme draws families from.
+"""The demo's villages (real places of Cambodia's national gazetteer) and the household register.
 
-Codes follow Cambodia's gazetteer (province 2, district 4, commune 6, village 8 digits, each the
-prefix of the next). Province codes are the real ones; district, commune and village names are the
-report's where it names them and plausible invented romanisations elsewhere.
+Codes and names are the Ministry of Economy and Finance's (2025, `schemas.gazetteer`): the report's
+communes where it names them (Chantrea and Tnaot, Kraol Kou in Svay Chrum, Andoung Pou), real
+neighbouring communes elsewhere. Coordinates are approximate (the gazetteer has none).
 """
 from __future__ import annotations
 
@@ -13,55 +13,38 @@ import numpy as np
 import pandas as pd
 
 from data.demo_common import YEARS, person_name, pick, rng_for, typed_frame
+from schemas import gazetteer
 
-# (province code, province, centre lat/lon) -> districts -> communes (code suffix, name, target villages, other villages)
+# (province code, centre lat/lon) -> districts -> communes (code, target villages, other villages, first village).
 # The 18 target communes of 11 districts in 3 provinces are the prevention programme's (report, 2017);
-# Kampot holds the Sre Ambel health centre's catchment and is not a prevention target.
+# Kampot holds the Sre Ambel health centre's catchment (the report's "Kampot District, Kampot Province")
+# and is not a prevention target. Each commune takes its villages in code order from `first village`
+# (None: its first); the slots keep the code order the programmes' draws were made in.
 GAZETTEER = [
-    ("20", "Svay Rieng", (11.09, 105.80), [
-        ("01", "Chantrea", [("01", "Chantrea", 4, 1), ("02", "Tnot", 3, 1)]),
-        ("02", "Kampong Rou", [("01", "Teng Mao", 4, 1), ("02", "Samlei", 3, 0)]),
-        ("03", "Rumduol", [("01", "Andong Po", 4, 1)]),
-        ("04", "Romeas Haek", [("01", "Thmei", 3, 0), ("02", "Ampil", 3, 1)]),
-        ("05", "Svay Chrum", [("01", "Krol Kor", 4, 1), ("02", "Svay Ang", 3, 0)]),
-        ("06", "Svay Rieng", [("01", "Prasat", 3, 1)]),
+    ("20", (11.09, 105.80), [
+        ("2001", [("200103", 4, 0, None)]),  # Chantrea: two cow bank villages
+        ("2002", [("200212", 3, 2, None)]),  # Tnaot: the third cow bank village
+        ("2003", [("200301", 4, 1, None), ("200302", 3, 0, None)]),  # Bos Mon: the first rice bank
+        ("2004", [("200402", 4, 1, None), ("200403", 3, 0, None), ("200404", 3, 1, None)]),  # Andoung Pou: the AC
+        ("2005", [("200510", 4, 1, "20051009"), ("200513", 3, 0, None)]),  # Kraol Kou: Ruessei Chuor rice bank
+        ("2006", [("200602", 3, 1, None)]),
     ]),
-    ("09", "Koh Kong", (11.45, 103.35), [
-        ("01", "Botum Sakor", [("01", "Thma Sa", 4, 0), ("02", "Andoung Tuek", 3, 0)]),
-        ("02", "Kiri Sakor", [("01", "Chrouy Pras", 3, 0)]),
-        ("03", "Kaoh Kong", [("01", "Pak Khlang", 3, 0)]),
+    ("09", (11.45, 103.35), [
+        ("0901", [("090101", 4, 0, None), ("090104", 3, 0, None)]),
+        ("0902", [("090201", 3, 0, None)]),
+        ("0903", [("090302", 3, 0, None)]),
     ]),
-    ("06", "Kampong Thom", (12.70, 104.90), [
-        ("01", "Baray", [("01", "Chaeung Daeung", 3, 0), ("02", "Balangk", 3, 0)]),
-        ("02", "Kampong Svay", [("01", "Kampong Kou", 4, 0), ("02", "Sroyov", 3, 0)]),
+    ("06", (12.70, 104.90), [
+        ("0601", [("060102", 3, 0, None), ("060105", 3, 0, None)]),
+        ("0602", [("060203", 4, 0, None), ("060207", 3, 0, None)]),
     ]),
-    ("07", "Kampot", (10.62, 104.18), [
-        ("08", "Kampot", [("01", "Sre Ambel", 0, 6), ("02", "Andoung Khmer", 0, 5),
-                          ("03", "Traeuy Kaoh", 0, 5), ("04", "Kampong Kraeng", 0, 4)]),
+    ("07", (10.62, 104.18), [
+        ("0707", [("070716", 0, 6, None)]),  # Thmei (Tuek Chhu): the health centre's own commune
+        ("0708", [("070801", 0, 2, None), ("070802", 0, 2, None), ("070803", 0, 2, None),
+                  ("070804", 0, 5, None), ("070805", 0, 3, None)]),
     ]),
 ]
-
-# Villages the report names, or that programmes need by name: (commune, index in commune) -> name.
-NAMED_VILLAGES = {
-    ("Krol Kor", 1): "Russei Chhuor Kang Chhoeung",
-    ("Teng Mao", 1): "Teng Mao",
-    ("Andong Po", 1): "Andong Po",
-    ("Chantrea", 1): "Chantrea",
-    ("Chantrea", 2): "Prey Kduoch",
-    ("Tnot", 1): "Tnot Kandal",
-    ("Sre Ambel", 1): "Sre Ambel",
-}
-
-_NAME_HEADS = [
-    "Prey", "Trapeang", "Kampong", "Svay", "Chambak", "Boeng", "Ou", "Tuol", "Kouk", "Russei",
-    "Srae", "Chrey", "Angk", "Roka", "Sla", "Trach", "Krasang", "Thnal", "Veal", "Ta", "Phum",
-    "Doung", "Ampil", "Tnaot", "Popel",
-]
-_NAME_TAILS = [
-    "Thmei", "Chas", "Kandal", "Khang Cheung", "Khang Tboung", "Thom", "Touch", "Kaeut",
-    "Lech", "Sala", "Meas", "Chrum", "Lvea", "Daeum", "Khpos", "Pring", "Smach", "Kaong",
-    "Tbaeng", "Rumdeng", "Chey", "Sangke", "Prasat", "Andaet",
-]
+HEALTH_CENTRE_COMMUNE = "Thmei"
 
 
 @dataclass(frozen=True)
@@ -89,31 +72,28 @@ class Gazetteer:
 
 def build_gazetteer() -> Gazetteer:
     rng = rng_for("places")
+    official = gazetteer.official("village")
     cols: dict[str, list] = {c: [] for c in [
         "village_code", "village", "commune_code", "commune", "district_code", "district",
         "province_code", "province", "latitude", "longitude", "target_village"]}
-    for p_code, province, (lat0, lon0), districts in GAZETTEER:
-        for d_suffix, district, communes in districts:
+    for p_code, (lat0, lon0), districts in GAZETTEER:
+        for d_code, communes in districts:
             d_lat, d_lon = lat0 + rng.uniform(-0.18, 0.18), lon0 + rng.uniform(-0.18, 0.18)
-            for c_suffix, commune, n_target, n_other in communes:
+            for c_code, n_target, n_other, first in communes:
                 c_lat, c_lon = d_lat + rng.uniform(-0.06, 0.06), d_lon + rng.uniform(-0.06, 0.06)
-                used: set[str] = set()
-                for i in range(1, n_target + n_other + 1):
-                    name = NAMED_VILLAGES.get((commune, i))
-                    while name is None or name in used:
-                        name = f"{pick(rng, _NAME_HEADS)} {pick(rng, _NAME_TAILS)}"
-                    used.add(name)
-                    cols["village_code"].append(f"{p_code}{d_suffix}{c_suffix}{i:02d}")
-                    cols["village"].append(name)
-                    cols["commune_code"].append(f"{p_code}{d_suffix}{c_suffix}")
-                    cols["commune"].append(commune)
-                    cols["district_code"].append(f"{p_code}{d_suffix}")
-                    cols["district"].append(district)
+                in_commune = sorted(official.loc[official["commune_code"] == c_code, "village_code"])
+                chosen = in_commune[in_commune.index(first) if first else 0:][:n_target + n_other]
+                assert len(chosen) == n_target + n_other, (c_code, len(chosen))
+                for i, v_code in enumerate(chosen, start=1):
+                    cols["village_code"].append(v_code)
+                    cols["commune_code"].append(c_code)
+                    cols["district_code"].append(d_code)
                     cols["province_code"].append(p_code)
-                    cols["province"].append(province)
                     cols["latitude"].append(round(c_lat + rng.uniform(-0.03, 0.03), 5))
                     cols["longitude"].append(round(c_lon + rng.uniform(-0.03, 0.03), 5))
                     cols["target_village"].append(i <= n_target)
+    for level in ("village", "commune", "district", "province"):
+        cols[level] = gazetteer.names_of(level, pd.Series(cols[f"{level}_code"])).tolist()
     return Gazetteer(typed_frame("villages", cols))
 
 

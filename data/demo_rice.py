@@ -41,9 +41,9 @@ class BankPlan:
 
 def _plans(gaz: Gazetteer, scale: int) -> list[BankPlan]:
     return [
-        BankPlan("RB-01", "Teng Mao", gaz.village_in("Teng Mao"), dt.date(2016, 2, 18), 10_000.0, 25_000.0, 10.0,
+        BankPlan("RB-01", "Teng Mao", gaz.village_in("Bos Mon"), dt.date(2016, 2, 18), 10_000.0, 25_000.0, 10.0,
                  (2016, 2017, 2018), 35 * scale),
-        BankPlan("RB-02", "Russei Chhuor Kang Chhoeung", gaz.village_in("Krol Kor"), RB02_OPENING, RB02_DONATION,
+        BankPlan("RB-02", "Russei Chhuor Kang Chhoeung", gaz.village_in("Kraol Kou"), RB02_OPENING, RB02_DONATION,
                  20_000.0, 10.0, (2018,), 30 * scale),
     ]
 

@@ -45,9 +45,9 @@ class GroupPlan:
 
 def plan_groups(gaz: Gazetteer, scale: int = 1) -> list[GroupPlan]:
     rng = rng_for("savings_groups")
-    andong_po = gaz.village_in("Andong Po")
+    andong_po = gaz.village_in("Andoung Pou")
     targets = gaz.villages[gaz.villages["target_village"].to_numpy(dtype=bool)]
-    named = {andong_po, gaz.village_in("Krol Kor"), gaz.village_in("Teng Mao")}
+    named = {andong_po, gaz.village_in("Kraol Kou"), gaz.village_in("Bos Mon")}
     pools = {p: [c for c in targets["village_code"] if c.startswith(p) and c not in named] for p in ("20", "09", "06")}
     villages = sorted(rng.choice(pools["20"], 18, replace=False).tolist()
                       + rng.choice(pools["09"], 4, replace=False).tolist()

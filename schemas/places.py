@@ -42,6 +42,7 @@ from typing import Iterable  # noqa: E402  (rules below the schemas: one program
 
 import numpy as np  # noqa: E402
 
+from schemas import gazetteer  # noqa: E402
 from schemas.issues import Issue  # noqa: E402
 from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
 
@@ -63,6 +64,36 @@ def codes_are_prefixes_of_the_village_code(book: Book) -> Iterable[Issue]:
         for position in np.flatnonzero(wrong):
             yield book.issue("places.code_prefix", "villages", int(position), column,
                              village_code=village.iat[position], expected=expected.iat[position])
+
+
+PLACE_COLUMNS = (("village", "village_code", "village"), ("commune", "commune_code", "commune"),
+                 ("district", "district_code", "district"), ("province", "province_code", "province"))
+
+
+@cross_tab_rule
+def places_are_in_the_national_gazetteer(book: Book) -> Iterable[Issue]:
+    """Every code is the national gazetteer's; a name that is not its code's official one is a warning."""
+    frame = book.frame("villages")
+    if frame is None:
+        return
+    for level, code_column, name_column in PLACE_COLUMNS:
+        if code_column not in frame.columns:
+            continue
+        codes = frame[code_column].astype("string")
+        present = codes.notna().to_numpy(dtype=bool)
+        known = gazetteer.known(level, codes)
+        for position in np.flatnonzero(present & ~known):
+            yield book.issue("places.unknown_code", "villages", int(position), code_column,
+                             level=level, year=gazetteer.DATA_YEAR)
+        if name_column not in frame.columns:
+            continue
+        wrong = known & ~gazetteer.name_matches(level, codes, frame[name_column])
+        if wrong.any():
+            english, khmer = gazetteer.names_of(level, codes, "en"), gazetteer.names_of(level, codes, "kh")
+            for position in np.flatnonzero(wrong):
+                yield book.issue("places.name_mismatch", "villages", int(position), name_column, level=level,
+                                 code=codes.iat[position], official_en=english.iat[position],
+                                 official_kh=khmer.iat[position])
 
 
 @cross_tab_rule

@@ -6,6 +6,7 @@ import pytest
 
 from data.build_demo import build_demo_frames, write_workbook
 from data.demo_common import add_months
+from schemas import gazetteer
 from schemas.registry import TABS, tab
 
 DTYPES = {"text": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "date": "datetime64[ns]"}
@@ -73,10 +74,20 @@ def test_gazetteer_codes_nest(frames):
     provinces = dict(zip(villages["province"], villages["province_code"]))
     assert provinces == {"Svay Rieng": "20", "Koh Kong": "09", "Kampong Thom": "06", "Kampot": "07"}
     named = villages.set_index("village")
-    assert named.at["Russei Chhuor Kang Chhoeung", "commune"] == "Krol Kor"
-    assert named.at["Russei Chhuor Kang Chhoeung", "district"] == "Svay Chrum"
-    for commune in ["Andong Po", "Krol Kor", "Chantrea", "Tnot", "Teng Mao"]:
+    assert named.at["Ruessei Chuor Khang Cheung", "commune"] == "Kraol Kou"
+    assert named.at["Ruessei Chuor Khang Cheung", "district"] == "Svay Chrum"
+    for commune in ["Andoung Pou", "Kraol Kou", "Chantrea", "Tnaot"]:
         assert (villages["commune"] == commune).any(), commune
+
+
+def test_every_demo_place_is_in_the_national_gazetteer(frames):
+    villages = frames["villages"]
+    for level in gazetteer.LEVELS:
+        codes = villages[f"{level}_code"].astype("string")
+        assert gazetteer.known(level, codes).all(), level
+        assert (villages[level] == gazetteer.names_of(level, codes)).all(), level
+    referenced = pd.concat([f["village_code"].dropna() for f in frames.values() if "village_code" in f])
+    assert gazetteer.known("village", referenced.astype("string")).all()
 
 
 def test_households_are_consistent(frames):
@@ -174,7 +185,7 @@ def test_saving_groups_and_cooperative(frames):
     assert (saving["founded_on"].dt.year == 2016).all()
     cooperative = groups[groups["kind"] == "agricultural_cooperative"]
     assert cooperative["group_id"].tolist() == ["AC-01"]
-    assert cooperative[["members", "female_members", "commune", "province"]].values.tolist() == [[45, 20, "Andong Po", "Svay Rieng"]]
+    assert cooperative[["members", "female_members", "commune", "province"]].values.tolist() == [[45, 20, "Andoung Pou", "Svay Rieng"]]
 
 
 def test_savings_capital_on_2018_12_31_is_the_reports(frames):
@@ -213,7 +224,7 @@ def test_cow_grants_of_2015(frames):
     families = frames["households"].set_index("household_id").loc[grants["household_id"]]
     places = frames["villages"].set_index("village_code").loc[families["village_code"]]
     assert families["village_code"].value_counts().tolist() == [10, 10, 10]
-    assert set(places["commune"]) == {"Chantrea", "Tnot"} and set(places["province"]) == {"Svay Rieng"}
+    assert set(places["commune"]) == {"Chantrea", "Tnaot"} and set(places["province"]) == {"Svay Rieng"}
     bought = cows.set_index("cow_id").loc[grants["cow_id"]]
     assert bought["dam_id"].isna().all() and (bought["sex"] == "female").all()
     assert (bought["born_on"].dt.year == 2014).all()
@@ -256,8 +267,8 @@ def rice_stock(ledger: pd.DataFrame) -> pd.Series:
 def test_rice_banks_are_the_reports(frames):
     banks = frames["rice_banks"].merge(frames["villages"], on="village_code").set_index("bank_id")
     assert sorted(banks.index) == ["RB-01", "RB-02"]
-    assert banks.at["RB-01", "commune"] == "Teng Mao"
-    assert banks.at["RB-02", "village"] == "Russei Chhuor Kang Chhoeung"
+    assert banks.at["RB-01", "name"] == "Teng Mao"
+    assert banks.at["RB-02", "village"] == "Ruessei Chuor Khang Cheung"
     assert banks.at["RB-02", "established_on"] == pd.Timestamp("2018-04-26")
     assert banks.at["RB-01", "established_on"].year == 2016
     ledger = frames["rice_ledger"]

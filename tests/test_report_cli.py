@@ -36,7 +36,7 @@ def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
     text = out.stdout
     assert "139,791,300 riel ($34,947.83 at 4,000 riel per dollar)" in text
     assert "25 saving groups with" in text
-    assert "1 agricultural cooperative in Andong Po commune with 45 members, 20 of them women." in text
+    assert "1 agricultural cooperative in Andoung Pou commune with 45 members, 20 of them women." in text
     assert "18,500.00 kg in stock on 31 Dec 2018" in text
     assert "13,000 kg donated in 2018 (first on 26 Apr 2018)" in text
     assert "Herd at the end of 2018: 30 founding cows + 25 born since." in text

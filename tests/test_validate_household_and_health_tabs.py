@@ -10,7 +10,7 @@ HEALTH = "session_id date village_code topic given_by villagers village_chiefs c
 
 
 def households():
-    return sheet("households", HOUSEHOLD, ["HH-0001", "Sok", "female", "20010101", 5, 3, "id_poor_1", "No", "01/02/2016"])
+    return sheet("households", HOUSEHOLD, ["HH-0001", "Sok", "female", "20010302", 5, 3, "id_poor_1", "No", "01/02/2016"])
 
 
 def school(*rows):
@@ -79,7 +79,7 @@ def test_a_hygiene_survey_names_a_known_household_and_listed_toilets_and_water_s
                                  "rainwater, pond_or_river, bought. Pick one of these in cell E3.")
 
 
-def session(session_id="HE-0001", *, village="20010101", given_by="both", villagers=30, chiefs=1, leaders=2, female=20, male=13):
+def session(session_id="HE-0001", *, village="20010302", given_by="both", villagers=30, chiefs=1, leaders=2, female=20, male=13):
     return [session_id, "13/02/2017", village, "hand-washing", given_by, villagers, chiefs, leaders, female, male]
 
 

@@ -25,7 +25,7 @@ def check(*grids: Grid, rules: str | None = None):
 
 
 VILLAGE = ("village_code village commune_code commune district_code district province_code province target_village")
-VILLAGE_ROW = ["20010101", "Prey Kdouch", "200101", "Chantrea", "2001", "Chantrea", "20", "Svay Rieng", "Yes"]
+VILLAGE_ROW = ["20010302", "Kouk Taek", "200103", "Chantrea", "2001", "Chantrea", "20", "Svay Rieng", "Yes"]
 
 
 def villages(*extra):
@@ -39,7 +39,7 @@ def test_every_rule_has_a_severity_title_template_and_fix():
 
 def test_a_village_code_that_is_not_in_villages_is_reported_where_it_is_used():
     households = sheet("households", "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on",
-                       ["HH-0001", "Sok", "female", "20010101", 5, 2, "id_poor_1", "No", "01/02/2017"],
+                       ["HH-0001", "Sok", "female", "20010302", 5, 2, "id_poor_1", "No", "01/02/2017"],
                        ["HH-0002", "Dara", "male", "20019999", 4, 1, "id_poor_2", "No", "01/02/2017"])
     found, issues = check(villages(), households)
     assert found == [("households", 3, "Village code", "D3", "ref.not_found", "error")]
@@ -49,27 +49,40 @@ def test_a_village_code_that_is_not_in_villages_is_reported_where_it_is_used():
 
 def test_a_reference_into_a_missing_tab_is_not_reported_row_by_row():
     households = sheet("households", "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on",
-                       ["HH-0001", "Sok", "female", "20010101", 5, 2, "id_poor_1", "No", "01/02/2017"])
+                       ["HH-0001", "Sok", "female", "20010302", 5, 2, "id_poor_1", "No", "01/02/2017"])
     assert check(households) == ([], [])
 
 
 def test_commune_district_and_province_codes_are_prefixes_of_the_village_code():
-    found, issues = check(villages(["20010102", "Tnot", "200201", "Tnot", "2001", "Chantrea", "21", "Svay Rieng", "No"]))
+    found, issues = check(villages(["20010303", "Taeng Mau", "200212", "Tnaot", "2001", "Chantrea", "21", "Takeo", "No"]))
     assert found == [("villages", 3, "Commune code", "C3", "places.code_prefix", "error"),
                      ("villages", 3, "Province code", "G3", "places.code_prefix", "error")]
-    assert issues[0].message == ("Row 3: 'Commune code' is '200201', but the village code 20010102 starts with 200101. "
+    assert issues[0].message == ("Row 3: 'Commune code' is '200212', but the village code 20010303 starts with 200103. "
                                  "Correct it in cell C3.")
+
+
+def test_an_unknown_village_code_is_an_error_and_a_name_not_its_codes_a_warning_with_the_official_name():
+    found, issues = check(villages(["20010399", "Teng Mao", "200103", "Chantrea", "2001", "Chantrea", "20", "Svay Rieng", "No"],
+                                   ["20051009", "Russei Chhuor Kang Chhoeung", "200510", "KRAOL  KOU", "2005", "ស្វាយជ្រំ",
+                                    "20", "svay rieng", "Yes"]))
+    assert found == [("villages", 3, "Village code", "A3", "places.unknown_code", "error"),
+                     ("villages", 4, "Village", "B4", "places.name_mismatch", "warning")]
+    assert [i.message for i in issues] == [
+        "Row 3: 'Village code' is '20010399', which is not a village code of Cambodia's national gazetteer (MEF 2025). "
+        "Correct it in cell A3.",
+        "Row 4: 'Village' is 'Russei Chhuor Kang Chhoeung', but the gazetteer names village 20051009 "
+        "'Ruessei Chuor Khang Cheung' (ឫស្សីជួរខាងជីង). Type the official name in cell B4, or check the code."]
 
 
 def test_children_are_never_more_than_members():
     households = sheet("households", "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on",
-                       ["HH-0001", "Sok", "female", "20010101", 3, 4, "id_poor_1", "No", "01/02/2017"])
+                       ["HH-0001", "Sok", "female", "20010302", 3, 4, "id_poor_1", "No", "01/02/2017"])
     assert check(villages(), households)[0] == [("households", 2, "Children", "F2", "count.more_than_members", "error")]
 
 
 def test_women_members_are_never_more_than_members():
     groups = sheet("savings_groups", "group_id name kind village_code founded_on members female_members",
-                   ["SG-01", "Prey Kdouch", "saving_group", "20010101", "01/03/2016", 20, 25])
+                   ["SG-01", "Prey Kdouch", "saving_group", "20010302", "01/03/2016", 20, 25])
     assert check(villages(), groups)[0] == [("savings_groups", 2, "Women members", "G2", "count.more_than_members", "error")]
 
 
@@ -86,7 +99,7 @@ BANKS = "bank_id name village_code established_on capacity_kg interest_pct"
 
 
 def rice_banks():
-    return sheet("rice_banks", BANKS, ["RB-01", "Prey Kdouch", "20010101", "01/01/2016", 5000, 10])
+    return sheet("rice_banks", BANKS, ["RB-01", "Prey Kdouch", "20010302", "01/01/2016", 5000, 10])
 
 
 def test_rice_stock_never_goes_below_zero_and_inflows_of_the_day_count_first():
@@ -146,13 +159,13 @@ EVENTS = "event_id date cow_id kind household_id"
 
 def test_a_mother_is_a_grown_female_and_calves_come_far_enough_apart():
     cows = sheet("cows", COWS,
-                 ["CB-001", "female", "01/01/2013", None, "20010101"],
-                 ["CB-002", "male", "01/01/2013", None, "20010101"],
-                 ["CB-003", "female", "01/06/2016", "CB-001", "20010101"],
-                 ["CB-004", "female", "01/01/2017", "CB-001", "20010101"],   # 214 days after CB-003
-                 ["CB-005", "female", "01/01/2017", "CB-002", "20010101"],   # a bull as mother
-                 ["CB-006", "female", "01/06/2017", "CB-003", "20010101"],   # mother 12 months old
-                 ["CB-007", "male", "01/06/2016", "CB-001", "20010101"])     # twin of CB-003: fine
+                 ["CB-001", "female", "01/01/2013", None, "20010302"],
+                 ["CB-002", "male", "01/01/2013", None, "20010302"],
+                 ["CB-003", "female", "01/06/2016", "CB-001", "20010302"],
+                 ["CB-004", "female", "01/01/2017", "CB-001", "20010302"],   # 214 days after CB-003
+                 ["CB-005", "female", "01/01/2017", "CB-002", "20010302"],   # a bull as mother
+                 ["CB-006", "female", "01/06/2017", "CB-003", "20010302"],   # mother 12 months old
+                 ["CB-007", "male", "01/06/2016", "CB-001", "20010302"])     # twin of CB-003: fine
     found, _ = check(villages(), cows, rules="cow.")
     assert found == [("cows", 5, "Born on", "C5", "cow.calves_too_close", "error"),
                      ("cows", 6, "Mother's ear tag", "D6", "cow.dam_not_female", "error"),
@@ -161,8 +174,8 @@ def test_a_mother_is_a_grown_female_and_calves_come_far_enough_apart():
 
 def test_no_cow_is_its_own_ancestor():
     cows = sheet("cows", COWS,
-                 ["CB-001", "female", "01/01/2013", "CB-002", "20010101"],
-                 ["CB-002", "female", "01/01/2015", "CB-001", "20010101"])
+                 ["CB-001", "female", "01/01/2013", "CB-002", "20010302"],
+                 ["CB-002", "female", "01/01/2015", "CB-001", "20010302"])
     found, issues = check(villages(), cows, rules="cow.own")
     assert found == [("cows", 2, "Mother's ear tag", "D2", "cow.own_ancestor", "error"),
                      ("cows", 3, "Mother's ear tag", "D3", "cow.own_ancestor", "error")]
@@ -171,9 +184,9 @@ def test_no_cow_is_its_own_ancestor():
 
 def cow_bank(*events):
     cows = sheet("cows", COWS,
-                 ["CB-001", "female", "01/01/2014", None, "20010101"],
-                 ["CB-010", "female", "01/03/2016", "CB-001", "20010101"],
-                 ["CB-011", "male", "01/03/2017", "CB-001", "20010101"])
+                 ["CB-001", "female", "01/01/2014", None, "20010302"],
+                 ["CB-010", "female", "01/03/2016", "CB-001", "20010302"],
+                 ["CB-011", "male", "01/03/2017", "CB-001", "20010302"])
     return check(villages(), cows, sheet("cow_events", EVENTS, *events), rules="cow.")
 
 
@@ -201,8 +214,8 @@ def test_nothing_happens_to_a_cow_after_it_died():
 
 def test_the_settings_tab_changes_the_policy():
     settings = sheet("settings", "key value", ["cow_pass_on_min_age_months", "8"])
-    cows = sheet("cows", COWS, ["CB-001", "female", "01/01/2014", None, "20010101"],
-                 ["CB-010", "female", "01/03/2016", "CB-001", "20010101"])
+    cows = sheet("cows", COWS, ["CB-001", "female", "01/01/2014", None, "20010302"],
+                 ["CB-010", "female", "01/03/2016", "CB-001", "20010302"])
     events = sheet("cow_events", EVENTS, ["CE-0001", "01/12/2016", "CB-010", "passed_on", "HH-0002"])
     assert check(settings, villages(), cows, events, rules="cow.")[0] == []
 
@@ -229,7 +242,7 @@ def test_a_value_failing_its_own_check_is_reported_once_not_again_by_the_rules_o
 
 def test_a_reference_to_a_row_whose_own_id_is_malformed_is_not_reported_again():
     households = sheet("households", "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on",
-                       ["HH-1", "Sok", "female", "20010101", 5, 2, "id_poor_1", "No", "01/02/2017"])
+                       ["HH-1", "Sok", "female", "20010302", 5, 2, "id_poor_1", "No", "01/02/2017"])
     checks = sheet("migration_checks", "check_id date household_id migrating took_children",
                    ["MC-0001", "01/02/2017", "HH-1", "No", "No"])
     assert check(villages(), households, checks)[0] == [("households", 2, "Household ID", "A2", "value.bad_format", "error")]
