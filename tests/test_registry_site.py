@@ -53,3 +53,16 @@ def test_check_names_each_planted_mistake_by_id():
         ("registry.E003", "setting 'loan_interest_pct' (savings) has no default"),
     ]
     assert {p.id for p in problems} == {"registry.E001", "registry.E002", "registry.E003", "registry.E004", "registry.E005"}
+
+
+def test_cli_validate_refuses_while_the_registry_has_a_problem(capsys, demo_workbook):
+    import cli
+
+    site.register(Tab("loans", Loan, ("loan_id",), "places", "Loans"))
+    try:
+        code = cli.main(["validate", "--source", str(demo_workbook)])
+    finally:
+        site.unregister("loans")
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "  registry.E001: loans.household_id refers to 'households.household_code', which is not a registered tab and column"]
