@@ -2,6 +2,7 @@
 Sign-in comes first: nothing reads or writes the source before it succeeds (ui.auth loads the data)."""
 import streamlit as st
 
+from gateway.declared import registry_problems
 from ui import live
 from ui.auth import require_user
 from ui.navigation import pages_for
@@ -10,6 +11,11 @@ from ui.state import mark_entry
 
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 mark_entry()
+problems = registry_problems()
+if problems:  # a wrongly declared tab or setting: refuse to start rather than show wrong figures
+    st.error("The back office cannot start: the registry of tabs is inconsistent. Fix these in schemas/ and restart:\n\n"
+             + "\n".join(f"- {problem}" for problem in problems))
+    st.stop()
 user = require_user()
 live.start()  # after sign-in: the poll never reads for a page nobody may see
 sidebar()

@@ -18,6 +18,7 @@ from xml.etree import ElementTree as ET
 from connectors.config import setting
 from connectors.sources import open_source
 from connectors.sources.interface import SourceError
+from gateway.declared import registry_problems
 from insights.privacy import MASK, masked_message, pii_headers
 from schemas.issues import ERROR, WARNING, Issue
 from schemas.registry import TABS
@@ -40,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    problems = registry_problems()
+    if problems:
+        print("validate: the registry of tabs is inconsistent; fix these in schemas/ first:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     try:
         tabs = [registered_tab(name) for name in args.tab] if args.tab else list(TABS)
     except KeyError as exc:

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from schemas.registry import TABS
+from schemas.settings import default_texts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,16 +37,7 @@ def reads(*tabs: str, counts: Iterable[str] = (), scoped: bool = False) -> Calla
     return declare
 
 
-DEFAULT_SETTINGS: dict[str, str] = {
-    "riel_per_usd": "4000",
-    "cow_pass_on_calves": "2",
-    "cow_pass_on_min_age_months": "10",
-    "rice_lean_months": "7,8,9,10",
-    "rice_loan_term_months": "6",
-    "mobile_clinic_days_per_week": "3",
-    "age_bands": "0-5,6-12,13-17,18+",
-    "small_count_threshold": "5",
-}
+DEFAULT_SETTINGS: dict[str, str] = default_texts()  # from the one typed table, schemas/settings.py
 
 # Chart data is aggregated in SQL before it leaves DuckDB; no chart may get more rows than this.
 MAX_CHART_ROWS = 5000

@@ -115,9 +115,9 @@ def _save(edits, appends, deletes) -> None:
         state["tables_result"] = sync.save(cache(), source(), user, edits, {name: appends} if appends else None, deletes,
                                            date_order=date_order)
     except SourceError as exc:
-        state["tables_result"] = sync.SaveResult("failed", str(exc))
+        state["tables_result"] = sync.SaveResult(sync.FAILED, str(exc))
     except PermissionError as exc:
-        state["tables_result"] = sync.SaveResult("refused", str(exc))
+        state["tables_result"] = sync.SaveResult(sync.REFUSED, str(exc))
     if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY, sync.CONFLICT):
         _reset_editor()
 

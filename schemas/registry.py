@@ -15,6 +15,7 @@ from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGrou
 from schemas.rice_bank import RiceBank, RiceEntry
 from schemas.savings import SavingsEntry, SavingsGroup
 from schemas.school_support import SchoolSupport
+from schemas.settings import SETTINGS
 from schemas.tab import Tab
 from schemas.wash import WashSurvey
 
@@ -79,6 +80,93 @@ def tab(name: "str | Tab") -> Tab:
     raise KeyError(f"no tab named {name!r}; known tabs: {', '.join(t.name for t in TABS)}")
 
 
-def register(new: Tab) -> None:
-    """Add a tab at run time (tests, plug-ins); registering the same name again replaces it."""
-    TABS[:] = [t for t in TABS if t.name != new.name] + [new]
+class AlreadyRegistered(KeyError):
+    """`register` of a name that is taken: unregister it first (a silent replace hid mistakes)."""
+
+
+class NotRegistered(KeyError):
+    """`unregister` of a name nobody registered."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the registry, with a stable id (registry.E001 ...) for docs and tests."""
+
+    id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.message}"
+
+
+class Registry:
+    """The tabs and programmes, like Django's AdminSite: register / unregister raise on a mistake, and
+    `check()` names what is inconsistent. `TABS` and `PROGRAMMES` are this site's own collections, so
+    everything that lists them sees a registration at once."""
+
+    def __init__(self, tabs: list[Tab], programmes: dict[str, Programme]) -> None:
+        self.tabs = tabs
+        self.programmes = programmes
+
+    def names(self) -> list[str]:
+        return [t.name for t in self.tabs]
+
+    def register(self, new: Tab) -> Tab:
+        if new.name in self.names():
+            raise AlreadyRegistered(f"a tab named {new.name!r} is already registered; unregister({new.name!r}) first")
+        if new.programme not in self.programmes:
+            raise KeyError(f"tab {new.name!r} names programme {new.programme!r}, which is not registered; "
+                           f"known: {', '.join(self.programmes)}")
+        self.tabs.append(new)
+        return new
+
+    def unregister(self, name: str) -> Tab:
+        for position, registered in enumerate(self.tabs):
+            if registered.name == name:
+                return self.tabs.pop(position)
+        raise NotRegistered(f"no tab named {name!r} is registered; known tabs: {', '.join(self.names())}")
+
+    def check(self, reads: dict[str, tuple[str, ...]] | None = None, settings: tuple | None = None) -> list[Problem]:
+        """Problems, each with a stable id:
+        registry.E001 a foreign key (`ref`) to an unknown tab or column;
+        registry.E002 an insight or page (`reads`: its name -> the tabs it declares) reading an unregistered tab;
+        registry.E003 a setting without a default (`settings`: schemas.settings.SETTINGS by default);
+        registry.E004 a tab's key column that its schema does not have;
+        registry.E005 a tab of an unregistered programme.
+        `reads` comes from the layer that knows the insights (the gateway), so schemas import nothing above."""
+        problems: list[Problem] = []
+        columns = {t.name: {c.name for c in t.columns} for t in self.tabs}
+        for registered in self.tabs:
+            if registered.programme not in self.programmes:
+                problems.append(Problem("registry.E005", f"tab {registered.name!r}: programme {registered.programme!r} is not registered"))
+            for key in registered.key:
+                if key not in columns[registered.name]:
+                    problems.append(Problem("registry.E004", f"tab {registered.name!r}: key column {key!r} is not in its schema"))
+            for spec in registered.columns:
+                if not spec.ref:
+                    continue
+                target_tab, _, target_column = spec.ref.partition(".")
+                if target_tab not in columns or target_column not in columns[target_tab]:
+                    problems.append(Problem("registry.E001", f"{registered.name}.{spec.name} refers to {spec.ref!r}, "
+                                            "which is not a registered tab and column"))
+        for reader, tabs in sorted((reads or {}).items()):
+            for name in tabs:
+                if name not in columns:
+                    problems.append(Problem("registry.E002", f"{reader} reads tab {name!r}, which is not registered"))
+        for setting in (SETTINGS if settings is None else settings):
+            if setting.default is None or str(setting.default).strip() == "":
+                problems.append(Problem("registry.E003", f"setting {setting.key!r} ({setting.programme}) has no default"))
+        return problems
+
+
+site = Registry(TABS, PROGRAMMES)
+
+
+def register(new: Tab) -> Tab:
+    """Add a tab (a programme module, a plug-in, a test); raises AlreadyRegistered for a taken name."""
+    return site.register(new)
+
+
+def unregister(name: str) -> Tab:
+    """Remove a tab; raises NotRegistered for an unknown name."""
+    return site.unregister(name)

@@ -25,16 +25,12 @@ from schemas.issues import Issue, column_letter
 from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show
 from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, make_issue
+from schemas.settings import rule_numbers
 
 __all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DEFAULTS"]
 
 # Programme settings the rules read from the settings tab, with the value used when it is absent.
-SETTING_DEFAULTS = {
-    "cow_pass_on_min_age_months": 10,
-    "cow_pass_on_calves": 2,
-    "cow_dam_min_age_months": 20,
-    "cow_calving_interval_days": 300,
-}
+SETTING_DEFAULTS = rule_numbers()  # from the one typed table, schemas/settings.py
 
 
 def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, list[Issue]]:
@@ -245,4 +241,7 @@ def _settings(found: TabFrame | None, link: Link | None) -> tuple[dict[str, floa
 
 def pa_array(series: pd.Series) -> "pyarrow.Array":
     """The Arrow array behind a column (copied only when it is not Arrow-backed already)."""
-    return pyarrow.array(series.array, from_pandas=True) if not hasattr(series.array, "_pa_array") else pyarrow.concat_arrays(series.array._pa_array.chunks) if series.array._pa_array.num_chunks != 1 else series.array._pa_array.chunk(0)
+    if not hasattr(series.array, "_pa_array"):
+        return pyarrow.array(series.array, from_pandas=True)
+    chunked = series.array._pa_array
+    return pyarrow.concat_arrays(chunked.chunks) if chunked.num_chunks != 1 else chunked.chunk(0)

@@ -10,7 +10,7 @@ from connectors.store.cache import Cache
 from insights import cow_bank, rice_bank
 from insights.common import reads
 from insights.left_out import LeftOut, left_out, tabs_read
-from tests.test_sync import small_book, write_xlsx
+from tests.factories import small_book, write_xlsx
 
 
 def _cache(book, tmp_path) -> Cache:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
 from schemas.registry import TABS, Tab, register
-from tests.test_sync import small_book, write_xlsx
+from tests.factories import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,8 @@ from connectors import sync
 from connectors.sources.interface import SourceUnreachable
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, outbox
-from tests.test_sync import EDITOR, SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
+from tests.factories import EDITOR
+from tests.test_sync import SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
 
 NEW_ROW = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
 

@@ -22,7 +22,7 @@ from gateway import reads
 from insights.export import safe_csv
 from insights.privacy import mask_issue_frame, suppress_small_counts
 from schemas.issues import ISSUE_KEYS
-from tests.test_sync import small_book, write_xlsx
+from tests.factories import small_book, write_xlsx
 from ui import table_editor as te
 
 ROOT = Path(__file__).resolve().parent.parent

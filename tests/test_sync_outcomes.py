@@ -13,8 +13,9 @@ from connectors import sync
 from connectors.sources.interface import SourceUnreachable
 from connectors.sources.workbook import WorkbookSource, office_lock_owner
 from connectors.sync import CellEdit, RowDelete, outbox
+from tests.factories import EDITOR
 from tests.test_outbox import _cut, _restore
-from tests.test_sync import EDITOR, SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
+from tests.test_sync import SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
 
 
 def test_offline_delete_is_queued(env):

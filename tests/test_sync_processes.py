@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sync import small_book
+from tests.factories import small_book
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,8 @@ import pytest
 from connectors import sync
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
-from tests.test_sync import EDITOR, Env
+from tests.factories import EDITOR
+from tests.test_sync import Env
 
 WRITE = r"POST .*:batchUpdate"
 SAVES = 40

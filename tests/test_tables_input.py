@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from connectors.sources.workbook import WorkbookSource
 from schemas.registry import tab as registered_tab
 from tests.conftest import app_on
-from tests.test_sync import small_book, write_xlsx
+from tests.factories import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITOR = "tables_editor_rice_ledger_0"

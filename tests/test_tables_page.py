@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
-from tests.test_sync import small_book, write_xlsx
+from tests.factories import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 

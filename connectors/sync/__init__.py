@@ -10,26 +10,10 @@ from __future__ import annotations
 from connectors.access import LOCAL_ADMIN
 from connectors.sync.check_edits import check
 from connectors.sync.replay import ReplayResult, outbox_conflicts, pending, rebase, replay, replay_pending, resolve
-from connectors.sync.request import (
-                                     ALREADY,
-                                     CONFLICT,
-                                     DELETED,
-                                     FAILED,
-                                     INVALID,
-                                     QUEUED,
-                                     REFUSED,
-                                     SAVED,
-                                     UNCHANGED,
-                                     CellEdit,
-                                     Conflict,
-                                     RowDelete,
-                                     RowError,
-                                     SaveRequest,
-                                     SaveResult,
-)
+from connectors.sync.request import ALREADY, CONFLICT, DELETED, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, RowError, SaveRequest, SaveResult, Status
 from connectors.sync.send import save
 from connectors.sync.values import key_of, key_text, same, typed
 
-__all__ = ["CellEdit", "RowDelete", "SaveRequest", "SaveResult", "RowError", "Conflict", "ReplayResult", "save", "check",
+__all__ = ["Status", "CellEdit", "RowDelete", "SaveRequest", "SaveResult", "RowError", "Conflict", "ReplayResult", "save", "check",
            "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "key_of", "key_text", "typed", "same",
            "LOCAL_ADMIN", "SAVED", "INVALID", "CONFLICT", "QUEUED", "UNCHANGED", "ALREADY", "REFUSED", "FAILED", "DELETED"]

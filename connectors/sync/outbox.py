@@ -13,11 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
-PENDING, CONFLICT, REFUSED, SENT, DROPPED = "pending", "conflict", "refused", "sent", "dropped"
+
+class State(StrEnum):
+    """Where an outbox entry stands; stored in _outbox.state as the plain text."""
+
+    PENDING = "pending"
+    CONFLICT = "conflict"
+    REFUSED = "refused"
+    SENT = "sent"
+    DROPPED = "dropped"
+
+
+PENDING, CONFLICT, REFUSED, SENT, DROPPED = State
 OPEN_STATES = (PENDING, CONFLICT, REFUSED)
 
 

@@ -13,7 +13,7 @@ from connectors.sources.interface import SourceError
 from connectors.store import audit
 from connectors.sync import outbox
 from connectors.sync.plan import locate_all
-from connectors.sync.request import ALREADY, CONFLICT, DELETED, QUEUED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
+from connectors.sync.request import ALREADY, CONFLICT, DELETED, FAILED, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
 from connectors.sync.send import _send, save
 
 _replay_lock = threading.Lock()
@@ -148,9 +148,9 @@ def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: st
         rebased = rebase(source, SaveRequest.from_payload(entry.payload["request"]), outbox_conflicts(entry), date_order)
     except AccessDenied as exc:
         outbox.mark(cache, entry_id, outbox.REFUSED, f"Refused: {exc}")
-        return SaveResult("refused", str(exc))
+        return SaveResult(REFUSED, str(exc))
     except SourceError as exc:
-        return SaveResult("failed", f"Could not read the sheet to re-apply your change ({exc}). Try again later.")
+        return SaveResult(FAILED, f"Could not read the sheet to re-apply your change ({exc}). Try again later.")
     result = save(cache, source, who, rebased.edits, rebased.appends, rebased.deletes,
                   via=entry.payload.get("via", "app") + " (outbox)", date_order=date_order)
     if result.status in (SAVED, ALREADY, UNCHANGED, QUEUED):

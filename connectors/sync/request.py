@@ -2,14 +2,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any, Mapping
 
 from connectors.sources.interface import WriteResult
 from connectors.store import audit
 from connectors.sync import outbox
 
-SAVED, INVALID, CONFLICT, QUEUED, UNCHANGED, ALREADY = "saved", "invalid", "conflict", "queued", "unchanged", "already_applied"
-REFUSED, FAILED = "refused", "failed"
+
+class Status(StrEnum):
+    """How a save ended. str-valued: compares equal to (and is stored as) the plain text."""
+
+    SAVED = "saved"
+    INVALID = "invalid"
+    CONFLICT = "conflict"
+    QUEUED = "queued"
+    UNCHANGED = "unchanged"
+    ALREADY = "already_applied"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+SAVED, INVALID, CONFLICT, QUEUED, UNCHANGED, ALREADY, REFUSED, FAILED = Status  # the names callers import
 DELETED = "(row deleted)"
 
 

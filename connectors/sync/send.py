@@ -69,21 +69,7 @@ from connectors.sync import outbox
 from connectors.sync.cache_update import apply_changes, apply_optimistically, show_theirs
 from connectors.sync.check_edits import check, control_characters
 from connectors.sync.plan import Plan, compare, landed
-from connectors.sync.request import (
-    ALREADY,
-    CONFLICT,
-    FAILED,
-    INVALID,
-    QUEUED,
-    REFUSED,
-    SAVED,
-    UNCHANGED,
-    CellEdit,
-    RowDelete,
-    RowError,
-    SaveRequest,
-    SaveResult,
-)
+from connectors.sync.request import ALREADY, CONFLICT, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, RowDelete, RowError, SaveRequest, SaveResult
 from connectors.sync.values import key_text, same, typed
 from connectors.sync.verify import confirmed, verify
 from schemas.registry import tab as registered_tab
