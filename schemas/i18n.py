@@ -7,9 +7,12 @@ and date formats — asks `current_language()` instead of taking a parameter thr
 from __future__ import annotations
 
 import contextvars
+import gettext as gettext_module
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
 
 LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ"}
 DEFAULT_LANGUAGE = "en"
@@ -43,3 +46,24 @@ def language(code: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+# Catalogs: locale/<lang>/LC_MESSAGES/backoffice.po, compiled to .mo at install (`make`); English is the
+# source language, so a text with no Khmer translation yet shows in English rather than not at all.
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "backoffice"
+
+
+@lru_cache(maxsize=None)
+def _catalog(code: str) -> gettext_module.NullTranslations:
+    return gettext_module.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
+
+
+def gettext(message: str) -> str:
+    """`message` (an English msgid) in the current language."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return message
+    return _catalog(current_language()).gettext(message)
+
+
+_ = gettext
