@@ -8,7 +8,8 @@
 - Personal-data columns of the declared tabs that reach the result are masked for roles without access;
   shown ones leave a view entry in the audit trail.
 - For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
-  below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree.
+  below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a share
+  the insight declares beside a hidden count is hidden with it.
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, 
 def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any) -> Any:
     result = _masked(cur, user, insight.tabs, result, insight.__name__)
     if user.role in SUPPRESSED_ROLES:
-        result = suppress_counts(result, insight.counts, small_count_threshold(cur))
+        result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()))
     return result
 
 

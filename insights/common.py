@@ -18,12 +18,13 @@ from schemas.settings import default_texts
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reads(*tabs: str, counts: Iterable[str] = (), scoped: bool = False) -> Callable[[F], F]:
+def reads(*tabs: str, counts: Iterable[str] = (), shares: Iterable[str] = (), scoped: bool = False) -> Callable[[F], F]:
     """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
     that declares nothing and checks the user's role for every tab named here before running it.
 
     `counts`: the columns (or dict keys) holding counts of people or events - shown as "<5" to viewers
-    when small. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
+    when small. `shares`: the columns (or keys) holding a share worked out from those counts - hidden
+    beside a hidden count, since the share would give the count back. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
     (a figure that spans programmes, like the years with data), instead of refusing the whole figure."""
     unknown = [t for t in tabs if t not in {registered.name for registered in TABS}]
     if unknown:
@@ -32,6 +33,7 @@ def reads(*tabs: str, counts: Iterable[str] = (), scoped: bool = False) -> Calla
     def declare(fn: F) -> F:
         fn.tabs = tuple(tabs)  # type: ignore[attr-defined]
         fn.counts = tuple(counts)  # type: ignore[attr-defined]
+        fn.shares = tuple(shares)  # type: ignore[attr-defined]
         fn.scoped = scoped  # type: ignore[attr-defined]
         return fn
     return declare

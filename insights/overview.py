@@ -41,12 +41,12 @@ def _health_education(con: duckdb.DuckDBPyConnection, year: int, place: str | No
     return health_education.totals(con, Filters.year(year, place))
 
 
-@reads(*school_support.TABS, counts=school_support.summary.counts)
+@reads(*school_support.TABS, counts=school_support.summary.counts, shares=school_support.summary.shares)
 def _school_support(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return school_support.summary(con, Filters.year(year, place))
 
 
-@reads(*wash.TABS, counts=wash.summary.counts)
+@reads(*wash.TABS, counts=wash.summary.counts, shares=wash.summary.shares)
 def _wash(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return wash.summary(con, Filters.year(year, place))
 

@@ -136,7 +136,7 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
     return totals
 
 
-@reads("migration_checks", "households", "parent_groups", counts=("checks", "migrating", "took_children"))
+@reads("migration_checks", "households", "parent_groups", counts=("checks", "migrating", "took_children"), shares=("share_took_children",))
 def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per quarter, split by whether the household's village had a parent group on the day of the check:
     quarter, parent_group ('with parent group' / 'without parent group'), checks, migrating, took_children,

@@ -99,19 +99,43 @@ class SmallCount(str):
         return str(self)
 
 
-def suppress_counts(value: Any, count_names: Iterable[str], threshold: int) -> Any:
+def suppress_counts(value: Any, count_names: Iterable[str], threshold: int, share_names: Iterable[str] = ()) -> Any:
     """`value` (a frame, a dict, a list of those, nested) with every count named in `count_names` from 1 to
-    threshold - 1 hidden: frame columns as suppress_small_counts does, dict values as SmallCount("<5")."""
-    names = tuple(count_names)
+    threshold - 1 hidden: frame columns as suppress_small_counts does, dict values as SmallCount("<5").
+
+    A share (`share_names`) beside a hidden count is hidden too - in the same frame row or the same dict -
+    since "75 %" of "<5" children gives the count back (3 of 4)."""
+    names, shares = tuple(count_names), tuple(share_names)
     if not names:
         return value
     if isinstance(value, pd.DataFrame):
-        return suppress_small_counts(value, names, threshold)
+        hidden_rows = _small_rows(value, names, threshold)
+        out = suppress_small_counts(value, names, threshold)
+        for column in shares:
+            if column in out.columns and hidden_rows.any():
+                out[column] = out[column].astype(float).where(~hidden_rows)
+        return out
     if isinstance(value, dict):
-        return {k: _small(v, threshold) if k in names else suppress_counts(v, names, threshold) for k, v in value.items()}
+        out = {k: _small(v, threshold) if k in names else suppress_counts(v, names, threshold, shares)
+               for k, v in value.items()}
+        if any(isinstance(out[k], SmallCount) for k in names if k in out):
+            out.update({k: SmallCount(SHARE_HIDDEN) for k in shares if out.get(k) is not None})
+        return out
     if isinstance(value, (list, tuple)):
-        return type(value)(suppress_counts(v, names, threshold) for v in value)
+        return type(value)(suppress_counts(v, names, threshold, shares) for v in value)
     return value
+
+
+SHARE_HIDDEN = "—"  # language-neutral: the share beside a "<5" count is left out, not worded
+
+
+def _small_rows(frame: pd.DataFrame, count_names: tuple[str, ...], threshold: int) -> pd.Series:
+    small = pd.Series(False, index=frame.index)
+    for column in count_names:
+        if column in frame.columns:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            small |= values.notna() & (values > 0) & (values < threshold)
+    return small
 
 
 def _small(value: Any, threshold: int) -> Any:

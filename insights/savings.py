@@ -111,7 +111,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
-@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"))
+@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"), shares=("share_women",))
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -168,7 +168,8 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     return frame
 
 
-@reads("savings_groups", "savings_ledger", counts=("members", "borrowers", "loans_lent"))
+@reads("savings_groups", "savings_ledger", counts=("members", "borrowers", "loans_lent"),
+       shares=("share_borrowing", "savings_per_member_riel", "average_loan_riel"))
 def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SAVIX-style ratios per group for the period, then one total row per kind (sums of the parts, not means of ratios).
 

@@ -45,21 +45,24 @@ def _latest(filters: Filters) -> tuple[str, list]:
     return sql, [filters.end, filters.start, filters.end, *params]
 
 
-@reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"))
+@reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
+       shares=("share_toilet", "share_clean_water", "share_handwashing"))
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """At the period's end: households, with_toilet, own_toilet, clean_water, handwashing and their shares."""
     latest, params = _latest(filters)
     return one_row(con, f"SELECT {_MEASURES} FROM ({latest}) WHERE year = year(?::DATE)", [*params, filters.end])
 
 
-@reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"))
+@reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
+       shares=("share_toilet", "share_clean_water", "share_handwashing"))
 def by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The trend: year, as_of, households, with_toilet, ..., share_handwashing, for every year of the period."""
     latest, params = _latest(filters)
     return con.execute(f"SELECT year, as_of, {_MEASURES} FROM ({latest}) GROUP BY ALL ORDER BY year", params).df()
 
 
-@reads("wash_surveys", "households", "villages", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"))
+@reads("wash_surveys", "households", "villages", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
+       shares=("share_toilet", "share_clean_water", "share_handwashing"))
 def by_year_and_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, village, commune, district, households, with_toilet, ..., share_handwashing."""
     latest, params = _latest(filters)

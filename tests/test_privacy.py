@@ -20,7 +20,7 @@ from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from gateway import reads
 from insights.export import safe_csv
-from insights.privacy import mask_issue_frame, suppress_small_counts
+from insights.privacy import SHARE_HIDDEN, mask_issue_frame, suppress_counts, suppress_small_counts
 from schemas.issues import ISSUE_KEYS
 from tests.factories import small_book, write_xlsx
 from ui import table_editor as te
@@ -75,6 +75,31 @@ def test_small_counts_read_below_the_threshold():
     assert suppress_small_counts(frame, ["visits"], 3)["visits"].tolist() == ["0", "<3", "4", "5"]
     unchanged = suppress_small_counts(pd.DataFrame({"n": [7, 9]}), ["n"], 5)
     assert pd.api.types.is_numeric_dtype(unchanged["n"])  # charts keep numbers when nothing is hidden
+
+
+def test_a_share_beside_a_hidden_count_is_hidden_with_it():
+    # 3 of 4 children still in school: "75 %" beside "<5" would give the 3 back.
+    frame = pd.DataFrame({"village": ["Chrey", "Tnaot"], "enrolled": [4, 12], "in_school": [3, 9],
+                          "share_in_school": [0.75, 0.75], "kg": [1.0, 2.0]})
+    out = suppress_counts(frame, ("enrolled", "in_school"), 5, ("share_in_school",))
+    assert out["enrolled"].tolist() == ["<5", "12"] and out["in_school"].tolist() == ["<5", "9"]
+    assert pd.isna(out.loc[0, "share_in_school"]) and out.loc[1, "share_in_school"] == 0.75
+    assert out["kg"].tolist() == [1.0, 2.0]
+    summary = {"households": 4, "with_toilet": 2, "share_toilet": 0.5, "nested": {"n": 9, "share": 0.1}}
+    shown = suppress_counts(summary, ("households", "with_toilet", "n"), 5, ("share_toilet", "share"))
+    assert shown["households"] == "<5" and shown["share_toilet"] == SHARE_HIDDEN
+    assert f"{shown['share_toilet']:.0%}" == SHARE_HIDDEN  # a page's format string shows the mark, not an error
+    assert shown["nested"] == {"n": 9, "share": 0.1}  # nothing small there: the share stays
+    big = suppress_counts({"households": 40, "share_toilet": 0.5}, ("households",), 5, ("share_toilet",))
+    assert big == {"households": 40, "share_toilet": 0.5}
+
+
+def test_every_share_an_insight_declares_is_one_it_returns_beside_its_counts():
+    from insights import prevention, savings, school_support, wash
+    for insight in (school_support.summary, school_support.by_year, wash.summary, wash.by_year_and_village,
+                    savings.groups_on, savings.ratios, prevention.migration_by_quarter):
+        assert insight.shares and insight.counts, insight.__name__
+        assert not set(insight.shares) & set(insight.counts), insight.__name__
 
 
 # --- the read path masks ------------------------------------------------------------------------
