@@ -151,8 +151,12 @@ if result is not None:
             state.pop("tables_result")
             st.rerun()
         if mine.button("Re-apply mine", key="tables_reapply"):
-            again = result.reapply()
-            _save(again.edits, [row for rows in again.appends.values() for row in rows], again.deletes)
+            try:  # from what the sheet holds now: theirs may have changed again since the conflict was shown
+                again = sync.rebase(source(), result.request, result.conflicts, date_order)
+            except SourceError as exc:
+                state["tables_result"] = sync.SaveResult(sync.FAILED, f"Could not read the sheet to re-apply your change ({exc}). Try again later.")
+            else:
+                _save(again.edits, [row for rows in again.appends.values() for row in rows], again.deletes)
             st.rerun()
     elif result.status != sync.UNCHANGED:
         st.error(said)
