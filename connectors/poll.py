@@ -10,7 +10,9 @@ With the defaults (30 s, 120 s) that is 2 calls a minute per process while nothi
 checks at 30 and 60 s, a full read at 90 s, and so on.
 
 A read that finds every cell as before keeps the tables (Cache.refresh keep_same), so open pages redraw
-only when the data really changed. Nothing here imports Streamlit; the clock is injectable for tests.
+only when the data really changed. A tick that reached the source also sends the saves waiting in the
+outbox (each as its author, role checked again), so a save queued while the network was down leaves
+once it is back, even if nobody reloads a page; with an empty outbox that costs no call. Nothing here imports Streamlit; the clock is injectable for tests.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from typing import Any, Callable
 
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
+from connectors.sync import ReplayResult, replay_pending
 
 HOUR = 3600.0
 
@@ -93,6 +96,7 @@ class Poller:
         self._calls: collections.deque[tuple[float, str]] = collections.deque()  # (when, "token" | "read")
         self._problem: str | None = None
         self._problem_since: float | None = None
+        self.last_replay: ReplayResult | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -146,9 +150,19 @@ class Poller:
                     self._last_full_read = now
                 self._last_token = result.version
                 self._problem = self._problem_since = None
+            self._send_waiting()
             if result.skipped:
                 return "unchanged"
             return "same" if result.same_data else "read"
+
+    def _send_waiting(self) -> None:
+        try:
+            done = replay_pending(self.cache, self.source, None, date_order=self.date_order)
+        except SourceError as exc:  # the source went away again between the read and the replay
+            done = ReplayResult(problem=str(exc))
+        if done is not None:
+            with self._lock:
+                self.last_replay = done
 
     def _count(self, now: float, kind: str) -> None:
         self._calls.append((now, kind))

@@ -140,6 +140,27 @@ def test_a_source_that_cannot_be_read_is_reported_then_forgotten_once_it_answers
     assert outcomes == ["unchanged"] and poller.status().problem is None
 
 
+def test_a_save_queued_while_the_source_was_down_is_sent_by_the_next_tick_that_reaches_it(poller, clock, sheets_server, sheet, make_source):
+    from connectors.sync import outbox, pending
+
+    _warm(poller, clock, sheets_server)
+    sheets_server.drop(times=-1)  # the network is gone
+    queued = save(poller.cache, poller.source, LOCAL_ADMIN, [CellEdit("rice_banks", ("BA-00000",), "name", _name(poller.cache), "Sent by the poll")])
+    assert queued.status == "queued", queued.message
+    assert [o for o in (_tick_at(poller, clock, s) for s in range(30)) if o != "waiting"] == ["failed"]
+    assert pending(poller.cache) == 1  # still waiting: the source did not answer
+    sheets_server.clear_faults()
+    assert [o for o in (_tick_at(poller, clock, s) for s in range(30)) if o != "waiting"] == ["unchanged"]
+    assert pending(poller.cache) == 0 and poller.last_replay.sent == 1
+    assert [e.state for e in outbox.entries(poller.cache, (outbox.SENT,))] == [outbox.SENT]
+    fresh = Cache(":memory:")
+    fresh.refresh(make_source(sheet))
+    assert _name(fresh) == "Sent by the poll"
+    before = len(sheets_server.api_calls())
+    assert [o for o in (_tick_at(poller, clock, s) for s in range(30)) if o != "waiting"]  # later ticks ...
+    assert not [c for c in sheets_server.api_calls()[before:] if "batchUpdate" in c["path"]]  # ... send nothing more
+
+
 def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, make_source, clock, sheets_server):
     one = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
     two = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
