@@ -26,17 +26,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from data.demo_admin import build_audit_log, build_settings, build_users
-from data.demo_clinic import build_clinic
-from data.demo_cows import build_cows, cow_bank_villages
-from data.demo_health_education import build_health_education
-from data.demo_places import HouseholdRegister, build_gazetteer, reached_villages
-from data.demo_prevention import build_activities, build_commune_plans, build_migration_checks, build_parent_groups
-from data.demo_rice import build_rice
-from data.demo_savings import build_savings
-from data.demo_school_support import build_school_support
-from data.demo_wash import build_wash_surveys
-from schemas.registry import TABS, tab
+from data.demo_common import DemoBook
+from schemas.programme import resolve
+from schemas.registry import site, tab
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo.xlsx"
 # One fixed time for the workbook's properties and zip members: the same frames give the same bytes.
@@ -44,47 +36,14 @@ STAMP = dt.datetime(2019, 1, 1)
 
 
 def build_demo_frames(scale: int = 1) -> dict[str, pd.DataFrame]:
-    """One typed frame per registered tab (schema columns, order and dtypes), in registry order."""
+    """One typed frame per registered tab (schema columns, order and dtypes), in registry order: each
+    registered programme's `demo` builder makes its tabs (data/demo_<programme>.py)."""
     if scale < 1:
         raise ValueError("scale must be 1 or more")
-    gaz = build_gazetteer()
-    register = HouseholdRegister()  # programmes register their families in this fixed order
-    savings_groups, savings_ledger = build_savings(gaz, register, scale)
-    cows, cow_events = build_cows(gaz, register)
-    rice_banks, rice_ledger = build_rice(gaz, register, scale)
-    # Villages with a saving group, cow bank or rice bank are visited by prevention every year.
-    protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
-    reached = reached_villages(gaz, protected)
-    parent_groups = build_parent_groups(gaz, reached)
-    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
-    activities = build_activities(gaz, reached, parent_groups, self_help, scale)
-    migration_checks = build_migration_checks(gaz, register, parent_groups, reached)
-    clinic_visits, ambulance_trips = build_clinic(gaz, scale)
-    households = register.frame()
-    frames = {
-        "villages": gaz.villages,
-        "households": households,
-        "activities": activities,
-        "commune_plans": build_commune_plans(gaz),
-        "parent_groups": parent_groups,
-        "migration_checks": migration_checks,
-        "school_support": build_school_support(gaz, households, savings_groups),
-        "wash_surveys": build_wash_surveys(households),
-        "savings_groups": savings_groups,
-        "savings_ledger": savings_ledger,
-        "cows": cows,
-        "cow_events": cow_events,
-        "rice_banks": rice_banks,
-        "rice_ledger": rice_ledger,
-        "clinic_visits": clinic_visits,
-        "ambulance_trips": ambulance_trips,
-        "health_education": build_health_education(gaz, clinic_visits),
-        "settings": build_settings(),
-        "users": build_users(),
-        "audit_log": build_audit_log(),
-    }
+    builders = {p.name: resolve(p.demo) for p in site.programmes.values() if p.demo}
+    frames = DemoBook(builders, {t.name: t.programme for t in site.tabs}, scale).all_frames()
     # Column order as the schema's (ids were set last by some builders), registry order of tabs.
-    return {t.name: frames[t.name][[c.name for c in t.columns]] for t in TABS if t.name in frames}
+    return {t.name: frames[t.name][[c.name for c in t.columns]] for t in site.tabs if t.name in frames}
 
 
 def _cells(series: pd.Series, kind: str) -> list[Any]:

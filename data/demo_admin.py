@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.demo_common import typed_frame
+from data.demo_common import DemoBook, typed_frame
 
 SETTINGS = [
     ("riel_per_usd", "4000", "Exchange rate used to show riel amounts in dollars."),
@@ -37,3 +37,7 @@ def build_users() -> pd.DataFrame:
 
 def build_audit_log() -> pd.DataFrame:
     return typed_frame("audit_log")
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    return {"settings": build_settings(), "users": build_users(), "audit_log": build_audit_log()}

@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, rng_for, typed_frame
-from data.demo_places import HEALTH_CENTRE_COMMUNE, Gazetteer
+from data.demo_common import YEARS, DemoBook, rng_for, typed_frame
+from data.demo_health_education import build_health_education
+from data.demo_places import HEALTH_CENTRE_COMMUNE, Gazetteer, gazetteer_of
 
 # Visits per year: (inpatient, outpatient, mobile_checkup); 2017 is the report's.
 VOLUMES = {2015: (341, 2712, 7418), 2016: (362, 2838, 7705), 2017: (375, 2954, 7963), 2018: (391, 3077, 8150)}
@@ -277,3 +278,9 @@ def _trips(rng: np.random.Generator, gaz: Gazetteer, visits: pd.DataFrame) -> pd
     frame = typed_frame("ambulance_trips", {k: [r[k] for r in records] for k in records[0]})
     frame["trip_id"] = pd.array([f"AT-{i:04d}" for i in range(1, len(frame) + 1)], dtype="string")
     return frame
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    gaz = gazetteer_of(book)
+    visits, trips = build_clinic(gaz, book.scale)
+    return {"clinic_visits": visits, "ambulance_trips": trips, "health_education": build_health_education(gaz, visits)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -98,3 +98,45 @@ MALE_NAMES = [
 def person_name(rng: np.random.Generator, sex: str) -> str:
     given = FEMALE_NAMES if sex == "female" else MALE_NAMES
     return f"{pick(rng, FAMILY_NAMES)} {pick(rng, given)}"
+
+
+class DemoBook:
+    """The demo's frames as the programmes' builders make them (each registered Programme names its
+    `demo` builder: book -> {tab: frame}). A builder asks the book for another programme's tab
+    (`book.frame("savings_groups")`) and gets it built on demand, once; objects several builders share
+    (the gazetteer, the household register) live in `book.shared`."""
+
+    def __init__(self, builders: dict[str, Callable[[DemoBook], dict[str, pd.DataFrame]]], owners: dict[str, str],
+                 scale: int = 1) -> None:
+        self.scale = scale
+        self._builders = builders  # programme -> its builder
+        self._owners = owners  # tab -> its programme
+        self._built: dict[str, dict[str, pd.DataFrame]] = {}
+        self._building: list[str] = []
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
+
+    def programme(self, name: str) -> dict[str, pd.DataFrame]:
+        """The frames of this programme's builder, built now if not yet."""
+        if name not in self._built:
+            if name in self._building:
+                raise RecursionError(f"demo builders wait on each other: {' -> '.join([*self._building, name])}")
+            self._building.append(name)
+            try:
+                self._built[name] = self._builders[name](self)
+            finally:
+                self._building.pop()
+        return self._built[name]
+
+    def frame(self, tab_name: str) -> pd.DataFrame:
+        return self.programme(self._owners[tab_name])[tab_name]
+
+    def all_frames(self) -> dict[str, pd.DataFrame]:
+        """Every builder's frames (programme order for those not built on demand already)."""
+        for name in self._builders:
+            self.programme(name)
+        return {tab: frame for frames in self._built.values() for tab, frame in frames.items()}

@@ -17,8 +17,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data.demo_common import LAST_DAY, add_months, random_day, rng_for, typed_frame
-from data.demo_places import Gazetteer, HouseholdRegister
+from data.demo_common import LAST_DAY, DemoBook, add_months, random_day, rng_for, typed_frame
+from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, register_of
 
 CALVES_PER_COW = [2] * 5 + [1] * 15 + [0] * 10  # 25 calves from 30 cows
 PASS_ON_AGE_MONTHS = 10
@@ -92,3 +92,8 @@ def build_cows(gaz: Gazetteer, register: HouseholdRegister) -> tuple[pd.DataFram
     event_frame["event_id"] = pd.array([f"CE-{i:04d}" for i in range(1, len(events) + 1)], dtype="string")
     cow_frame = typed_frame("cows", {c: [row[c] for row in cows] for c in cows[0]})
     return cow_frame, event_frame
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    cows, events = build_cows(gazetteer_of(book), register_of(book))
+    return {"cows": cows, "cow_events": events}

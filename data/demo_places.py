@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, person_name, pick, rng_for, typed_frame
+from data.demo_common import YEARS, DemoBook, person_name, pick, rng_for, typed_frame
 from schemas import gazetteer
 
 # (province code, centre lat/lon) -> districts -> communes (code, target villages, other villages, first village).
@@ -179,3 +179,20 @@ def reached_villages(gaz: Gazetteer, protected: list[str]) -> dict[int, list[str
         assert len(dropped) == not_reached[year], (year, len(dropped))
         out[year] = sorted(set(targets["village_code"]) - dropped)
     return out
+
+
+def gazetteer_of(book: DemoBook) -> Gazetteer:
+    return book.shared("gazetteer", build_gazetteer)
+
+
+def register_of(book: DemoBook) -> HouseholdRegister:
+    """The one register every programme enrols its families in (programmes register in a fixed order)."""
+    return book.shared("households", HouseholdRegister)
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    """The places programme's demo tabs. The households are the families the savings, cow, rice and
+    prevention builders registered, in that order (it fixes their ids): those are built first."""
+    for enrolling in ("savings_groups", "cows", "rice_banks", "migration_checks"):
+        book.frame(enrolling)
+    return {"villages": gazetteer_of(book).villages, "households": register_of(book).frame()}

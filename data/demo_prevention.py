@@ -14,8 +14,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, add_months, pick, random_day, rng_for, sorted_records, typed_frame
-from data.demo_places import Gazetteer, HouseholdRegister
+from data.demo_common import YEARS, DemoBook, add_months, pick, random_day, rng_for, sorted_records, typed_frame
+from data.demo_cows import cow_bank_villages
+from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, reached_villages, register_of
 
 FACILITATORS = ["Sok Dara", "Chea Sopheap", "Meas Vannak", "Keo Chenda", "Prak Sothy", "Lim Raksmey"]
 AWARENESS_TOPICS = ["safe migration", "children's rights", "trafficking risks", "child education", "hygiene and health"]
@@ -175,3 +176,19 @@ def build_migration_checks(gaz: Gazetteer, register: HouseholdRegister, parent_g
     frame = typed_frame("migration_checks", {k: [r[k] for r in records] for k in records[0]})
     frame["check_id"] = pd.array([f"MC-{i:05d}" for i in range(1, len(frame) + 1)], dtype="string")
     return frame
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    gaz = gazetteer_of(book)
+    savings_groups, rice_banks = book.frame("savings_groups"), book.frame("rice_banks")
+    # Villages with a saving group, cow bank or rice bank are visited by prevention every year.
+    protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
+    reached = reached_villages(gaz, protected)
+    parent_groups = build_parent_groups(gaz, reached)
+    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
+    return {
+        "activities": build_activities(gaz, reached, parent_groups, self_help, book.scale),
+        "commune_plans": build_commune_plans(gaz),
+        "parent_groups": parent_groups,
+        "migration_checks": build_migration_checks(gaz, register_of(book), parent_groups, reached),
+    }

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.demo_common import LAST_DAY, add_months, pick, random_day, rng_for, typed_frame
-from data.demo_places import Gazetteer, HouseholdRegister
+from data.demo_common import LAST_DAY, DemoBook, add_months, pick, random_day, rng_for, typed_frame
+from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, register_of
 
 CAPITAL_2018 = 139_791_300  # riel, report: "increased to 139,791,300 riels ($34,947.83)"
 INTEREST_PER_MONTH = 0.02
@@ -187,3 +187,8 @@ def build_savings(gaz: Gazetteer, register: HouseholdRegister, scale: int = 1) -
     ledger = typed_frame("savings_ledger", {c: [e[c] for e in entries] for c in columns})
     ledger["entry_id"] = pd.array([f"SL-{i:06d}" for i in range(1, len(ledger) + 1)], dtype="string")
     return groups_frame(plans), ledger
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    groups, ledger = build_savings(gazetteer_of(book), register_of(book), book.scale)
+    return {"savings_groups": groups, "savings_ledger": ledger}

@@ -14,8 +14,8 @@ import datetime as dt
 
 import pandas as pd
 
-from data.demo_common import pick, random_day, rng_for, typed_frame
-from data.demo_places import Gazetteer
+from data.demo_common import DemoBook, pick, random_day, rng_for, typed_frame
+from data.demo_places import Gazetteer, gazetteer_of
 
 YEARS = (2016, 2017, 2018)
 EXTRAS = ["bag", "books", "pens", "shoes"]
@@ -67,3 +67,7 @@ def build_school_support(gaz: Gazetteer, households: pd.DataFrame, savings_group
     frame = typed_frame("school_support", {k: [r[k] for r in records] for k in records[0]})
     frame["support_id"] = pd.array([f"SS-{i:04d}" for i in range(1, len(frame) + 1)], dtype="string")
     return frame
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    return {"school_support": build_school_support(gazetteer_of(book), book.frame("households"), book.frame("savings_groups"))}

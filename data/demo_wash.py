@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data.demo_common import LAST_DAY, pick, random_day, rng_for, typed_frame
+from data.demo_common import LAST_DAY, DemoBook, pick, random_day, rng_for, typed_frame
 from schemas.wash import CLEAN_WATER_SOURCES
 
 BASELINE_TOILET = (["none", "shared", "own"], [0.55, 0.2, 0.25])
@@ -57,3 +57,7 @@ def build_wash_surveys(households: pd.DataFrame) -> pd.DataFrame:
     frame = typed_frame("wash_surveys", {k: [r[k] for r in records] for k in records[0]})
     frame["survey_id"] = pd.array([f"WS-{i:05d}" for i in range(1, len(frame) + 1)], dtype="string")
     return frame
+
+
+def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+    return {"wash_surveys": build_wash_surveys(book.frame("households"))}

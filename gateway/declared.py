@@ -1,13 +1,18 @@
 """What every insight declares it reads (`@reads`), gathered for `registry.check()` - the gateway is
-the layer that knows both the insights and the registry, so the schemas never import the insights."""
+the layer that knows both the insights and the registry, so the schemas never import the insights (it
+also resolves the programmes' dotted names and finds their page files)."""
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import insights
+from schemas.programme import resolve
 from schemas.registry import Problem, site
+
+ROOT = Path(__file__).resolve().parent.parent  # where the page files of the registry live
 
 
 def insight_reads() -> dict[str, tuple[str, ...]]:
@@ -22,5 +27,6 @@ def insight_reads() -> dict[str, tuple[str, ...]]:
 
 
 def registry_problems() -> list[Problem]:
-    """registry.check() with the insights' declarations: empty when the app may start."""
-    return site.check(reads=insight_reads())
+    """registry.check() with the insights' declarations, the page files and every dotted name resolved:
+    empty when the app may start."""
+    return site.check(reads=insight_reads(), resolve=resolve, root=ROOT)

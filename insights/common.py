@@ -6,19 +6,59 @@ They never import Streamlit and never call a source.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
 import duckdb
 import pandas as pd
 
-from schemas.registry import TABS
+from schemas.registry import TABS, site
+from schemas.registry import tab as registered_tab
 from schemas.settings import default_texts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reads(*tabs: str, counts: Iterable[str] = (), shares: Iterable[str] = (), scoped: bool = False) -> Callable[[F], F]:
+class RegisteredTabs(Sequence):
+    """Tab names taken from the registry each time they are read, for an insight whose tabs are "every
+    registered tab with a period" and the like: a tab registered later (a plug-in, a test) is included."""
+
+    def __init__(self, choose: Callable[[], Iterable[str]]) -> None:
+        self._choose = choose
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(self._choose())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"RegisteredTabs{self._names()!r}"
+
+
+class Registered(Mapping):
+    """A table read from the registry each time it is used (name -> value, from `entries()`), so a part
+    registered later is included."""
+
+    def __init__(self, entries: Callable[[], Iterable[tuple[str, Any]]]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> Any:
+        return dict(self._entries())[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(self._entries()))
+
+    def __len__(self) -> int:
+        return len(dict(self._entries()))
+
+
+def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Iterable[str] = (),
+          scoped: bool = False) -> Callable[[F], F]:
     """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
     that declares nothing and checks the user's role for every tab named here before running it.
 
@@ -26,12 +66,16 @@ def reads(*tabs: str, counts: Iterable[str] = (), shares: Iterable[str] = (), sc
     when small. `shares`: the columns (or keys) holding a share worked out from those counts - hidden
     beside a hidden count, since the share would give the count back. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
     (a figure that spans programmes, like the years with data), instead of refusing the whole figure."""
-    unknown = [t for t in tabs if t not in {registered.name for registered in TABS}]
-    if unknown:
-        raise KeyError(f"@reads names tabs that are not registered: {', '.join(unknown)}")
+    if len(tabs) == 1 and isinstance(tabs[0], RegisteredTabs):
+        declared: Sequence[str] = tabs[0]
+    else:
+        unknown = [t for t in tabs if t not in {registered.name for registered in TABS}]
+        if unknown:
+            raise KeyError(f"@reads names tabs that are not registered: {', '.join(unknown)}")
+        declared = tuple(tabs)  # type: ignore[arg-type]
 
     def declare(fn: F) -> F:
-        fn.tabs = tuple(tabs)  # type: ignore[attr-defined]
+        fn.tabs = declared  # type: ignore[attr-defined]
         fn.counts = tuple(counts)  # type: ignore[attr-defined]
         fn.shares = tuple(shares)  # type: ignore[attr-defined]
         fn.scoped = scoped  # type: ignore[attr-defined]
@@ -73,7 +117,8 @@ class Filters:
         return (" AND ".join(parts) or "TRUE"), params
 
 
-YEAR_TABS = ("activities", "clinic_visits", "savings_ledger", "rice_ledger", "cow_events")  # what the period filters span
+# What the period filters span: every registered tab that declares a period column (schemas.registry).
+YEAR_TABS = RegisteredTabs(lambda: (t.name for t in site.dated_tabs()))
 
 
 def chart_grain(filters: "Filters", series: int = 1, finest: str = "week") -> str:
@@ -137,7 +182,7 @@ def int_list_setting(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
     return [int(part) for part in setting(con, key).replace(" ", "").split(",") if part]
 
 
-@reads(*(t.name for t in TABS), scoped=True)
+@reads(RegisteredTabs(site.names), scoped=True)
 def open_errors(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = ()) -> int:
     """Open validation errors in these tabs (the dashboards show it, linking to Data quality)."""
     if not tabs:
@@ -146,18 +191,18 @@ def open_errors(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = ()) -> i
     return con.execute(f"SELECT count(*) FROM _issues WHERE severity = 'error' AND tab IN ({marks})", list(tabs)).fetchone()[0]
 
 
-@reads(*YEAR_TABS, scoped=True)
-def years_with_data(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = YEAR_TABS) -> list[int]:
-    """The years with dated rows in these tabs (each has a `date` column)."""
+@reads(YEAR_TABS, scoped=True)
+def years_with_data(con: duckdb.DuckDBPyConnection, tabs: Sequence[str] = YEAR_TABS) -> list[int]:
+    """The years with dated rows in these tabs (each by the period column its registration declares)."""
     tabs = tuple(t for t in tabs if t in YEAR_TABS)
     if not tabs:
         return []
-    union = " UNION ".join(f'SELECT year(date) AS y FROM "{t}"' for t in tabs)
+    union = " UNION ".join(f'SELECT year("{registered_tab(t).period}") AS y FROM "{t}"' for t in tabs)
     return [r[0] for r in con.execute(f"SELECT DISTINCT y FROM ({union}) WHERE y IS NOT NULL ORDER BY y").fetchall()]
 
 
-@reads(*YEAR_TABS, scoped=True)
-def default_year(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] = YEAR_TABS) -> int | None:
+@reads(YEAR_TABS, scoped=True)
+def default_year(con: duckdb.DuckDBPyConnection, tabs: Sequence[str] = YEAR_TABS) -> int | None:
     """The period every page opens on: the latest year with data (None before the first refresh)."""
     years = years_with_data(con, tabs)
     return years[-1] if years else None

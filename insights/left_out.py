@@ -12,10 +12,8 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from insights.common import reads
-from schemas.registry import TABS
-
-_TITLES = {t.name: t.title for t in TABS}
+from insights.common import RegisteredTabs, reads
+from schemas.registry import TABS, site
 
 
 def tabs_read(*figures: Callable | str | Iterable[str]) -> tuple[str, ...]:
@@ -42,7 +40,7 @@ class LeftOut:
 
     @property
     def title(self) -> str:
-        return _TITLES.get(self.tab, self.tab)
+        return next((t.title for t in TABS if t.name == self.tab), self.tab)
 
     def sentence(self, see: str = "Data quality") -> str:
         """The note under a figure, in plain words, pointing to where it is fixed (`see`)."""
@@ -69,7 +67,7 @@ class LeftOut:
         return f"{self.title} (tab '{self.tab}'): " + ", ".join(parts)
 
 
-@reads(*(t.name for t in TABS), scoped=True)
+@reads(RegisteredTabs(site.names), scoped=True)
 def left_out(con: duckdb.DuckDBPyConnection, tabs: Iterable[str] = ()) -> list[LeftOut]:
     """For each of these tabs that has one: its data rows with errors (counted once however many errors
     a row has), whether it is missing, and the required columns it lacks. Clean tabs are not listed."""

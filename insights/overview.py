@@ -2,70 +2,84 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Callable, TypeVar
 
 import duckdb
 
 from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
-from insights.common import Filters, reads
+from insights.common import Filters, Registered, reads
 from insights.left_out import LeftOut, left_out, tabs_read
+from schemas.programme import resolve
+from schemas.registry import site
+
+F = TypeVar("F", bound=Callable)
 
 
+def uses(*figures: Callable) -> Callable[[F], F]:
+    """The insights behind a part's sentences: what they could not use is said beside them."""
+    def declare(fn: F) -> F:
+        fn.figures = figures  # type: ignore[attr-defined]
+        return fn
+    return declare
+
+
+@uses(prevention.coverage)
 @reads(*prevention.TABS, counts=prevention.coverage.counts)
-def _prevention(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def prevention_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return prevention.coverage(con, Filters.year(year, place))
 
 
+@uses(clinic.results)
 @reads(*clinic.TABS, counts=clinic.results.counts)
-def _clinic(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def clinic_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return clinic.results(con, Filters.year(year, place))
 
 
+@uses(savings.capital_on, savings.groups_summary)
 @reads(*savings.TABS, counts=savings.groups_summary.counts)
-def _savings(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def savings_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     year_end = dt.date(year, 12, 31)
     return {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place, year_end)}
 
 
+@uses(cow_bank.summary)
 @reads(*cow_bank.TABS, counts=cow_bank.summary.counts)
-def _cow_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def cow_bank_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return cow_bank.summary(con, Filters.year(year, place))
 
 
+@uses(rice_bank.stock_on, rice_bank.donations)
 @reads(*rice_bank.TABS)
-def _rice_bank(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def rice_bank_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return {"stock": rice_bank.stock_on(con, dt.date(year, 12, 31), place), "donations": rice_bank.donations(con, Filters.year(year, place))}
 
 
+@uses(health_education.totals)
 @reads(*health_education.TABS, counts=health_education.totals.counts)
-def _health_education(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def health_education_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return health_education.totals(con, Filters.year(year, place))
 
 
+@uses(school_support.summary)
 @reads(*school_support.TABS, counts=school_support.summary.counts, shares=school_support.summary.shares)
-def _school_support(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def school_support_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return school_support.summary(con, Filters.year(year, place))
 
 
+@uses(wash.summary)
 @reads(*wash.TABS, counts=wash.summary.counts, shares=wash.summary.shares)
-def _wash(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
+def wash_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return wash.summary(con, Filters.year(year, place))
 
 
 # Each programme's part is its own insight, so the gateway can leave out the programmes a role may not read.
-PARTS = {"prevention": _prevention, "clinic": _clinic, "health_education": _health_education, "savings": _savings,
-         "cow_bank": _cow_bank, "rice_bank": _rice_bank, "school_support": _school_support, "wash": _wash}
-
-# The figures behind each programme's sentences (by the programme's title): what they could not use is said beside them.
-PROGRAMME_FIGURES = {
-    "Prevention": (prevention.coverage,),
-    "Clinic": (clinic.results,),
-    "Savings groups": (savings.capital_on, savings.groups_summary),
-    "Cow bank": (cow_bank.summary,),
-    "Rice bank": (rice_bank.stock_on, rice_bank.donations),
-    "Health education": (health_education.totals,),
-    "School support": (school_support.summary,),
-    "Household hygiene": (wash.summary,),
-}
+# All four are read from the registry's report parts (schemas.registry) when used, in programme order.
+PARTS: Mapping[str, Callable] = Registered(lambda: ((p.name, resolve(p.figures)) for p in site.report_parts()))
+# The figures behind each part's sentences (by the part's title): what they could not use is said beside them.
+PROGRAMME_FIGURES: Mapping[str, tuple] = Registered(lambda: ((p.title, resolve(p.figures).figures) for p in site.report_parts()))
+_TITLES: Mapping[str, str] = Registered(lambda: ((p.name, p.title) for p in site.report_parts()))
+_lines: Mapping[str, Callable] = Registered(lambda: ((p.name, resolve(p.sentences)) for p in site.report_parts()))
 
 
 def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None, parts: tuple[str, ...] | None = None) -> dict:
@@ -100,7 +114,7 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
     return {title: _lines[key](year, results[key]) for key, title in _TITLES.items() if key in results}
 
 
-def _prevention_lines(year: int, p: dict) -> list[str]:
+def prevention_sentences(year: int, p: dict) -> list[str]:
     return [
         f"In {year} prevention activities reached {_plural(p['villages'], 'village')} in {_plural(p['communes'], 'commune')} "
         f"of {_plural(p['districts'], 'district')} in {_plural(p['provinces'], 'province')}"
@@ -108,7 +122,7 @@ def _prevention_lines(year: int, p: dict) -> list[str]:
     ]
 
 
-def _clinic_lines(year: int, c: dict) -> list[str]:
+def clinic_sentences(year: int, c: dict) -> list[str]:
     return [
         f"{c['assessed']:,} patients assessed: {c['inpatients']:,} hospitalised, {c['outpatients']:,} treated as out-patients, "
         f"{c['mobile_checkups']:,} checked by the mobile team ({c['dental_kits']:,} given a toothbrush and toothpaste).",
@@ -116,7 +130,7 @@ def _clinic_lines(year: int, c: dict) -> list[str]:
     ]
 
 
-def _savings_lines(year: int, s: dict) -> list[str]:
+def savings_sentences(year: int, s: dict) -> list[str]:
     cap = s["capital"]
     savings_lines = [
         f"Capital of the saving groups and agricultural cooperative on 31 Dec {year}: {cap['riel']:,.0f} riel "
@@ -129,7 +143,7 @@ def _savings_lines(year: int, s: dict) -> list[str]:
     return savings_lines
 
 
-def _cow_lines(year: int, cow: dict) -> list[str]:
+def cow_bank_sentences(year: int, cow: dict) -> list[str]:
     return [
         f"In {year}: {_plural(cow['granted'], 'cow')} granted to {_plural(cow['granted_families'], 'family')}"
         + (f" in {_names(cow['grant_villages'])} ({_names(cow['grant_communes'])})" if cow["grant_villages"] else "")
@@ -138,7 +152,7 @@ def _cow_lines(year: int, cow: dict) -> list[str]:
     ]
 
 
-def _rice_lines(year: int, rice: dict) -> list[str]:
+def rice_bank_sentences(year: int, rice: dict) -> list[str]:
     rice_lines = [f"{b['name']} ({b['bank_id']}): {b['stock_kg']:,.2f} kg in stock on 31 Dec {year} (capacity {b['capacity_kg']:,.0f} kg)." for b in rice["stock"]]
     rice_lines += [f"{d['name']}: {d['kg']:,.0f} kg donated in {year} (first on {d['first']:%d %b %Y})." for d in rice["donations"]]
     return rice_lines
@@ -146,7 +160,7 @@ def _rice_lines(year: int, rice: dict) -> list[str]:
 
 # --- school support, household hygiene, health education, in the report's words ----------------------
 
-def _health_education_lines(year: int, h: dict) -> list[str]:
+def health_education_sentences(year: int, h: dict) -> list[str]:
     if not h["sessions"]:
         return [f"No health education session recorded in {year}."]
     return [f"Health education: {_plural(h['sessions'], 'session')} in {_plural(h['villages'], 'village')} "
@@ -155,7 +169,7 @@ def _health_education_lines(year: int, h: dict) -> list[str]:
             f"({h['women']:,} women, {h['men']:,} men)."]
 
 
-def _school_support_lines(year: int, s: dict) -> list[str]:
+def school_support_sentences(year: int, s: dict) -> list[str]:
     if not s["children"]:
         return [f"No school support recorded in {year}."]
     line = (f"{_plural(s['enrolled'], 'child')} enrolled in state school with CCPCR's material support "
@@ -165,19 +179,12 @@ def _school_support_lines(year: int, s: dict) -> list[str]:
     return [line + "."]
 
 
-def _wash_lines(year: int, w: dict) -> list[str]:
+def wash_sentences(year: int, w: dict) -> list[str]:
     if not w["households"]:
         return [f"No household hygiene survey recorded by the end of {year}."]
     return [f"Of {_plural(w['households'], 'household')} surveyed by 31 Dec {year} (latest survey of each), "
             f"{w['share_toilet']:.0%} can access a toilet and {w['share_clean_water']:.0%} clean water; "
             f"{w['share_handwashing']:.0%} have a hand-washing place."]
-
-
-_TITLES = {"prevention": "Prevention", "clinic": "Clinic", "health_education": "Health education", "savings": "Savings groups",
-           "cow_bank": "Cow bank", "rice_bank": "Rice bank", "school_support": "School support", "wash": "Household hygiene"}
-_lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "health_education": _health_education_lines,
-          "savings": _savings_lines, "cow_bank": _cow_lines, "rice_bank": _rice_lines,
-          "school_support": _school_support_lines, "wash": _wash_lines}
 
 
 def data_problems(results: dict) -> list[LeftOut]:

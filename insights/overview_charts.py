@@ -1,31 +1,36 @@
 """One small chart per programme for the Overview: month by month through the chosen year."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Callable
+
 import altair as alt
 import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
-from insights.common import Filters, counts_by_period, reads
+from insights.common import Filters, Registered, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
+from schemas.programme import resolve
+from schemas.registry import site
 
 # Month ends of the year, for the running totals (capital, stock).
 MONTHS = "(SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)"
 
 
 @reads(*prevention.TABS, counts=("activities",))
-def _prevention(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+def prevention_months(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     return counts_by_period(con, "activities", "kind", "activities", period, "month")
 
 
 @reads(*clinic.TABS, counts=("visits",))
-def _clinic(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+def clinic_months(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     return counts_by_period(con, "clinic_visits", "care", "visits", period, "month")
 
 
 @reads(*savings.TABS)
-def _savings(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+def savings_months(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     groups_where, groups_params = period.where(None, "g.village_code")
     return con.execute(
         f"""SELECT m.month, coalesce(sum({CAPITAL_SIGN}), 0) AS capital_riel
@@ -38,7 +43,7 @@ def _savings(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
 
 
 @reads(*cow_bank.TABS, counts=("events",))
-def _cow_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+def cow_bank_months(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     events_where, events_params = period.where("e.date", "c.village_code")
     return con.execute(
         f"""SELECT date_trunc('month', e.date) AS month, e.kind, count(*) AS events
@@ -48,7 +53,7 @@ def _cow_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
 
 
 @reads(*rice_bank.TABS)
-def _rice_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
+def rice_bank_months(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     banks_where, banks_params = period.where(None, "b.village_code")
     return con.execute(
         f"""SELECT m.month, b.name AS bank, coalesce(sum({STOCK_SIGN}) FILTER (l.date < m.month + INTERVAL 1 MONTH), 0) AS stock_kg
@@ -59,8 +64,10 @@ def _rice_bank(con: duckdb.DuckDBPyConnection, period: Filters) -> pd.DataFrame:
     ).df()
 
 
-# One insight per programme, so the gateway leaves out the programmes a role may not read.
-PARTS = {"Prevention": _prevention, "Clinic": _clinic, "Savings groups": _savings, "Cow bank": _cow_bank, "Rice bank": _rice_bank}
+# One insight per programme (from the registry's overview parts), so the gateway leaves out the programmes
+# a role may not read.
+PARTS: Mapping[str, Callable] = Registered(lambda: ((c.title, resolve(c.figures)) for c in site.overview_parts()))
+_DRAW: Mapping[str, Callable] = Registered(lambda: ((c.title, resolve(c.draw)) for c in site.overview_parts()))
 
 
 def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None = None,
@@ -72,18 +79,32 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None
 
 monthly_figures.parts = PARTS  # type: ignore[attr-defined]
 
+MONTH = alt.X("month:T", title=None, axis=alt.Axis(format="%b"))
+MONTH_END = alt.X("month:T", title="Month end", axis=alt.Axis(format="%b"))
+
+
+def prevention_chart(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind"))
+
+
+def clinic_chart(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care"))
+
+
+def savings_chart(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_line(point=True).encode(MONTH_END, alt.Y("capital_riel:Q", title="Capital (riel)"))
+
+
+def cow_bank_chart(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event"))
+
+
+def rice_bank_chart(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_line(point=True).encode(MONTH_END, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank"))
+
 
 def programme_charts(figures: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
-    month = alt.X("month:T", title=None, axis=alt.Axis(format="%b"))
-    month_end = alt.X("month:T", title="Month end", axis=alt.Axis(format="%b"))
-    charts = {
-        "Prevention": lambda: alt.Chart(figures["Prevention"]).mark_bar().encode(month, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind")),
-        "Clinic": lambda: alt.Chart(figures["Clinic"]).mark_bar().encode(month, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care")),
-        "Savings groups": lambda: alt.Chart(figures["Savings groups"]).mark_line(point=True).encode(month_end, alt.Y("capital_riel:Q", title="Capital (riel)")),
-        "Cow bank": lambda: alt.Chart(figures["Cow bank"]).mark_bar().encode(month, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event")),
-        "Rice bank": lambda: alt.Chart(figures["Rice bank"]).mark_line(point=True).encode(month_end, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank")),
-    }
-    return {name: chart().properties(height=180) for name, chart in charts.items() if name in figures}
+    return {name: draw(figures[name]).properties(height=180) for name, draw in _DRAW.items() if name in figures}
 
 
 def results_table(sentences: dict[str, list[str]]) -> pd.DataFrame:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import reads
+from insights.common import RegisteredTabs, reads
 from insights.privacy import mask_issue_frame
-from schemas.registry import TABS
+from schemas.registry import TABS, site
 
 # `tabs`: only issues of these tabs (None: every tab) - the tabs the reader may read.
 # `masked`: tabs whose personal-data cells are masked in `value` and `message` (see insights.privacy).
@@ -85,7 +85,7 @@ def open_errors_by_tab(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | N
     ).df()
 
 
-@reads(*(t.name for t in TABS))
+@reads(RegisteredTabs(site.names))
 def error_trend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Open errors and warnings at each refresh (the last 500)."""
     return con.execute(

@@ -1,17 +1,21 @@
 """Every tab the back office knows, registered once.
 
-The generic Tables page, the validator, the cache, provisioning and exports all read this list: a
-new tab is one schema class and one line in TABS.
+The generic Tables page, the validator, the cache, provisioning, exports, the navigation, the Overview,
+the year's report and the demo builder all read the site: a new tab is one schema class and one line in
+TABS (or one `register` call); a new programme declares its page, parts and demo builder in its Programme.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
 
 from schemas.admin import AuditEntry, Setting, User
 from schemas.clinic import AmbulanceTrip, ClinicVisit, HealthEducationSession
 from schemas.cow_bank import Cow, CowEvent
 from schemas.places import Household, Village
 from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGroup
+from schemas.programme import ChartPart, Page, Programme, ReportPart
 from schemas.rice_bank import RiceBank, RiceEntry
 from schemas.savings import SavingsEntry, SavingsGroup
 from schemas.school_support import SchoolSupport
@@ -19,49 +23,70 @@ from schemas.settings import SETTINGS
 from schemas.tab import Tab
 from schemas.wash import WashSurvey
 
-
-@dataclass(frozen=True)
-class Programme:
-    """A programme owns tabs; roles are granted per programme (see `connectors.access`)."""
-
-    name: str
-    title: str
-    read_roles: tuple[str, ...]
-    write_roles: tuple[str, ...]
+ALL, STAFF = ("admin", "editor", "viewer"), ("admin", "editor")
 
 
+def _report(name: str, title: str) -> ReportPart:
+    return ReportPart(name, title, f"insights.overview.{name}_part", f"insights.overview.{name}_sentences")
+
+
+def _chart(programme: str, title: str) -> ChartPart:
+    return ChartPart(title, f"insights.overview_charts.{programme}_months", f"insights.overview_charts.{programme}_chart")
+
+
+# In the order of the programme report: the year's results and the Overview list their parts in this order,
+# the navigation its dashboards.
 PROGRAMMES: dict[str, Programme] = {
     p.name: p
     for p in [
-        Programme("places", "Villages and households", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("prevention", "Prevention", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("savings", "Savings groups", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("cow_bank", "Cow bank", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("rice_bank", "Rice bank", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("school_support", "School support", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("wash", "Household hygiene (toilets, clean water)", ("admin", "editor", "viewer"), ("admin", "editor")),
-        Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic")),
-        Programme("admin", "Administration", ("admin",), ("admin",)),
+        Programme("places", "Villages and households", ALL, STAFF, demo="data.demo_places.demo"),
+        Programme("prevention", "Prevention", ALL, STAFF, Page("pages/prevention.py", "Prevention", ":material/shield:"),
+                  (_report("prevention", "Prevention"),), (_chart("prevention", "Prevention"),), "data.demo_prevention.demo"),
+        Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic"),
+                  Page("pages/clinic.py", "Clinic", ":material/local_hospital:"),
+                  (_report("clinic", "Clinic"), _report("health_education", "Health education")),
+                  (_chart("clinic", "Clinic"),), "data.demo_clinic.demo"),
+        Programme("savings", "Savings groups", ALL, STAFF, Page("pages/savings.py", "Savings groups", ":material/savings:"),
+                  (_report("savings", "Savings groups"),), (_chart("savings", "Savings groups"),), "data.demo_savings.demo"),
+        Programme("cow_bank", "Cow bank", ALL, STAFF, Page("pages/cow_bank.py", "Cow bank", ":material/pets:"),
+                  (_report("cow_bank", "Cow bank"),), (_chart("cow_bank", "Cow bank"),), "data.demo_cows.demo"),
+        Programme("rice_bank", "Rice bank", ALL, STAFF, Page("pages/rice_bank.py", "Rice bank", ":material/grass:"),
+                  (_report("rice_bank", "Rice bank"),), (_chart("rice_bank", "Rice bank"),), "data.demo_rice.demo"),
+        Programme("school_support", "School support", ALL, STAFF,
+                  Page("pages/school_support.py", "School support", ":material/school:"),
+                  (_report("school_support", "School support"),), demo="data.demo_school_support.demo"),
+        Programme("wash", "Household hygiene (toilets, clean water)", ALL, STAFF,
+                  Page("pages/wash.py", "Household hygiene", ":material/water_drop:"),
+                  (_report("wash", "Household hygiene"),), demo="data.demo_wash.demo"),
+        Programme("admin", "Administration", ("admin",), ("admin",), demo="data.demo_admin.demo"),
     ]
 }
+
+# The pages of no one programme: open to everyone signed in (the data behind them is role-checked) or to admins.
+SITE_PAGES: list[Page] = [
+    Page("pages/overview.py", "Overview", ":material/dashboard:"),
+    Page("pages/data_quality.py", "Data quality", ":material/fact_check:", "Data"),
+    Page("pages/tables.py", "Tables", ":material/table_view:", "Data"),
+    Page("pages/sync.py", "Sync & history", ":material/sync:", "Admin", admin_only=True),
+]
 
 
 TABS: list[Tab] = [
     Tab("villages", Village, ("village_code",), "places", "Villages"),
     Tab("households", Household, ("household_id",), "places", "Households"),
-    Tab("activities", Activity, ("activity_id",), "prevention", "Prevention activities"),
+    Tab("activities", Activity, ("activity_id",), "prevention", "Prevention activities", period="date"),
     Tab("commune_plans", CommunePlan, ("commune_code", "year"), "prevention", "Commune plans"),
     Tab("parent_groups", ParentGroup, ("group_id",), "prevention", "Parent groups"),
     Tab("migration_checks", MigrationCheck, ("check_id",), "prevention", "Migration checks"),
     Tab("school_support", SchoolSupport, ("support_id",), "school_support", "School support"),
     Tab("wash_surveys", WashSurvey, ("survey_id",), "wash", "Hygiene surveys"),
     Tab("savings_groups", SavingsGroup, ("group_id",), "savings", "Savings groups"),
-    Tab("savings_ledger", SavingsEntry, ("entry_id",), "savings", "Savings ledger"),
+    Tab("savings_ledger", SavingsEntry, ("entry_id",), "savings", "Savings ledger", period="date"),
     Tab("cows", Cow, ("cow_id",), "cow_bank", "Cows"),
-    Tab("cow_events", CowEvent, ("event_id",), "cow_bank", "Cow events"),
+    Tab("cow_events", CowEvent, ("event_id",), "cow_bank", "Cow events", period="date"),
     Tab("rice_banks", RiceBank, ("bank_id",), "rice_bank", "Rice banks"),
-    Tab("rice_ledger", RiceEntry, ("entry_id",), "rice_bank", "Rice ledger"),
-    Tab("clinic_visits", ClinicVisit, ("visit_id",), "clinic", "Clinic visits"),
+    Tab("rice_ledger", RiceEntry, ("entry_id",), "rice_bank", "Rice ledger", period="date"),
+    Tab("clinic_visits", ClinicVisit, ("visit_id",), "clinic", "Clinic visits", period="date"),
     Tab("ambulance_trips", AmbulanceTrip, ("trip_id",), "clinic", "Ambulance trips"),
     Tab("health_education", HealthEducationSession, ("session_id",), "clinic", "Health education"),
     Tab("settings", Setting, ("key",), "admin", "Settings"),
@@ -104,21 +129,33 @@ class Registry:
     `check()` names what is inconsistent. `TABS` and `PROGRAMMES` are this site's own collections, so
     everything that lists them sees a registration at once."""
 
-    def __init__(self, tabs: list[Tab], programmes: dict[str, Programme]) -> None:
+    def __init__(self, tabs: list[Tab], programmes: dict[str, Programme], pages: list[Page] | None = None) -> None:
         self.tabs = tabs
         self.programmes = programmes
+        self.pages = SITE_PAGES if pages is None else pages
 
     def names(self) -> list[str]:
         return [t.name for t in self.tabs]
 
-    def register(self, new: Tab) -> Tab:
-        if new.name in self.names():
-            raise AlreadyRegistered(f"a tab named {new.name!r} is already registered; unregister({new.name!r}) first")
-        if new.programme not in self.programmes:
-            raise KeyError(f"tab {new.name!r} names programme {new.programme!r}, which is not registered; "
-                           f"known: {', '.join(self.programmes)}")
-        self.tabs.append(new)
-        return new
+    def register(self, *items: Tab | Programme) -> None:
+        """Programmes first, then tabs (so one call may add a programme and its tabs); nothing is added
+        when any item is refused."""
+        programmes = [i for i in items if isinstance(i, Programme)]
+        tabs = [i for i in items if isinstance(i, Tab)]
+        taken = [p.name for p in programmes if p.name in self.programmes]
+        if taken:
+            raise AlreadyRegistered(f"a programme named {taken[0]!r} is already registered; unregister_programme({taken[0]!r}) first")
+        known = set(self.programmes) | {p.name for p in programmes}
+        names = self.names()
+        for new in tabs:
+            if new.name in names:
+                raise AlreadyRegistered(f"a tab named {new.name!r} is already registered; unregister({new.name!r}) first")
+            if new.programme not in known:
+                raise KeyError(f"tab {new.name!r} names programme {new.programme!r}, which is not registered; "
+                               f"known: {', '.join(sorted(known))}")
+            names.append(new.name)
+        self.programmes.update({p.name: p for p in programmes})
+        self.tabs.extend(tabs)
 
     def unregister(self, name: str) -> Tab:
         for position, registered in enumerate(self.tabs):
@@ -126,14 +163,47 @@ class Registry:
                 return self.tabs.pop(position)
         raise NotRegistered(f"no tab named {name!r} is registered; known tabs: {', '.join(self.names())}")
 
-    def check(self, reads: dict[str, tuple[str, ...]] | None = None, settings: tuple | None = None) -> list[Problem]:
+    def unregister_programme(self, name: str) -> Programme:
+        """Remove a programme and every tab of it."""
+        if name not in self.programmes:
+            raise NotRegistered(f"no programme named {name!r} is registered; known: {', '.join(self.programmes)}")
+        self.tabs[:] = [t for t in self.tabs if t.programme != name]
+        return self.programmes.pop(name)
+
+    def navigation(self) -> dict[str, list[tuple[Page, str | None]]]:
+        """Section -> its pages, each with the programme whose tabs it reads (None: a page of the site).
+        The site's pages lead their section; programme pages follow in programme order."""
+        sections: dict[str, list[tuple[Page, str | None]]] = {}
+        for page in self.pages:
+            sections.setdefault(page.section, []).append((page, None))
+        for programme in self.programmes.values():
+            if programme.page is not None:
+                sections.setdefault(programme.page.section, []).append((programme.page, programme.name))
+        return sections
+
+    def report_parts(self) -> list[ReportPart]:
+        return [part for p in self.programmes.values() for part in p.report]
+
+    def overview_parts(self) -> list[ChartPart]:
+        return [part for p in self.programmes.values() for part in p.overview]
+
+    def dated_tabs(self) -> list[Tab]:
+        """The tabs with a period column: what the dashboards' years span."""
+        return [t for t in self.tabs if t.period]
+
+    def check(self, reads: dict[str, tuple[str, ...]] | None = None, settings: tuple | None = None,
+              resolve: Callable[[str], Any] | None = None, root: Path | None = None) -> list[Problem]:
         """Problems, each with a stable id:
         registry.E001 a foreign key (`ref`) to an unknown tab or column;
         registry.E002 an insight or page (`reads`: its name -> the tabs it declares) reading an unregistered tab;
         registry.E003 a setting without a default (`settings`: schemas.settings.SETTINGS by default);
         registry.E004 a tab's key column that its schema does not have;
-        registry.E005 a tab of an unregistered programme.
-        `reads` comes from the layer that knows the insights (the gateway), so schemas import nothing above."""
+        registry.E005 a tab of an unregistered programme;
+        registry.E006 a page file that does not exist (checked when `root`, the project's folder, is given);
+        registry.E007 a dotted name (report, overview, demo builder) that does not resolve (when `resolve` is given);
+        registry.E008 a tab's period column that is not a date column of its schema.
+        `reads` and `resolve` come from the layer that knows the insights (the gateway), so schemas import
+        nothing above."""
         problems: list[Problem] = []
         columns = {t.name: {c.name for c in t.columns} for t in self.tabs}
         for registered in self.tabs:
@@ -149,6 +219,9 @@ class Registry:
                 if target_tab not in columns or target_column not in columns[target_tab]:
                     problems.append(Problem("registry.E001", f"{registered.name}.{spec.name} refers to {spec.ref!r}, "
                                             "which is not a registered tab and column"))
+            if registered.period and registered.period not in {c.name for c in registered.columns if c.kind == "date"}:
+                problems.append(Problem("registry.E008", f"tab {registered.name!r}: period column {registered.period!r} "
+                                        "is not a date column of its schema"))
         for reader, tabs in sorted((reads or {}).items()):
             for name in tabs:
                 if name not in columns:
@@ -156,17 +229,33 @@ class Registry:
         for setting in (SETTINGS if settings is None else settings):
             if setting.default is None or str(setting.default).strip() == "":
                 problems.append(Problem("registry.E003", f"setting {setting.key!r} ({setting.programme}) has no default"))
+        for page, programme in (pair for pages in self.navigation().values() for pair in pages):
+            if root is not None and not (root / page.file).is_file():
+                owner = f"programme {programme!r}" if programme else "the site"
+                problems.append(Problem("registry.E006", f"{owner}: page file {page.file!r} does not exist"))
+        for programme in self.programmes.values():
+            for what, dotted in programme.dotted_names() if resolve is not None else ():
+                try:
+                    resolve(dotted)
+                except ImportError as exc:
+                    problems.append(Problem("registry.E007", f"programme {programme.name!r}: {what} {dotted!r} "
+                                            f"does not resolve ({exc})"))
         return problems
 
 
 site = Registry(TABS, PROGRAMMES)
 
 
-def register(new: Tab) -> Tab:
-    """Add a tab (a programme module, a plug-in, a test); raises AlreadyRegistered for a taken name."""
-    return site.register(new)
+def register(*items: Tab | Programme) -> None:
+    """Add programmes and tabs (a programme module, a plug-in, a test); raises AlreadyRegistered for a taken name."""
+    site.register(*items)
 
 
 def unregister(name: str) -> Tab:
     """Remove a tab; raises NotRegistered for an unknown name."""
     return site.unregister(name)
+
+
+def unregister_programme(name: str) -> Programme:
+    """Remove a programme and its tabs; raises NotRegistered for an unknown name."""
+    return site.unregister_programme(name)

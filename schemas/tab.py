@@ -1,4 +1,4 @@
-"""What a registered tab is: its title, schema, key and programme.
+"""What a registered tab is: its title, schema, key, programme and the date column of its period.
 
 Kept apart from the registry (which imports every programme's schema) so that the rule helpers the
 schemas import (schemas.rules_context) can name a Tab without importing the registry back.
@@ -19,6 +19,7 @@ class Tab:
     key: tuple[str, ...]  # empty for an append-only log
     programme: str
     title: str
+    period: str | None = None  # the date column that places a row in a year (the dashboards' period filters)
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import CHROMIUM, SOURCES, Env
+
 pytest_plugins = ["tests.fixtures_sheets"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +86,48 @@ def flawed_workbook(tmp_path_factory, demo_workbook) -> Path:
     from tests.flawed_demo import write_flawed
 
     return write_flawed(demo_workbook, tmp_path_factory.mktemp("flawed") / "flawed.xlsx")
+
+
+@pytest.fixture(params=SOURCES)
+def env(request, tmp_path) -> Env:
+    env = Env(request.param, tmp_path, request)
+    yield env
+    env.cache.close()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[bytes]:
+    """The bytes of every st.download_button the app offers, as the browser would get them."""
+    seen: list[bytes] = []
+    import streamlit
+
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        seen.append(data if isinstance(data, bytes) else str(data).encode())
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright; skipped where there is none (failed when CI requires it)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):
+            pytest.fail("Browser tests are required here but no chromium was found: apt-get install chromium.", pytrace=False)
+        pytest.skip("No chromium found (apt-get install chromium); browser tests skipped on this machine.")
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()

@@ -1,17 +1,40 @@
-"""Test data shared by several test files: a small consistent book, written as an .xlsx, and the people
-who edit it. Test modules import from here, never from each other."""
+"""Test data and helpers shared by several test files: a small consistent book, written as an .xlsx, the
+people who edit it, the two-source Env of the sync tests, the app signed in as a demo user (AppTest) and
+the browser tests' Streamlit server. Test modules import from here (fixtures live in conftest.py), never
+from each other: tests/test_layers.py pins it."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from connectors.access import User
+from connectors.sources.interface import Grid, SourceUnreachable
+from connectors.sources.workbook import WorkbookSource
+from connectors.store.cache import Cache
+from data.demo_admin import USERS
+from schemas.registry import site, tab
+from schemas.registry import tab as tab_named
+from schemas.validate import validate_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EDITOR = User("sokha@ccpcr.org", "editor", "Sokha")
 VIEWER = User("dara@ccpcr.org", "viewer", "Dara")
+
+# Every page of the navigation, in its order, from the registry (schemas.registry.site).
+PAGES = [page.file for listed in site.navigation().values() for page, _programme in listed]
 
 
 def small_book() -> dict[str, list[list[Any]]]:
@@ -54,3 +77,233 @@ def write_xlsx(book: dict[str, list[list[Any]]], path: Path) -> Path:
             sheet.append(row)
     workbook.save(path)
     return path
+
+
+HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()
+
+
+SOURCES = ["workbook", pytest.param("gsheets", marks=pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet"))]
+
+
+class Env:
+    """One source (workbook or Google Sheet), a cache on disk refreshed from it, and ways to poke it."""
+
+    def __init__(self, kind: str, tmp_path: Path, request: pytest.FixtureRequest, book: dict | None = None):
+        self.kind, self.tmp_path = kind, tmp_path
+        book = book or small_book()
+        if kind == "workbook":
+            self.path = write_xlsx(book, tmp_path / "book.xlsx")
+            self.source = WorkbookSource(self.path)
+            self.server = None
+        else:
+            self.server = request.getfixturevalue("sheets_server")
+            self.key = request.getfixturevalue("make_spreadsheet")(book)
+            self.make_source = request.getfixturevalue("make_source")
+            self.source = self.make_source(self.key)
+        self.cache_path = tmp_path / "cache.duckdb"
+        self.cache = Cache(self.cache_path)
+        self.cache.refresh(self.source)
+        if self.server is not None:
+            self.server.reset()
+
+    def rows(self, tab: str) -> list[list[Any]]:
+        """The tab's data rows as the source holds them now (header excluded)."""
+        return self.source.read([tab])[tab].rows
+
+    def cell(self, tab: str, key: str, column: str) -> Any:
+        grid = self.source.read([tab])[tab]
+        k = grid.header.index(tab_named(tab).key[0])
+        c = grid.header.index(column)
+        for row in grid.rows:
+            if str(row[k]) == key:
+                return row[c] if c < len(row) else None
+        raise KeyError(key)
+
+    def edit_as_someone_else(self, tab: str, key: str, column: str, value: Any) -> None:
+        if self.kind == "workbook":
+            workbook = openpyxl.load_workbook(self.path)
+            sheet = workbook[tab]
+            header = [c.value for c in sheet[1]]
+            for row in sheet.iter_rows(min_row=2):
+                if str(row[header.index(tab_named(tab).key[0])].value) == key:
+                    row[header.index(column)].value = value
+            workbook.save(self.path)
+        else:
+            grid = self.source.read([tab])[tab]
+            k, c = grid.header.index(tab_named(tab).key[0]), grid.header.index(column)
+            number = next(i for i, row in enumerate(grid.rows) if str(row[k]) == key) + grid.first_row
+            self.server.edit(self.key, tab, f"{chr(65 + c)}{number}", value)
+
+    def audit_rows(self) -> list[list[Any]]:
+        return self.rows("audit_log")
+
+    def cached(self, tab: str, key: str, column: str) -> Any:
+        spec = tab_named(tab)
+        return self.cache.cursor().execute(f'SELECT "{column}" FROM {tab} WHERE "{spec.key[0]}" = ?', [key]).fetchone()[0]
+
+    def write_calls(self) -> list[dict]:
+        return [r for r in self.server.api_calls() if r["method"] == "POST" and r["path"].endswith("batchUpdate")]
+
+
+
+
+class Flaky:
+    """A source whose network can be cut: `down` fails every call; `lose_answer` lets one write land
+    and then reports a timeout, as a dropped answer would."""
+
+    def __init__(self, inner):
+        self.inner, self.label = inner, inner.label
+        self.down = False
+        self.lose_answer = False
+        self.writes = 0
+
+    def _check(self):
+        if self.down:
+            raise SourceUnreachable("The network is down.")
+
+    def version(self):
+        self._check()
+        return self.inner.version()
+
+    def read(self, tabs=None):
+        self._check()
+        return self.inner.read(tabs)
+
+    def write(self, batch, located=None):
+        self._check()
+        result = self.inner.write(batch, located)
+        self.writes += 1
+        if self.lose_answer:
+            self.lose_answer = False
+            raise SourceUnreachable("Timed out waiting for the answer.")
+        return result
+
+    def cell_link(self, tab, a1):
+        return self.inner.cell_link(tab, a1)
+
+
+def cut_network(env: Env):
+    """Cut the network the way each source feels it."""
+    if env.kind == "workbook":
+        env.source = Flaky(env.source)
+        env.source.down = True
+    else:
+        env.server.drop(times=-1)
+
+
+def restore_network(env: Env):
+    if env.kind == "workbook":
+        env.source.down = False
+    else:
+        env.server.clear_faults()
+
+
+APP = str(ROOT / "app.py")
+
+
+EMAIL = {role: email for email, _name, role in USERS}
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+        "client_id": "test-client-id", "client_secret": "test-client-secret",
+        "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration"}
+
+
+def signed_in(email: str | None, auth: dict | None = None) -> AppTest:
+    """The app with Google sign-in configured and `email` signed in (None: nobody signed in)."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = dict(auth or AUTH)
+    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the app sent to the browser: every element's protobuf as text, dataframes as CSV."""
+    out = []
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        if type(node).__name__ == "Dataframe":
+            out.append(node.value.to_csv())
+    return "\n".join(out)
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    """Every dataframe the app sent."""
+    return [node.value for node in at._tree if type(node).__name__ == "Dataframe"]
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port with this environment -> (the process, its URL) once healthy."""
+    port = free_port()
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return server, url
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {log_path.read_text()}")
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("streamlit did not start within 90 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+def page_text(at: AppTest) -> str:
+    """The page's markdown and captions, as one text."""
+    return "\n".join([m.value for m in at.markdown] + [str(c.value) for c in at.caption])
+
+
+def sheet(name: str, columns: str, *rows: list) -> Grid:
+    """A tab as staff keep it: the schema columns named in `columns`, headed by their titles."""
+    spec = tab(name)
+    return Grid(name, [spec.column(c).title for c in columns.split()], [list(r) for r in rows])
+
+
+def check(*grids: Grid, rules: str | None = None):
+    """Validate only these tabs; keep the issues of the rules under test (prefix), as tuples."""
+    _, issues = validate_workbook({g.tab: g for g in grids}, tabs=[tab(g.tab) for g in grids])
+    found = [(i.tab, i.row, i.column, i.cell, i.rule, i.severity) for i in issues]
+    if rules:
+        found = [f for f in found if f[4].startswith(rules)]
+    return found, issues
+
+
+VILLAGE = ("village_code village commune_code commune district_code district province_code province target_village")
+
+
+VILLAGE_ROW = ["20010302", "Kouk Taek", "200103", "Chantrea", "2001", "Chantrea", "20", "Svay Rieng", "Yes"]
+
+
+def villages(*extra):
+    return sheet("villages", VILLAGE, VILLAGE_ROW, *extra)

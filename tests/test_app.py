@@ -4,11 +4,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.factories import PAGES
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-PAGES = ["pages/overview.py", "pages/rice_bank.py", "pages/cow_bank.py", "pages/clinic.py", "pages/savings.py",
-         "pages/prevention.py", "pages/school_support.py", "pages/wash.py", "pages/data_quality.py", "pages/tables.py",
-         "pages/sync.py"]
 
 
 def _app() -> AppTest:

@@ -6,61 +6,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.factories import CHROMIUM, open_page, start_streamlit, stop
+from tests.factories import PAGES as PAGE_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 # Screenshots are written only when asked (BACKOFFICE_SCREENSHOTS=1), so `make test` leaves the tree clean.
 WRITE_SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS") == "1"
-PAGES = ["overview", "rice_bank", "cow_bank", "clinic", "savings", "prevention", "school_support", "wash", "data_quality",
-         "tables", "sync"]
+PAGES = [Path(file).stem for file in PAGE_FILES]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):
         pytest.fail("Browser tests are required here but no chromium was found: apt-get install chromium.", pytrace=False)
     pytest.skip("No chromium found (apt-get install chromium); browser tests skipped on this machine.", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port with this environment -> (the process, its URL) once healthy."""
-    port = _free_port()
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            return server, url
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log_path.read_text()}")
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("streamlit did not start within 90 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -74,35 +36,15 @@ def app_url(tmp_path_factory, demo_workbook):
     stop(server)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.goto(url, wait_until="domcontentloaded")
-    return page
-
-
 def test_overview_opens_on_the_latest_year_with_data(browser, app_url):
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     page.get_by_text("11,618 patients assessed", exact=False).first.wait_for(timeout=90_000)
     assert "58 villages in 18 communes of 11 districts in 3 provinces" in page.inner_text("body")
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders_in_a_browser(browser, app_url, name):
-    page = _open(browser, f"{app_url}/{'' if name == 'overview' else name}")
+    page = open_page(browser, f"{app_url}/{'' if name == 'overview' else name}")
     page.wait_for_selector("h1", timeout=90_000)
     page.wait_for_timeout(2500)  # let charts draw before the screenshot
     assert not page.locator("[data-testid='stException']").count(), page.inner_text("body")[:2000]
@@ -135,7 +77,7 @@ def _type_into_cell(page, grid, row: int, typed: str) -> None:
 def test_typing_into_the_grid_keeps_what_was_typed_and_shows_each_cells_message(browser, app_url):
     """The Tables grid edits numbers as text: "-50" keeps its sign, "1,5OO" its letter O, and Save answers
     with the schema's message for each cell (nothing is written: the save is refused)."""
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     page.get_by_text("patients assessed", exact=False).first.wait_for(timeout=90_000)
     page.get_by_role("link", name="Tables").click()  # through the navigation, as a person does
     page.get_by_text("87 rows", exact=False).first.wait_for(timeout=90_000)

@@ -92,3 +92,20 @@ def test_the_cache_survives_a_restart(tmp_path, demo_copy):
     assert again.refresh(WorkbookSource(demo_copy)).skipped
     assert again.cursor().execute("SELECT count(*) FROM rice_banks").fetchone()[0] == 2
     assert again.last_refresh()["refreshed_at"] <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def test_atomic_keeps_every_statement_or_none():
+    import duckdb
+
+    from connectors.store.transaction import atomic
+
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE t (k INTEGER PRIMARY KEY)")
+    with atomic(con):
+        con.execute("INSERT INTO t VALUES (1)")
+        con.execute("INSERT INTO t VALUES (2)")
+    with pytest.raises(duckdb.ConstraintException):
+        with atomic(con):
+            con.execute("INSERT INTO t VALUES (3)")
+            con.execute("INSERT INTO t VALUES (1)")  # a duplicate key: the 3 goes too
+    assert con.execute("SELECT k FROM t ORDER BY k").fetchall() == [(1,), (2,)]

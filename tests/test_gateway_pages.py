@@ -16,12 +16,10 @@ import pyarrow as pa
 import pytest
 
 from connectors.access import MASK, User, can_read, sees_personal_data
-from data.demo_admin import USERS
 from schemas.registry import TABS
 from schemas.rules import RULES
-from tests.test_roles import PAGES, signed_in
+from tests.factories import EMAIL, PAGES, signed_in
 
-EMAIL = {role: email for email, _name, role in USERS}
 DASHBOARDS = {"pages/overview.py": "overview_place", "pages/rice_bank.py": "rice_place", "pages/cow_bank.py": "cow_place",
               "pages/clinic.py": "clinic_place", "pages/savings.py": "savings_place", "pages/prevention.py": "prevention_place"}
 # Metrics that count people or events (the others count villages, groups, generations...).
@@ -69,21 +67,6 @@ class Sent:
 
     def everything(self) -> str:
         return "\n".join(self.texts) + "\n".join(frame.to_csv() for frame in self.frames)
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[bytes]:
-    import streamlit
-
-    seen: list[bytes] = []
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        seen.append(data if isinstance(data, bytes) else str(data).encode())
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
-    return seen
 
 
 def _personal_values(demo_frames, user: User) -> set[str]:

@@ -54,6 +54,20 @@ def test_lower_layers_never_import_streamlit(package):
     assert third_party(ROOT, package, "streamlit") == []
 
 
+def test_no_test_module_imports_another_test_module():
+    """Shared helpers live in tests/factories.py, shared fixtures in tests/conftest.py."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names if node.module == "tests"]
+            found += [f"{path.stem} -> {n}" for n in names if n.startswith("tests.test_") or n.startswith("test_")]
+    assert found == []
+
+
 def test_the_check_finds_a_planted_cycle_and_upward_edges(tmp_path):
     (tmp_path / "schemas").mkdir()
     (tmp_path / "connectors").mkdir()

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import PAGES, ROOT, _free_port, _open, browser, start_streamlit, stop  # noqa: F401  (browser: a fixture)
+from tests.factories import PAGES, ROOT, free_port, open_page, start_streamlit, stop
 
 POLL_SECONDS, MAX_STALE_SECONDS = 2, 10
 BEFORE, AFTER_EDIT, AFTER_SAVE = "(capacity 25,000 kg)", "(capacity 31,337 kg)", "(capacity 27,182 kg)"
@@ -38,7 +38,7 @@ def _api_calls(base: str) -> list[str]:
 @pytest.fixture(scope="module")
 def sheet(tmp_path_factory, demo_workbook):
     """The local server as a separate process, loaded with the demo workbook -> (its base URL, the key)."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tests.sheets_server", "--port", str(port), "--load", str(demo_workbook)],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     key = None
@@ -112,7 +112,7 @@ print(result.status, result.message)
 
 
 def _overview_with(browser, url, text):  # noqa: F811
-    page = _open(browser, url)
+    page = open_page(browser, url)
     page.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
     return page
 
@@ -137,7 +137,7 @@ def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_noth
 
 def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F811
     _base, key = sheet
-    page = _open(browser, live_app)
+    page = open_page(browser, live_app)
     for name in PAGES:
         page.goto(f"{live_app}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
         page.wait_for_selector("h1", timeout=90_000)

@@ -9,74 +9,21 @@ import time
 import pytest
 
 from connectors import sync
-from connectors.sources.interface import SourceUnreachable
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, outbox
-from tests.factories import EDITOR
-from tests.test_sync import SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
+from tests.factories import EDITOR, Env, Flaky, cut_network, restore_network
 
 NEW_ROW = {"entry_id": "RL-000124", "date": dt.date(2017, 7, 1), "bank_id": "RB-01", "kind": "donation", "kg": 10}
 
 
-class Flaky:
-    """A source whose network can be cut: `down` fails every call; `lose_answer` lets one write land
-    and then reports a timeout, as a dropped answer would."""
-
-    def __init__(self, inner):
-        self.inner, self.label = inner, inner.label
-        self.down = False
-        self.lose_answer = False
-        self.writes = 0
-
-    def _check(self):
-        if self.down:
-            raise SourceUnreachable("The network is down.")
-
-    def version(self):
-        self._check()
-        return self.inner.version()
-
-    def read(self, tabs=None):
-        self._check()
-        return self.inner.read(tabs)
-
-    def write(self, batch, located=None):
-        self._check()
-        result = self.inner.write(batch, located)
-        self.writes += 1
-        if self.lose_answer:
-            self.lose_answer = False
-            raise SourceUnreachable("Timed out waiting for the answer.")
-        return result
-
-    def cell_link(self, tab, a1):
-        return self.inner.cell_link(tab, a1)
-
-
-def _cut(env: Env):
-    """Cut the network the way each source feels it."""
-    if env.kind == "workbook":
-        env.source = Flaky(env.source)
-        env.source.down = True
-    else:
-        env.server.drop(times=-1)
-
-
-def _restore(env: Env):
-    if env.kind == "workbook":
-        env.source.down = False
-    else:
-        env.server.clear_faults()
-
-
 def test_network_drop_then_restart_then_written_exactly_once(env):
-    _cut(env)
+    cut_network(env)
     result = sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)],
                        appends={"rice_ledger": [NEW_ROW]})
     assert result.status == sync.QUEUED, result.message
     assert sync.pending(env.cache) == 1
     assert env.cached("households", "HH-0042", "members") == 5  # shown while it waits
-    _restore(env)
+    restore_network(env)
     assert env.cell("households", "HH-0042", "members") == 4  # nothing reached the source
 
     env.cache.close()  # restart: a new process opens the same cache file
@@ -132,10 +79,10 @@ def test_write_that_landed_before_a_timeout_is_not_applied_twice(env):
 
 
 def test_replay_conflict_then_keep_theirs_or_reapply_mine(env):
-    _cut(env)
+    cut_network(env)
     assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)]).status == sync.QUEUED
     assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0041",), "children", 2, 3)]).status == sync.QUEUED
-    _restore(env)
+    restore_network(env)
     env.edit_as_someone_else("households", "HH-0042", "members", 9)
     replayed = sync.replay(env.cache, env.source, EDITOR)
     assert (replayed.conflicts, replayed.sent) == (1, 1)  # the second save is independent: it goes
@@ -151,9 +98,9 @@ def test_replay_conflict_then_keep_theirs_or_reapply_mine(env):
 
 
 def test_keep_theirs_drops_the_waiting_change(env):
-    _cut(env)
+    cut_network(env)
     sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
-    _restore(env)
+    restore_network(env)
     env.edit_as_someone_else("households", "HH-0042", "members", 9)
     assert sync.replay(env.cache, env.source).conflicts == 1
     [entry] = outbox.entries(env.cache, (outbox.CONFLICT,))
@@ -176,7 +123,7 @@ def test_replay_hook_costs_nothing_when_the_outbox_is_empty(env):
 
 @pytest.mark.parametrize("env", ["workbook"], indirect=True)
 def test_replay_stops_while_still_unreachable(env):
-    _cut(env)
+    cut_network(env)
     sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
     sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0041",), "children", 2, 3)])
     replayed = sync.replay(env.cache, env.source)

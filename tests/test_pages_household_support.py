@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages_programmes import _text
+from tests.factories import page_text
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -27,7 +27,7 @@ def test_the_page_renders_with_charts_downloads_and_the_open_error_count(app_env
     assert at.title
     assert len(at.get("vega_lite_chart")) >= 3, "charts missing"
     assert len(at.get("download_button")) >= 3, "CSV downloads missing"
-    assert "No open errors in the tabs behind this page." in _text(at)
+    assert "No open errors in the tabs behind this page." in page_text(at)
 
 
 def test_the_school_support_page_states_the_years_children(app_env, demo_cache):
@@ -35,7 +35,7 @@ def test_the_school_support_page_states_the_years_children(app_env, demo_cache):
     from insights.common import Filters
 
     figures = school_support.summary(demo_cache.cursor(), Filters.year(2017))
-    text = _text(_open("pages/school_support.py", "school_support", "2017"))
+    text = page_text(_open("pages/school_support.py", "school_support", "2017"))
     assert f"**{figures['children']:,} children** were given school materials and **{figures['enrolled']:,}** were enrolled" in text
     assert f"**{figures['share_in_school']:.0%}** of the enrolled children were still in school" in text
 
@@ -45,7 +45,7 @@ def test_the_wash_page_states_toilets_and_clean_water(app_env, demo_cache):
     from insights.common import Filters
 
     now = wash.summary(demo_cache.cursor(), Filters.year(2018))
-    text = _text(_open("pages/wash.py", "wash", "2018"))
+    text = page_text(_open("pages/wash.py", "wash", "2018"))
     assert f"of the **{now['households']:,} households** surveyed, **{now['share_toilet']:.0%}** had a toilet" in text
 
 
@@ -65,6 +65,6 @@ def test_the_clinic_page_shows_health_education_beside_the_mobile_clinic_days(ap
     at = _open("pages/clinic.py", "clinic", "2017")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sessions"] == f"{taught['sessions']:,}" and metrics["Village chiefs"] == f"{taught['village_chiefs']:,}"
-    assert f"{taught['participants']:,} participants ({taught['women']:,} women, {taught['men']:,} men)." in _text(at)
+    assert f"{taught['participants']:,} participants ({taught['women']:,} women, {taught['men']:,} men)." in page_text(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download clinic_health_education_by_month (CSV)" in labels

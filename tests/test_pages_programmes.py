@@ -4,10 +4,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.factories import page_text
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")  # AppTest resolves relative paths against this file
 
 
-def _open(page: str, period: str | None = None) -> AppTest:
+def open_page(page: str, period: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page(page)
@@ -20,39 +22,35 @@ def _open(page: str, period: str | None = None) -> AppTest:
     return at
 
 
-def _text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [str(c.value) for c in at.caption])
-
-
 @pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
 def test_the_page_renders_with_charts_and_downloads(app_env, page):
-    at = _open(page)
+    at = open_page(page)
     assert at.title
     assert at.get("vega_lite_chart"), "no chart"
     assert at.get("download_button"), "no CSV download"
 
 
 def test_the_clinic_page_states_the_reports_2017_results(app_env):
-    text = _text(_open("pages/clinic.py", "2017"))
+    text = page_text(open_page("pages/clinic.py", "2017"))
     assert "11,292 patients were assessed; 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
     assert "including 2,261 aged 0–5 and 3,606 aged 6–12" in text
     assert "300 new patients" in text
 
 
 def test_the_savings_page_states_the_capital_on_31_december_2018(app_env):
-    text = _text(_open("pages/savings.py", "2018"))
+    text = page_text(open_page("pages/savings.py", "2018"))
     assert "139,791,300 riel" in text and "$34,947.83" in text
     assert "Portfolio at risk = " in text
 
 
 def test_the_prevention_page_states_the_2017_coverage(app_env):
-    text = _text(_open("pages/prevention.py", "2017"))
+    text = page_text(open_page("pages/prevention.py", "2017"))
     assert "55 villages** in 18 communes of 11 districts in 3 provinces" in text
 
 
 @pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
 def test_the_page_renders_for_a_province_with_little_of_the_programme(app_env, page):
-    at = _open(page)
+    at = open_page(page)
     key = page.removeprefix("pages/").removesuffix(".py")
     at.selectbox(key=f"{key}_period").set_value("Custom range").run()  # every year of data
     assert not at.exception, at.exception

@@ -10,68 +10,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit
-from streamlit.testing.v1 import AppTest
 
 from connectors import sync
 from connectors.access import MASK, AccessDenied, User
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit
-from data.demo_admin import USERS
 from gateway import reads
 from schemas.registry import TABS
+from tests.factories import EMAIL, PAGES, frames, signed_in, texts
 from ui import table_editor as te
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-EMAIL = {role: email for email, _name, role in USERS}
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
-        "client_id": "test-client-id", "client_secret": "test-client-secret",
-        "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration"}
-PAGES = ["pages/overview.py", "pages/rice_bank.py", "pages/cow_bank.py", "pages/clinic.py", "pages/savings.py",
-         "pages/prevention.py", "pages/school_support.py", "pages/wash.py", "pages/data_quality.py", "pages/tables.py",
-         "pages/sync.py"]
-
-
-def signed_in(email: str | None, auth: dict | None = None) -> AppTest:
-    """The app with Google sign-in configured and `email` signed in (None: nobody signed in)."""
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.secrets["auth"] = dict(auth or AUTH)
-    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
-    """Everything the app sent to the browser: every element's protobuf as text, dataframes as CSV."""
-    out = []
-    for node in at._tree:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        if type(node).__name__ == "Dataframe":
-            out.append(node.value.to_csv())
-    return "\n".join(out)
-
-
-def frames(at: AppTest) -> list[pd.DataFrame]:
-    return [node.value for node in at._tree if type(node).__name__ == "Dataframe"]
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[bytes]:
-    """The bytes of every st.download_button the app offers, as the browser would get them."""
-    seen: list[bytes] = []
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        seen.append(data if isinstance(data, bytes) else str(data).encode())
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
-    return seen
 
 
 @pytest.fixture(scope="module")

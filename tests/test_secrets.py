@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.interface import SourceError
-from tests.test_roles import APP, EMAIL, PAGES, texts
+from tests.factories import APP, EMAIL, PAGES, texts
 
 PRIVATE_KEY_ID = "f1d2e3c4b5a697887766554433221100aabbccdd"
 CLIENT_ID = "109876543210987654321"

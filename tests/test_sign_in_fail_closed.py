@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, ROOT, _free_port, browser  # noqa: F401  (the browser fixture)
+from tests.factories import ROOT, free_port
 
 AUTH = """[auth]
 redirect_uri = "http://localhost:8501/oauth2callback"
@@ -28,7 +28,7 @@ server_metadata_url = "https://accounts.google.com/.well-known/openid-configurat
 @contextmanager
 def streamlit_run(work: Path, workbook: Path, address: str, *extra: str, secrets: str | None = None):
     """`streamlit run app.py` bound to `address` on a free port; yields the URL to open (via 127.0.0.1)."""
-    port = _free_port()
+    port = free_port()
     secrets_file = work / "secrets.toml"
     if secrets is not None:
         secrets_file.write_text(secrets)

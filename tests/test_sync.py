@@ -7,8 +7,6 @@ save itself brings.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -16,86 +14,12 @@ import pytest
 from connectors import sync
 from connectors.access import LOCAL_ADMIN
 from connectors.sources.interface import SourceUnreachable
-from connectors.sources.workbook import WorkbookSource
 from connectors.store import audit
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
-from schemas.registry import TABS
-from tests.factories import EDITOR, VIEWER, small_book, write_xlsx
+from tests.factories import EDITOR, HAS_SHEETS, VIEWER
 
-HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()
-SOURCES = ["workbook", pytest.param("gsheets", marks=pytest.mark.skipif(not HAS_SHEETS, reason="no local Sheets server yet"))]
 FORMULA = '=IMPORTXML("http://x","//a")'
-
-
-class Env:
-    """One source (workbook or Google Sheet), a cache on disk refreshed from it, and ways to poke it."""
-
-    def __init__(self, kind: str, tmp_path: Path, request: pytest.FixtureRequest, book: dict | None = None):
-        self.kind, self.tmp_path = kind, tmp_path
-        book = book or small_book()
-        if kind == "workbook":
-            self.path = write_xlsx(book, tmp_path / "book.xlsx")
-            self.source = WorkbookSource(self.path)
-            self.server = None
-        else:
-            self.server = request.getfixturevalue("sheets_server")
-            self.key = request.getfixturevalue("make_spreadsheet")(book)
-            self.make_source = request.getfixturevalue("make_source")
-            self.source = self.make_source(self.key)
-        self.cache_path = tmp_path / "cache.duckdb"
-        self.cache = Cache(self.cache_path)
-        self.cache.refresh(self.source)
-        if self.server is not None:
-            self.server.reset()
-
-    def rows(self, tab: str) -> list[list[Any]]:
-        """The tab's data rows as the source holds them now (header excluded)."""
-        return self.source.read([tab])[tab].rows
-
-    def cell(self, tab: str, key: str, column: str) -> Any:
-        grid = self.source.read([tab])[tab]
-        k = grid.header.index(TABS_BY_NAME[tab].key[0])
-        c = grid.header.index(column)
-        for row in grid.rows:
-            if str(row[k]) == key:
-                return row[c] if c < len(row) else None
-        raise KeyError(key)
-
-    def edit_as_someone_else(self, tab: str, key: str, column: str, value: Any) -> None:
-        if self.kind == "workbook":
-            workbook = openpyxl.load_workbook(self.path)
-            sheet = workbook[tab]
-            header = [c.value for c in sheet[1]]
-            for row in sheet.iter_rows(min_row=2):
-                if str(row[header.index(TABS_BY_NAME[tab].key[0])].value) == key:
-                    row[header.index(column)].value = value
-            workbook.save(self.path)
-        else:
-            grid = self.source.read([tab])[tab]
-            k, c = grid.header.index(TABS_BY_NAME[tab].key[0]), grid.header.index(column)
-            number = next(i for i, row in enumerate(grid.rows) if str(row[k]) == key) + grid.first_row
-            self.server.edit(self.key, tab, f"{chr(65 + c)}{number}", value)
-
-    def audit_rows(self) -> list[list[Any]]:
-        return self.rows("audit_log")
-
-    def cached(self, tab: str, key: str, column: str) -> Any:
-        spec = TABS_BY_NAME[tab]
-        return self.cache.cursor().execute(f'SELECT "{column}" FROM {tab} WHERE "{spec.key[0]}" = ?', [key]).fetchone()[0]
-
-    def write_calls(self) -> list[dict]:
-        return [r for r in self.server.api_calls() if r["method"] == "POST" and r["path"].endswith("batchUpdate")]
-
-
-TABS_BY_NAME = {t.name: t for t in TABS}
-
-
-@pytest.fixture(params=SOURCES)
-def env(request, tmp_path) -> Env:
-    env = Env(request.param, tmp_path, request)
-    yield env
-    env.cache.close()
 
 
 def test_three_cells_one_write_with_audit_and_cache(env):

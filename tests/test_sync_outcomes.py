@@ -13,17 +13,15 @@ from connectors import sync
 from connectors.sources.interface import SourceUnreachable
 from connectors.sources.workbook import WorkbookSource, office_lock_owner
 from connectors.sync import CellEdit, RowDelete, outbox
-from tests.factories import EDITOR
-from tests.test_outbox import _cut, _restore
-from tests.test_sync import SOURCES, Env, env  # noqa: F401  (the parametrised fixture)
+from tests.factories import EDITOR, Env, cut_network, restore_network
 
 
 def test_offline_delete_is_queued(env):
-    _cut(env)
+    cut_network(env)
     result = sync.save(env.cache, env.source, EDITOR, deletes=[RowDelete("households", ("HH-0043",))])
     assert result.status == sync.QUEUED, result.message
     assert env.cache.cursor().execute("SELECT count(*) FROM households WHERE household_id = 'HH-0043'").fetchone()[0] == 0
-    _restore(env)
+    restore_network(env)
     source = env.source.inner if env.kind == "workbook" else env.source
     assert sync.replay(env.cache, source).sent == 1
     assert "HH-0043" not in [r[0] for r in env.rows("households")]
@@ -60,9 +58,9 @@ def _users(env: Env, rows: list[list]) -> None:
 
 @pytest.mark.parametrize("now", [[], [["sokha@ccpcr.org", "Sokha", "viewer"]]], ids=["removed", "made_viewer"])
 def test_replay_rechecks_the_current_role(env, now):
-    _cut(env)
+    cut_network(env)
     assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)]).status == sync.QUEUED
-    _restore(env)
+    restore_network(env)
     _users(env, now)  # an admin removed Sokha, or made her a viewer, while the save waited
     source = env.source.inner if env.kind == "workbook" else env.source
     replayed = sync.replay(env.cache, source)
@@ -74,10 +72,10 @@ def test_replay_rechecks_the_current_role(env, now):
 
 
 def test_two_sessions_replaying_at_once_send_each_entry_once(env):
-    _cut(env)
+    cut_network(env)
     for i, (key, column, old, new) in enumerate([("HH-0042", "members", 4, 5), ("HH-0041", "children", 2, 3)]):
         assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", (key,), column, old, new)]).status == sync.QUEUED
-    _restore(env)
+    restore_network(env)
     source = env.source.inner if env.kind == "workbook" else env.source
     results = []
     threads = [threading.Thread(target=lambda: results.append(sync.replay(env.cache, source))) for _ in range(2)]
@@ -90,9 +88,9 @@ def test_two_sessions_replaying_at_once_send_each_entry_once(env):
 
 
 def test_reapply_mine_starts_from_the_current_values(env):
-    _cut(env)
+    cut_network(env)
     sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
-    _restore(env)
+    restore_network(env)
     source = env.source.inner if env.kind == "workbook" else env.source
     env.source = source
     env.edit_as_someone_else("households", "HH-0042", "members", 9)

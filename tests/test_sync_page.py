@@ -15,7 +15,7 @@ from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, outbox
 from gateway import reads
-from tests.test_roles import EMAIL, downloads, frames, signed_in  # noqa: F401 (downloads: a fixture)
+from tests.factories import EMAIL, frames, signed_in
 
 ADMIN = User(EMAIL["admin"], "admin")
 

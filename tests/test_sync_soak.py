@@ -12,8 +12,7 @@ import pytest
 from connectors import sync
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, RowDelete
-from tests.factories import EDITOR
-from tests.test_sync import Env
+from tests.factories import EDITOR, Env
 
 WRITE = r"POST .*:batchUpdate"
 SAVES = 40

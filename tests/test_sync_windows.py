@@ -11,8 +11,7 @@ import pytest
 from connectors import sync
 from connectors.sources.gsheets_http import RetryPolicy
 from connectors.sync import CellEdit, RowDelete
-from tests.factories import EDITOR
-from tests.test_sync import Env
+from tests.factories import EDITOR, Env
 
 WRITE = r"POST .*:batchUpdate"
 NEW_HOUSEHOLD = ["HH-0099", "Mao Sophea", "female", "12010102", 3, 1, "", "near_poor", False, 42800]

@@ -1,7 +1,7 @@
 """The school-support, hygiene-survey and health-education tabs: a literal little workbook in, the exact issues out."""
 from __future__ import annotations
 
-from tests.test_validate_rules import check, sheet, villages
+from tests.factories import check, sheet, villages
 
 HOUSEHOLD = "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on"
 SCHOOL = "support_id date household_id child_code sex age_years school grade materials enrolled in_school_at_year_end"

@@ -3,33 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.sources.interface import Grid
 from schemas.registry import tab
 from schemas.rules import RULES
 from schemas.validate import validate_workbook
-
-
-def sheet(name: str, columns: str, *rows: list) -> Grid:
-    """A tab as staff keep it: the schema columns named in `columns`, headed by their titles."""
-    spec = tab(name)
-    return Grid(name, [spec.column(c).title for c in columns.split()], [list(r) for r in rows])
-
-
-def check(*grids: Grid, rules: str | None = None):
-    """Validate only these tabs; keep the issues of the rules under test (prefix), as tuples."""
-    _, issues = validate_workbook({g.tab: g for g in grids}, tabs=[tab(g.tab) for g in grids])
-    found = [(i.tab, i.row, i.column, i.cell, i.rule, i.severity) for i in issues]
-    if rules:
-        found = [f for f in found if f[4].startswith(rules)]
-    return found, issues
-
-
-VILLAGE = ("village_code village commune_code commune district_code district province_code province target_village")
-VILLAGE_ROW = ["20010302", "Kouk Taek", "200103", "Chantrea", "2001", "Chantrea", "20", "Svay Rieng", "Yes"]
-
-
-def villages(*extra):
-    return sheet("villages", VILLAGE, VILLAGE_ROW, *extra)
+from tests.factories import check, sheet, villages
 
 
 def test_every_rule_has_a_severity_title_template_and_fix():

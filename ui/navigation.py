@@ -1,32 +1,18 @@
-"""The pages, by section, and which roles see them. Hiding a page is a courtesy: the data functions
-behind every page check the role again (connectors.access)."""
+"""The pages, by section, and which roles see them: from the registry (schemas.registry.site). Hiding a
+page is a courtesy: the data functions behind every page check the role again (connectors.access)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from connectors.access import User, can_read
-from schemas.registry import TABS
+from schemas.registry import Page, site
 
-# page file, title, icon, the programme whose tabs it reads (None: everyone signed in), admin only
-PAGES = {
-    "Dashboards": [
-        ("pages/overview.py", "Overview", ":material/dashboard:", None, False),
-        ("pages/rice_bank.py", "Rice bank", ":material/grass:", "rice_bank", False),
-        ("pages/cow_bank.py", "Cow bank", ":material/pets:", "cow_bank", False),
-        ("pages/clinic.py", "Clinic", ":material/local_hospital:", "clinic", False),
-        ("pages/savings.py", "Savings groups", ":material/savings:", "savings", False),
-        ("pages/prevention.py", "Prevention", ":material/shield:", "prevention", False),
-        ("pages/school_support.py", "School support", ":material/school:", "school_support", False),
-        ("pages/wash.py", "Household hygiene", ":material/water_drop:", "wash", False),
-    ],
-    "Data": [
-        ("pages/data_quality.py", "Data quality", ":material/fact_check:", None, False),
-        ("pages/tables.py", "Tables", ":material/table_view:", None, False),
-    ],
-    "Admin": [
-        ("pages/sync.py", "Sync & history", ":material/sync:", None, True),
-    ],
-}
+DEFAULT_PAGE = "pages/overview.py"
+
+
+def pages() -> dict[str, list[tuple[Page, str | None]]]:
+    """Section -> (page, the programme whose tabs it reads or None), as registered now."""
+    return site.navigation()
 
 
 def may_open(user: User, programme: str | None, admin_only: bool) -> bool:
@@ -34,16 +20,16 @@ def may_open(user: User, programme: str | None, admin_only: bool) -> bool:
         return user.is_admin
     if programme is None:
         return True
-    return any(can_read(user, t) for t in TABS if t.programme == programme)
+    return any(can_read(user, t) for t in site.tabs if t.programme == programme)
 
 
 def pages_for(user: User) -> dict[str, list]:
     sections: dict[str, list] = {}
-    for section, pages in PAGES.items():
+    for section, listed in pages().items():
         allowed = [
-            st.Page(path, title=title, icon=icon, default=(path == "pages/overview.py"))
-            for path, title, icon, programme, admin_only in pages
-            if may_open(user, programme, admin_only)
+            st.Page(page.file, title=page.title, icon=page.icon, default=(page.file == DEFAULT_PAGE))
+            for page, programme in listed
+            if may_open(user, programme, page.admin_only)
         ]
         if allowed:
             sections[section] = allowed

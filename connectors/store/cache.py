@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from connectors.sources.interface import Source
+from connectors.store.transaction import atomic
 from schemas.issues import ISSUE_KEYS, Issue
 from schemas.registry import TABS, Tab
 
@@ -133,8 +134,7 @@ class Cache:
             result.errors = sum(1 for i in issues if i.severity == "error")
             result.warnings = len(issues) - result.errors
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            self.con.execute("BEGIN TRANSACTION")
-            try:
+            with atomic(self.con):
                 for number, tab in enumerate(TABS, start=1):
                     say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(TABS))
                     frame = frames[tab.name].frame
@@ -145,10 +145,6 @@ class Cache:
                 self._insert_issues(issues)
                 self.con.execute("INSERT OR REPLACE INTO _meta VALUES ('*', ?, ?, ?, ?)", [source.label, version, now, sum(result.rows.values())])
                 self.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
             self._changes += 1
             self._fingerprint = fingerprint
             say("Refreshed", 1.0)
@@ -162,17 +158,12 @@ class Cache:
         from schemas.registry import tab as registered_tab
 
         with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
+            with atomic(self.con):
                 for name, frame in frames.items():
                     frame = frame.copy()
                     if "_row" not in frame.columns:
                         frame["_row"] = range(2, len(frame) + 2)
                     self._replace_table(registered_tab(name), frame)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
             self.changed()
 
     def _replace_table(self, tab: Tab, frame: pd.DataFrame) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from connectors.sources.interface import CellUpdate
 from connectors.store.cache import quote
+from connectors.store.transaction import atomic
 from connectors.sync.request import DELETED, Conflict, SaveRequest
 from connectors.sync.values import key_of
 from schemas.base import normalise_header
@@ -27,8 +28,7 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
     """Update the cached rows of the changed keys (and their known issues) without a full refresh."""
     with cache._lock:
         cur = cache.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with atomic(cur):
             for u in updates:
                 tab = registered_tab(u.tab)
                 cur.execute(f"UPDATE {quote(u.tab)} SET {quote(u.column)} = ? WHERE {_where(tab)}", [u.new, *_cache_key(tab, u.key)])
@@ -55,10 +55,6 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                 cur.execute(f"UPDATE {quote(name)} SET _row = _row - 1 WHERE _row > ?", [row])
                 cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" = ?', [name, row])
                 cur.execute('UPDATE _issues SET "row" = "row" - 1 WHERE tab = ? AND "row" > ?', [name, row])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
 
 
 def _forget_issues(cur: Any, tab: Tab, row: int, column: str) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.store.transaction import atomic
+
 
 class State(StrEnum):
     """Where an outbox entry stands; stored in _outbox.state as the plain text."""
@@ -76,15 +78,10 @@ def _now() -> dt.datetime:
 def put(cache: Any, user_email: str, payload: dict[str, Any], error: str) -> int:
     """Keep a save in the outbox; returns its id (ids grow, so replay order is queue order)."""
     with cache.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with atomic(cur):
             next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM _outbox").fetchone()[0]
             cur.execute("INSERT INTO _outbox VALUES (?, ?, ?, ?, ?, ?)",
                         [next_id, _now(), user_email, json.dumps(payload), PENDING, error])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
     return int(next_id)
 
 
