@@ -17,6 +17,7 @@ import pandas as pd
 
 from schemas.issues import Issue, a1
 from schemas.rules import RULES, message, show
+from schemas.vector import isin
 
 if TYPE_CHECKING:
     from schemas.grid import Grid
@@ -161,10 +162,10 @@ def foreign_keys(book: Book) -> Iterable[Issue]:
             if book.frame(target_tab, target_column) is None:  # missing tab or column: reported once already
                 continue
             # Targets as typed, even those failing their own check: "HH-1" is wrong once, in its own tab.
-            targets = book.frames[target_tab].frame[target_column].dropna().unique()
+            targets = book.frames[target_tab].frame[target_column]
             values = book.frame(name)[spec.name]
-            dangling = values.notna() & ~values.isin(targets)
-            for position in np.flatnonzero(dangling.to_numpy(dtype=bool, na_value=False)):
+            dangling = values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, targets)
+            for position in np.flatnonzero(dangling):
                 yield book.issue("ref.not_found", name, int(position), spec.name, target_tab=target_tab,
                                  target_column=book.frames[target_tab].tab.column(target_column).title)
 
