@@ -149,11 +149,11 @@ def table(results: list[tuple[int, str, dict]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
-    """Replace the "## Refresh" section of docs/benchmarks.md (create the file if missing)."""
+def write_section(body: str, title: str = "Refresh") -> None:
+    """Replace the "## <title>" section of docs/benchmarks.md (create the file if missing)."""
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    section = f"## Refresh\n\n{body.strip()}\n"
-    pattern = re.compile(r"^## Refresh\n.*?(?=^## |\Z)", re.S | re.M)
+    section = f"## {title}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _m: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text.rstrip() + "\n")

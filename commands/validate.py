@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from typing import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from connectors.config import setting
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tab", action="append", default=None, metavar="T",
                         help="Only this tab (repeat for several); rules across tabs then see only these tabs.")
     parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text (for people), json (one array of issues) or junit (for CI).")
+                        help="text (for people), json (one array of issues, one per line, streamed) or junit (for CI).")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="Print personal data (names, phones, survivor flags, patient codes) as read; masked as ••• by default. "
                              "For the admin / M&E officer on the server only.")
@@ -60,30 +61,39 @@ def run(args: argparse.Namespace) -> int:
         return 2
     link = getattr(source, "cell_link", None)
     _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link)
-    if not getattr(args, "show_personal_data", False):
-        issues = mask_personal_data(issues)
-    out = {"text": as_text, "json": as_json, "junit": as_junit}[args.format](issues, [t.name for t in tabs])
+    shown: Iterable[Issue] = issues if getattr(args, "show_personal_data", False) else mask_personal_data(issues)
+    errors = any(i.severity == ERROR for i in issues)
+    if args.format == "json":  # streamed: an error storm is written issue by issue, never held as one text
+        for chunk in as_json(shown, [t.name for t in tabs]):
+            sys.stdout.write(chunk)
+        return 1 if errors else 0
+    out = {"text": as_text, "junit": as_junit}[args.format](list(shown), [t.name for t in tabs])
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    return 1 if any(i.severity == ERROR for i in issues) else 0
+    return 1 if errors else 0
 
 
-def mask_personal_data(issues: list[Issue]) -> list[Issue]:
-    """The issues with the values of personal-data cells, and messages quoting them, shown as •••."""
-    hidden: dict[str, set[str]] = {}
-    out = []
+def mask_personal_data(issues: Iterable[Issue]) -> Iterator[Issue]:
+    """The issues with the values of personal-data cells, and messages quoting them, shown as •••; one by one."""
+    hidden: dict[tuple[str, str | None], bool] = {}
     for issue in issues:
-        if issue.tab not in hidden:
-            hidden[issue.tab] = pii_headers(issue.tab, {i.column for i in issues if i.tab == issue.tab})
-        if issue.column not in hidden[issue.tab] or issue.value is None or str(issue.value) == "":
-            out.append(issue)
+        where = (issue.tab, issue.column)
+        if where not in hidden:
+            hidden[where] = issue.column in pii_headers(issue.tab, [issue.column])
+        if not hidden[where] or issue.value is None or str(issue.value) == "":
+            yield issue
             continue
         message = masked_message(issue.value, issue.message, issue.column, "--show-personal-data shows it")
-        out.append(dataclasses.replace(issue, value=MASK, message=message))
-    return out
+        yield dataclasses.replace(issue, value=MASK, message=message)
 
 
-def as_json(issues: list[Issue], tabs: list[str]) -> str:
-    return json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=1, default=str)
+def as_json(issues: Iterable[Issue], tabs: list[str]) -> Iterator[str]:
+    """One JSON array, written as it goes: "[", then one issue object per line, then "]"."""
+    yield "["
+    separator = "\n"
+    for issue in issues:
+        yield separator + json.dumps(issue.as_dict(), ensure_ascii=False, default=str)
+        separator = ",\n"
+    yield "\n]\n"
 
 
 def as_text(issues: list[Issue], tabs: list[str]) -> str:

@@ -111,6 +111,14 @@ def issues(con: Any, user: User, tab: str | None = None, rule: str | None = None
     return quality.issue_list(_cur(con), tab, rule, severity, village, limit, tabs=readable, masked=masked)
 
 
+def issue_groups(con: Any, user: User, tab: str | None = None, rule: str | None = None, severity: str | None = None,
+                 village: str | None = None) -> pd.DataFrame:
+    """insights.quality.issue_groups within the user's scope (counts, rows and cell links: no values)."""
+    if tab:
+        require_read(user, tab)
+    return quality.issue_groups(_cur(con), tab, rule, severity, village, tabs=quality_scope(user)[0])
+
+
 def issue_counts(con: Any, user: User) -> pd.DataFrame:
     return quality.issue_counts(_cur(con), quality_scope(user)[0])
 

@@ -77,6 +77,25 @@ def issue_list(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str
     ).df(), masked)
 
 
+def issue_groups(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str | None = None,
+                 severity: str | None = None, village: str | None = None, tabs: tuple[str, ...] | None = None,
+                 first: int = 5, limit: int = 5000) -> pd.DataFrame:
+    """The issues grouped by rule, tab and column, errors and the largest groups first: how many, the
+    first rows (sheet order) and the link to the first cell. An error storm is a few lines here, not
+    tens of thousands; no value or message is in it, so nothing needs masking."""
+    where, params = _filtered(tab, rule, severity, village, tabs)
+    return con.execute(
+        f"""SELECT i.severity, i.rule, i.tab, i."column", count(*) AS issues,
+                   array_to_string(list_slice(list(i."row" ORDER BY i."row") FILTER (i."row" IS NOT NULL), 1, {int(first)}), ', ') AS first_rows,
+                   arg_min(i.cell, coalesce(i."row", 0)) AS first_cell, arg_min(i.link, coalesce(i."row", 0)) AS link
+            FROM _issues i LEFT JOIN ({_issue_villages_sql()}) v ON v.tab = i.tab AND v._row = i."row"
+            WHERE {where}
+            GROUP BY i.severity, i.rule, i.tab, i."column"
+            ORDER BY i.severity = 'warning', issues DESC, i.tab, i.rule, i."column" NULLS FIRST LIMIT {int(limit)}""",
+        params,
+    ).df()
+
+
 def open_errors_by_tab(con: duckdb.DuckDBPyConnection, tabs: tuple[str, ...] | None = None) -> pd.DataFrame:
     scope, params = _in_tabs("tab", tabs)
     return con.execute(

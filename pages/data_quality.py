@@ -37,6 +37,12 @@ rule = f2.selectbox("Rule", [None, *sorted(counts["rule"].unique())], format_fun
 severity = f3.selectbox("Severity", [None, "error", "warning"], format_func=lambda s: "Errors and warnings" if s is None else s, key="dq_severity")
 with st.expander("Village", expanded=False):
     village = place_picker("dq_place")
+groups = read(reads.issue_groups, tab, rule, severity, village)
+groups.insert(0, "rule title", groups["rule"].map(lambda r: RULES[r].title if r in RULES else r))
+st.markdown("**By rule, tab and column**")
+st.dataframe(groups, hide_index=True, column_config={
+    "link": st.column_config.LinkColumn("Open", display_text="open first cell"),
+})
 issues = read(reads.issues, tab, rule, severity, village)
 st.dataframe(issues, hide_index=True, column_config={
     "link": st.column_config.LinkColumn("Open", display_text="open cell"),

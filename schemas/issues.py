@@ -1,7 +1,7 @@
 """A problem found in the data, said in the sheet's terms so a field officer can fix it in minutes."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 ERROR = "error"
@@ -24,8 +24,8 @@ class Issue:
     link: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        return {key: data[key] for key in ISSUE_KEYS}
+        # Not dataclasses.asdict: it deep-copies every field, 30x the cost, and the fields are plain values.
+        return {key: getattr(self, key) for key in ISSUE_KEYS}
 
 
 def column_letter(index: int) -> str:

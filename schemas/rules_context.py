@@ -17,6 +17,7 @@ import pandas as pd
 
 from schemas.issues import Issue, a1
 from schemas.rules import RULES, message, show
+from schemas.vector import isin
 
 if TYPE_CHECKING:
     from schemas.grid import Grid
@@ -36,12 +37,19 @@ class TabFrame:
     grid: Grid | None = field(default=None, repr=False)  # the cells as read, for "the value as read"
     invalid: dict[str, list[int]] = field(default_factory=dict, repr=False)  # column -> positions failing a check
 
+    def sheet_row(self, position: int) -> int:
+        """The sheet's row number of frame row `position`."""
+        rows = self.__dict__.get("_rows")
+        if rows is None or len(rows) != len(self.frame):
+            rows = self.__dict__["_rows"] = self.frame["_row"].to_numpy(dtype=np.int64)
+        return int(rows[position])
+
     def raw(self, position: int, column: str) -> Any:
         """The cell of frame row `position` as the source handed it over (None if absent)."""
         index = self.columns.get(column)
         if self.grid is None or index is None:
             return None
-        row = self.grid.rows[int(self.frame["_row"].iat[position]) - self.grid.first_row]
+        row = self.grid.rows[self.sheet_row(position) - self.grid.first_row]
         return row[index] if index < len(row) else None
 
     def complete(self, *names: str) -> bool:
@@ -116,7 +124,7 @@ class Book:
     def issue(self, rule: str, tab: str, position: int, column: str, **fields: Any) -> Issue:
         """An issue at frame row `position`, column `column` (schema name) of `tab`."""
         found = self.frames[tab]
-        row = int(found.frame["_row"].iat[position])
+        row = found.sheet_row(position)
         index = found.columns.get(column)
         header = found.header[index] if index is not None else found.tab.column(column).title
         return make_issue(rule, tab, row, header, index, found.raw(position, column), self.link, **fields)
@@ -139,7 +147,10 @@ def day(value: Any) -> str:
 
 def plain(column: pd.Series) -> list[Any]:
     """A column as Python values with None for blanks (pd.NA refuses to be compared)."""
-    return [None if pd.isna(v) else v for v in column.astype(object)]
+    values = column.astype(object).tolist()
+    for position in np.flatnonzero(column.isna().to_numpy(dtype=bool)).tolist():
+        values[position] = None
+    return values
 
 
 def amount(value: float) -> str:
@@ -161,10 +172,10 @@ def foreign_keys(book: Book) -> Iterable[Issue]:
             if book.frame(target_tab, target_column) is None:  # missing tab or column: reported once already
                 continue
             # Targets as typed, even those failing their own check: "HH-1" is wrong once, in its own tab.
-            targets = book.frames[target_tab].frame[target_column].dropna().unique()
+            targets = book.frames[target_tab].frame[target_column]
             values = book.frame(name)[spec.name]
-            dangling = values.notna() & ~values.isin(targets)
-            for position in np.flatnonzero(dangling.to_numpy(dtype=bool, na_value=False)):
+            dangling = values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, targets)
+            for position in np.flatnonzero(dangling):
                 yield book.issue("ref.not_found", name, int(position), spec.name, target_tab=target_tab,
                                  target_column=book.frames[target_tab].tab.column(target_column).title)
 
@@ -220,6 +231,7 @@ def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: st
     if frame is None:
         return
     kinds, ids, owners = (plain(frame[c]) for c in ("kind", "loan_id", owner))
+    rows = frame["_row"].to_numpy(dtype=np.int64)
     loans: dict[tuple[Any, Any], int] = {}
     for position in np.flatnonzero([k == "loan" for k in kinds]):
         key = (owners[position], ids[position])
@@ -228,7 +240,7 @@ def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: st
         elif key in loans:
             yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=loans[key])
         else:
-            loans[key] = int(frame["_row"].iat[position])
+            loans[key] = int(rows[position])
     for position in np.flatnonzero([k in paying for k in kinds]):
         if ids[position] is None:
             yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pyarrow
 import pyarrow.compute as pc
 from pandas._libs import lib
 
 from schemas.base import ColumnSpec, match_headers, normalise_header
+from schemas.checks import column_failures
 from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
 from schemas.grid import Grid
 from schemas.issues import Issue, column_letter
@@ -26,8 +26,9 @@ from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show
 from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, make_issue
 from schemas.settings import rule_numbers
+from schemas.vector import pa_array
 
-__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DEFAULTS"]
+__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DEFAULTS", "pa_array"]
 
 # Programme settings the rules read from the settings tab, with the value used when it is absent.
 SETTING_DEFAULTS = rule_numbers()  # from the one typed table, schemas/settings.py
@@ -162,33 +163,46 @@ _CHECK_RULES = {"isin": "value.not_allowed", "greater_than_or_equal_to": "value.
 
 
 def _schema_issues(found: TabFrame, already: dict[str, set[int]], link: Link | None) -> list[Issue]:
-    """Pandera, lazily; each failure back at its cell. Blank cells already reported unreadable,
-    and columns the sheet lacks (reported once as a header problem), are not reported again."""
+    """The schema's column checks; each failure back at its cell. Blank cells already reported
+    unreadable, and columns the sheet lacks (reported once as a header problem), are not reported again."""
+    failures = column_failures(found.tab.schema, found.frame)
+    if failures is None:
+        failures = _pandera_failures(found)
+    specs = {s.name: s for s in found.tab.columns}
+    issues = []
+    for column, check, positions, text in failures:
+        spec = specs.get(column)
+        if spec is None or column not in found.columns:
+            continue
+        rule = _CHECK_RULES.get(check, "value.invalid")
+        if rule == "value.missing":
+            skip = already.get(column, ())
+            positions = [p for p in positions.tolist() if p not in skip] if skip else positions.tolist()
+        else:
+            positions = positions.tolist()
+            found.invalid.setdefault(column, []).extend(positions)
+        issues += [_cell_issue(found, rule, position, spec, link, check=text) for position in positions]
+    return issues
+
+
+def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]:
+    """Pandera, lazily (for a schema with checks schemas.checks does not run itself)."""
     try:
         found.tab.schema.validate(found.frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
-    tab = found.tab
-    specs = {s.name: s for s in tab.columns}
-    issues = []
+    out = []
     for column, check, position in zip(failures["column"], failures["check"], failures["index"]):
-        spec = specs.get(column)
-        if spec is None or column not in found.columns or position is None or pd.isna(position):
+        if position is None or pd.isna(position):
             continue
-        position = int(position)
-        rule = _CHECK_RULES.get(str(check).split("(")[0], "value.invalid")
-        if rule == "value.missing" and position in already.get(column, ()):
-            continue
-        if rule != "value.missing":
-            found.invalid.setdefault(column, []).append(position)
-        issues.append(_cell_issue(found, rule, position, spec, link, check=str(check)))
-    return issues
+        out.append((column, str(check).split("(")[0], np.array([int(position)]), str(check)))
+    return out
 
 
 def _cell_issue(found: TabFrame, rule: str, position: int, spec: ColumnSpec, link: Link | None, **fields: Any) -> Issue:
     index = found.columns[spec.name]
-    row = int(found.frame["_row"].iat[position])
+    row = found.sheet_row(position)
     bound = spec.ge if rule == "value.too_small" else spec.le
     return make_issue(rule, found.tab.name, row, found.header[index], index, found.raw(position, spec.name), link,
                       allowed=", ".join(spec.allowed or ()), bound=show(bound), description=spec.description.rstrip("."),
@@ -210,7 +224,7 @@ def _duplicate_keys(found: TabFrame, link: Link | None) -> list[Issue]:
         return []
     first_rows: dict[tuple, int] = {}
     for position, values in enumerate(keys.itertuples(index=False, name=None)):
-        first_rows.setdefault(values, int(found.frame["_row"].iat[position]))
+        first_rows.setdefault(values, found.sheet_row(position))
     spec = found.tab.column(key[0])
     return [
         _cell_issue(found, "key.duplicate", int(p), spec, link,
@@ -237,11 +251,3 @@ def _settings(found: TabFrame | None, link: Link | None) -> tuple[dict[str, floa
         else:
             values[key] = float(number)
     return values, issues
-
-
-def pa_array(series: pd.Series) -> "pyarrow.Array":
-    """The Arrow array behind a column (copied only when it is not Arrow-backed already)."""
-    if not hasattr(series.array, "_pa_array"):
-        return pyarrow.array(series.array, from_pandas=True)
-    chunked = series.array._pa_array
-    return pyarrow.concat_arrays(chunked.chunks) if chunked.num_chunks != 1 else chunked.chunk(0)

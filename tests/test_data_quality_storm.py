@@ -1,0 +1,48 @@
+"""An error storm on the Data quality page: 20,000 issues in one column arrive grouped, and no table
+sent to the browser holds more than 5,000 rows."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from schemas.registry import TABS, tab
+from tests.conftest import app_on
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+STORM, WRONG_SEX = 20_000, 500
+
+
+def _storm_workbook(path: Path) -> Path:
+    """Only a households tab: 'Members' typed as a word in every row, and 500 heads' sex as 'f'."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("households")
+    sheet.append([c.title for c in tab("households").columns])
+    for i in range(STORM):
+        sex = "f" if i < WRONG_SEX else "female"
+        sheet.append([f"HH-{i:05d}", f"Head {i}", sex, "12020101", "many", 0, None, "id_poor_1", True, dt.date(2018, 1, 1)])
+    book.save(path)
+    return path
+
+
+def test_a_storm_of_20000_issues_is_grouped_and_sends_at_most_5000_rows(monkeypatch, tmp_path):
+    app_on(_storm_workbook(tmp_path / "storm.xlsx"), monkeypatch, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    at.switch_page("pages/data_quality.py").run()
+    assert not at.exception, at.exception
+
+    frames = [element.value for element in at.dataframe]
+    assert frames and max(len(frame) for frame in frames) <= 5000
+    groups = next(f for f in frames if "first_rows" in f.columns)
+    storm = groups[(groups["tab"] == "households") & (groups["column"] == "Members")].iloc[0]
+    assert (storm["rule"], storm["issues"], storm["first_rows"], storm["first_cell"]) == ("cell.not_a_number", STORM, "2, 3, 4, 5, 6", "E2")
+    sexes = groups[(groups["tab"] == "households") & (groups["column"] == "Sex of head")].iloc[0]
+    assert (sexes["rule"], sexes["issues"], sexes["first_cell"]) == ("value.not_allowed", WRONG_SEX, "C2")
+    missing = groups[groups["rule"] == "tab.missing"]
+    assert missing["issues"].sum() == len(missing) == len(TABS) - 1
+    listed = next(f for f in frames if "message" in f.columns)
+    assert len(listed) == 5000  # the first 5,000 of 20,519, errors first; the caption says so
+    assert any("Showing the first 5,000" in str(c.value) for c in at.caption)
