@@ -180,6 +180,11 @@ _lines = {"prevention": _prevention_lines, "clinic": _clinic_lines, "health_educ
           "school_support": _school_support_lines, "wash": _wash_lines}
 
 
+
+def programme_title(part: str) -> str:
+    """The report's title of an Overview part ("savings" -> "Savings groups")."""
+    return _TITLES[part]
+
 def data_problems(results: dict) -> list[LeftOut]:
     """What the year's figures could not use, each tab once, in the registry's order of tabs."""
     seen = {item.tab: item for items in results.get("left_out", {}).values() for item in items}
