@@ -1,10 +1,15 @@
 """The pack as a PDF (fpdf2): per programme its sentences, what they left out and its chart as an image; the
 data problems first and the source last. Every text is set in Noto Sans Khmer (it holds Latin too),
 embedded, with HarfBuzz shaping on (`set_text_shaping`), so Khmer clusters - subscript consonants,
-vowels written before the consonant - come out as a reader writes them."""
+vowels written before the consonant - come out as a reader writes them.
+
+fpdf2 guesses a run's script from its first letters, so "Language: ខ្មែរ" would be shaped as Latin (the
+Khmer left unshaped): a text holding any Khmer is shaped as Khmer (HarfBuzz sets its Latin letters as
+they are)."""
 from __future__ import annotations
 
 import io
+import re
 
 from fpdf import FPDF
 
@@ -16,6 +21,7 @@ from schemas.i18n import gettext as _
 FAMILY = "NotoSansKhmer"
 TEXT_WIDTH_MM = 180  # A4 less the margins
 CHART_WIDTH_MM = 170
+KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 
 
 class _PackPDF(FPDF):
@@ -27,23 +33,30 @@ class _PackPDF(FPDF):
         # One file, two instances of its weight axis (fpdf2 reads the variable font itself).
         self.add_font(FAMILY, "", str(FONT_FILE), variations={"wght": 400})
         self.add_font(FAMILY, "B", str(FONT_FILE), variations={"wght": 700})
-        self.set_text_shaping(True)
         self.set_title(_("CCPCR results for {year}").format(year=pack.year))
         self.set_creator("CCPCR Back Office")
+
+    def write_text(self, text: str, size: float) -> None:
+        if KHMER.search(text):
+            self.set_text_shaping(True, script="khmr", language="km")
+        else:
+            self.set_text_shaping(True)
+        self.multi_cell(TEXT_WIDTH_MM, size * 0.55, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
+        self.set_text_shaping(True)
         self.cell(0, 6, f"CCPCR — {self.pack.year} — {self.page_no()}", align="C")
 
     def heading(self, text: str, size: float = 14) -> None:
         self.set_font(FAMILY, "B", size)
-        self.multi_cell(TEXT_WIDTH_MM, size * 0.55, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.write_text(text, size)
         self.ln(1.5)
 
     def paragraph(self, text: str, size: float = 10.5, bullet: bool = False) -> None:
         self.set_font(FAMILY, "", size)
-        self.multi_cell(TEXT_WIDTH_MM, size * 0.55, f"• {text}" if bullet else text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.write_text(f"• {text}" if bullet else text, size)
         self.ln(0.8)
 
 
