@@ -241,3 +241,23 @@ def test_unusable_pack_options_exit_2_with_a_clear_message_and_write_nothing(tmp
         run = report("--year", 2017, "--source", demo_workbook, *args)
         assert run.returncode == 2 and message in run.stderr, (args, run.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_flawed_sources_pack_lists_its_data_problems_and_exits_1(tmp_path, flawed_workbook):
+    problems = ["Prevention activities (tab 'activities'): 1 row with errors", "Savings ledger (tab 'savings_ledger'): 1 row with errors",
+                "Cows (tab 'cows'): the tab is missing", "Rice ledger (tab 'rice_ledger'): 1 row with errors",
+                "Clinic visits (tab 'clinic_visits'): 1 row with errors"]
+    for fmt in ("xlsx", "pdf"):
+        out = tmp_path / f"flawed.{fmt}"
+        run = report("--year", 2017, "--source", flawed_workbook, "--out", out)
+        assert run.returncode == 1, run.stderr
+        if fmt == "xlsx":
+            book = openpyxl.load_workbook(out)
+            assert [r[0] for r in _sheet_blocks(book["About"])["Data problems"]] == problems
+            assert [r[0] for r in _sheet_blocks(book["Cow bank"])["Left out"]] == [
+                "The cows tab is missing: figures from it are left out — see `python cli.py validate`."]
+        else:
+            text = pdf_text(out)
+            assert text.index("Data problems") < text.index("Prevention • In 2017")
+            assert all(f"• {problem}" in text for problem in problems), text
+            assert "8,403.00 kg in stock on 31 Dec 2017" in text
