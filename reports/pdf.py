@@ -13,7 +13,7 @@ import re
 
 from fpdf import FPDF
 
-from reports.charts import FONT_FILE, WIDTH, chart_png
+from reports.charts import FONT_FILE, chart_png
 from reports.pack import Pack
 from schemas.i18n import LANGUAGES
 from schemas.i18n import gettext as _
@@ -74,6 +74,8 @@ def pdf_bytes(pack: Pack) -> bytes:
         for problem in pack.problems:
             pdf.paragraph(problem, bullet=True)
     for programme in pack.programmes:
+        if programme.chart is not None and pdf.get_y() > pdf.h - 110:  # a heading, its lines and its chart on one page
+            pdf.add_page()
         pdf.heading(programme.title)
         for sentence in programme.sentences:
             pdf.paragraph(sentence, bullet=True)
@@ -81,11 +83,17 @@ def pdf_bytes(pack: Pack) -> bytes:
             pdf.paragraph(note, 9.5)
         if programme.chart is not None:
             png = chart_png(programme.chart, programme.title)
-            if pdf.get_y() > pdf.h - 95:  # keep a chart on the page of its heading's neighbour, not split
+            if pdf.get_y() > pdf.h - 80:  # many lines above it: the chart goes whole to the next page
                 pdf.add_page()
-            pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM, title=programme.title, alt_text=f"{programme.title} ({WIDTH}pt chart)")
+            pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM, title=programme.title, alt_text=f"{_('Chart')}: {programme.title}")
+            if _hides_small_counts(programme):
+                pdf.paragraph(_("Months with a count below the threshold show no bar or point here: those counts are hidden."), 8.5)
             pdf.ln(3)
     pdf.heading(_("Source and freshness"))
     for line in pack.source_lines():
         pdf.paragraph(line, bullet=True)
     return bytes(pdf.output())
+
+
+def _hides_small_counts(programme) -> bool:
+    return any(isinstance(v, str) and v.startswith("<") for frame in programme.tables.values() for v in frame.to_numpy().ravel())
