@@ -1,23 +1,37 @@
-"""`python cli.py report --year YYYY [--source S] [--show-personal-data]`: the year's results in Markdown, in the
-report's terms. The report is made of aggregates; should a figure ever quote a personal-data value (a name,
-a phone, a patient code), it is printed as ••• unless --show-personal-data is given (admin on the server).
+"""`python cli.py report --year YYYY [--source S] [--show-personal-data] [--lang en|km] [--format md|xlsx|pdf --out FILE]`:
+the year's results in the report's terms.
+
+Without --format and --out: the report in Markdown on standard output. The report is made of aggregates;
+should a figure ever quote a personal-data value (a name, a phone, a patient code), it is printed as •••
+unless --show-personal-data is given (admin on the server).
+
+With --format or --out: the donor pack (reports/): the figures per programme with the Overview's charts,
+the data problems and the source with its freshness, as Markdown (charts as SVG files beside it), XLSX
+or PDF. A pack leaves the organisation: small counts read "<5" as for viewers, and it never holds personal
+data (so --show-personal-data does not apply). The format defaults to the --out file's suffix.
 
 Exit 0: every figure is complete; 1: figures printed but rows with errors were left out or a tab or column
 is missing (listed first, under "Data problems"), or the year has no data (one line, no report); 2: the
-source could not be read."""
+source could not be read, or the options or the --out file are unusable (nothing written)."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from connectors.access import LOCAL_ADMIN
 from connectors.config import setting
 from connectors.sources import open_source
 from connectors.sources.interface import SourceError
 from connectors.store.cache import Cache
+from gateway.masking import mask_personal_values
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results
+from reports import FORMATS
+from schemas.i18n import LANGUAGES, current_language, language
 
 CLEAN, INCOMPLETE, UNREADABLE = 0, 1, 2
+UNUSABLE = 2  # bad options or an --out file that cannot be written: like argparse's own usage errors
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +39,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default=None, help="A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook.")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="Print personal data as read; masked as ••• by default. For the admin / M&E officer on the server only.")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None, help="The report's language; default: BACKOFFICE_LANGUAGE or English.")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="Write the donor pack as md, xlsx or pdf (default: from the --out file's suffix).")
+    parser.add_argument("--out", type=Path, default=None, help="The donor pack's file (needed for xlsx and pdf).")
 
 
 def run(args: argparse.Namespace) -> int:
+    with language(getattr(args, "lang", None) or current_language()):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    fmt, out = getattr(args, "format", None), getattr(args, "out", None)
+    pack = fmt is not None or out is not None
+    if pack:
+        problem = _pack_options_problem(args)
+        if problem:
+            print(problem, file=sys.stderr)
+            return UNUSABLE
+        fmt = fmt or out.suffix.lstrip(".").lower()
     cache = Cache(":memory:")  # its own cache: the command line never blocks on a running app
     try:
         cache.refresh(open_source(args.source), date_order=setting("date_order"))
@@ -39,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         held = f"the source holds data for {', '.join(map(str, years))}" if years else "the source holds no dated rows yet"
         print(f"No data for {args.year}: {held}. Pick one of those years.", file=sys.stderr)
         return INCOMPLETE
+    if pack:
+        return _write_pack(cache, args.year, fmt, out)
     results = year_results(cache.cursor(), args.year)
     text = results_markdown(results)
     if not getattr(args, "show_personal_data", False):
@@ -47,19 +80,37 @@ def run(args: argparse.Namespace) -> int:
     return INCOMPLETE if data_problems(results) else CLEAN
 
 
-def mask_personal_values(con, text: str) -> str:
-    """Any personal-data value of the cached tabs (names, phones, patient codes, e-mails) quoted in the text -> •••."""
-    from connectors.access import MASK
-    from connectors.store.cache import quote
-    from schemas.registry import TABS
+def _pack_options_problem(args: argparse.Namespace) -> str | None:
+    """Why these pack options cannot work (checked before the source is read), or None."""
+    fmt, out = args.format, args.out
+    if getattr(args, "show_personal_data", False):
+        return "--show-personal-data applies to the printed report only: a donor pack never holds personal data. Leave it out."
+    if out is None:
+        return None if fmt == "md" else f"--format {fmt} writes a file: add --out FILE, e.g. --out ccpcr-{args.year}.{fmt}."
+    if out.is_dir():
+        example = out / f"ccpcr-{args.year}.{fmt or 'pdf'}"
+        return f"Cannot write the pack to '{out}': it is a folder. Give a file name, e.g. {example}."
+    if fmt is None and out.suffix.lstrip(".").lower() not in FORMATS:
+        return (f"Cannot tell the format of '{out}' from its suffix '{out.suffix or '(none)'}': "
+                f"add --format {'|'.join(FORMATS)} or end the file name in .{', .'.join(FORMATS)}.")
+    folder = out.resolve().parent
+    if not folder.is_dir():
+        return f"Cannot write the pack to '{out}': the folder '{folder}' does not exist. Create it or pick another --out."
+    return None
 
-    values: set[str] = set()
-    for tab in TABS:
-        for spec in tab.columns:
-            if spec.pii and spec.kind == "text":
-                values.update(str(v).strip() for (v,) in con.execute(f"SELECT DISTINCT {quote(spec.name)} FROM {quote(tab.name)}").fetchall()
-                              if v is not None and len(str(v).strip()) >= 3)
-    for value in sorted(values, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, MASK)
-    return text
+
+def _write_pack(cache: Cache, year: int, fmt: str, out: Path | None) -> int:
+    """The pack, built as the server's admin sees the source, published as for a donor (reports.pack)."""
+    from reports.files import build_pack, pack_bytes, write_pack  # here: the plain report never loads the renderers
+
+    pack = build_pack(cache, LOCAL_ADMIN, year, current_language())
+    if out is None:  # --format md alone: the pack's Markdown on standard output (its charts need --out)
+        sys.stdout.write(pack_bytes(pack, "md").decode("utf-8"))
+    else:
+        try:
+            written = write_pack(pack, fmt, out)
+        except OSError as exc:
+            print(f"Cannot write the pack to '{out}': {exc.strerror or exc}. Pick a file you may write, or check the disk.", file=sys.stderr)
+            return UNUSABLE
+        print(f"Wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    return INCOMPLETE if pack.problems else CLEAN

@@ -10,6 +10,8 @@
 - For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
   below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a share
   the insight declares beside a hidden count is hidden with it.
+- `published_figure`: the same for what leaves the organisation (the donor pack): the role still decides
+  what is read, but personal data is masked and small counts hidden as for viewers whatever the role.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from schemas.registry import tab as registered_tab
 
 REFERENCE_TABS = frozenset({"villages", "settings"})
 SUPPRESSED_ROLES = frozenset({"viewer"})
+# Whom a published figure is shown to: nobody with access to personal data (masking only; reads are the user's).
+PUBLISHED = User("published@donor-pack", "viewer")
 
 
 def _cur(db: Any) -> Any:
@@ -60,13 +64,22 @@ def may_run(user: User, insight: Callable[..., Any]) -> bool:
 
 def figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run `insight` on the cache for `user`, checked, masked, suppressed and audited as above."""
+    return _figure(db, user, insight, args, kwargs, published=False)
+
+
+def published_figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """As `figure`, for a file that leaves the organisation: read as `user` may read, shown as to a viewer."""
+    return _figure(db, user, insight, args, kwargs, published=True)
+
+
+def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple, kwargs: dict, published: bool) -> Any:
     user = require_known_role(user)
     cur = _cur(db)
     parts = getattr(insight, "parts", None)
     if parts is not None:  # a composite: only the parts this user may read, each treated as its own insight
         allowed = tuple(name for name, part in parts.items() if may_run(user, part))
         result = insight(cur, *args, parts=allowed, **kwargs)
-        return {k: (_as_shown(cur, user, parts[k], v) if k in allowed else v) for k, v in result.items()}
+        return {k: (_as_shown(cur, user, parts[k], v, published) if k in allowed else v) for k, v in result.items()}
     tabs = declared_tabs(insight)
     if getattr(insight, "scoped", False):
         requested = kwargs.pop("tabs", None) or tabs
@@ -76,12 +89,12 @@ def figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, 
         if refused:
             raise AccessDenied(f"Your role ({user.role}) may not see figures from the '{registered_tab(refused[0]).title}' tab. "
                                "Ask an admin if you need them.")
-    return _as_shown(cur, user, insight, insight(cur, *args, **kwargs))
+    return _as_shown(cur, user, insight, insight(cur, *args, **kwargs), published)
 
 
-def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any) -> Any:
-    result = _masked(cur, user, insight.tabs, result, insight.__name__)
-    if user.role in SUPPRESSED_ROLES:
+def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any, published: bool = False) -> Any:
+    result = _masked(cur, PUBLISHED if published else user, insight.tabs, result, insight.__name__)
+    if published or user.role in SUPPRESSED_ROLES:
         result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()))
     return result
 

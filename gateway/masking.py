@@ -92,3 +92,33 @@ def email_shown(user: User, email: Any) -> Any:
     if user.is_admin or email in (None, "") or str(email).strip().lower() == user.email.strip().lower():
         return email
     return MASK
+
+
+
+def mask_personal_values(con: Any, text: str) -> str:
+    """Any personal-data value of the cached tabs (names, phones, patient codes, e-mails) quoted in `text` -> •••:
+    for texts built from figures (the report, the donor pack), which carry no column to mask by."""
+    return masked_text(text, personal_values(con))
+
+
+def personal_values(con: Any) -> list[str]:
+    """Every personal-data text value (3 characters or more) of the cached tabs, longest first."""
+    from connectors.store.cache import quote
+    from schemas.registry import TABS
+
+    cur = con.cursor() if hasattr(con, "cursor") else con
+    values: set[str] = set()
+    for tab in TABS:
+        for spec in tab.columns:
+            if spec.pii and spec.kind == "text":
+                values.update(str(v).strip() for (v,) in cur.execute(f"SELECT DISTINCT {quote(spec.name)} FROM {quote(tab.name)}").fetchall()
+                              if v is not None and len(str(v).strip()) >= 3)
+    return sorted(values, key=len, reverse=True)
+
+
+def masked_text(text: str, values: Iterable[str]) -> str:
+    """`text` with each of `values` (longest first, so a full name goes before a part of it) -> •••."""
+    for value in values:
+        if value in text:
+            text = text.replace(value, MASK)
+    return text

@@ -8,7 +8,8 @@ the role here (dashboards' figures go through gateway.figures, which uses these 
   with personal-data values and messages masked (insights.quality stays pure; the scope comes from here);
 - `row_history`: a row's audit entries, old/new values of personal data and other staff's e-mails masked;
 - `user_for`: the signed-in e-mail's role from the users tab (sign-in itself: no role to check yet);
-- `audit_log`, `outbox_entries`, `sync_status`: the Sync & history page's data, admins only.
+- `audit_log`, `outbox_entries`, `sync_status`: the Sync & history page's data, admins only;
+- `source_freshness`: the source's label and when it was read (for the donor pack), any role.
 
 `db` is a connectors.store.cache.Cache or a DuckDB connection/cursor (anything with `.cursor()`/`.execute()`).
 """
@@ -222,6 +223,16 @@ def sync_status(db: Any, user: User) -> dict[str, Any]:
     return {"source": meta[0] if meta else None, "version": meta[1] if meta else None,
             "refreshed_at": meta[2] if meta else None, "rows": int(meta[3]) if meta else 0,
             "refreshes": refreshes, "tabs": tabs, "outbox": {s: int(counts.get(s, 0)) for s in (*outbox.OPEN_STATES, outbox.SENT, outbox.DROPPED)}}
+
+
+def source_freshness(db: Any) -> dict[str, Any]:
+    """Where the cached figures come from and when they were read, for any known role (every page's
+    freshness line shows the same): source label and kind, time of the last refresh, rows read."""
+    meta = _cur(db).execute("SELECT source, refreshed_at, rows FROM _meta WHERE tab = '*'").fetchone()
+    if meta is None:
+        return {"source": None, "kind": None, "refreshed_at": None, "rows": 0}
+    kind = "Google Sheet" if str(meta[0]).startswith("Google Sheet") else "Workbook"
+    return {"source": meta[0], "kind": kind, "refreshed_at": meta[1], "rows": int(meta[2] or 0)}
 
 
 def user_for(db: Any, email: str) -> User | None:

@@ -187,6 +187,11 @@ def wash_sentences(year: int, w: dict) -> list[str]:
             f"{w['share_handwashing']:.0%} have a hand-washing place."]
 
 
+def programme_title(part: str) -> str:
+    """The report's title of an Overview part ("savings" -> "Savings groups")."""
+    return _TITLES[part]
+
+
 def data_problems(results: dict) -> list[LeftOut]:
     """What the year's figures could not use, each tab once, in the registry's order of tabs."""
     seen = {item.tab: item for items in results.get("left_out", {}).values() for item in items}

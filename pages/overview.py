@@ -1,11 +1,14 @@
-"""Overview: the year's results as the programme report states them, one small chart per programme."""
+"""Overview: the year's results as the programme report states them, one small chart per programme, and
+the donor pack (PDF, XLSX, Markdown), built only when asked so the page stays fast."""
 import streamlit as st
 
 from insights.common import default_year, years_with_data
 from insights.overview import PROGRAMME_FIGURES, results_sentences, year_results
 from insights.overview_charts import monthly_figures, programme_charts, results_table
+from reports import FORMATS
+from schemas.i18n import LANGUAGES, current_language
 from schemas.registry import TABS
-from ui.state import query
+from ui.state import cache, query, signed_in_user
 from ui.widgets import csv_download, left_out_note, open_errors_notice, place_picker
 
 st.title("CCPCR — the year's results")
@@ -29,3 +32,25 @@ for programme, sentences in sentences_by_programme.items():
         chart.altair_chart(charts[programme], width="stretch")
 
 csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", key="overview_csv")
+
+# The donor pack: built through the gateway for the signed-in role, shown as to a viewer (reports.pack).
+with st.expander("Donor pack (PDF, XLSX, Markdown)", expanded=False):
+    st.caption("For donors: the year's figures per programme with these charts, the data problems and the source. "
+               "Small counts read \"<5\" whatever your role, and the pack holds no personal data.")
+    languages = list(LANGUAGES)
+    pack_language = st.selectbox("Language of the pack", languages, index=languages.index(current_language()),
+                                 format_func=LANGUAGES.get, key="pack_language")
+    wanted = (year, place, pack_language, cache().generation())
+    if st.button("Prepare donor pack", key="pack_prepare"):
+        from reports.files import build_pack, pack_bytes  # the renderers load on the first pack, not with the page
+
+        with st.spinner("Preparing the donor pack…"):
+            pack = build_pack(cache(), signed_in_user(), year, pack_language, place)
+            st.session_state["donor_pack"] = (wanted, {fmt: pack_bytes(pack, fmt) for fmt in FORMATS})
+    prepared = st.session_state.get("donor_pack")
+    if prepared and prepared[0] == wanted:
+        from reports.files import MIME, file_name
+
+        for fmt in FORMATS:
+            st.download_button(f"Download donor pack ({fmt.upper()})", prepared[1][fmt], file_name=file_name(year, fmt, pack_language),
+                               mime=MIME[fmt], key=f"pack_{fmt}", on_click="ignore")

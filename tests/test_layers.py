@@ -1,4 +1,5 @@
 """Layers point one way: pages -> ui -> gateway -> insights -> schemas; connectors -> schemas; no cycles.
+The donor pack: pages, commands -> reports -> gateway, insights, schemas.
 
 The graph counts every import (module level, in functions, under TYPE_CHECKING): see tests/import_graph.py.
 """
@@ -39,6 +40,7 @@ def test_the_graph_sees_the_project(graph):
     assert {"app", "cli", "schemas.registry", "connectors.sync", "gateway.reads", "pages.tables"} <= set(graph)
     assert "schemas.registry" in graph["schemas.validate"]
     assert "connectors.sync.send" in graph["connectors.sync.replay"]
+    assert {"gateway.figures", "insights.overview"} <= graph["reports.pack"]
 
 
 def test_no_import_cycle(graph):
@@ -49,7 +51,7 @@ def test_no_upward_import(graph):
     assert set(upward(graph)) == PAGES_NAMING_INSIGHTS | PAGES_NAMING_CONNECTORS
 
 
-@pytest.mark.parametrize("package", ["schemas", "insights", "connectors", "data"])
+@pytest.mark.parametrize("package", ["schemas", "insights", "connectors", "data", "reports"])
 def test_lower_layers_never_import_streamlit(package):
     assert third_party(ROOT, package, "streamlit") == []
 
@@ -82,3 +84,14 @@ def test_the_check_finds_a_planted_cycle_and_upward_edges(tmp_path):
     assert cycles(planted) == [["schemas.a", "schemas.b"]]
     assert upward(planted) == ["schemas.b -> connectors.source"]
     assert third_party(tmp_path, "connectors", "streamlit") == ["connectors.source"]
+
+
+def test_the_pack_may_not_read_the_source_or_the_page_state_itself(tmp_path):
+    for package in ("reports", "connectors", "ui", "gateway"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "connectors" / "source.py").write_text("")
+    (tmp_path / "ui" / "state.py").write_text("")
+    (tmp_path / "gateway" / "figures.py").write_text("")
+    (tmp_path / "reports" / "pack.py").write_text("from connectors import source\nfrom ui import state\nfrom gateway import figures\n")
+    assert upward(imports(tmp_path)) == ["reports.pack -> connectors.source", "reports.pack -> ui.state"]

@@ -1,0 +1,8 @@
+"""The donor pack: the year's figures per programme with the Overview's charts, the data problems and the
+source, as Markdown, XLSX or PDF (`cli.py report --format`, the Overview's "Prepare donor pack").
+
+pages / commands -> reports -> gateway, insights, schemas: the pack's figures come through the gateway
+(reports.pack), so what a role may read and what a donor may see are decided there, never here.
+"""
+
+FORMATS = ("md", "xlsx", "pdf")

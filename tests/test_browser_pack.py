@@ -1,0 +1,30 @@
+"""In a real browser: the Overview prepares the donor pack when asked and the PDF and the XLSX download."""
+from __future__ import annotations
+
+import openpyxl
+
+from tests.test_browser import _open, app_url, browser  # noqa: F401 - the browser module's fixtures
+from tests.test_report_pack import _sheet_blocks, pdf_images, pdf_text
+
+
+def test_the_overview_downloads_the_donor_pack_as_pdf_and_xlsx(browser, app_url, tmp_path):  # noqa: F811
+    page = _open(browser, app_url)
+    page.get_by_text("11,618 patients assessed", exact=False).first.wait_for(timeout=90_000)
+    page.get_by_text("Donor pack (PDF, XLSX, Markdown)").click()
+    page.get_by_role("button", name="Prepare donor pack").click()
+    saved = {}
+    for fmt in ("PDF", "XLSX"):
+        button = page.get_by_role("button", name=f"Download donor pack ({fmt})")
+        button.wait_for(timeout=180_000)
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        saved[fmt] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[fmt])
+    page.close()
+    assert saved["PDF"].name == "ccpcr-donor-pack-2018-en.pdf"
+    text = pdf_text(saved["PDF"])
+    assert "11,618 patients assessed" in text and "139,791,300 riel" in text
+    assert len(pdf_images(saved["PDF"])) == 5
+    book = openpyxl.load_workbook(saved["XLSX"])
+    figures = {r[0]: r[1] for r in _sheet_blocks(book["Clinic"])["Figures"][1:]}
+    assert figures["Assessed"] == 11_618
