@@ -209,9 +209,8 @@ def _is_date(series: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, dt.date) for v in values)
 
 
-def display_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
-    """A table as a person reads it: titles as headers, labels for codes, Yes/No, dates "dd Mon yyyy",
-    numbers grouped, blanks blank. Every cell is text, so the grid never shows "None" or "NaN"."""
+def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any) -> pd.DataFrame:
+    """Labels, Yes/No and titles; dates and numbers as `date` and `number` write them (None: as they are)."""
     specs = {c.name: c for c in tab.columns} if tab is not None else {}
     out = labelled(frame, {n: s for n, s in specs.items() if s.labels} if tab is not None else None)
     for name in out.columns:
@@ -219,11 +218,12 @@ def display_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(series) or (specs.get(name) is not None and specs[name].kind == "bool"):
             out[name] = series.map(yes_no).astype(object)
         elif _is_date(series):
-            out[name] = series.map(format_date).astype(object)
+            out[name] = series.map(date).astype(object)
         elif pd.api.types.is_numeric_dtype(series):
-            decimals = 0 if pd.api.types.is_integer_dtype(series) else 2
-            out[name] = series.map(lambda v, d=decimals: format_number(v, d)).astype(object)
-        else:
+            if number is not None:
+                decimals = 0 if pd.api.types.is_integer_dtype(series) else 2
+                out[name] = series.map(lambda v, d=decimals: number(v, d)).astype(object)
+        elif number is not None:
             out[name] = series.map(lambda v: "" if blank(v) else str(v)).astype(object)
     out.columns = [title(c, tab) for c in out.columns]
     if out.index.name in INTERNAL_TITLES:
@@ -231,16 +231,17 @@ def display_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
     return out
 
 
+def display_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
+    """A table as a person reads it: titles as headers, labels for codes, Yes/No, dates "dd Mon yyyy",
+    numbers grouped, blanks blank. Every cell is text, so the grid never shows "None" or "NaN"."""
+    return _for_people(frame, tab, format_date, format_number)
+
+
+def _iso(value: Any) -> str:
+    return "" if blank(value) else pd.Timestamp(value).date().isoformat()
+
+
 def download_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
     """A download for people: titles and labels like the table on screen, blanks blank, but dates ISO and
     numbers plain (a spreadsheet sorts and sums them)."""
-    specs = {c.name: c for c in tab.columns} if tab is not None else {}
-    out = labelled(frame, {n: s for n, s in specs.items() if s.labels} if tab is not None else None)
-    for name in out.columns:
-        series = out[name]
-        if pd.api.types.is_bool_dtype(series) or (specs.get(name) is not None and specs[name].kind == "bool"):
-            out[name] = series.map(yes_no).astype(object)
-        elif _is_date(series):
-            out[name] = series.map(lambda v: "" if blank(v) else pd.Timestamp(v).date().isoformat()).astype(object)
-    out.columns = [title(c, tab) for c in out.columns]
-    return out
+    return _for_people(frame, tab, _iso, None)
