@@ -6,9 +6,11 @@ import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
+from insights.chart_parts import LEGEND, empty_chart, top_n, with_labels
 from insights.common import Filters, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
+from schemas.i18n import gettext as _
 
 # Month ends of the year, for the running totals (capital, stock).
 MONTHS = "(SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)"
@@ -73,17 +75,33 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None
 monthly_figures.parts = PARTS  # type: ignore[attr-defined]
 
 
+# What each programme's chart counts, for its empty state ("No records for prevention activities ...").
+EMPTY = {"Prevention": "prevention activities", "Clinic": "clinic visits", "Savings groups": "savings groups",
+         "Cow bank": "cow bank events", "Rice bank": "rice banks"}
+
+
 def programme_charts(figures: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
-    month = alt.X("month:T", title=None, axis=alt.Axis(format="%b"))
-    month_end = alt.X("month:T", title="Month end", axis=alt.Axis(format="%b"))
+    """Charts keyed by programme; their data carries labels, legends hold at most a few entries, and a
+    programme with nothing in the year gets its empty-state sentence."""
+    month = alt.X("month:T", title=None, axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
+    month_end = alt.X("month:T", title=_("Month end"), axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
+    data = {name: with_labels(frame, {"kind": "cow_events.kind"} if name == "Cow bank" else
+                              {"kind": "activities.kind"} if name == "Prevention" else None)
+            for name, frame in figures.items()}
     charts = {
-        "Prevention": lambda: alt.Chart(figures["Prevention"]).mark_bar().encode(month, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind")),
-        "Clinic": lambda: alt.Chart(figures["Clinic"]).mark_bar().encode(month, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care")),
-        "Savings groups": lambda: alt.Chart(figures["Savings groups"]).mark_line(point=True).encode(month_end, alt.Y("capital_riel:Q", title="Capital (riel)")),
-        "Cow bank": lambda: alt.Chart(figures["Cow bank"]).mark_bar().encode(month, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event")),
-        "Rice bank": lambda: alt.Chart(figures["Rice bank"]).mark_line(point=True).encode(month_end, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank")),
+        "Prevention": lambda: alt.Chart(data["Prevention"]).mark_bar().encode(
+            month, alt.Y("activities:Q", title=_("Activities")), alt.Color("kind:N", title=_("Kind"), legend=LEGEND)),
+        "Clinic": lambda: alt.Chart(data["Clinic"]).mark_bar().encode(
+            month, alt.Y("visits:Q", title=_("Patients")), alt.Color("care:N", title=_("Care"), legend=LEGEND)),
+        "Savings groups": lambda: alt.Chart(data["Savings groups"]).mark_line(point=True).encode(
+            month_end, alt.Y("capital_riel:Q", title=_("Capital (riel)"))),
+        "Cow bank": lambda: alt.Chart(data["Cow bank"]).mark_bar().encode(
+            month, alt.Y("events:Q", title=_("Events")), alt.Color("kind:N", title=_("Event"), legend=LEGEND)),
+        "Rice bank": lambda: alt.Chart(top_n(data["Rice bank"], "bank", "stock_kg", by=("month",))).mark_line(point=True).encode(
+            month_end, alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=LEGEND)),
     }
-    return {name: chart().properties(height=180) for name, chart in charts.items() if name in figures}
+    return {name: (chart() if len(figures[name]) else empty_chart(EMPTY[name])).properties(height=180)
+            for name, chart in charts.items() if name in figures}
 
 
 def results_table(sentences: dict[str, list[str]]) -> pd.DataFrame:
