@@ -125,13 +125,23 @@ def humanise(name: str) -> str:
     unit = _UNITS.get(words[-1]) if len(words) > 1 else None
     if unit:
         words = words[:-1]
-    text = " ".join(words)
+    text = " ".join("ID" if w == "id" else w for w in words)
     text = text[:1].upper() + text[1:]
     return f"{text} ({unit})" if unit else text
 
 
+def _registered(tab: Any) -> Any:
+    """A registered Tab from a Tab or its name (None stays None)."""
+    if isinstance(tab, str):
+        from schemas.registry import tab as registered_tab
+
+        return registered_tab(tab)
+    return tab
+
+
 def title(name: str, tab: Any = None) -> str:
-    """What a table header shows for column `name` (of `tab`, a registered Tab, when given)."""
+    """What a table header shows for column `name` (of `tab`, a registered Tab or its name, when given)."""
+    tab = _registered(tab)
     if name in INTERNAL_TITLES:
         return gettext(INTERNAL_TITLES[name])
     if tab is not None and name in {c.name for c in tab.columns}:
@@ -209,8 +219,21 @@ def _is_date(series: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, dt.date) for v in values)
 
 
-def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any) -> pd.DataFrame:
-    """Labels, Yes/No and titles; dates and numbers as `date` and `number` write them (None: as they are)."""
+def _has_time(series: pd.Series) -> bool:
+    """A column of moments (a refresh, an audit entry), not of days."""
+    values = pd.to_datetime(series.dropna(), errors="coerce").dropna()
+    return len(values) > 0 and bool((values != values.dt.normalize()).any())
+
+
+def _with_time(date: Any) -> Any:
+    """`date`'s writing of a day, then the time: "21 Feb 2016 14:05:09" (ISO: "2016-02-21 14:05:09")."""
+    return lambda v: "" if blank(v) else f"{date(v)} {pd.Timestamp(v):%H:%M:%S}"
+
+
+def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any, percent: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Labels, Yes/No and titles; dates and numbers as `date` and `number` write them (None: as they are);
+    `percent` columns (and any share_*) as "42%" when numbers are written."""
+    tab = _registered(tab)
     specs = {c.name: c for c in tab.columns} if tab is not None else {}
     out = labelled(frame, {n: s for n, s in specs.items() if s.labels} if tab is not None else None)
     for name in out.columns:
@@ -218,7 +241,11 @@ def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any) -> pd.Dat
         if pd.api.types.is_bool_dtype(series) or (specs.get(name) is not None and specs[name].kind == "bool"):
             out[name] = series.map(yes_no).astype(object)
         elif _is_date(series):
-            out[name] = series.map(date).astype(object)
+            out[name] = series.map(_with_time(date) if _has_time(series) else date).astype(object)
+        elif number is not None and str(name) in ("year", "grade", "generation"):
+            out[name] = series.map(lambda v: "" if blank(v) else str(v) if isinstance(v, str) else str(int(v))).astype(object)
+        elif number is not None and (name in percent or str(name).startswith("share_")):
+            out[name] = series.map(lambda v: v if isinstance(v, str) else format_share(v)).astype(object)
         elif pd.api.types.is_numeric_dtype(series):
             if number is not None:
                 decimals = 0 if pd.api.types.is_integer_dtype(series) else 2
@@ -231,10 +258,10 @@ def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any) -> pd.Dat
     return out
 
 
-def display_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
+def display_frame(frame: pd.DataFrame, tab: Any = None, percent: tuple[str, ...] = ()) -> pd.DataFrame:
     """A table as a person reads it: titles as headers, labels for codes, Yes/No, dates "dd Mon yyyy",
-    numbers grouped, blanks blank. Every cell is text, so the grid never shows "None" or "NaN"."""
-    return _for_people(frame, tab, format_date, format_number)
+    numbers grouped, shares as "42%", blanks blank. Every cell is text, so the grid never shows "None" or "NaN"."""
+    return _for_people(frame, tab, format_date, format_number, percent)
 
 
 def _iso(value: Any) -> str:
@@ -245,3 +272,11 @@ def download_frame(frame: pd.DataFrame, tab: Any = None) -> pd.DataFrame:
     """A download for people: titles and labels like the table on screen, blanks blank, but dates ISO and
     numbers plain (a spreadsheet sorts and sums them)."""
     return _for_people(frame, tab, _iso, None)
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """A period as a sentence says it: "2018" for a whole year, "2016–2018" for whole years, else
+    "21 Feb 2016 – 30 Jun 2016"."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"{format_date(start)} – {format_date(end)}"
