@@ -4,13 +4,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-GIVEN_BY = {"ccpcr": "CCPCR clinic staff", "health_department": "Kampot Health Department", "both": "Both together"}
+from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, with_labels
+from schemas.formats import labels_of
+from schemas.i18n import gettext as _
 
 
+@or_empty("health education sessions")
 def sessions_by_month(frame: pd.DataFrame) -> alt.Chart:
-    data = frame.assign(given=frame["given_by"].map(GIVEN_BY).fillna(frame["given_by"]))
+    data = with_labels(frame, {"given_by": "health_education.given_by"})
     return alt.Chart(data).mark_bar().encode(
-        alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y")), alt.Y("sessions:Q", title="Sessions", stack="zero"),
-        alt.Color("given:N", title="Given by", sort=list(GIVEN_BY.values())),
-        tooltip=[alt.Tooltip("month:T", format="%b %Y"), "given:N", "sessions:Q", "participants:Q", "on_mobile_clinic_days:Q"],
+        alt.X("month:T", title=_("Month"), axis=MONTH_AXIS), alt.Y("sessions:Q", title=_("Sessions"), stack="zero"),
+        alt.Color("given_by:N", title=_("Given by"), sort=list(labels_of("health_education.given_by").values()), legend=LEGEND),
+        tooltip=[alt.Tooltip("month:T", title=_("Month"), format="%b %Y"), alt.Tooltip("given_by:N", title=_("Given by")),
+                 alt.Tooltip("sessions:Q", title=_("Sessions")), alt.Tooltip("participants:Q", title=_("Participants")),
+                 alt.Tooltip("on_mobile_clinic_days:Q", title=_("On mobile-clinic days"))],
     ).properties(height=220)

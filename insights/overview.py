@@ -116,7 +116,7 @@ def results_sentences(results: dict) -> dict[str, list[str]]:
 
 def prevention_sentences(year: int, p: dict) -> list[str]:
     return [
-        f"In {year} prevention activities reached {_plural(p['villages'], 'village')} in {_plural(p['communes'], 'commune')} "
+        f"In {year}, prevention activities reached {_plural(p['villages'], 'village')} in {_plural(p['communes'], 'commune')} "
         f"of {_plural(p['districts'], 'district')} in {_plural(p['provinces'], 'province')}"
         + (f" ({_names(p['province_names'])})." if p["province_names"] else ".")
     ]

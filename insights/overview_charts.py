@@ -9,9 +9,11 @@ import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
+from insights.chart_parts import LEGEND, empty_chart, top_n, with_labels
 from insights.common import Filters, Registered, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
+from schemas.i18n import gettext as _
 from schemas.programme import resolve
 from schemas.registry import site
 
@@ -79,32 +81,48 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None
 
 monthly_figures.parts = PARTS  # type: ignore[attr-defined]
 
-MONTH = alt.X("month:T", title=None, axis=alt.Axis(format="%b"))
-MONTH_END = alt.X("month:T", title="Month end", axis=alt.Axis(format="%b"))
+def _month() -> alt.X:
+    return alt.X("month:T", title=None, axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
+
+
+def _month_end() -> alt.X:  # titles are read when drawn: in the language of the page being drawn
+    return alt.X("month:T", title=_("Month end"), axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
 
 
 def prevention_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("activities:Q", title="Activities"), alt.Color("kind:N", title="Kind"))
+    return alt.Chart(with_labels(frame, {"kind": "activities.kind"})).mark_bar().encode(
+        _month(), alt.Y("activities:Q", title=_("Activities")), alt.Color("kind:N", title=_("Kind"), legend=LEGEND))
 
 
 def clinic_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("visits:Q", title="Patients"), alt.Color("care:N", title="Care"))
+    return alt.Chart(with_labels(frame, None)).mark_bar().encode(
+        _month(), alt.Y("visits:Q", title=_("Patients")), alt.Color("care:N", title=_("Care"), legend=LEGEND))
 
 
 def savings_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True).encode(MONTH_END, alt.Y("capital_riel:Q", title="Capital (riel)"))
+    return alt.Chart(with_labels(frame, None)).mark_line(point=True).encode(_month_end(), alt.Y("capital_riel:Q", title=_("Capital (riel)")))
 
 
 def cow_bank_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(MONTH, alt.Y("events:Q", title="Events"), alt.Color("kind:N", title="Event"))
+    return alt.Chart(with_labels(frame, {"kind": "cow_events.kind"})).mark_bar().encode(
+        _month(), alt.Y("events:Q", title=_("Events")), alt.Color("kind:N", title=_("Event"), legend=LEGEND))
 
 
 def rice_bank_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True).encode(MONTH_END, alt.Y("stock_kg:Q", title="Stock (kg)"), alt.Color("bank:N", title="Bank"))
+    return alt.Chart(top_n(with_labels(frame, None), "bank", "stock_kg", by=("month",))).mark_line(point=True).encode(
+        _month_end(), alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=LEGEND))
+
+
+# What each programme's chart counts, for its empty state ("No records for prevention activities ...").
+EMPTY = {"Prevention": "prevention activities", "Clinic": "clinic visits", "Savings groups": "savings groups",
+         "Cow bank": "cow bank events", "Rice bank": "rice banks"}
 
 
 def programme_charts(figures: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
-    return {name: draw(figures[name]).properties(height=180) for name, draw in _DRAW.items() if name in figures}
+    """Charts keyed by programme; their data carries labels, legends hold at most a few entries, and a
+    programme with nothing in the year gets its empty-state sentence."""
+    return {name: (draw(figures[name]) if len(figures[name]) else empty_chart(EMPTY.get(name, name.lower()))).properties(height=180)
+            for name, draw in _DRAW.items() if name in figures}
 
 
 def results_table(sentences: dict[str, list[str]]) -> pd.DataFrame:

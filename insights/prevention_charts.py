@@ -4,56 +4,107 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-STATUS_COLOURS = alt.Scale(domain=["reached", "target not reached yet", "not a target"], range=["#2a9d8f", "#e76f51", "#bbbbbb"])
+from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, with_labels
+from schemas.formats import labels_of
+from schemas.gazetteer import names_of
+from schemas.i18n import current_language
+from schemas.i18n import gettext as _
+
+STATUSES = ["reached", "target not reached yet", "not a target"]
+_STATUS_COLOURS = ["#2a9d8f", "#e76f51", "#bbbbbb"]
+_GRAINS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 
 
+def _kinds(frame: pd.DataFrame) -> pd.DataFrame:
+    return with_labels(frame, {"kind": "activities.kind"})
+
+
+def _kind_colour() -> alt.Color:
+    return alt.Color("kind:N", title=_("Kind"), sort=list(labels_of("activities.kind").values()), legend=LEGEND)
+
+
+@or_empty("prevention activities")
 def activities_by_month(frame: pd.DataFrame) -> alt.Chart:
     grain = frame.columns[0]  # "month", or coarser for a long period
-    return alt.Chart(frame).mark_bar().encode(
-        alt.X(f"{grain}:T", title=grain.title()), alt.Y("activities:Q", title="Activities", stack="zero"),
-        alt.Color("kind:N", title="Kind"),
-        tooltip=[alt.Tooltip(f"{grain}:T", title=grain.title()), "kind:N", "activities:Q", "women:Q", "men:Q", "children:Q", "authorities:Q"],
+    name = _(_GRAINS.get(grain, grain.title()))
+    return alt.Chart(_kinds(frame)).mark_bar().encode(
+        alt.X(f"{grain}:T", title=name, axis=MONTH_AXIS), alt.Y("activities:Q", title=_("Activities"), stack="zero"),
+        _kind_colour(),
+        tooltip=[alt.Tooltip(f"{grain}:T", title=name, format="%b %Y"), alt.Tooltip("kind:N", title=_("Kind")),
+                 alt.Tooltip("activities:Q", title=_("Activities")), alt.Tooltip("women:Q", title=_("Women")),
+                 alt.Tooltip("men:Q", title=_("Men")), alt.Tooltip("children:Q", title=_("Children")),
+                 alt.Tooltip("authorities:Q", title=_("Authorities"))],
     ).properties(height=260)
 
 
+@or_empty("prevention activities")
 def activities_by_topic(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(
-        alt.Y("topic:N", title=None, sort="-x"), alt.X("activities:Q", title="Activities", stack="zero"), alt.Color("kind:N", title="Kind"),
-        tooltip=["topic:N", "kind:N", "activities:Q"],
-    ).properties(height=alt.Step(16))
+    return alt.Chart(_kinds(frame)).mark_bar().encode(
+        alt.Y("topic:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)), alt.X("activities:Q", title=_("Activities"), stack="zero"),
+        _kind_colour(),
+        tooltip=[alt.Tooltip("topic:N", title=_("Topic")), alt.Tooltip("kind:N", title=_("Kind")), alt.Tooltip("activities:Q", title=_("Activities"))],
+    ).properties(height=alt.Step(18))
 
 
 def participants(totals: dict) -> alt.Chart:
-    data = pd.DataFrame({"who": ["Women", "Men", "Children"], "people": [totals["women"], totals["men"], totals["children"]]})
+    data = pd.DataFrame({"who": [_("Women"), _("Men"), _("Children")], "people": [totals["women"], totals["men"], totals["children"]]})
     return alt.Chart(data).mark_bar().encode(
-        alt.Y("who:N", title=None, sort=None), alt.X("people:Q", title="Participants"), tooltip=["who:N", "people:Q"]
+        alt.Y("who:N", title=None, sort=None), alt.X("people:Q", title=_("Participants")),
+        tooltip=[alt.Tooltip("who:N", title=_("Who")), alt.Tooltip("people:Q", title=_("Participants"))],
     ).properties(height=110)
 
 
-def village_map(frame: pd.DataFrame) -> alt.Chart:
-    """Villages as points on latitude/longitude (no base map: the app works offline)."""
-    located = frame.dropna(subset=["latitude", "longitude"])
+@or_empty("villages with a location")
+def village_map(frame: pd.DataFrame) -> alt.LayerChart:
+    """Villages as points on latitude/longitude, each named by its official name. No base map: the app
+    works offline, and a tile server is one more thing to be down on a field laptop."""
+    located = frame.dropna(subset=["latitude", "longitude"]).assign(status=lambda f: f["status"].map(lambda s: _(s)))
+    if located.empty:
+        return village_map(located)  # the empty state: no village has coordinates
+    if current_language() == "km" and "village_code" in located:  # the official Khmer names
+        located["village"] = names_of("village", located["village_code"], "kh").fillna(located["village"])
     activities = "activities:Q" if pd.api.types.is_numeric_dtype(located["activities"]) else "activities:N"  # "<5" for viewers
-    return alt.Chart(located).mark_circle(size=60, opacity=0.85).encode(
-        alt.Longitude("longitude:Q"), alt.Latitude("latitude:Q"), alt.Color("status:N", title="Village", scale=STATUS_COLOURS),
-        tooltip=["village:N", "commune:N", "district:N", "province:N", "status:N", activities],
-    ).project("mercator").properties(height=380)
+    where = [alt.Longitude("longitude:Q"), alt.Latitude("latitude:Q")]
+    tooltip = [alt.Tooltip("village:N", title=_("Village")), alt.Tooltip("commune:N", title=_("Commune")),
+               alt.Tooltip("district:N", title=_("District")), alt.Tooltip("province:N", title=_("Province")),
+               alt.Tooltip("status:N", title=_("Village")), alt.Tooltip(activities, title=_("Activities"))]
+    dots = alt.Chart(located).mark_circle(size=60, opacity=0.85).encode(
+        *where, alt.Color("status:N", title=_("Village"), scale=alt.Scale(domain=[_(s) for s in STATUSES], range=_STATUS_COLOURS), legend=LEGEND),
+        tooltip=tooltip)
+    names = alt.Chart(located).mark_text(align="left", dx=6, dy=-4, fontSize=10, color="#333333").encode(
+        *where, alt.Text("village:N"), tooltip=tooltip)
+    return alt.layer(dots, names).project("mercator").properties(height=420)
 
 
+@or_empty("commune plans")
 def commune_plans(frame: pd.DataFrame) -> alt.Chart:
     long = frame.melt(id_vars=["year", "communes"], value_vars=["tip_in_development_plan", "tip_in_investment_plan"],
                       var_name="plan", value_name="with_tip")
-    long["plan"] = long["plan"].map({"tip_in_development_plan": "Development plan", "tip_in_investment_plan": "Investment plan"})
+    long["plan"] = long["plan"].map({"tip_in_development_plan": _("Development plan"), "tip_in_investment_plan": _("Investment plan")})
     return alt.Chart(long).mark_bar().encode(
-        alt.X("year:O", title="Plan year"), alt.XOffset("plan:N"), alt.Y("with_tip:Q", title="Communes with TIP prevention"),
-        alt.Color("plan:N", title=None), tooltip=["year:O", "plan:N", "with_tip:Q", "communes:Q"],
+        alt.X("year:O", title=_("Plan year"), axis=alt.Axis(labelAngle=0)), alt.XOffset("plan:N"),
+        alt.Y("with_tip:Q", title=_("Communes with TIP prevention")), alt.Color("plan:N", title=None, legend=LEGEND),
+        tooltip=[alt.Tooltip("year:O", title=_("Plan year")), alt.Tooltip("plan:N", title=_("Plan")),
+                 alt.Tooltip("with_tip:Q", title=_("With TIP prevention")), alt.Tooltip("communes:Q", title=_("Communes"))],
     ).properties(height=240)
 
 
+def quarter_label(day: pd.Timestamp) -> str:
+    """The quarter a check fell in, as the axis names it: "2018 Q3"."""
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+@or_empty("migration checks")
 def migration_share(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True).encode(
-        alt.X("quarter:T", title="Quarter"), alt.Y("share_took_children:Q", title="Migrating households that took their children", axis=alt.Axis(format="%")),
-        alt.Color("parent_group:N", title="Village at the time of the check"),
-        tooltip=[alt.Tooltip("quarter:T", format="%Y Q%q"), "parent_group:N", "migrating:Q", "took_children:Q",
-                 alt.Tooltip("share_took_children:Q", format=".0%")],
+    """One point per quarter (an ordinal axis of quarters, so the ticks are the quarters, never fortnights)."""
+    data = frame.assign(quarter_name=pd.to_datetime(frame["quarter"]).map(quarter_label),
+                        parent_group=frame["parent_group"].map(lambda s: _(s) if isinstance(s, str) else ""))
+    order = data.sort_values("quarter")["quarter_name"].drop_duplicates().tolist()
+    return alt.Chart(data).mark_line(point=True).encode(
+        alt.X("quarter_name:O", title=_("Quarter"), sort=order, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        alt.Y("share_took_children:Q", title=_("Migrating households that took their children"), axis=alt.Axis(format="%")),
+        alt.Color("parent_group:N", title=_("Village at the time of the check"), legend=LEGEND),
+        tooltip=[alt.Tooltip("quarter_name:N", title=_("Quarter")), alt.Tooltip("parent_group:N", title=_("Village")),
+                 alt.Tooltip("migrating:Q", title=_("Migrating")), alt.Tooltip("took_children:Q", title=_("Took children")),
+                 alt.Tooltip("share_took_children:Q", title=_("Share"), format=".0%")],
     ).properties(height=260)

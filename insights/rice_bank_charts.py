@@ -4,6 +4,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insights.chart_parts import LEGEND, MONTH_AXIS, empty_chart, or_empty, with_labels
+from schemas.formats import label
+from schemas.i18n import gettext as _
+
 # Names of the chart selections: the page reads them back from st.altair_chart(..., on_select="rerun").
 PERIOD_BRUSH = "period"
 BANK_CLICK = "bank"
@@ -21,46 +25,53 @@ def stock_chart(stock: pd.DataFrame, banks: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(stock)
         .mark_line(interpolate="step-after")
         .encode(
-            alt.X("day:T", title=None if grain == "day" else f"End of each {grain}"),
-            alt.Y("stock_kg:Q", title="Stock (kg)"),
-            alt.Color("bank:N", title="Bank"),
+            alt.X("day:T", title=None if grain == "day" else _("End of each {grain}").format(grain=_(grain)), axis=MONTH_AXIS),
+            alt.Y("stock_kg:Q", title=_("Stock (kg)")),
+            alt.Color("bank:N", title=_("Bank"), legend=LEGEND),
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.25)),
-            tooltip=[alt.Tooltip("bank:N", title="Bank"), alt.Tooltip("day:T", title="Day"), alt.Tooltip("stock_kg:Q", title="Stock (kg)", format=",.0f")],
+            tooltip=[alt.Tooltip("bank:N", title=_("Bank")), alt.Tooltip("day:T", title=_("Day"), format="%d %b %Y"),
+                     alt.Tooltip("stock_kg:Q", title=_("Stock (kg)"), format=",.0f")],
         )
         .add_params(brush, pick)
     )
     capacity = (
         alt.Chart(banks[["bank", "capacity_kg"]])
         .mark_rule(strokeDash=[6, 4])
-        .encode(alt.Y("capacity_kg:Q", title="Stock (kg)"), alt.Color("bank:N"), tooltip=[alt.Tooltip("bank:N", title="Bank"), alt.Tooltip("capacity_kg:Q", title="Capacity (kg)", format=",.0f")])
+        .encode(alt.Y("capacity_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N"),
+                tooltip=[alt.Tooltip("bank:N", title=_("Bank")), alt.Tooltip("capacity_kg:Q", title=_("Capacity (kg)"), format=",.0f")])
     )
     return alt.layer(lines, capacity).properties(height=320)
 
 
+@or_empty("rice going in or out")
 def flows_chart(flows: pd.DataFrame) -> alt.Chart:
     """Kg in above the axis, kg out below it, per month and kind."""
     grain = flows["grain"].iat[0] if len(flows) else "month"
     return (
-        alt.Chart(flows)
+        alt.Chart(with_labels(flows, {"kind": "rice_ledger.kind"}))
         .mark_bar()
         .encode(
-            alt.X("month:T", title=None, timeUnit="yearmonth" if grain == "month" else None),
-            alt.Y("sum(signed_kg):Q", title="Kg in (+) and out (−)"),
-            alt.Color("kind:N", title="Kind", scale=alt.Scale(domain=_FLOW_ORDER, range=_FLOW_COLOURS)),
-            tooltip=[alt.Tooltip("month:T", title=grain.title(), format="%b %Y"), "kind:N", alt.Tooltip("kg:Q", format=",.0f")],
+            alt.X("month:T", title=None, timeUnit="yearmonth" if grain == "month" else None, axis=MONTH_AXIS),
+            alt.Y("sum(signed_kg):Q", title=_("Kg in (+) and out (−)")),
+            alt.Color("kind:N", title=_("Kind"), legend=LEGEND,
+                      scale=alt.Scale(domain=[label("rice_ledger.kind", k) for k in _FLOW_ORDER], range=_FLOW_COLOURS)),
+            tooltip=[alt.Tooltip("month:T", title=_(grain.title()), format="%b %Y"), alt.Tooltip("kind:N", title=_("Kind")),
+                     alt.Tooltip("kg:Q", title=_("Kg"), format=",.0f")],
         )
         .properties(height=240)
     )
 
 
-def cover_chart(status: pd.DataFrame, season_months: int) -> alt.LayerChart:
+def cover_chart(status: pd.DataFrame, season_months: int) -> alt.LayerChart | alt.Chart:
     """Months of lean-season lending each bank's stock can meet, against the season's length."""
     data = status[["bank", "lean_cover_months"]].dropna()
+    if data.empty:
+        return empty_chart("lean-season lending")
     bars = alt.Chart(data).mark_bar().encode(
-        alt.X("lean_cover_months:Q", title="Months of lean-season lending the stock covers"),
-        alt.Y("bank:N", title=None),
+        alt.X("lean_cover_months:Q", title=_("Months of lean-season lending the stock covers")),
+        alt.Y("bank:N", title=None, axis=alt.Axis(labelLimit=260)),
         color=alt.when(alt.datum.lean_cover_months < season_months).then(alt.value("#d62728")).otherwise(alt.value("#2ca02c")),
-        tooltip=["bank:N", alt.Tooltip("lean_cover_months:Q", title="Cover (months)")],
+        tooltip=[alt.Tooltip("bank:N", title=_("Bank")), alt.Tooltip("lean_cover_months:Q", title=_("Cover (months)"))],
     )
     season = alt.Chart(pd.DataFrame({"months": [season_months]})).mark_rule(strokeDash=[6, 4]).encode(x="months:Q")
     return alt.layer(bars, season).properties(height=40 + 45 * max(len(data), 1))

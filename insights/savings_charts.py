@@ -4,33 +4,46 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, order_with_other_last, top_n
+from schemas.i18n import gettext as _
 
+
+@or_empty("savings groups' capital")
 def capital_by_group(frame: pd.DataFrame, currency: str = "riel") -> alt.Chart:
-    """Capital per group at each period end, stacked, so the top line is the groups' combined capital."""
+    """Capital per group at each period end, stacked, so the top line is the groups' combined capital; the
+    biggest groups by name, the others together as "Other" (25 names would squeeze the chart away)."""
     measure, fmt = ("capital_riel", ",.0f") if currency == "riel" else ("capital_usd", "$,.2f")
-    return alt.Chart(frame).mark_area().encode(
-        alt.X("as_of:T", title="End of"), alt.Y(f"{measure}:Q", title=f"Capital ({currency})", stack="zero"),
-        alt.Color("name:N", title="Group", legend=alt.Legend(columns=2, symbolLimit=40)),
-        tooltip=[alt.Tooltip("as_of:T", title="End of"), "name:N", alt.Tooltip(f"{measure}:Q", format=fmt)],
+    data = top_n(frame, "name", measure, by=("as_of",))
+    return alt.Chart(data).mark_area().encode(
+        alt.X("as_of:T", title=_("End of"), axis=MONTH_AXIS),
+        alt.Y(f"{measure}:Q", title=_("Capital (riel)") if currency == "riel" else _("Capital ($)"), stack="zero"),
+        alt.Color("name:N", title=_("Group"), legend=LEGEND, sort=order_with_other_last(data, "name", measure)),
+        tooltip=[alt.Tooltip("as_of:T", title=_("End of"), format="%d %b %Y"), alt.Tooltip("name:N", title=_("Group")),
+                 alt.Tooltip(f"{measure}:Q", title=_("Capital"), format=fmt)],
     ).properties(height=300)
 
 
+@or_empty("loans and cash")
 def loans_and_cash(frame: pd.DataFrame) -> alt.Chart:
     """Capital split into loans outstanding and cash in hand, summed over the groups in the frame."""
     totals = frame.groupby("as_of", as_index=False)[["loans_outstanding_riel", "cash_in_hand_riel"]].sum()
     long = totals.melt(id_vars="as_of", var_name="measure", value_name="riel")
-    long["measure"] = long["measure"].map({"loans_outstanding_riel": "Loans outstanding", "cash_in_hand_riel": "Cash in hand"})
+    long["measure"] = long["measure"].map({"loans_outstanding_riel": _("Loans outstanding"), "cash_in_hand_riel": _("Cash in hand")})
     return alt.Chart(long).mark_area().encode(
-        alt.X("as_of:T", title="End of"), alt.Y("riel:Q", title="Riel", stack="zero"), alt.Color("measure:N", title=None),
-        tooltip=[alt.Tooltip("as_of:T", title="End of"), "measure:N", alt.Tooltip("riel:Q", format=",.0f")],
+        alt.X("as_of:T", title=_("End of"), axis=MONTH_AXIS), alt.Y("riel:Q", title=_("Riel"), stack="zero"),
+        alt.Color("measure:N", title=None, legend=LEGEND),
+        tooltip=[alt.Tooltip("as_of:T", title=_("End of"), format="%d %b %Y"), alt.Tooltip("measure:N", title=_("Measure")),
+                 alt.Tooltip("riel:Q", title=_("Riel"), format=",.0f")],
     ).properties(height=240)
 
 
+@or_empty("savings group members")
 def members_and_women(frame: pd.DataFrame) -> alt.Chart:
     long = frame.assign(men=frame["members"] - frame["female_members"]).melt(
         id_vars="name", value_vars=["female_members", "men"], var_name="sex", value_name="people")
-    long["sex"] = long["sex"].map({"female_members": "Women", "men": "Men"})
+    long["sex"] = long["sex"].map({"female_members": _("Women"), "men": _("Men")})
     return alt.Chart(long).mark_bar().encode(
-        alt.Y("name:N", title=None, sort="-x"), alt.X("people:Q", title="Members", stack="zero"), alt.Color("sex:N", title=None),
-        tooltip=["name:N", "sex:N", "people:Q"],
-    ).properties(height=alt.Step(14))
+        alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)), alt.X("people:Q", title=_("Members"), stack="zero"),
+        alt.Color("sex:N", title=None, legend=LEGEND),
+        tooltip=[alt.Tooltip("name:N", title=_("Group")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("people:Q", title=_("Members"))],
+    ).properties(height=alt.Step(16))

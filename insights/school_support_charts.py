@@ -4,34 +4,42 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insights.chart_parts import LEGEND, or_empty
+from schemas.i18n import gettext as _
+
 _STAGES = {"children": "Supported", "enrolled": "Enrolled", "in_school": "Still in school at year end"}
 
 
+@or_empty("school support")
 def children_by_year(frame: pd.DataFrame) -> alt.Chart:
     """Per year: children supported, enrolled, and still in school at the year's end, side by side."""
     long = frame.melt(id_vars="year", value_vars=list(_STAGES), var_name="stage", value_name="count")
-    long["stage"] = long["stage"].map(_STAGES)
+    stages = [_(s) for s in _STAGES.values()]
+    long["stage"] = long["stage"].map(lambda s: _(_STAGES[s]))
     return alt.Chart(long).mark_bar().encode(
-        alt.X("year:O", title="Year"), alt.XOffset("stage:N", sort=list(_STAGES.values())),
-        alt.Y("count:Q", title="Children"), alt.Color("stage:N", title=None, sort=list(_STAGES.values())),
-        tooltip=["year:O", "stage:N", alt.Tooltip("count:Q", title="Children")],
+        alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)), alt.XOffset("stage:N", sort=stages),
+        alt.Y("count:Q", title=_("Children")), alt.Color("stage:N", title=None, sort=stages, legend=LEGEND),
+        tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("stage:N", title=_("Stage")), alt.Tooltip("count:Q", title=_("Children"))],
     ).properties(height=240)
 
 
+@or_empty("school support")
 def share_in_school_by_village(frame: pd.DataFrame) -> alt.Chart:
     """Share of enrolled children still in school at the year's end, one bar per village (and year)."""
     # Two communes may have villages of the same name: each bar is a village of a commune, never a stack of two.
     data = frame.assign(place=frame["village"].astype(str) + ", " + frame["commune"].astype(str))
     return alt.Chart(data).mark_bar().encode(
-        alt.Y("place:N", title=None, sort="x"), alt.X("share_in_school:Q", title="Still in school", axis=alt.Axis(format="%"),
-                                                      scale=alt.Scale(domain=[0, 1]), stack=None),
-        alt.Color("year:O", title="Year"), alt.YOffset("year:O"),
-        tooltip=["year:O", "village:N", "commune:N", alt.Tooltip("share_in_school:Q", format=".0%")],
+        alt.Y("place:N", title=None, sort="x", axis=alt.Axis(labelLimit=260)),
+        alt.X("share_in_school:Q", title=_("Still in school"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), stack=None),
+        alt.Color("year:O", title=_("Year"), legend=LEGEND), alt.YOffset("year:O"),
+        tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("village:N", title=_("Village")),
+                 alt.Tooltip("commune:N", title=_("Commune")), alt.Tooltip("share_in_school:Q", title=_("Still in school"), format=".0%")],
     ).properties(height=alt.Step(12))
 
 
+@or_empty("school materials")
 def materials(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
-        alt.Y("item:N", title=None, sort="-x"), alt.X("children:Q", title="Children given it"),
-        tooltip=["item:N", "children:Q", "times:Q"],
+        alt.Y("item:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)), alt.X("children:Q", title=_("Children given it")),
+        tooltip=[alt.Tooltip("item:N", title=_("Item")), alt.Tooltip("children:Q", title=_("Children")), alt.Tooltip("times:Q", title=_("Times"))],
     ).properties(height=alt.Step(18))

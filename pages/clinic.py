@@ -5,7 +5,7 @@ from insights import clinic, health_education
 from insights import clinic_charts as charts
 from insights import health_education_charts as education_charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
 
 def show(chart, frame, name: str, caption: str | None = None, figure=None) -> None:
@@ -26,10 +26,10 @@ results = query(clinic.results, filters)
 st.subheader(f"Results, {filters.start:%d %b %Y} – {filters.end:%d %b %Y}")
 st.markdown("\n".join(f"- {sentence}" for sentence in clinic.results_sentences(results)))
 cols = st.columns(4)
-cols[0].metric("Patients assessed", f"{results['assessed']:,}")
-cols[1].metric("Hospitalised", f"{results['inpatients']:,}")
-cols[2].metric("Out-patients", f"{results['outpatients']:,}")
-cols[3].metric("Mobile check-ups", f"{results['mobile_checkups']:,}")
+metric(cols[0], "Patients assessed", results["assessed"])
+metric(cols[1], "Hospitalised", results["inpatients"])
+metric(cols[2], "Out-patients", results["outpatients"])
+metric(cols[3], "Mobile check-ups", results["mobile_checkups"])
 left_out_note(clinic.results)
 
 workload, case_mix, trips = st.tabs(["Workload", "Case mix", "Referrals, ambulance, donations"])
@@ -56,11 +56,11 @@ with workload:
     st.markdown("**Health education** (with the Kampot Health Department)")
     taught = query(health_education.totals, filters)
     cols = st.columns(4)
-    cols[0].metric("Sessions", f"{taught['sessions']:,}", help=f"in {taught['villages']:,} villages; "
+    metric(cols[0], "Sessions", taught["sessions"], help=f"in {taught['villages']:,} villages; "
                    f"{taught['with_health_department']:,} with the Health Department")
-    cols[1].metric("Villagers", f"{taught['villagers']:,}")
-    cols[2].metric("Village chiefs", f"{taught['village_chiefs']:,}")
-    cols[3].metric("Community leaders", f"{taught['community_leaders']:,}")
+    metric(cols[1], "Villagers", taught["villagers"])
+    metric(cols[2], "Village chiefs", taught["village_chiefs"])
+    metric(cols[3], "Community leaders", taught["community_leaders"])
     frame = query(health_education.by_month, filters)
     show(education_charts.sessions_by_month(frame), frame, "clinic_health_education_by_month",
          f"{taught['participants']:,} participants ({taught['women']:,} women, {taught['men']:,} men). "
@@ -93,13 +93,13 @@ with case_mix:
 with trips:
     st.markdown("**Referrals by hospital**")
     frame = query(clinic.referrals_by_hospital, filters)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame)
     left_out_note(clinic.referrals_by_hospital)
     csv_download(frame, "clinic_referrals_by_hospital", key="csv_referrals_by_hospital")
 
     st.markdown("**Patients by village**")
     frame = query(clinic.visits_by_village, filters)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame)
     left_out_note(clinic.visits_by_village)
     csv_download(frame, "clinic_visits_by_village", key="csv_visits_by_village")
 

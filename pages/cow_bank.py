@@ -15,9 +15,8 @@ from insights.cow_bank import (
 )
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from ui.state import query
-from ui.widgets import count, csv_download, dashboard_filters, left_out_note, open_errors_notice
+from ui.widgets import count, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
-DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("granted_on", "born_on", "day")}
 WIDE = {"calf_1": st.column_config.TextColumn("Calf 1", width="large"), "calf_2": st.column_config.TextColumn("Calf 2", width="large")}
 
 st.title("Cow bank")
@@ -30,11 +29,11 @@ totals = query(summary, filters)
 depth = query(generations, filters)
 obligations = query(pass_on_obligations, filters)
 cols = st.columns(5)
-cols[0].metric(f"Cows by {filters.end:%d %b %Y}", f"{totals['herd']:,}", help=f"{totals['founders']} bought + {totals['born_total']} born")
-cols[1].metric("Calves born", f"{totals['born']:,}", help="In the period")
-cols[2].metric("Calves passed on", f"{totals['passed_on']:,}", help="In the period")
+metric(cols[0], f"Cows by {filters.end:%d %b %Y}", totals["herd"], help=f"{totals['founders']} bought + {totals['born_total']} born")
+metric(cols[1], "Calves born", totals["born"], help="In the period")
+metric(cols[2], "Calves passed on", totals["passed_on"], help="In the period")
 cols[3].metric("Generations", f"{int(depth['generation'].max()) + 1 if len(depth) else 0}")
-cols[4].metric("Overdue pass-ons", f"{count(int((obligations['status'] == 'overdue').sum()) if len(obligations) else 0):,}")
+metric(cols[4], "Overdue pass-ons", count(int((obligations["status"] == "overdue").sum()) if len(obligations) else 0))
 left_out_note(summary, generations, pass_on_obligations)
 
 st.subheader("Lineages")
@@ -56,7 +55,7 @@ left, right = st.columns([3, 2])
 with left:
     by_family = query(pass_on_by_family, filters)
     st.caption("Per family granted a cow: its first calves, as things stood at the period's end (overdue first).")
-    st.dataframe(by_family, hide_index=True, width="stretch", column_config={**DATES, **WIDE})
+    table(by_family, column_config=WIDE)
     left_out_note(pass_on_by_family)
     csv_download(by_family, "cow-pass-on-obligations", key="cow_obligations_csv")
 with right:
@@ -65,8 +64,8 @@ with right:
     if breaches.empty:
         st.success("No cow-bank policy breaches.")
     else:
-        st.dataframe(breaches[["severity", "cow_id", "message", "link"]], hide_index=True, width="stretch",
-                     column_config={"link": st.column_config.LinkColumn("Link", display_text="open cell")})
+        table(breaches[["severity", "cow_id", "message", "link"]],
+              column_config={"link": st.column_config.LinkColumn("Link", display_text="open cell")})
         csv_download(breaches, "cow-policy-breaches", key="cow_breaches_csv")
 
 st.subheader("Herd and families reached")

@@ -1,14 +1,15 @@
 """Data quality: every open problem against its cell, errors first, with a link to fix it."""
-import altair as alt
+import pandas as pd
 import streamlit as st
 
 from gateway import reads
 from gateway.figures import may_run
 from insights.quality import error_trend
+from insights.quality_charts import error_trend_chart
 from schemas.rules import RULES
 from ui.auth import current_user
 from ui.state import query, read
-from ui.widgets import csv_download, place_picker
+from ui.widgets import csv_download, metric, place_picker, table
 
 user = current_user()
 if user is None:
@@ -17,18 +18,18 @@ st.title("Data quality")
 # Through the gateway: only the tabs this role may read, personal data in values and messages masked.
 totals = read(reads.issue_totals)
 left, right = st.columns(2)
-left.metric("Open errors", f"{totals['errors']:,}")
-right.metric("Warnings", f"{totals['warnings']:,}")
+metric(left, "Open errors", totals["errors"])
+metric(right, "Warnings", totals["warnings"])
 if not totals["errors"] and not totals["warnings"]:
     st.success("No problems found in any tab.")
 
 by_tab, by_rule = st.columns(2)
 by_tab.markdown("**By tab**")
-by_tab.dataframe(read(reads.open_errors_by_tab), hide_index=True)
+table(read(reads.open_errors_by_tab), by_tab)
 by_rule.markdown("**By rule**")
 counts = read(reads.issue_counts)
 counts["rule title"] = counts["rule"].map(lambda r: RULES[r].title if r in RULES else r)
-by_rule.dataframe(counts, hide_index=True)
+table(counts, by_rule)
 
 st.subheader("Problems to fix")
 f1, f2, f3 = st.columns(3)
@@ -44,7 +45,7 @@ st.dataframe(groups, hide_index=True, column_config={
     "link": st.column_config.LinkColumn("Open", display_text="open first cell"),
 })
 issues = read(reads.issues, tab, rule, severity, village)
-st.dataframe(issues, hide_index=True, column_config={
+table(issues, column_config={
     "link": st.column_config.LinkColumn("Open", display_text="open cell"),
     "message": st.column_config.TextColumn("What is wrong", width="large"),
 })
@@ -57,9 +58,9 @@ trend = query(error_trend) if may_run(user, error_trend) else None  # totals ove
 if trend is None:
     st.caption("The trend of open errors across every tab is shown to admins.")
 elif len(trend) > 1:
-    st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(alt.X("refreshed_at:T", title="Refresh"), alt.Y("errors:Q", title="Open errors")), width="stretch")
+    st.altair_chart(error_trend_chart(trend), width="stretch")
 else:
     st.caption("The trend appears after the second refresh that finds changes.")
 
 with st.expander("What each rule checks"):
-    st.dataframe([{"rule": r.id, "severity": r.severity, "title": r.title, "what to do": r.fix} for r in RULES.values()], hide_index=True)
+    table(pd.DataFrame([{"rule": r.id, "severity": r.severity, "title": r.title, "what to do": r.fix} for r in RULES.values()]))

@@ -3,24 +3,25 @@ import streamlit as st
 
 from insights import prevention
 from insights import prevention_charts as charts
+from schemas.formats import period_text
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title("Prevention of trafficking and unsafe migration")
 filters = dashboard_filters("prevention")
 open_errors_notice(prevention.TABS)
-period = f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+period = period_text(filters.start, filters.end)
 
 coverage = query(prevention.coverage, filters)
 targets = query(prevention.target_villages, filters)
-st.markdown(f"In {period} prevention activities reached **{coverage['villages']:,} villages** in {coverage['communes']:,} communes "
+st.markdown(f"In {period}, prevention activities reached **{coverage['villages']:,} villages** in {coverage['communes']:,} communes "
             f"of {coverage['districts']:,} districts in {coverage['provinces']:,} provinces"
             + (f" ({', '.join(coverage['province_names'])})." if coverage["province_names"] else "."))
 cols = st.columns(4)
-cols[0].metric("Villages reached", f"{coverage['villages']:,}")
-cols[1].metric("Communes", f"{coverage['communes']:,}")
+metric(cols[0], "Villages reached", coverage["villages"])
+metric(cols[1], "Communes", coverage["communes"])
 cols[2].metric("Target villages not reached yet", f"{targets['not_reached']:,}", help=f"of {targets['targets']:,} target villages")
-cols[3].metric("Activities", f"{coverage['activities']:,}")
+metric(cols[3], "Activities", coverage["activities"])
 st.caption("Reached = at least one activity in the village in the period.")
 left_out_note(prevention.coverage, prevention.target_villages)
 
@@ -29,10 +30,10 @@ activities_tab, coverage_tab, plans_tab, families_tab = st.tabs(["Activities", "
 with activities_tab:
     people = query(prevention.participants, filters)
     cols = st.columns(4)
-    cols[0].metric("Women", f"{people['women']:,}")
-    cols[1].metric("Men", f"{people['men']:,}")
-    cols[2].metric("Children", f"{people['children']:,}")
-    cols[3].metric("Authorities trained", f"{people['authorities_trained']:,}")
+    metric(cols[0], "Women", people["women"])
+    metric(cols[1], "Men", people["men"])
+    metric(cols[2], "Children", people["children"])
+    metric(cols[3], "Authorities trained", people["authorities_trained"])
     st.caption("Authorities trained = attendances of local authorities at authority meetings and refresher trainings "
                "(one official at four meetings counts four times).")
     left_out_note(prevention.participants)
@@ -53,7 +54,7 @@ with coverage_tab:
     left_out_note(prevention.villages_reached)
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(f"**Target villages not reached yet** ({len(not_reached):,})")
-    st.dataframe(not_reached[["village", "commune", "district", "province"]], hide_index=True, width="stretch")
+    table(not_reached[["village", "commune", "district", "province"]])
     csv_download(frame, "prevention_villages", key="csv_villages")
 
 with plans_tab:
@@ -67,12 +68,12 @@ with plans_tab:
 with families_tab:
     totals = query(prevention.parent_group_totals, filters)
     cols = st.columns(4)
-    cols[0].metric("Parent groups", f"{totals['groups']:,}")
-    cols[1].metric("Parents", f"{totals['parents']:,}")
-    cols[2].metric("Teachers", f"{totals['teachers']:,}")
-    cols[3].metric("Village chiefs", f"{totals['village_chiefs']:,}")
+    metric(cols[0], "Parent groups", totals["groups"])
+    metric(cols[1], "Parents", totals["parents"])
+    metric(cols[2], "Teachers", totals["teachers"])
+    metric(cols[3], "Village chiefs", totals["village_chiefs"])
     frame = query(prevention.parent_groups, filters)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame)
     left_out_note(prevention.parent_group_totals, prevention.parent_groups)
     csv_download(frame, "prevention_parent_groups", key="csv_parent_groups")
 

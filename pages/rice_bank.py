@@ -19,10 +19,9 @@ from insights.rice_bank import (
 )
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 CHART_KEY = "rice_stock_chart"
-DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in ("date", "lent_on", "due_on", "next_due_on", "day")}
 
 
 def _as_date(value) -> dt.date:
@@ -82,11 +81,11 @@ for row in shown_status.itertuples():
 
 figures = query(loan_figures, filters, bank_id)
 cols = st.columns(5)
-cols[0].metric(f"Stock on {filters.end:%d %b %Y}", _kg(figures["stock_kg"]))
+metric(cols[0], f"Stock on {filters.end:%d %b %Y}", figures["stock_kg"], "kg")
 cols[1].metric("Share of stock out on loan", _pct(figures["share_on_loan"]))
 cols[2].metric("Repayment rate", _pct(figures["repayment_rate"]), help=f"Of the {figures['loans_due']} loans due in the period")
-cols[3].metric("Interest earned", _kg(figures["interest_earned_kg"]))
-cols[4].metric("Overdue loans", f"{figures['overdue_loans']:,}", help=f"{_kg(figures['overdue_kg'])} still owed on them")
+metric(cols[3], "Interest earned", figures["interest_earned_kg"], "kg")
+metric(cols[4], "Overdue loans", figures["overdue_loans"], help=f"{_kg(figures['overdue_kg'])} still owed on them")
 left_out_note(loan_figures)
 
 st.subheader("Stock per bank")
@@ -106,7 +105,7 @@ entries = query(ledger_entries, ledger_filters, bank_id)
 total = query(ledger_count, ledger_filters, bank_id)
 if total > len(entries):
     st.caption(f"The {len(entries):,} most recent of {total:,} entries; narrow the period or brush the chart to see others.")
-st.dataframe(entries, hide_index=True, width="stretch", height=280, column_config=DATES)
+table(entries, tab="rice_ledger", height=280)
 left_out_note(ledger_entries)
 csv_download(entries, "rice-ledger", key="rice_ledger_csv")
 
@@ -123,14 +122,14 @@ st.caption(
 )
 households = query(loans_by_household, filters, bank_id)
 st.markdown("**Still owed per household** (overdue first)")
-st.dataframe(households, hide_index=True, width="stretch", column_config=DATES)
+table(households)
 left_out_note(loans_by_household)
 csv_download(households, "rice-loans-by-household", key="rice_households_csv")
 with st.expander("Every loan open, lent, due or repaid in the period"):
     book = query(loan_book, filters, bank_id)
     if len(book) >= MAX_TABLE_ROWS:
         st.caption(f"The first {MAX_TABLE_ROWS:,} loans (overdue first); narrow the period or pick a bank.")
-    st.dataframe(book, hide_index=True, width="stretch", column_config=DATES)
+    table(book)
     csv_download(book, "rice-loans", key="rice_loans_csv")
 
 st.subheader("Lean-season cover")
@@ -141,5 +140,5 @@ if not no_history.empty:
     st.caption("No lending in past lean seasons to measure cover against: " + ", ".join(no_history["bank"]) + ".")
 cover = shown_status[["bank", "village", "capacity_kg", "stock_kg", "principal_out_kg", "share_on_loan", "kg_per_lean_month",
                       "lean_months_seen", "lean_cover_months", "overdue_loans", "alerts"]]
-st.dataframe(cover, hide_index=True, width="stretch", column_config={"share_on_loan": st.column_config.NumberColumn(format="percent")})
+table(cover)
 csv_download(cover, "rice-banks", key="rice_banks_csv")

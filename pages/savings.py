@@ -4,7 +4,7 @@ import streamlit as st
 from insights import savings
 from insights import savings_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice, total
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
 KINDS = {"saving_group": "Saving groups", "agricultural_cooperative": "Agricultural cooperative"}
 
@@ -30,13 +30,13 @@ for kind, title in KINDS.items():
         st.info(f"No {title.lower()} founded by {filters.end:%d %b %Y} in this place.")
         continue
     cols = st.columns(5)
-    cols[0].metric("Groups", f"{len(mine):,}")
+    metric(cols[0], "Groups", len(mine))
     members, women = total(mine, "members"), total(mine, "female_members")
-    cols[1].metric("Members", f"{members:,}", help="Members today, as the groups tab records them.")
+    metric(cols[1], "Members", members, help="Members today, as the groups tab records them.")
     cols[2].metric("Women", f"{women / max(members, 1):.0%}" if isinstance(members, int) and isinstance(women, int) else "hidden (small counts)")
-    cols[3].metric("Capital", f"{mine['capital_riel'].sum():,.0f} ៛", f"${mine['capital_usd'].sum():,.2f}", delta_color="off")
-    cols[4].metric("Cash in hand", f"{mine['cash_in_hand_riel'].sum():,.0f} ៛",
-                   f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛", delta_color="off")
+    metric(cols[3], "Capital", mine["capital_riel"].sum(), "៛", help=f"${mine['capital_usd'].sum():,.2f}")
+    metric(cols[4], "Cash in hand", mine["cash_in_hand_riel"].sum(), "៛",
+           help=f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛")
     left_out_note(savings.groups_on)
 
     series = over_time[over_time["kind"] == kind]
@@ -50,11 +50,7 @@ for kind, title in KINDS.items():
     csv_download(series, f"savings_capital_over_time_{kind}", key=f"csv_over_time_{kind}")
 
     st.markdown(f"**Groups on {filters.end:%d %b %Y}**")
-    st.dataframe(mine, hide_index=True, width="stretch", column_config={
-        "share_women": st.column_config.NumberColumn("Share of women", format="percent"),
-        **{c: st.column_config.NumberColumn(format="localized") for c in mine.columns if c.endswith("_riel")},
-        **{c: st.column_config.NumberColumn(format="dollar") for c in mine.columns if c.endswith("_usd")},
-    })
+    table(mine, tab="savings_groups")
     csv_download(mine, f"savings_groups_{kind}", key=f"csv_groups_{kind}")
     if kind == "saving_group":
         st.altair_chart(charts.members_and_women(mine), width="stretch")
@@ -65,11 +61,6 @@ st.markdown("\n".join(f"- {savings.DEFINITIONS[k]}" for k in
                       ("savings_per_member", "share_borrowing", "average_loan", "return_on_savings", "portfolio_at_risk")))
 shown = ratios[["name", "kind", "members", "savings_per_member_riel", "share_borrowing", "average_loan_riel",
                 "return_on_savings", "portfolio_at_risk", "borrowers", "loans_lent", "income_riel", "outstanding_riel", "at_risk_riel"]]
-st.dataframe(shown, hide_index=True, width="stretch", column_config={
-    "share_borrowing": st.column_config.NumberColumn("Members borrowing", format="percent"),
-    "return_on_savings": st.column_config.NumberColumn("Return on savings", format="percent"),
-    "portfolio_at_risk": st.column_config.NumberColumn("Portfolio at risk", format="percent"),
-    **{c: st.column_config.NumberColumn(format="localized") for c in shown.columns if c.endswith("_riel")},
-})
+table(shown, percent=("share_borrowing", "return_on_savings", "portfolio_at_risk"))
 left_out_note(savings.ratios)
 csv_download(ratios, "savings_ratios", key="csv_ratios")

@@ -4,7 +4,7 @@ import streamlit as st
 from insights import school_support
 from insights import school_support_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title("School support — materials so children can enrol in state school")
 filters = dashboard_filters("school_support")
@@ -17,8 +17,8 @@ st.markdown(f"In {period}, **{totals['children']:,} children** were given school
             "were enrolled in state school"
             + (f"; **{share:.0%}** of the enrolled children were still in school at the year's end." if share is not None else "."))
 cols = st.columns(4)
-cols[0].metric("Children supported", f"{totals['children']:,}")
-cols[1].metric("Enrolled", f"{totals['enrolled']:,}")
+metric(cols[0], "Children supported", totals["children"])
+metric(cols[1], "Enrolled", totals["enrolled"])
 cols[2].metric("Still in school at year end", "–" if share is None else f"{share:.0%}",
                help=f"{totals['in_school']:,} of {totals['answered']:,} enrolled children with a year-end answer")
 cols[3].metric("Materials per child", "–" if totals["materials_per_child"] is None else f"{totals['materials_per_child']:.1f}")
@@ -36,9 +36,7 @@ if frame.empty:
     st.info("No school support in this period and place.")
 else:
     st.altair_chart(charts.share_in_school_by_village(frame), width="stretch")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "year": st.column_config.NumberColumn(format="%d"),
-        "share_in_school": st.column_config.NumberColumn("Still in school", format="percent")})
+    table(frame)
 csv_download(frame, "school_support_by_village", key="csv_school_by_village")
 
 st.markdown("**Materials given**")

@@ -11,7 +11,7 @@ from gateway import reads
 from ui import live
 from ui.auth import current_user
 from ui.state import cache, refresh, source, source_label
-from ui.widgets import csv_download
+from ui.widgets import csv_download, metric, table
 
 user = current_user()
 if user is None:
@@ -58,17 +58,17 @@ if st.button("Refresh now", key="sync_refresh", type="primary"):
 
 with st.expander("Refreshes and rows per tab", expanded=False):
     left, right = st.columns(2)
-    left.dataframe(status["refreshes"], hide_index=True, width="stretch")
-    right.dataframe(status["tabs"], hide_index=True, width="stretch")
+    table(status["refreshes"], left)
+    table(status["tabs"], right)
 
 # -- the outbox ---------------------------------------------------------------------------------
 st.subheader("Waiting changes (outbox)")
 counts = status["outbox"]
 cols = st.columns(4)
-cols[0].metric("Waiting", f"{counts['pending']:,}")
-cols[1].metric("In conflict", f"{counts['conflict']:,}")
-cols[2].metric("Refused", f"{counts['refused']:,}")
-cols[3].metric("Sent", f"{counts['sent']:,}")
+metric(cols[0], "Waiting", counts["pending"])
+metric(cols[1], "In conflict", counts["conflict"])
+metric(cols[2], "Refused", counts["refused"])
+metric(cols[3], "Sent", counts["sent"])
 if st.button("Send waiting changes", key="sync_send_waiting", disabled=counts["pending"] == 0):
     try:
         state["last_replay"] = sync.replay(cache(), source(), user, date_order=setting("date_order"))
@@ -83,10 +83,7 @@ entries = reads.outbox_entries(cache(), user)
 if entries.empty:
     st.caption("No change has waited for the source.")
 else:
-    st.dataframe(entries, hide_index=True, width="stretch", column_config={
-        "queued_at": st.column_config.DatetimeColumn("Queued at", format="D MMM YYYY HH:mm"),
-        "last_error": st.column_config.TextColumn("Last error", width="large"),
-    })
+    table(entries, column_config={"last_error": st.column_config.TextColumn("Last error", width="large")})
     st.caption("Conflicts are resolved on the Tables page (keep theirs or re-apply yours).")
 
 # -- the audit trail ----------------------------------------------------------------------------
@@ -100,8 +97,7 @@ trail = reads.audit_log(cache(), user, tab=tab, who=who, via=via)
 if trail.empty:
     st.caption("Nothing in the audit trail for these filters yet.")
 else:
-    st.dataframe(trail, hide_index=True, width="stretch",
-                 column_config={"at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm:ss")})
+    table(trail, tab="audit_log")
     if len(trail) == 5000:
         st.caption("Showing the newest 5,000 entries; narrow the filters to see older ones.")
-    csv_download(trail, "audit-trail", key="sync_audit_csv")
+    csv_download(trail, "audit-trail", key="sync_audit_csv", tab="audit_log")

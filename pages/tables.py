@@ -11,13 +11,14 @@ from connectors.sources.interface import SourceError
 from connectors.sync import outbox
 from gateway import reads
 from gateway.masking import conflicts_shown, message_shown, request_personal_values
+from schemas.formats import label
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 from ui import live
 from ui import table_editor as te
 from ui.auth import current_user
 from ui.state import cache, source
-from ui.widgets import place_picker
+from ui.widgets import place_picker, table
 
 user = current_user()
 if user is None:
@@ -58,7 +59,7 @@ for entry in reads.outbox_problems(cache(), user):
         why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
         st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {why or ''}")
         if entry.state == outbox.CONFLICT:
-            st.dataframe(conflicts_shown(user, sync.outbox_conflicts(entry)), hide_index=True)
+            table(conflicts_shown(user, sync.outbox_conflicts(entry)))
             keep, mine, _ = st.columns([1, 1, 4])
             if keep.button("Keep theirs", key=f"tables_outbox_theirs_{entry.id}"):
                 sync.resolve(cache(), source(), entry.id, "theirs", date_order=date_order)
@@ -84,7 +85,8 @@ st.caption(tab.schema.__doc__ or "")
 query = te.TableQuery(name, search=st.text_input("Search", key=f"tables_search_{name}", placeholder="Any text in the row"))
 with st.expander("Filters", expanded=False):
     for spec in te.enumerations(tab):
-        query.choices[spec.name] = st.multiselect(spec.title, list(spec.allowed), key=f"tables_f_{name}_{spec.name}")
+        query.choices[spec.name] = st.multiselect(spec.title, list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
+                                                  format_func=lambda v, spec=spec: label(spec, v))
     for spec in te.date_columns(tab):
         if st.checkbox(f"Only some dates ({spec.title})", key=f"tables_fd_{name}_{spec.name}"):
             picked = st.date_input(spec.title, (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}")
@@ -145,7 +147,7 @@ if result is not None:
         st.warning(said)
     elif result.status == sync.CONFLICT:
         st.error(said)
-        st.dataframe(conflicts_shown(user, result.conflicts), hide_index=True)
+        table(conflicts_shown(user, result.conflicts))
         keep, mine, _ = st.columns([1, 1, 4])
         if keep.button("Keep theirs", key="tables_keep_theirs"):
             state.pop("tables_result")
@@ -161,7 +163,7 @@ if result is not None:
     elif result.status != sync.UNCHANGED:
         st.error(said)
     if result.errors or result.warnings:
-        st.dataframe(te.errors_frame(user, tab, result), hide_index=True)
+        table(te.errors_frame(user, tab, result))
     if result.status in (sync.SAVED, sync.ALREADY, sync.UNCHANGED) and st.button("OK", key="tables_result_ok"):
         state.pop("tables_result")
         st.rerun()
@@ -212,4 +214,4 @@ if tab.key and len(frame):
         if history.empty:
             st.caption("No change to this row was made through the back office yet.")
         else:
-            st.dataframe(history, hide_index=True)
+            table(history, tab="audit_log")

@@ -4,7 +4,7 @@ import streamlit as st
 from insights import wash
 from insights import wash_charts as charts
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, open_errors_notice
+from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title("Household hygiene — toilets, clean water and sanitation")
 filters = dashboard_filters("wash")
@@ -18,7 +18,7 @@ else:
                 f"had a toilet and **{now['share_clean_water']:.0%}** drank clean water "
                 f"({now['share_handwashing']:.0%} had a hand-washing place).")
     cols = st.columns(4)
-    cols[0].metric("Households surveyed", f"{now['households']:,}")
+    metric(cols[0], "Households surveyed", now["households"])
     cols[1].metric("With a toilet", f"{now['share_toilet']:.0%}", help=f"{now['with_toilet']:,} households, {now['own_toilet']:,} with their own")
     cols[2].metric("Clean water", f"{now['share_clean_water']:.0%}", help=f"{now['clean_water']:,} households")
     cols[3].metric("Hand-washing place", f"{now['share_handwashing']:.0%}", help=f"{now['handwashing']:,} households")
@@ -35,9 +35,7 @@ villages = query(wash.by_year_and_village, filters)
 latest = villages[villages["year"] == filters.end.year]
 st.altair_chart(charts.villages(latest), width="stretch")
 frame = villages  # small counts already hidden for viewers by the gateway
-st.dataframe(frame, hide_index=True, width="stretch", column_config={
-    "year": st.column_config.NumberColumn(format="%d"),
-    **{c: st.column_config.NumberColumn(format="percent") for c in frame.columns if c.startswith("share_")}})
+table(frame)
 csv_download(frame, "wash_by_village", key="csv_wash_by_village")
 
 st.markdown("**Where the drinking water comes from**")

@@ -2,7 +2,9 @@
 from schemas.base import Date, TabSchema, Text
 from schemas.base import column as field  # the audit log has a column named "column"
 
-ROLES = ["admin", "editor", "clinic", "viewer"]
+ROLE_LABELS = {"admin": ("Administrator", "អ្នកគ្រប់គ្រង"), "editor": ("Editor", "អ្នកកែសម្រួល"),
+               "clinic": ("Clinic staff", "បុគ្គលិកគ្លីនិក"), "viewer": ("Viewer", "អ្នកមើល")}
+ROLES = list(ROLE_LABELS)
 
 
 class Setting(TabSchema):
@@ -18,7 +20,7 @@ class User(TabSchema):
 
     email: Text = field("E-mail", "The Google account the person signs in with.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
     name: Text = field("Name", "The person's name.", pii=True)
-    role: Text = field("Role", "admin, editor, clinic or viewer.", isin=ROLES)
+    role: Text = field("Role", "admin, editor, clinic or viewer.", isin=ROLES, labels=ROLE_LABELS)
 
 
 class AuditEntry(TabSchema):

@@ -46,8 +46,14 @@ def column(
     pii: bool = False,
     ref: str | None = None,
     code_width: int | None = None,
+    labels: dict[str, tuple[str, str]] | None = None,
 ) -> Any:
-    """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key."""
+    """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key.
+
+    `labels`: code -> (English, Khmer) for a coded column, what legends, tables, filters and downloads
+    show instead of the code (schemas.formats.label reads them); `isin` defaults to their codes."""
+    if labels is not None and isin is None:
+        isin = list(labels)
     checks: dict[str, Any] = {}
     if isin is not None:
         checks["isin"] = isin
@@ -61,7 +67,8 @@ def column(
         title=title,
         description=description,
         nullable=not required,
-        metadata={"pii": pii, "ref": ref, "code_width": code_width},
+        metadata={"pii": pii, "ref": ref, "code_width": code_width,
+                  "labels": tuple((value, *names) for value, names in (labels or {}).items())},
         **checks,
     )
 
@@ -69,6 +76,10 @@ def column(
 def code(title: str, description: str, width: int, **kw: Any) -> Any:
     """A gazetteer code: `width` digits, each level the prefix of the next (province 2 ... village 8)."""
     return column(title, description, pattern=rf"^\d{{{width}}}$", code_width=width, **kw)
+
+
+# A person's sex, as several tabs record it (a cow's has words of its own: schemas.cow_bank).
+SEX_LABELS = {"female": ("Female", "ស្រី"), "male": ("Male", "ប្រុស")}
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,14 @@ class ColumnSpec:
     pii: bool
     ref: str | None  # "tab.column"
     code_width: int | None
+    labels: tuple[tuple[str, str, str], ...] = ()  # (code, English, Khmer) of a coded column
+
+    def label(self, value: Any, language: str = "en") -> str | None:
+        """The declared label of `value` in `language` ("en" or "km"); None when it has none."""
+        for code, english, khmer in self.labels:
+            if code == value:
+                return khmer if language == "km" else english
+        return None
 
 
 def _kind(dtype: Any) -> str:
@@ -117,6 +136,7 @@ def columns_of(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
                 pii=bool(meta.get("pii")),
                 ref=meta.get("ref"),
                 code_width=meta.get("code_width"),
+                labels=tuple(meta.get("labels") or ()),
             )
         )
     return tuple(specs)

@@ -1,10 +1,18 @@
 """The Sre Ambel health centre and its mobile clinic: visits, ambulance trips, health education. No patient names."""
-from schemas.base import Bool, Date, Float, Int, TabSchema, Text, code, column
+from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 
-SITES = ["health_centre", "mobile_clinic"]
-CARE = ["outpatient", "inpatient", "mobile_checkup"]
-TRIP_PURPOSES = ["emergency_referral", "deceased_transport", "other"]
-EDUCATORS = ["ccpcr", "health_department", "both"]
+SITE_LABELS = {"health_centre": ("Health centre", "មណ្ឌលសុខភាព"), "mobile_clinic": ("Mobile clinic", "គ្លីនិកចល័ត")}
+CARE_LABELS = {"outpatient": ("Out-patient", "ពិនិត្យព្យាបាលក្រៅ"), "inpatient": ("Hospitalised", "សម្រាកព្យាបាល"),
+               "mobile_checkup": ("Mobile check-up", "ពិនិត្យដោយគ្លីនិកចល័ត")}
+TRIP_PURPOSE_LABELS = {"emergency_referral": ("Emergency referral", "បញ្ជូនអ្នកជំងឺបន្ទាន់"),
+                       "deceased_transport": ("Carrying the deceased", "ដឹកសព"), "other": ("Other", "ផ្សេងៗ")}
+EDUCATOR_LABELS = {"ccpcr": ("CCPCR clinic staff", "បុគ្គលិកគ្លីនិក CCPCR"),
+                   "health_department": ("Kampot Health Department", "មន្ទីរសុខាភិបាលខេត្តកំពត"),
+                   "both": ("Both together", "ទាំងពីររួមគ្នា")}
+SITES = list(SITE_LABELS)
+CARE = list(CARE_LABELS)
+TRIP_PURPOSES = list(TRIP_PURPOSE_LABELS)
+EDUCATORS = list(EDUCATOR_LABELS)
 
 
 class ClinicVisit(TabSchema):
@@ -12,12 +20,12 @@ class ClinicVisit(TabSchema):
 
     visit_id: Text = column("Visit ID", "Our id for the visit, e.g. CV-0012345.", pattern=r"^CV-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
-    site: Text = column("Site", "health_centre or mobile_clinic.", isin=SITES)
+    site: Text = column("Site", "health_centre or mobile_clinic.", isin=SITES, labels=SITE_LABELS)
     village_code: Text = code("Village code", "Where the patient lives.", 8, ref="villages.village_code")
     patient_code: Text = column("Patient code", "Pseudonymous patient code, never a name, e.g. P-004211.", pattern=r"^P-\d{4,}$", pii=True)
-    sex: Text = column("Sex", "female or male.", isin=["female", "male"])
+    sex: Text = column("Sex", "female or male.", labels=SEX_LABELS)
     age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120)
-    care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE)
+    care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
     condition: Text = column("Condition", "Main condition treated.", required=False)
     new_patient: Bool = column("New patient", "Yes on the patient's first visit ever.")
     referred_to: Text = column("Referred to", "Hospital the patient was referred to, if any.", required=False)
@@ -30,7 +38,7 @@ class AmbulanceTrip(TabSchema):
 
     trip_id: Text = column("Trip ID", "Our id for the trip, e.g. AT-0042.", pattern=r"^AT-\d{4,}$")
     date: Date = column("Date", "Day of the trip.")
-    purpose: Text = column("Purpose", "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES)
+    purpose: Text = column("Purpose", "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES, labels=TRIP_PURPOSE_LABELS)
     village_code: Text = code("Village code", "Village the trip started from.", 8, ref="villages.village_code")
     destination: Text = column("Destination", "Where the ambulance went, e.g. Takeo Referral Hospital.")
     visit_id: Text = column("Visit ID", "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
@@ -43,7 +51,7 @@ class HealthEducationSession(TabSchema):
     date: Date = column("Date", "Day of the session.")
     village_code: Text = code("Village code", "Village where it was given.", 8, ref="villages.village_code")
     topic: Text = column("Topic", "What was taught, e.g. hand-washing, proper use of medicine.")
-    given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS)
+    given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS, labels=EDUCATOR_LABELS)
     villagers: Int = column("Villagers", "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)
     village_chiefs: Int = column("Village chiefs", "Village chiefs (and deputies) who took part.", ge=0, le=20)
     community_leaders: Int = column("Community leaders", "Other community leaders who took part (monks, elders, group leaders).", ge=0, le=200)

@@ -1,8 +1,10 @@
 """Places and people the programmes serve: the village gazetteer and the households."""
-from schemas.base import Bool, Date, Float, Int, TabSchema, Text, code, column
+from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 
-POVERTY_LEVELS = ["id_poor_1", "id_poor_2", "near_poor", "not_poor"]
-SEXES = ["female", "male"]
+POVERTY_LABELS = {"id_poor_1": ("IDPoor 1 (very poor)", "ក្រីក្រកម្រិត ១"), "id_poor_2": ("IDPoor 2 (poor)", "ក្រីក្រកម្រិត ២"),
+                  "near_poor": ("Near poor", "ជិតក្រីក្រ"), "not_poor": ("Not poor", "មិនក្រីក្រ")}
+POVERTY_LEVELS = list(POVERTY_LABELS)
+SEXES = list(SEX_LABELS)
 
 
 class Village(TabSchema):
@@ -26,12 +28,12 @@ class Household(TabSchema):
 
     household_id: Text = column("Household ID", "Our id for the family, e.g. HH-0042.", pattern=r"^HH-\d{4,}$")
     head_name: Text = column("Head of household", "Name of the head of household.", pii=True)
-    head_sex: Text = column("Sex of head", "female or male.", isin=SEXES)
+    head_sex: Text = column("Sex of head", "female or male.", isin=SEXES, labels=SEX_LABELS)
     village_code: Text = code("Village code", "Where the family lives.", 8, ref="villages.village_code")
     members: Int = column("Members", "People living in the household.", ge=1, le=30)
     children: Int = column("Children", "Members under 18.", ge=0, le=30)
     phone: Text = column("Phone", "A phone number for the family.", required=False, pii=True)
-    poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS)
+    poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS, labels=POVERTY_LABELS)
     survivor: Bool = column("Survivor", "Yes when a member is a survivor of trafficking; confidential.", pii=True)
     enrolled_on: Date = column("Enrolled on", "Date the family joined a programme.")
 

@@ -1,15 +1,21 @@
 """Prevention of trafficking and unsafe migration: activities, commune plans, parent groups, migration checks."""
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
 
-ACTIVITY_KINDS = [
-    "authority_meeting",
-    "refresher_training",
-    "livelihood_training",
-    "awareness_session",
-    "parent_group_meeting",
-    "self_help_group_meeting",
-]
-MIGRATION_WORK = ["factory", "construction", "casino", "begging", "lottery_selling", "farm_labour", "other"]
+ACTIVITY_KIND_LABELS = {
+    "authority_meeting": ("Meeting with authorities", "ប្រជុំជាមួយអាជ្ញាធរ"),
+    "refresher_training": ("Refresher training", "វគ្គរំលឹកឡើងវិញ"),
+    "livelihood_training": ("Livelihood training", "វគ្គបណ្តុះបណ្តាលមុខរបរ"),
+    "awareness_session": ("Awareness session", "វគ្គផ្សព្វផ្សាយ"),
+    "parent_group_meeting": ("Parent group meeting", "ប្រជុំក្រុមមាតាបិតា"),
+    "self_help_group_meeting": ("Self-help group meeting", "ប្រជុំក្រុមជួយខ្លួនឯង"),
+}
+MIGRATION_WORK_LABELS = {
+    "factory": ("Factory", "រោងចក្រ"), "construction": ("Construction", "សំណង់"), "casino": ("Casino", "កាស៊ីណូ"),
+    "begging": ("Begging", "សុំទាន"), "lottery_selling": ("Selling lottery tickets", "លក់ឆ្នោត"),
+    "farm_labour": ("Farm work", "កម្មករកសិកម្ម"), "other": ("Other", "ផ្សេងៗ"),
+}
+ACTIVITY_KINDS = list(ACTIVITY_KIND_LABELS)
+MIGRATION_WORK = list(MIGRATION_WORK_LABELS)
 
 
 class Activity(TabSchema):
@@ -17,7 +23,7 @@ class Activity(TabSchema):
 
     activity_id: Text = column("Activity ID", "Our id for the activity, e.g. ACT-00123.", pattern=r"^ACT-\d{4,}$")
     date: Date = column("Date", "Day the activity took place.")
-    kind: Text = column("Kind", "What sort of activity it was.", isin=ACTIVITY_KINDS)
+    kind: Text = column("Kind", "What sort of activity it was.", isin=ACTIVITY_KINDS, labels=ACTIVITY_KIND_LABELS)
     topic: Text = column("Topic", "What was taught or discussed.")
     village_code: Text = code("Village code", "Where it took place.", 8, ref="villages.village_code")
     female: Int = column("Women", "Adult women who took part.", ge=0, le=2000)
@@ -55,7 +61,7 @@ class MigrationCheck(TabSchema):
     household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
     migrating: Bool = column("Migrating", "Yes when adults of the household migrate for work.")
     destination: Text = column("Destination", "Where they go (e.g. Vietnam, Thailand, Phnom Penh).", required=False)
-    work: Text = column("Work", "What work they do there.", required=False, isin=MIGRATION_WORK)
+    work: Text = column("Work", "What work they do there.", required=False, isin=MIGRATION_WORK, labels=MIGRATION_WORK_LABELS)
     took_children: Bool = column("Took children", "Yes when children go with the migrating adults.")
     children_in_school: Bool = column("Children in school", "Yes when the household's children attend school.", required=False)
 

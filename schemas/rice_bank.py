@@ -5,6 +5,8 @@ from schemas.ledger import IN, OUT, kinds
 # Which way each kind moves a bank's stock (insights.rice_bank sums kg with this sign).
 RICE_LEDGER_DIRECTIONS = {"donation": IN, "loan": OUT, "repayment": IN, "loss": OUT, "sale": OUT}
 RICE_LEDGER_KINDS = list(RICE_LEDGER_DIRECTIONS)
+RICE_LEDGER_LABELS = {"donation": ("Donation", "អំណោយ"), "loan": ("Loan", "ខ្ចីស្រូវ"), "repayment": ("Repayment", "សងស្រូវ"),
+                      "loss": ("Loss", "ខូចខាត"), "sale": ("Sale", "លក់")}
 
 
 class RiceBank(TabSchema):
@@ -24,7 +26,7 @@ class RiceEntry(TabSchema):
     entry_id: Text = column("Entry ID", "Our id for the entry, e.g. RL-000123.", pattern=r"^RL-\d{4,}$")
     date: Date = column("Date", "Day of the movement.")
     bank_id: Text = column("Bank ID", "Which bank.", ref="rice_banks.bank_id")
-    kind: Text = column("Kind", "donation, loan, repayment, loss or sale.", isin=RICE_LEDGER_KINDS)
+    kind: Text = column("Kind", "donation, loan, repayment, loss or sale.", isin=RICE_LEDGER_KINDS, labels=RICE_LEDGER_LABELS)
     kg: Float = column("Kg", "Kilograms of rice, always more than 0; the kind says which way it goes.", ge=0.001, le=1_000_000)
     household_id: Text = column("Household ID", "The borrowing family, for loans and repayments.", required=False, ref="households.household_id")
     loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment: the loan it repays.", required=False)

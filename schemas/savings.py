@@ -2,18 +2,23 @@
 from schemas.base import Date, Float, Int, TabSchema, Text, code, column
 from schemas.ledger import IN, NEUTRAL, OUT
 
-GROUP_KINDS = ["saving_group", "agricultural_cooperative"]
+GROUP_KIND_LABELS = {"saving_group": ("Saving group", "ក្រុមសន្សំប្រាក់"),
+                     "agricultural_cooperative": ("Agricultural cooperative", "សហគមន៍កសិកម្ម")}
+GROUP_KINDS = list(GROUP_KIND_LABELS)
 # Which way each kind moves a group's capital (insights.savings); a loan and its repayment move money
 # between the fund and a member, not the capital.
 LEDGER_DIRECTIONS = {"deposit": IN, "withdrawal": OUT, "loan": NEUTRAL, "repayment": NEUTRAL, "interest": IN, "grant": IN, "expense": OUT}
 LEDGER_KINDS = list(LEDGER_DIRECTIONS)
+LEDGER_LABELS = {"deposit": ("Deposit", "ដាក់សន្សំ"), "withdrawal": ("Withdrawal", "ដកប្រាក់"), "loan": ("Loan", "ខ្ចីប្រាក់"),
+                 "repayment": ("Repayment", "សងប្រាក់"), "interest": ("Interest", "ការប្រាក់"), "grant": ("Grant", "ប្រាក់ជំនួយ"),
+                 "expense": ("Expense", "ចំណាយ")}
 
 class SavingsGroup(TabSchema):
     """A saving group or the agricultural cooperative."""
 
     group_id: Text = column("Group ID", "Our id for the group, e.g. SG-01 or AC-01.", pattern=r"^(SG|AC)-\d{2,}$")
     name: Text = column("Name", "The group's name.")
-    kind: Text = column("Kind", "saving_group or agricultural_cooperative.", isin=GROUP_KINDS)
+    kind: Text = column("Kind", "saving_group or agricultural_cooperative.", isin=GROUP_KINDS, labels=GROUP_KIND_LABELS)
     village_code: Text = code("Village code", "Where the group meets.", 8, ref="villages.village_code")
     founded_on: Date = column("Founded on", "Date of the first meeting.")
     members: Int = column("Members", "Members today.", ge=1, le=500)
@@ -25,7 +30,7 @@ class SavingsEntry(TabSchema):
     entry_id: Text = column("Entry ID", "Our id for the entry, e.g. SL-000123.", pattern=r"^SL-\d{4,}$")
     date: Date = column("Date", "Day of the movement.")
     group_id: Text = column("Group ID", "Whose cash moved.", ref="savings_groups.group_id")
-    kind: Text = column("Kind", "deposit, withdrawal, loan, repayment, interest, grant or expense.", isin=LEDGER_KINDS)
+    kind: Text = column("Kind", "deposit, withdrawal, loan, repayment, interest, grant or expense.", isin=LEDGER_KINDS, labels=LEDGER_LABELS)
     amount_riel: Float = column("Amount (riel)", "Amount in riel, always positive; the kind says which way it goes.", ge=1, le=1e10)
     household_id: Text = column("Household ID", "The member's family, for deposits, loans and repayments.", required=False, ref="households.household_id")
     loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment or interest: the loan it pays.", required=False)

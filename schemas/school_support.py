@@ -3,9 +3,9 @@
 The report: members' "child have a chance to enroll in state school with CCPCR's material supported".
 A child is named by a pseudonymous code, never by a name.
 """
-from schemas.base import Bool, Date, Int, TabSchema, Text, column
+from schemas.base import SEX_LABELS, Bool, Date, Int, TabSchema, Text, column
 
-SEXES = ["female", "male"]
+SEXES = list(SEX_LABELS)
 
 
 class SchoolSupport(TabSchema):
@@ -15,7 +15,7 @@ class SchoolSupport(TabSchema):
     date: Date = column("Date", "Day the materials were given.")
     household_id: Text = column("Household ID", "The child's family.", ref="households.household_id")
     child_code: Text = column("Child code", "Pseudonymous code of the child, never a name, e.g. C-000123.", pattern=r"^C-\d{4,}$", pii=True)
-    sex: Text = column("Sex", "female or male.", isin=SEXES)
+    sex: Text = column("Sex", "female or male.", isin=SEXES, labels=SEX_LABELS)
     age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25)
     school: Text = column("School", "The state school the child attends.")
     grade: Int = column("Grade", "School grade, a whole number from 1 to 12.", ge=1, le=12)

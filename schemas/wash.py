@@ -4,8 +4,13 @@ The report: "Most of family household can access with toilet, clean water and sa
 """
 from schemas.base import Bool, Date, TabSchema, Text, column
 
-TOILETS = ["none", "shared", "own"]
-WATER_SOURCES = ["piped", "protected_well", "unprotected_well", "rainwater", "pond_or_river", "bought"]
+TOILET_LABELS = {"none": ("No toilet", "គ្មានបង្គន់"), "shared": ("Shared with neighbours", "ប្រើបង្គន់ជាមួយអ្នកជិតខាង"),
+                 "own": ("Own toilet", "មានបង្គន់ផ្ទាល់ខ្លួន")}
+WATER_SOURCE_LABELS = {"piped": ("Piped water", "ទឹកម៉ាស៊ីន"), "protected_well": ("Protected well", "អណ្តូងមានការពារ"),
+                       "unprotected_well": ("Unprotected well", "អណ្តូងគ្មានការពារ"), "rainwater": ("Rainwater", "ទឹកភ្លៀង"),
+                       "pond_or_river": ("Pond or river", "ស្រះ ឬទន្លេ"), "bought": ("Bought water", "ទឹកទិញ")}
+TOILETS = list(TOILET_LABELS)
+WATER_SOURCES = list(WATER_SOURCE_LABELS)
 # Clean (improved) sources in the WHO/UNICEF JMP sense; an unprotected well or surface water is not.
 CLEAN_WATER_SOURCES = ("piped", "protected_well", "rainwater", "bought")
 
@@ -16,7 +21,7 @@ class WashSurvey(TabSchema):
     survey_id: Text = column("Survey ID", "Our id for the survey, e.g. WS-00042.", pattern=r"^WS-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
     household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
-    toilet: Text = column("Toilet", "none, shared (with neighbours) or own.", isin=TOILETS)
-    water_source: Text = column("Water source", "Where the drinking water comes from.", isin=WATER_SOURCES)
+    toilet: Text = column("Toilet", "none, shared (with neighbours) or own.", isin=TOILETS, labels=TOILET_LABELS)
+    water_source: Text = column("Water source", "Where the drinking water comes from.", isin=WATER_SOURCES, labels=WATER_SOURCE_LABELS)
     handwashing: Bool = column("Hand-washing place", "Yes when there is a place to wash hands with water and soap.")
     note: Text = column("Note", "Anything worth knowing.", required=False)

@@ -18,7 +18,7 @@ def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
     assert out.returncode == 0, out.stderr
     text = out.stdout
     for figure in [
-        "In 2017 prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces (Kampong Thom, Koh Kong and Svay Rieng)",
+        "In 2017, prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces (Kampong Thom, Koh Kong and Svay Rieng)",
         "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
         "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",
     ]:

@@ -137,8 +137,8 @@ def test_an_admins_view_of_households_leaves_an_audit_entry(app_env):
     assert (EMAIL["admin"], "view") in rows
     at.switch_page("pages/sync.py").run()
     assert not at.exception, at.exception
-    trail = [f for f in frames(at) if "via" in f.columns]
-    assert trail and (trail[0]["tab"] == "households").any() and (trail[0]["via"] == "view").any()
+    trail = [f for f in frames(at) if "Via" in f.columns]  # shown under the columns' titles
+    assert trail and (trail[0]["Tab"] == "households").any() and (trail[0]["Via"] == "view").any()
 
 
 def test_a_viewer_sees_no_personal_data_in_any_page_or_download(app_env, downloads, personal_values):
@@ -171,14 +171,14 @@ def test_viewers_see_small_village_counts_as_below_five(app_env, downloads):
         at.switch_page("pages/prevention.py").run()
         assert not at.exception, at.exception
         prevention = [pd.read_csv(io.BytesIO(d), dtype=str) for d in downloads]
-        villages = next(f for f in prevention if {"village_code", "activities"} <= set(f.columns))
+        villages = next(f for f in prevention if {"Village code", "Activities"} <= set(f.columns))  # downloads: titles
         at.switch_page("pages/clinic.py").run()
-        clinic = next(f for f in frames(at) if {"village", "visits", "patients"} <= set(f.columns))
+        clinic = next(f for f in frames(at) if {"Village", "Visits", "Patients"} <= set(f.columns))
         return villages, clinic
 
     villages, clinic = village_csvs(EMAIL["viewer"])
-    assert (villages["activities"] == "<5").any()
-    assert not villages["activities"].isin(["1", "2", "3", "4"]).any()
-    assert not clinic[["visits", "patients", "new_patients"]].astype(str).isin(["1", "2", "3", "4"]).any().any()
+    assert (villages["Activities"] == "<5").any()
+    assert not villages["Activities"].isin(["1", "2", "3", "4"]).any()
+    assert not clinic[["Visits", "Patients", "New patients"]].astype(str).isin(["1", "2", "3", "4"]).any().any()
     villages, clinic = village_csvs(EMAIL["admin"])
-    assert not (villages["activities"] == "<5").any() and villages["activities"].isin(["1", "2", "3", "4"]).any()
+    assert not (villages["Activities"] == "<5").any() and villages["Activities"].isin(["1", "2", "3", "4"]).any()

@@ -85,12 +85,12 @@ def test_a_refresh_sends_the_waiting_changes_and_the_page_lists_them(app_env):
     assert not at.exception, at.exception
     assert at.session_state["last_replay"].sent == 1
     assert any("sent 1" in i.value for i in at.info)
-    entries = next(f for f in frames(at) if "last_error" in f.columns)
-    assert entries["state"].tolist() == ["sent"]
+    entries = next(f for f in frames(at) if "Last error" in f.columns)  # shown under the columns' titles
+    assert entries["State"].tolist() == ["sent"]
     grid = WorkbookSource(app_env["workbook"]).read(["villages"])["villages"]
     assert any(row[0] == code and str(row[1]).endswith(" Leu") for row in grid.rows)
-    trail = next(f for f in frames(at) if "via" in f.columns)
-    assert ((trail["tab"] == "villages") & (trail["column"] == "village")).any()
+    trail = next(f for f in frames(at) if "Via" in f.columns)
+    assert ((trail["Tab"] == "villages") & (trail["Column"] == "village")).any()
 
 
 def test_the_send_button_replays_the_outbox(app_env):
@@ -133,5 +133,5 @@ def test_the_page_shows_the_source_label_freshness_refresh_and_the_trail_csv(app
     assert any(s.value.startswith("Refreshed:") for s in at.success)
     at.selectbox(key="sync_audit_tab").set_value("households").run()
     trail = pd.read_csv(io.BytesIO(downloads[-1]))
-    assert list(trail.columns) == ["at", "user", "tab", "row_key", "column", "old", "new", "via"]
-    assert set(trail["tab"]) == {"households"} and (trail["user"] == EMAIL["admin"]).all()
+    assert list(trail.columns) == ["At", "User", "Tab", "Row key", "Column", "Old", "New", "Via"]  # a download for people: titles
+    assert set(trail["Tab"]) == {"households"} and (trail["User"] == EMAIL["admin"]).all()

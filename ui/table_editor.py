@@ -20,6 +20,7 @@ from gateway import reads
 from gateway.masking import message_shown, request_personal_values
 from gateway.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
 from schemas.base import ColumnSpec
+from schemas.formats import label
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
@@ -133,7 +134,7 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
         if spec.name in hidden:
             config[spec.name] = cc.TextColumn(spec.title, help=spec.description + " (personal data: hidden for your role)", disabled=True)
         elif spec.allowed:
-            config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), **common)
+            config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), format_func=lambda v, spec=spec: label(spec, v), **common)
         elif spec.ref:
             labels = fk_labels(con, user, spec.ref)
             if labels:
@@ -143,7 +144,7 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
             else:
                 config[spec.name] = cc.TextColumn(**common)
         elif spec.kind == "date":
-            config[spec.name] = cc.DateColumn(format="YYYY-MM-DD", **common)
+            config[spec.name] = cc.DateColumn(format="DD MMM YYYY", **common)  # "21 Feb 2016", as schemas.formats
         elif spec.kind in ("int", "float"):
             config[spec.name] = cc.TextColumn(**common)  # as text: see editor_frame
         elif spec.kind == "bool":

@@ -3,6 +3,7 @@ out, the CSV download. Their data comes through the gateway (ui.state.query), li
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from gateway.figures import count_shown, total_shown
 from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
+from schemas.formats import compact, display_frame, download_frame, exact, title
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
@@ -70,8 +72,30 @@ def left_out_note(*figures, container=None) -> None:
         box.caption(f":material/warning: {item.sentence()}")
 
 
-def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
+def csv_download(frame: pd.DataFrame, name: str, key: str, tab=None) -> None:
+    """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
+    spreadsheet still sorts and sums them (schemas.formats.download_frame)."""
+    frame = download_frame(frame, tab)
     st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
+
+
+def table(frame: pd.DataFrame, container=None, tab=None, percent: tuple[str, ...] = (), column_config: dict | None = None,
+          **options) -> None:
+    """A table as people read it: column titles, labels for codes, blanks blank, dates "dd Mon yyyy",
+    numbers grouped (schemas.formats.display_frame). `column_config` is keyed by the frame's own columns."""
+    box = container or st
+    shown = display_frame(frame, tab, percent=percent)
+    config = {title(name, tab): value for name, value in (column_config or {}).items()}
+    box.dataframe(shown, hide_index=True, width=options.pop("width", "stretch"), column_config=config or None, **options)
+
+
+def metric(container, label: str, value, unit: str = "", help: str | None = None) -> None:
+    """A headline figure in a compact form that never truncates ("118.4 M ៛"), the exact figure in its help;
+    never a delta arrow. A text value (a share, a masked "<5") shows as it is."""
+    numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    shown = compact(value, unit) if numeric or value is None else str(value)
+    detail = exact(value, unit) if numeric and shown != exact(value, unit) else ""
+    container.metric(label, shown, help=" · ".join(part for part in (detail, help) if part) or None)
 
 
 def count(value: int):
