@@ -51,7 +51,8 @@ def test_the_hyperlink_example_exactly():
 
 
 def test_every_download_in_the_app_goes_through_safe_csv():
-    """Pages and ui modules offer files only through ui.widgets.csv_download, which uses safe_csv."""
+    """Pages and ui modules offer files only through ui.widgets (csv_download, which uses safe_csv; file_download
+    for the donor pack, whose XLSX keeps formula-like text as text: tests/test_report_pack.py)."""
     offenders = []
     for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
         text = path.read_text()

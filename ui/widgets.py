@@ -71,7 +71,13 @@ def left_out_note(*figures, container=None) -> None:
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
-    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
+    file_download(safe_csv(frame), f"Download {name} (CSV)", f"{name}.csv", "text/csv", key)
+
+
+def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
+    """Every download of the app: a CSV through csv_download (safe_csv), or a donor pack's file (reports/,
+    whose XLSX keeps text starting with "=" as text). `rerun=False`: clicking does not run the page again."""
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="rerun" if rerun else "ignore")
 
 
 def count(value: int):
