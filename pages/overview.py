@@ -9,7 +9,7 @@ from reports import FORMATS
 from schemas.i18n import LANGUAGES, current_language
 from schemas.registry import TABS
 from ui.state import cache, query, signed_in_user
-from ui.widgets import csv_download, left_out_note, open_errors_notice, place_picker
+from ui.widgets import csv_download, file_download, left_out_note, open_errors_notice, place_picker
 
 st.title("CCPCR — the year's results")
 years = query(years_with_data)
@@ -52,5 +52,5 @@ with st.expander("Donor pack (PDF, XLSX, Markdown)", expanded=False):
         from reports.files import MIME, file_name
 
         for fmt in FORMATS:
-            st.download_button(f"Download donor pack ({fmt.upper()})", prepared[1][fmt], file_name=file_name(year, fmt, pack_language),
-                               mime=MIME[fmt], key=f"pack_{fmt}", on_click="ignore")
+            file_download(prepared[1][fmt], f"Download donor pack ({fmt.upper()})", file_name(year, fmt, pack_language), MIME[fmt],
+                          key=f"pack_{fmt}", rerun=False)

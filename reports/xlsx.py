@@ -70,6 +70,8 @@ class _Rows:
     def add(self, values: list[Any], font: Font | None = None, number_format: str | None = None) -> None:
         self.sheet.append([_cell(v) for v in values])
         for cell in self.sheet[self.sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # openpyxl would store it as a formula: a name typed "=..." stays a name
             if font is not None:
                 cell.font = font
             if number_format and isinstance(cell.value, (int, float)):

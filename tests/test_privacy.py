@@ -51,7 +51,8 @@ def test_the_hyperlink_example_exactly():
 
 
 def test_every_download_in_the_app_goes_through_safe_csv():
-    """Pages and ui modules offer files only through ui.widgets.csv_download, which uses safe_csv."""
+    """Pages and ui modules offer files only through ui.widgets (csv_download, which uses safe_csv; file_download
+    for the donor pack, whose XLSX keeps formula-like text as text: tests/test_report_pack.py)."""
     offenders = []
     for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
         text = path.read_text()
@@ -61,7 +62,7 @@ def test_every_download_in_the_app_goes_through_safe_csv():
             offenders.append(f"{path.name} (to_csv)")
     assert not offenders, offenders
     widgets = (ROOT / "ui" / "widgets.py").read_text()
-    assert widgets.count("st.download_button(") == 1 and "safe_csv(frame)" in widgets
+    assert widgets.count("st.download_button(") == 1 and "safe_csv(download_frame(frame, tab))" in widgets
 
 
 # --- small counts -------------------------------------------------------------------------------

@@ -261,3 +261,20 @@ def test_a_flawed_sources_pack_lists_its_data_problems_and_exits_1(tmp_path, fla
             assert text.index("Data problems") < text.index("Prevention • In 2017")
             assert all(f"• {problem}" in text for problem in problems), text
             assert "8,403.00 kg in stock on 31 Dec 2017" in text
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(tmp_path):
+    import datetime as dt
+
+    from reports.pack import Pack, Programme
+    from reports.xlsx import workbook_bytes
+
+    bank = '=HYPERLINK("http://x","Teng Mao")'
+    programme = Programme("Rice bank", ["Teng Mao: 9,176 kg donated."], [], [("donations", "Donations", 1)],
+                          {"Stock": pd.DataFrame({"Name": [bank], "Stock (kg)": [18500.0]})}, None)
+    pack = Pack(2018, "en", None, "", [], [programme], {"source": "Workbook x.xlsx", "kind": "Workbook",
+                "refreshed_at": dt.datetime(2018, 12, 31, 8, 0), "rows": 3}, dt.datetime(2019, 1, 2, 9, 0))
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(workbook_bytes(pack))
+    cells = [c for row in openpyxl.load_workbook(path)["Rice bank"].iter_rows() for c in row if c.value == bank]
+    assert len(cells) == 1 and cells[0].data_type == "s"

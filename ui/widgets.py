@@ -75,8 +75,13 @@ def left_out_note(*figures, container=None) -> None:
 def csv_download(frame: pd.DataFrame, name: str, key: str, tab=None) -> None:
     """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
     spreadsheet still sorts and sums them (schemas.formats.download_frame)."""
-    frame = download_frame(frame, tab)
-    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
+    file_download(safe_csv(download_frame(frame, tab)), f"Download {name} (CSV)", f"{name}.csv", "text/csv", key)
+
+
+def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
+    """Every download of the app: a CSV through csv_download (safe_csv), or a donor pack's file (reports/,
+    whose XLSX keeps text starting with "=" as text). `rerun=False`: clicking does not run the page again."""
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="rerun" if rerun else "ignore")
 
 
 def table(frame: pd.DataFrame, container=None, tab=None, percent: tuple[str, ...] = (), column_config: dict | None = None,
