@@ -1,12 +1,13 @@
 """Shared fixtures. The demo workbook is the shared fixture: built once per test session, read-only."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.factories import CHROMIUM, SOURCES, Env
+from tests.factories import CHROMIUM, SOURCES, Env, start_streamlit, stop
 
 pytest_plugins = ["tests.fixtures_sheets"]
 
@@ -131,3 +132,15 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, demo_workbook):
+    """The demo app under `streamlit run` on a free port, for a module's browser tests."""
+    work = tmp_path_factory.mktemp("browser")
+    workbook = work / "demo.xlsx"
+    shutil.copy(demo_workbook, workbook)
+    env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"), BACKOFFICE_SECRETS=str(work / "none.toml"))
+    server, url = start_streamlit(env, work / "streamlit.log")
+    yield url
+    stop(server)

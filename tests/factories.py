@@ -5,6 +5,7 @@ from each other: tests/test_layers.py pins it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import socket
 import subprocess
@@ -307,3 +308,66 @@ VILLAGE_ROW = ["20010302", "Kouk Taek", "200103", "Chantrea", "2001", "Chantrea"
 
 def villages(*extra):
     return sheet("villages", VILLAGE, VILLAGE_ROW, *extra)
+
+
+# --- the donor pack's files (pdftotext / pdfimages from poppler; openpyxl) ---------------------------------
+
+KHMER = "[\u1780-\u17ff]"
+
+
+def pdf_text(path: Path) -> str:
+    """pdftotext's text, its line breaks and the spaces it guesses inside a shaped Khmer cluster undone."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(f"(?<={KHMER}) (?={KHMER})", "", text)
+    return " ".join(text.split())
+
+
+def pdf_images(path: Path) -> list[str]:
+    lines = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line for line in lines[2:] if line.split()[2] == "image"]
+
+
+def sheet_blocks(sheet) -> dict[str, list[tuple]]:
+    """A programme sheet's blocks: the bold title row of each section -> the rows under it."""
+    blocks, current = {}, None
+    for row in sheet.iter_rows():
+        values = tuple(c.value for c in row)
+        if not any(v is not None for v in values):
+            current = None
+        elif current is None and row[0].font.bold and values[1:] == (None,) * (len(values) - 1):
+            current = blocks.setdefault(values[0], [])
+        elif current is not None:
+            current.append(values)
+    return blocks
+
+
+def all_personal_values(demo_frames) -> set[str]:
+    """Every personal-data text of the demo (6 characters or more), less what a column without personal data
+    shows openly (a head's name reused as a facilitator's) and the examples in the columns' help."""
+    values = {str(v) for t in site.tabs if t.name in demo_frames for spec in t.columns
+              if spec.pii and spec.kind == "text" and spec.name in demo_frames[t.name]
+              for v in demo_frames[t.name][spec.name].dropna().unique() if len(str(v)) >= 6}
+    for registered in site.tabs:
+        frame = demo_frames.get(registered.name)
+        for spec in registered.columns if frame is not None else ():
+            if not spec.pii and spec.kind == "text" and spec.name in frame:
+                values -= set(frame[spec.name].dropna().astype(str))
+    examples = " ".join(c.description for t in site.tabs for c in t.columns)
+    return {v for v in values if v not in examples}
+
+
+# --- an error storm: one tab where a whole column is wrong ------------------------------------------------
+
+STORM, WRONG_SEX = 20_000, 500
+
+
+def storm_workbook(path: Path) -> Path:
+    """Only a households tab: 'Members' typed as a word in every row, and 500 heads' sex as 'f'."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("households")
+    sheet.append([c.title for c in tab("households").columns])
+    for i in range(STORM):
+        sex = "f" if i < WRONG_SEX else "female"
+        sheet.append([f"HH-{i:05d}", f"Head {i}", sex, "12020101", "many", 0, None, "id_poor_1", True, dt.date(2018, 1, 1)])
+    book.save(path)
+    return path

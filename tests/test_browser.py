@@ -5,12 +5,11 @@ CI sets BACKOFFICE_REQUIRE_BROWSER=1, so there a missing chromium fails instead 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.factories import CHROMIUM, open_page, start_streamlit, stop
+from tests.factories import CHROMIUM, open_page
 from tests.factories import PAGES as PAGE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,17 +22,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):
         pytest.fail("Browser tests are required here but no chromium was found: apt-get install chromium.", pytrace=False)
     pytest.skip("No chromium found (apt-get install chromium); browser tests skipped on this machine.", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory, demo_workbook):
-    work = tmp_path_factory.mktemp("browser")
-    workbook = work / "demo.xlsx"
-    shutil.copy(demo_workbook, workbook)
-    env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"), BACKOFFICE_SECRETS=str(work / "none.toml"))
-    server, url = start_streamlit(env, work / "streamlit.log")
-    yield url
-    stop(server)
 
 
 def test_overview_opens_on_the_latest_year_with_data(browser, app_url):

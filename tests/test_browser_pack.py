@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import openpyxl
 
-from tests.test_browser import _open, app_url, browser  # noqa: F401 - the browser module's fixtures
-from tests.test_report_pack import _sheet_blocks, pdf_images, pdf_text
+from tests.factories import open_page, pdf_images, pdf_text, sheet_blocks
 
 
-def test_the_overview_downloads_the_donor_pack_as_pdf_and_xlsx(browser, app_url, tmp_path):  # noqa: F811
-    page = _open(browser, app_url)
+def test_the_overview_downloads_the_donor_pack_as_pdf_and_xlsx(browser, app_url, tmp_path):
+    page = open_page(browser, app_url)
     page.get_by_text("11,618 patients assessed", exact=False).first.wait_for(timeout=90_000)
     page.get_by_text("Donor pack (PDF, XLSX, Markdown)").click()
     page.get_by_role("button", name="Prepare donor pack").click()
@@ -26,5 +25,5 @@ def test_the_overview_downloads_the_donor_pack_as_pdf_and_xlsx(browser, app_url,
     assert "11,618 patients assessed" in text and "139,791,300 riel" in text
     assert len(pdf_images(saved["PDF"])) == 5
     book = openpyxl.load_workbook(saved["XLSX"])
-    figures = {r[0]: r[1] for r in _sheet_blocks(book["Clinic"])["Figures"][1:]}
+    figures = {r[0]: r[1] for r in sheet_blocks(book["Clinic"])["Figures"][1:]}
     assert figures["Assessed"] == 11_618

@@ -2,33 +2,17 @@
 sent to the browser holds more than 5,000 rows."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from schemas.registry import TABS, tab
+from schemas.registry import TABS
 from tests.conftest import app_on
+from tests.factories import STORM, WRONG_SEX, storm_workbook
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-STORM, WRONG_SEX = 20_000, 500
-
-
-def _storm_workbook(path: Path) -> Path:
-    """Only a households tab: 'Members' typed as a word in every row, and 500 heads' sex as 'f'."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("households")
-    sheet.append([c.title for c in tab("households").columns])
-    for i in range(STORM):
-        sex = "f" if i < WRONG_SEX else "female"
-        sheet.append([f"HH-{i:05d}", f"Head {i}", sex, "12020101", "many", 0, None, "id_poor_1", True, dt.date(2018, 1, 1)])
-    book.save(path)
-    return path
-
-
 def test_a_storm_of_20000_issues_is_grouped_and_sends_at_most_5000_rows(monkeypatch, tmp_path):
-    app_on(_storm_workbook(tmp_path / "storm.xlsx"), monkeypatch, tmp_path)
+    app_on(storm_workbook(tmp_path / "storm.xlsx"), monkeypatch, tmp_path)
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     at.switch_page("pages/data_quality.py").run()

@@ -20,27 +20,14 @@ from insights.overview import year_results
 from insights.overview_charts import monthly_figures, programme_charts
 from reports.files import build_pack, write_pack
 from reports.pack import PersonalDataInPack, _refuse_personal
-from schemas.registry import TABS
+from tests.factories import all_personal_values, pdf_images, pdf_text, sheet_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL = {role: email for email, _name, role in USERS}
-KHMER = "[\u1780-\u17ff]"
 
 
 def report(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "cli.py", "report", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def pdf_text(path: Path) -> str:
-    """pdftotext's text, its line breaks and the spaces it guesses inside a shaped Khmer cluster undone."""
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    text = re.sub(f"(?<={KHMER}) (?={KHMER})", "", text)
-    return " ".join(text.split())
-
-
-def pdf_images(path: Path) -> list[str]:
-    lines = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
-    return [line for line in lines[2:] if line.split()[2] == "image"]
 
 
 def pdf_fonts(path: Path) -> list[str]:
@@ -122,20 +109,6 @@ def _markdown_sections(text: str) -> dict[str, list[str]]:
     return sections
 
 
-def _sheet_blocks(sheet) -> dict[str, list[tuple]]:
-    """A programme sheet's blocks: the bold title row of each section -> the rows under it."""
-    blocks, current = {}, None
-    for row in sheet.iter_rows():
-        values = tuple(c.value for c in row)
-        if not any(v is not None for v in values):
-            current = None
-        elif current is None and row[0].font.bold and values[1:] == (None,) * (len(values) - 1):
-            current = blocks.setdefault(values[0], [])
-        elif current is not None:
-            current.append(values)
-    return blocks
-
-
 def _numbers_stated(sentence: str, year: int) -> list[float]:
     """The figures a sentence states: not dates, age bands, IDs, the year or a hidden "<5"."""
     sentence = re.sub(r"\d{1,2} [A-Z][a-z]{2} \d{4}|\d+–\d+|[A-Z]+-\d+|<\d+", " ", sentence)
@@ -156,38 +129,23 @@ def test_the_xlsx_opens_and_its_figures_equal_the_markdowns(packs, year):
     programmes = [s for s in sections if s not in ("Charts", "Source and freshness")]
     assert book.sheetnames == ["About", *programmes]
     for programme in programmes:
-        blocks = _sheet_blocks(book[programme])
+        blocks = sheet_blocks(book[programme])
         assert [r[0] for r in blocks["Results"]] == sections[programme]  # the same sentences, word for word
         values = [v for title, rows in blocks.items() if title != "Results" for row in rows for v in row]
         for sentence in sections[programme]:
             for stated in _numbers_stated(sentence, year):
                 assert any(_matches(stated, v) for v in values), (programme, sentence, stated)
-    figures = {r[0]: r[1] for r in _sheet_blocks(book["Clinic"])["Figures"][1:]}
+    figures = {r[0]: r[1] for r in sheet_blocks(book["Clinic"])["Figures"][1:]}
     assert figures["Assessed"] == (11_292 if year == 2017 else 11_618)
-    about = [r[0] for r in _sheet_blocks(book["About"])["Source and freshness"]]
+    about = [r[0] for r in sheet_blocks(book["About"])["Source and freshness"]]
     assert about == sections["Source and freshness"]
 
 
 def test_the_pack_hides_small_counts_even_when_an_admin_builds_it(packs):
     book = openpyxl.load_workbook(packs["2018-en.xlsx"])
-    figures = {r[0]: r[1] for r in _sheet_blocks(book["Cow bank"])["Figures"][1:]}
+    figures = {r[0]: r[1] for r in sheet_blocks(book["Cow bank"])["Figures"][1:]}
     assert figures["Born"] == "<5" and figures["Passed on"] == 13  # 4 calves born in 2018: hidden for donors
     assert "<5 calves born" in packs["2018-en.md"].read_text(encoding="utf-8")
-
-
-def _all_personal_values(demo_frames) -> set[str]:
-    """Every personal-data text of the demo (6 characters or more), less what a column without personal data
-    shows openly (a head's name reused as a facilitator's) and the examples in the columns' help."""
-    values = {str(v) for tab in TABS if tab.name in demo_frames for spec in tab.columns
-              if spec.pii and spec.kind == "text" and spec.name in demo_frames[tab.name]
-              for v in demo_frames[tab.name][spec.name].dropna().unique() if len(str(v)) >= 6}
-    for tab in TABS:
-        frame = demo_frames.get(tab.name)
-        for spec in tab.columns if frame is not None else ():
-            if not spec.pii and spec.kind == "text" and spec.name in frame:
-                values -= set(frame[spec.name].dropna().astype(str))
-    examples = " ".join(c.description for t in TABS for c in t.columns)
-    return {v for v in values if v not in examples}
 
 
 def _everything_in(paths: list[Path]) -> str:
@@ -204,7 +162,7 @@ def _everything_in(paths: list[Path]) -> str:
 
 
 def test_no_personal_value_of_the_demo_is_in_any_file(packs, demo_frames):
-    personal = _all_personal_values(demo_frames)
+    personal = all_personal_values(demo_frames)
     assert len(personal) > 100  # the search has something to find: names, phones, patient and child codes
     files = [*packs.values(), *(p for p in packs["2018-en.md"].parent.glob("*.svg"))]
     everything = _everything_in(files)
@@ -253,8 +211,8 @@ def test_a_flawed_sources_pack_lists_its_data_problems_and_exits_1(tmp_path, fla
         assert run.returncode == 1, run.stderr
         if fmt == "xlsx":
             book = openpyxl.load_workbook(out)
-            assert [r[0] for r in _sheet_blocks(book["About"])["Data problems"]] == problems
-            assert [r[0] for r in _sheet_blocks(book["Cow bank"])["Left out"]] == [
+            assert [r[0] for r in sheet_blocks(book["About"])["Data problems"]] == problems
+            assert [r[0] for r in sheet_blocks(book["Cow bank"])["Left out"]] == [
                 "The cows tab is missing: figures from it are left out — see `python cli.py validate`."]
         else:
             text = pdf_text(out)

@@ -7,9 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from tests.test_gateway_pages import EMAIL
-from tests.test_report_pack import _all_personal_values, _sheet_blocks
-from tests.test_roles import signed_in
+from tests.factories import EMAIL, all_personal_values, sheet_blocks, signed_in
 
 
 @pytest.fixture
@@ -47,7 +45,7 @@ def test_the_overview_prepares_the_donor_pack_for_the_signed_in_role(app_env, pa
         assert book.sheetnames == ["About", "Clinic", "Health education"]
     else:
         assert {"Prevention", "Clinic", "Cow bank", "Rice bank", "Household hygiene"} <= set(book.sheetnames)
-        born = {r[0]: r[1] for r in _sheet_blocks(book["Cow bank"])["Figures"][1:]}["Born"]
+        born = {r[0]: r[1] for r in sheet_blocks(book["Cow bank"])["Figures"][1:]}["Born"]
         assert born == "<5"
     everything = files["md"].decode() + " ".join(str(c.value) for s in book for row in s.iter_rows() for c in row if c.value is not None)
-    assert not sorted(v for v in _all_personal_values(demo_frames) if v in everything)[:10]
+    assert not sorted(v for v in all_personal_values(demo_frames) if v in everything)[:10]

@@ -10,7 +10,7 @@ from pathlib import Path
 from commands.validate import as_json, mask_personal_data
 from schemas.issues import Issue
 from schemas.registry import TABS
-from tests.test_data_quality_storm import STORM, WRONG_SEX, _storm_workbook
+from tests.factories import STORM, WRONG_SEX, storm_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def test_the_first_issue_is_written_before_the_last_is_made():
 
 
 def test_a_storm_comes_out_whole_one_issue_per_line(tmp_path):
-    workbook = _storm_workbook(tmp_path / "storm.xlsx")
+    workbook = storm_workbook(tmp_path / "storm.xlsx")
     result = subprocess.run([sys.executable, "cli.py", "validate", "--source", str(workbook), "--format", "json"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr
