@@ -46,8 +46,15 @@ def column(
     pii: bool = False,
     ref: str | None = None,
     code_width: int | None = None,
+    unit: str | None = None,
+    row_label: bool = False,
+    place: bool = False,
 ) -> Any:
-    """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key."""
+    """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key.
+
+    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people"),
+    `row_label` (the column that names a row, shown beside its key where another tab refers to it) and
+    `place` (the village code that puts a row on the map of places: place filters, issues by village)."""
     checks: dict[str, Any] = {}
     if isin is not None:
         checks["isin"] = isin
@@ -61,7 +68,7 @@ def column(
         title=title,
         description=description,
         nullable=not required,
-        metadata={"pii": pii, "ref": ref, "code_width": code_width},
+        metadata={"pii": pii, "ref": ref, "code_width": code_width, "unit": unit, "row_label": row_label, "place": place},
         **checks,
     )
 
@@ -85,6 +92,9 @@ class ColumnSpec:
     pii: bool
     ref: str | None  # "tab.column"
     code_width: int | None
+    unit: str | None = None  # riel | kg | % | people ...
+    row_label: bool = False  # names the row (beside its key) where another tab refers to it
+    place: bool = False  # the row's village code
 
 
 def _kind(dtype: Any) -> str:
@@ -117,6 +127,9 @@ def columns_of(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
                 pii=bool(meta.get("pii")),
                 ref=meta.get("ref"),
                 code_width=meta.get("code_width"),
+                unit=meta.get("unit"),
+                row_label=bool(meta.get("row_label")),
+                place=bool(meta.get("place")),
             )
         )
     return tuple(specs)
