@@ -270,15 +270,14 @@ def fk_labels(con: Any, user: User, ref: str) -> dict[str, str]:
         return {}
     if con.execute(f"SELECT count(*) FROM {quote(target)}").fetchone()[0] > LABEL_LIMIT:
         return {}
-    names = [c for c in tab.columns if c.kind == "text" and c.name != column and not c.ref and not c.allowed
-             and not c.code_width and c.name not in tab.key]
-    name = names[0] if names else None
+    name = tab.row_label_column  # declared in the schema (column(..., row_label=True))
     masked = name is not None and name.pii and not sees_personal_data(user, tab)
     select = [f"t.{quote(column)}", f"t.{quote(name.name)}" if name else "NULL"]
     join = ""
-    if target != "villages" and any(c.name == "village_code" for c in tab.columns):
+    place = tab.place_column
+    if place is not None and place != column:  # the villages tab itself names its village already
         select.append("v.village")
-        join = " LEFT JOIN villages v ON v.village_code = t.village_code"
+        join = f" LEFT JOIN villages v ON v.village_code = t.{quote(place)}"
     else:
         select.append("NULL")
     labels = {}

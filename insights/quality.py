@@ -22,12 +22,8 @@ def _in_tabs(column: str, tabs: tuple[str, ...] | None) -> tuple[str, list]:
 
 
 def _issue_villages_sql() -> str:
-    """Each issue's village, where its row has one (tabs with a village_code column)."""
-    parts = [
-        f"SELECT '{t.name}' AS tab, _row, village_code FROM \"{t.name}\""
-        for t in TABS
-        if any(c.name == "village_code" for c in t.columns)
-    ]
+    """Each issue's village, where its row has one (tabs that declare a place column)."""
+    parts = [f"SELECT '{t.name}' AS tab, _row, \"{t.place_column}\" AS village_code FROM \"{t.name}\"" for t in TABS if t.place_column]
     return " UNION ALL ".join(parts)
 
 

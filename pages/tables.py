@@ -179,7 +179,7 @@ if writable:
             for spec in tab.columns:
                 label = spec.title + ("" if spec.required else " (optional)")
                 widget_key = te.add_form_key(name, spec.name)
-                if spec.name == te.PLACE_COLUMN and te.has_place(tab):
+                if spec.place:
                     new_row[spec.name] = place
                     st.text_input(label, value=place or "", disabled=True, help="Pick the village above.", key=widget_key)
                 elif spec.name in tab.key and suggested and len(tab.key) == 1:

@@ -47,9 +47,15 @@ def column(
     ref: str | None = None,
     code_width: int | None = None,
     labels: dict[str, tuple[str, str]] | None = None,
+    unit: str | None = None,
+    row_label: bool = False,
+    place: bool = False,
 ) -> Any:
     """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key.
 
+    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people"),
+    `row_label` (the column that names a row, shown beside its key where another tab refers to it) and
+    `place` (the village code that puts a row on the map of places: place filters, issues by village).
     `labels`: code -> (English, Khmer) for a coded column, what legends, tables, filters and downloads
     show instead of the code (schemas.formats.label reads them); `isin` defaults to their codes."""
     if labels is not None and isin is None:
@@ -67,7 +73,7 @@ def column(
         title=title,
         description=description,
         nullable=not required,
-        metadata={"pii": pii, "ref": ref, "code_width": code_width,
+        metadata={"pii": pii, "ref": ref, "code_width": code_width, "unit": unit, "row_label": row_label, "place": place,
                   "labels": tuple((value, *names) for value, names in (labels or {}).items())},
         **checks,
     )
@@ -96,6 +102,9 @@ class ColumnSpec:
     pii: bool
     ref: str | None  # "tab.column"
     code_width: int | None
+    unit: str | None = None  # riel | kg | % | people ...
+    row_label: bool = False  # names the row (beside its key) where another tab refers to it
+    place: bool = False  # the row's village code
     labels: tuple[tuple[str, str, str], ...] = ()  # (code, English, Khmer) of a coded column
 
     def label(self, value: Any, language: str = "en") -> str | None:
@@ -136,6 +145,9 @@ def columns_of(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
                 pii=bool(meta.get("pii")),
                 ref=meta.get("ref"),
                 code_width=meta.get("code_width"),
+                unit=meta.get("unit"),
+                row_label=bool(meta.get("row_label")),
+                place=bool(meta.get("place")),
                 labels=tuple(meta.get("labels") or ()),
             )
         )

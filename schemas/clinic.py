@@ -21,16 +21,16 @@ class ClinicVisit(TabSchema):
     visit_id: Text = column("Visit ID", "Our id for the visit, e.g. CV-0012345.", pattern=r"^CV-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
     site: Text = column("Site", "health_centre or mobile_clinic.", isin=SITES, labels=SITE_LABELS)
-    village_code: Text = code("Village code", "Where the patient lives.", 8, ref="villages.village_code")
-    patient_code: Text = column("Patient code", "Pseudonymous patient code, never a name, e.g. P-004211.", pattern=r"^P-\d{4,}$", pii=True)
-    sex: Text = column("Sex", "female or male.", labels=SEX_LABELS)
+    village_code: Text = code("Village code", "Where the patient lives.", 8, ref="villages.village_code", place=True)
+    patient_code: Text = column("Patient code", "Pseudonymous patient code, never a name, e.g. P-004211.", pattern=r"^P-\d{4,}$", pii=True, row_label=True)
+    sex: Text = column("Sex", "female or male.", isin=["female", "male"], labels=SEX_LABELS)
     age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120)
     care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
     condition: Text = column("Condition", "Main condition treated.", required=False)
     new_patient: Bool = column("New patient", "Yes on the patient's first visit ever.")
     referred_to: Text = column("Referred to", "Hospital the patient was referred to, if any.", required=False)
     dental_kit: Bool = column("Dental kit", "Yes when given a toothbrush, toothpaste and dental education.")
-    donation_riel: Float = column("Donation (riel)", "What the patient chose to give; 0 when nothing.", required=False, ge=0, le=10_000_000)
+    donation_riel: Float = column("Donation (riel)", "What the patient chose to give; 0 when nothing.", required=False, ge=0, le=10_000_000, unit="riel")
 
 
 class AmbulanceTrip(TabSchema):
@@ -39,7 +39,7 @@ class AmbulanceTrip(TabSchema):
     trip_id: Text = column("Trip ID", "Our id for the trip, e.g. AT-0042.", pattern=r"^AT-\d{4,}$")
     date: Date = column("Date", "Day of the trip.")
     purpose: Text = column("Purpose", "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES, labels=TRIP_PURPOSE_LABELS)
-    village_code: Text = code("Village code", "Village the trip started from.", 8, ref="villages.village_code")
+    village_code: Text = code("Village code", "Village the trip started from.", 8, ref="villages.village_code", place=True)
     destination: Text = column("Destination", "Where the ambulance went, e.g. Takeo Referral Hospital.")
     visit_id: Text = column("Visit ID", "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
 
@@ -49,7 +49,7 @@ class HealthEducationSession(TabSchema):
 
     session_id: Text = column("Session ID", "Our id for the session, e.g. HE-0042.", pattern=r"^HE-\d{4,}$")
     date: Date = column("Date", "Day of the session.")
-    village_code: Text = code("Village code", "Village where it was given.", 8, ref="villages.village_code")
+    village_code: Text = code("Village code", "Village where it was given.", 8, ref="villages.village_code", place=True)
     topic: Text = column("Topic", "What was taught, e.g. hand-washing, proper use of medicine.")
     given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS, labels=EDUCATOR_LABELS)
     villagers: Int = column("Villagers", "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)

@@ -12,8 +12,8 @@ What is read, per column kind:
   drops the leading zero of a code typed as a number (province 9 -> "09"); Khmer digits become 0-9.
 - int / float: sheet numbers; text with Khmer digits (០-៩), thousands separators in groups of three
   ("139,791,300", "13 000"), a currency mark before or after ("$34,947.83", "៛", "riel", "KHR"),
-  a sign and an exponent. A dollar amount in a `*_riel` column is `cell.wrong_currency` (converting
-  it would be a guess at the day's rate); "%" is read only in a `*_pct` column. An int column takes a
+  a sign and an exponent. A dollar amount in a column of unit riel is `cell.wrong_currency` (converting
+  it would be a guess at the day's rate); "%" is read only in a column of unit %. An int column takes a
   whole float (3.0 -> 3); 3.5 is `cell.not_whole`. Booleans and dates are not numbers.
 - date: sheet serials (days since 1899-12-30; only between 1950 and 2100, so a count typed into a
   date cell is not taken for a day in 1905), date/datetime objects (xlsx), ISO "2018-03-25" (and
@@ -218,9 +218,9 @@ def _numbers_from_text(raw_text: np.ndarray, spec: ColumnSpec) -> tuple[np.ndarr
     post = pc.utf8_lower(pc.struct_field(parts, "post"))
     percent = _mask(pc.equal(post, "%"))
     dollars = _mask(pc.is_in(pre, pa.array(["$", "usd"]))) | _mask(pc.is_in(post, pa.array(["$", "usd"])))
-    if not spec.name.endswith("_pct"):
+    if spec.unit != "%":
         readable &= ~percent
-    wrong_currency = readable & dollars & spec.name.endswith("_riel")
+    wrong_currency = readable & dollars & (spec.unit == "riel")
     unreadable = ~blank & ~readable
     return values, blank, unreadable, wrong_currency
 

@@ -15,7 +15,7 @@ class Cow(TabSchema):
     sex: Text = column("Sex", "female or male.", isin=COW_SEXES, labels=COW_SEX_LABELS)
     born_on: Date = column("Born on", "Birth date (estimated for bought cows).")
     dam_id: Text = column("Mother's ear tag", "The mother's ear tag; blank for a cow the programme bought.", required=False, ref="cows.cow_id")
-    village_code: Text = code("Village code", "Village of the cow bank it belongs to.", 8, ref="villages.village_code")
+    village_code: Text = code("Village code", "Village of the cow bank it belongs to.", 8, ref="villages.village_code", place=True)
     note: Text = column("Note", "Anything worth knowing.", required=False)
 
 

@@ -10,8 +10,8 @@ SEXES = list(SEX_LABELS)
 class Village(TabSchema):
     """One village of the gazetteer; codes follow Cambodia's (province 2, district 4, commune 6, village 8 digits)."""
 
-    village_code: Text = code("Village code", "8-digit gazetteer code of the village.", 8)
-    village: Text = column("Village", "Village name as the gazetteer spells it.")
+    village_code: Text = code("Village code", "8-digit gazetteer code of the village.", 8, place=True)
+    village: Text = column("Village", "Village name as the gazetteer spells it.", row_label=True)
     commune_code: Text = code("Commune code", "6-digit code; the first 6 digits of the village code.", 6)
     commune: Text = column("Commune", "Commune name.")
     district_code: Text = code("District code", "4-digit code; the first 4 digits of the commune code.", 4)
@@ -27,10 +27,10 @@ class Household(TabSchema):
     """A family registered with a programme (cow bank, rice bank, savings, prevention)."""
 
     household_id: Text = column("Household ID", "Our id for the family, e.g. HH-0042.", pattern=r"^HH-\d{4,}$")
-    head_name: Text = column("Head of household", "Name of the head of household.", pii=True)
+    head_name: Text = column("Head of household", "Name of the head of household.", pii=True, row_label=True)
     head_sex: Text = column("Sex of head", "female or male.", isin=SEXES, labels=SEX_LABELS)
-    village_code: Text = code("Village code", "Where the family lives.", 8, ref="villages.village_code")
-    members: Int = column("Members", "People living in the household.", ge=1, le=30)
+    village_code: Text = code("Village code", "Where the family lives.", 8, ref="villages.village_code", place=True)
+    members: Int = column("Members", "People living in the household.", ge=1, le=30, unit="people")
     children: Int = column("Children", "Members under 18.", ge=0, le=30)
     phone: Text = column("Phone", "A phone number for the family.", required=False, pii=True)
     poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS, labels=POVERTY_LABELS)

@@ -25,7 +25,7 @@ class Activity(TabSchema):
     date: Date = column("Date", "Day the activity took place.")
     kind: Text = column("Kind", "What sort of activity it was.", isin=ACTIVITY_KINDS, labels=ACTIVITY_KIND_LABELS)
     topic: Text = column("Topic", "What was taught or discussed.")
-    village_code: Text = code("Village code", "Where it took place.", 8, ref="villages.village_code")
+    village_code: Text = code("Village code", "Where it took place.", 8, ref="villages.village_code", place=True)
     female: Int = column("Women", "Adult women who took part.", ge=0, le=2000)
     male: Int = column("Men", "Adult men who took part.", ge=0, le=2000)
     children: Int = column("Children", "Children who took part.", ge=0, le=2000)
@@ -46,7 +46,7 @@ class ParentGroup(TabSchema):
     """A parent group of a village: parents, teachers and the village chief."""
 
     group_id: Text = column("Group ID", "Our id for the group, e.g. PG-001.", pattern=r"^PG-\d{3,}$")
-    village_code: Text = code("Village code", "Village of the group.", 8, ref="villages.village_code")
+    village_code: Text = code("Village code", "Village of the group.", 8, ref="villages.village_code", place=True)
     founded_on: Date = column("Founded on", "Date of the first meeting.")
     parents: Int = column("Parents", "Parents who are members.", ge=0, le=500)
     teachers: Int = column("Teachers", "Teachers who are members.", ge=0, le=50)

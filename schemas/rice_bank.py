@@ -13,11 +13,11 @@ class RiceBank(TabSchema):
     """A village rice bank."""
 
     bank_id: Text = column("Bank ID", "Our id for the bank, e.g. RB-01.", pattern=r"^RB-\d{2,}$")
-    name: Text = column("Name", "The bank's name, usually its village.")
-    village_code: Text = code("Village code", "Village where the store stands.", 8, ref="villages.village_code")
+    name: Text = column("Name", "The bank's name, usually its village.", row_label=True)
+    village_code: Text = code("Village code", "Village where the store stands.", 8, ref="villages.village_code", place=True)
     established_on: Date = column("Established on", "Day of the first donation.")
-    capacity_kg: Float = column("Capacity (kg)", "How much rice the store can hold.", ge=1, le=1_000_000)
-    interest_pct: Float = column("Interest (%)", "Interest in kind on a loan, in percent of the kg lent.", ge=0, le=100)
+    capacity_kg: Float = column("Capacity (kg)", "How much rice the store can hold.", ge=1, le=1_000_000, unit="kg")
+    interest_pct: Float = column("Interest (%)", "Interest in kind on a loan, in percent of the kg lent.", ge=0, le=100, unit="%")
 
 
 class RiceEntry(TabSchema):
@@ -27,7 +27,7 @@ class RiceEntry(TabSchema):
     date: Date = column("Date", "Day of the movement.")
     bank_id: Text = column("Bank ID", "Which bank.", ref="rice_banks.bank_id")
     kind: Text = column("Kind", "donation, loan, repayment, loss or sale.", isin=RICE_LEDGER_KINDS, labels=RICE_LEDGER_LABELS)
-    kg: Float = column("Kg", "Kilograms of rice, always more than 0; the kind says which way it goes.", ge=0.001, le=1_000_000)
+    kg: Float = column("Kg", "Kilograms of rice, always more than 0; the kind says which way it goes.", ge=0.001, le=1_000_000, unit="kg")
     household_id: Text = column("Household ID", "The borrowing family, for loans and repayments.", required=False, ref="households.household_id")
     loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment: the loan it repays.", required=False)
     note: Text = column("Note", "Anything worth knowing.", required=False)

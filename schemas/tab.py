@@ -29,6 +29,16 @@ class Tab:
     def has_personal_data(self) -> bool:
         return any(c.pii for c in self.columns)
 
+    @property
+    def place_column(self) -> str | None:
+        """The column declared `place` (the row's village code), if any."""
+        return next((c.name for c in self.columns if c.place), None)
+
+    @property
+    def row_label_column(self) -> ColumnSpec | None:
+        """The column declared `row_label` (what names a row beside its key), if any."""
+        return next((c for c in self.columns if c.row_label), None)
+
     def column(self, name: str) -> ColumnSpec:
         for spec in self.columns:
             if spec.name == name:

@@ -91,3 +91,16 @@ def test_text_columns_take_any_cell_as_text_trimmed():
     values, blank, bad = coerce("households", "head_name", ["  Sok ", 5, 5.5, True, dt.datetime(2020, 1, 2), None, "", " "])
     assert values == ["Sok", "5", "5.5", "TRUE", "2020-01-02", NA, NA, NA]
     assert blank == [False] * 5 + [True] * 3 and bad == {}
+
+
+def test_the_unit_comes_from_the_column_declaration_not_its_name():
+    from dataclasses import replace
+
+    amount = tab("savings_ledger").column("amount_riel")
+    renamed = replace(amount, name="amount")  # still declared unit="riel"
+    undeclared = replace(amount, unit=None)  # named *_riel, but no unit declared
+    assert list(coerce_column(np.array(["$5"], dtype=object), renamed).bad) == ["cell.wrong_currency"]
+    assert coerce_column(np.array(["$5"], dtype=object), undeclared).bad == {}
+    share = replace(tab("rice_banks").column("interest_pct"), name="interest")
+    assert coerce_column(np.array(["10%"], dtype=object), share).bad == {}
+    assert list(coerce_column(np.array(["10%"], dtype=object), replace(share, unit=None)).bad) == ["cell.not_a_number"]

@@ -77,3 +77,16 @@ def test_the_readme_lists_every_validation_rule():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert [r for r in RULES if f"`{r}`" not in readme] == []
+
+
+def test_column_meaning_is_declared_where_the_names_suggest_it():
+    units = {"_riel": "riel", "_kg": "kg", "_pct": "%"}
+    for spec in TABS:
+        for column in spec.columns:
+            expected = next((unit for suffix, unit in units.items() if column.name.endswith(suffix) or column.name == suffix[1:]), None)
+            if expected:
+                assert column.unit == expected, f"{spec.name}.{column.name} should declare unit={expected!r}"
+        codes = [c.name for c in spec.columns if c.name == "village_code"]
+        assert spec.place_column == (codes[0] if codes else None), spec.name
+    assert tab("households").row_label_column.name == "head_name"
+    assert tab("cows").row_label_column is None  # a cow has no name: its key and village label it

@@ -25,7 +25,6 @@ from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
 PAGE_SIZE = 200
-PLACE_COLUMN = "village_code"
 
 
 @dataclass
@@ -34,7 +33,7 @@ class TableQuery:
     search: str = ""
     choices: dict[str, list[str]] = field(default_factory=dict)  # enumeration column -> values kept
     dates: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # date column -> (from, to)
-    place: str | None = None  # a gazetteer code (province ... village); rows whose village_code starts with it
+    place: str | None = None  # a gazetteer code (province ... village); rows whose place column starts with it
     page: int = 1
     page_size: int = PAGE_SIZE
 
@@ -48,7 +47,7 @@ def date_columns(tab: Tab) -> list[ColumnSpec]:
 
 
 def has_place(tab: Tab) -> bool:
-    return any(c.name == PLACE_COLUMN for c in tab.columns)
+    return tab.place_column is not None
 
 
 def masked_columns(user: User, tab: Tab) -> list[str]:
@@ -70,7 +69,7 @@ def _where(user: User, tab: Tab, q: TableQuery) -> tuple[str, list[Any]]:
         where.append(f"{quote(column)} BETWEEN ? AND ?")
         params += [start, end]
     if q.place and has_place(tab):
-        where.append(f"{quote(PLACE_COLUMN)} LIKE ?")
+        where.append(f"{quote(tab.place_column)} LIKE ?")
         params.append(q.place + "%")
     return " AND ".join(where), params
 
