@@ -11,9 +11,11 @@ from gateway.figures import count_shown, total_shown
 from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
+from schemas.i18n import N_, _, ngettext, number
 from ui.state import cache, query, signed_in_user
 
-_LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
+_LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
+           ("commune", "commune_code", N_("Commune")), ("village", "village_code", N_("Village"))]
 
 
 def place_picker(key: str, container=None) -> str | None:
@@ -22,12 +24,12 @@ def place_picker(key: str, container=None) -> str | None:
     gazetteer: pd.DataFrame = query(places)
     chosen: str | None = None
     columns = box.columns(len(_LEVELS))
-    for (label, code_column), column in zip(_LEVELS, columns):
+    for (label, code_column, title), column in zip(_LEVELS, columns):
         options = gazetteer if chosen is None else gazetteer[gazetteer[code_column].str.startswith(chosen)]
         names = options[[code_column, label]].drop_duplicates().sort_values(label)
         codes = [None, *names[code_column].tolist()]
         labels = dict(zip(names[code_column], names[label]))
-        picked = column.selectbox(label.title(), codes, key=f"{key}_{label}", format_func=lambda c: "All" if c is None else labels[c])
+        picked = column.selectbox(_(title), codes, key=f"{key}_{label}", format_func=lambda c: _("All") if c is None else labels[c])
         if picked is None:
             break
         chosen = picked
@@ -38,16 +40,17 @@ def dashboard_filters(key: str) -> Filters:
     """A year (or a custom date range) and a place, laid out at the top of a dashboard."""
     years = query(years_with_data) or [dt.date.today().year]
     left, right = st.columns([1, 2])
-    choices = [str(y) for y in years] + ["Custom range"]
+    custom = _("Custom range")
+    choices = [str(y) for y in years] + [custom]
     latest = query(default_year)
-    period = left.selectbox("Period", choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
-    if period == "Custom range":
-        picked = right.date_input("From – to", (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
+    period = left.selectbox(_("Period"), choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
+    if period == custom:
+        picked = right.date_input(_("From – to"), (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
         # While a person is still choosing, the widget holds only the start: keep the year's end.
         start, end = (picked[0], picked[-1]) if isinstance(picked, (tuple, list)) and picked else (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
     else:
         start, end = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
-    with st.expander("Place", expanded=False):
+    with st.expander(_("Place"), expanded=False):
         place = place_picker(f"{key}_place")
     return Filters(start, end, place)
 
@@ -56,9 +59,11 @@ def open_errors_notice(tabs: list[str]) -> None:
     """How many open errors the tabs behind this view have, with a link to fix them."""
     count = query(open_errors, tabs=tuple(tabs))
     if count:
-        st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon=":material/warning:")
+        label = ngettext("{count} open error in the tabs behind this page — see Data quality",
+                         "{count} open errors in the tabs behind this page — see Data quality", count).format(count=number(count))
+        st.page_link("pages/data_quality.py", label=label, icon=":material/warning:")
     else:
-        st.caption("No open errors in the tabs behind this page.")
+        st.caption(_("No open errors in the tabs behind this page."))
 
 
 def left_out_note(*figures, container=None) -> None:
@@ -71,7 +76,7 @@ def left_out_note(*figures, container=None) -> None:
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
-    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
+    st.download_button(_("Download {name} (CSV)").format(name=name), safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=key)
 
 
 def count(value: int):
