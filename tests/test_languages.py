@@ -145,3 +145,49 @@ def test_the_walk_finds_a_raw_code_none_and_nan_when_a_page_shows_them():
                       Shown("markdown body", "Average NaN kg"), Shown("markdown body", "Stock per bank")]}
     assert _offenders(shown) == ["page [dataframe header] 'stock_change_kg'", "page [dataframe cell] 'None'",
                                  "page [markdown body] 'Average NaN kg'"]
+
+
+def test_the_chosen_language_is_used_and_a_saved_choice_is_remembered_for_the_user(app_env, monkeypatch):
+    from connectors.preferences import save_language, saved_language
+
+    build_assets()
+    monkeypatch.setenv("BACKOFFICE_LANGUAGE", "en")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert at.title[0].value == "CCPCR — the year's results"
+    switch = at.sidebar.selectbox(key="language")
+    assert switch.value == "en" and switch.options == ["English", "ខ្មែរ"]
+    # The switch's on_change saves the choice with save_language; a new session of the user starts in it.
+    save_language("local-admin@localhost", "km")
+    assert saved_language("LOCAL-ADMIN@localhost") == "km"
+    assert (app_env["cache"].parent / "preferences.json").exists()  # beside the cache
+    again = AppTest.from_file(APP, default_timeout=180)  # a new session of the same user: Khmer from the start
+    again.run()
+    assert again.title[0].value == "CCPCR — លទ្ធផលប្រចាំឆ្នាំ"
+    assert again.sidebar.selectbox(key="language").value == "km"
+
+
+def test_backoffice_language_sets_the_language_of_a_user_who_never_chose(app_env, monkeypatch):
+    build_assets()
+    monkeypatch.setenv("BACKOFFICE_LANGUAGE", "km")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert at.title[0].value == "CCPCR — លទ្ធផលប្រចាំឆ្នាំ"
+    assert not (app_env["cache"].parent / "preferences.json").exists()  # nothing chosen, nothing saved
+
+
+def test_the_report_in_khmer_keeps_every_figure(demo_workbook, capsys, monkeypatch):
+    import cli
+
+    build_assets()
+    monkeypatch.delenv("BACKOFFICE_LANGUAGE", raising=False)
+    assert cli.main(["report", "--year", "2017", "--source", str(demo_workbook), "--lang", "km"]) == 0
+    khmer = capsys.readouterr().out
+    assert cli.main(["report", "--year", "2017", "--source", str(demo_workbook)]) == 0
+    english = capsys.readouterr().out
+    assert khmer.startswith("# លទ្ធផលរបស់ CCPCR សម្រាប់ឆ្នាំ 2017")
+    assert "ក្នុងឆ្នាំ 2017 សកម្មភាពបង្ការបានទៅដល់ ភូមិ 55 ក្នុង ឃុំ 18 នៃ ស្រុក 11 ក្នុង ខេត្ត 3" in khmer
+    assert "អ្នកជំងឺ 11,292 នាក់ត្រូវបានពិនិត្យ៖ សម្រាកពេទ្យ 375 នាក់" in khmer
+    assert "31 ធ្នូ 2017" in khmer and "31 Dec 2017" in english
+    figures = re.compile(r"\d(?:[\d,.]*\d)?")
+    assert sorted(figures.findall(khmer)) == sorted(figures.findall(english))  # the same figures, none lost

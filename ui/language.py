@@ -7,7 +7,7 @@ import streamlit as st
 
 from connectors.access import User
 from connectors.preferences import save_language, saved_language
-from schemas.i18n import LANGUAGES, _, configured_language, current_language, set_language
+from schemas.i18n import LANGUAGES, configured_language, current_language, set_language
 
 KEY = "language"  # session-state key of the sidebar switch
 _LOADED_FOR = "language_loaded_for"  # the e-mail whose saved choice this session has applied
@@ -42,5 +42,7 @@ def _chosen(email: str) -> None:
 def language_switch(user: User) -> None:
     if st.session_state.get(KEY) not in LANGUAGES:
         st.session_state[KEY] = current_language()
-    st.sidebar.segmented_control(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=KEY,
-                                 on_change=_chosen, args=(user.email,))
+    # One label in both languages: it reads the same whichever is chosen, and a label that changed with the
+    # choice would make Streamlit see a new widget and drop the choice just made.
+    st.sidebar.selectbox("Language / ភាសា", list(LANGUAGES), format_func=LANGUAGES.get, key=KEY,
+                         on_change=_chosen, args=(user.email,))
