@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test demo clean
+.PHONY: run test demo clean assets catalog
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,31 @@ data/demo.xlsx: $(VENV)/.runtime
 
 demo: data/demo.xlsx
 
+# Built at install, never committed: the compiled catalogs (recompiled when their .po changes) and the Khmer
+# font copied from its pinned package (fontpkg-noto-sans-khmer, OFL-1.1) to static/, which Streamlit serves.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/backoffice.po))
+KHMER_FONT := static/NotoSansKhmer.ttf
+
+locale/%/LC_MESSAGES/backoffice.mo: locale/%/LC_MESSAGES/backoffice.po $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --domain backoffice --input-file $< --output-file $@
+
+$(KHMER_FONT): $(VENV)/.runtime
+	mkdir -p static
+	$(PY) -c "import shutil, sys, fontpkg_noto_sans_khmer as f; shutil.copyfile(f.ROOT / 'files' / 'NotoSansKhmer[wdth,wght].ttf', sys.argv[1])" $@
+
+assets: $(CATALOGS) $(KHMER_FONT)
+
+# After changing texts in the code: extract them and merge into each language's .po (then translate what is new).
+catalog: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location --sort-output --project "CCPCR Back Office" --output-file locale/backoffice.pot .
+	$(VENV)/bin/pybabel update --domain backoffice --input-file locale/backoffice.pot --output-dir locale --no-fuzzy-matching --ignore-obsolete
+
 # Binds to 127.0.0.1: with no sign-in configured the app runs as a single local admin.
-run: $(VENV)/.runtime data/demo.xlsx
+run: $(VENV)/.runtime data/demo.xlsx assets
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev assets
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) data/demo.xlsx data/cache.duckdb
+	rm -rf $(VENV) data/demo.xlsx data/cache.duckdb $(CATALOGS) $(KHMER_FONT)

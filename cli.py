@@ -6,7 +6,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "report": "The year's results in Markdown, in the programme report's terms; exit 0 when complete, 1 when rows "
+    "report": "The year's results in Markdown (English or Khmer: --lang), in the programme report's terms; exit 0 when complete, 1 when rows "
               "were left out, a tab is missing or the year has no data, 2 when the source cannot be read.",
     "validate": "Check every tab; exit 0 when there are no errors, 1 when there are, 2 when the source cannot be read.",
     "provision": "Create missing tabs, headers and dropdowns in a Google Sheet, optionally copying a workbook in.",

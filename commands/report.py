@@ -1,5 +1,5 @@
 """`python cli.py report --year YYYY [--source S] [--show-personal-data] [--lang en|km] [--format md|xlsx|pdf --out FILE]`:
-the year's results in the report's terms.
+the year's results in the report's terms, in English or Khmer (default BACKOFFICE_LANGUAGE).
 
 Without --format and --out: the report in Markdown on standard output. The report is made of aggregates;
 should a figure ever quote a personal-data value (a name, a phone, a patient code), it is printed as •••
@@ -28,7 +28,7 @@ from gateway.masking import mask_personal_values
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results
 from reports import FORMATS
-from schemas.i18n import LANGUAGES, current_language, language
+from schemas.i18n import LANGUAGES, _, configured_language, current_language, language
 
 CLEAN, INCOMPLETE, UNREADABLE = 0, 1, 2
 UNUSABLE = 2  # bad options or an --out file that cannot be written: like argparse's own usage errors
@@ -37,6 +37,8 @@ UNUSABLE = 2  # bad options or an --out file that cannot be written: like argpar
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True, help="The year to report on, e.g. 2017.")
     parser.add_argument("--source", default=None, help="A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook.")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+                        help="The report's language: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en.")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="Print personal data as read; masked as ••• by default. For the admin / M&E officer on the server only.")
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None, help="The report's language; default: BACKOFFICE_LANGUAGE or English.")
@@ -46,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with language(getattr(args, "lang", None) or current_language()):
+    with language(getattr(args, "lang", None) or configured_language()):
         return _run(args)
 
 
@@ -63,12 +65,13 @@ def _run(args: argparse.Namespace) -> int:
     try:
         cache.refresh(open_source(args.source), date_order=setting("date_order"))
     except SourceError as exc:
-        print(f"Could not read the source: {exc}", file=sys.stderr)
+        print(_("Could not read the source: {problem}").format(problem=exc), file=sys.stderr)
         return UNREADABLE
     years = years_with_data(cache.cursor())
     if args.year not in years:
-        held = f"the source holds data for {', '.join(map(str, years))}" if years else "the source holds no dated rows yet"
-        print(f"No data for {args.year}: {held}. Pick one of those years.", file=sys.stderr)
+        held = (_("the source holds data for {years}").format(years=", ".join(map(str, years))) if years
+                else _("the source holds no dated rows yet"))
+        print(_("No data for {year}: {held}. Pick one of those years.").format(year=args.year, held=held), file=sys.stderr)
         return INCOMPLETE
     if pack:
         return _write_pack(cache, args.year, fmt, out)

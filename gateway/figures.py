@@ -22,6 +22,7 @@ import pandas as pd
 from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal_data, sees_personal_data
 from gateway.reads import record_view, small_count_threshold
 from insights.privacy import SmallCount, suppress_counts
+from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
 REFERENCE_TABS = frozenset({"villages", "settings"})
@@ -36,8 +37,8 @@ def _cur(db: Any) -> Any:
 
 def require_known_role(user: User | None) -> User:
     if user is None or user.role not in ROLES:
-        role = "nobody signed in" if user is None else f"role '{user.role}'"
-        raise AccessDenied(f"No data for {role}: ask an admin to give your e-mail a role in the users tab.")
+        who = _("nobody signed in") if user is None else _("role '{role}'").format(role=user.role)
+        raise AccessDenied(_("No data for {who}: ask an admin to give your e-mail a role in the users tab.").format(who=who))
     return user
 
 
@@ -87,8 +88,8 @@ def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple
     else:
         refused = [t for t in tabs if not may_read(user, t)]
         if refused:
-            raise AccessDenied(f"Your role ({user.role}) may not see figures from the '{registered_tab(refused[0]).title}' tab. "
-                               "Ask an admin if you need them.")
+            raise AccessDenied(_("Your role ({role}) may not see figures from the '{tab}' tab. "
+                                 "Ask an admin if you need them.").format(role=user.role, tab=registered_tab(refused[0]).title))
     return _as_shown(cur, user, insight, insight(cur, *args, **kwargs), published)
 
 

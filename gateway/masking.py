@@ -14,6 +14,7 @@ import pandas as pd
 from connectors.access import MASK, User, sees_personal_data
 from connectors.store.audit import text
 from insights.privacy import masked_message
+from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
 
@@ -42,12 +43,10 @@ def value_shown(user: User, tab_name: str, column: str | None, value: Any) -> An
 
 def conflicts_shown(user: User, conflicts: Iterable[Any]) -> pd.DataFrame:
     """Theirs vs ours, side by side, personal data masked for roles without access."""
-    rows = []
-    for c in conflicts:
-        rows.append({"Tab": c.tab, "Row": "/".join(c.key), "Column": c.column or "(whole row)",
-                     **{label: text(value_shown(user, c.tab, c.column, value)) for label, value in
-                        (("You started from", c.started_from), ("Theirs (in the sheet now)", c.theirs), ("Yours", c.ours))}})
-    return pd.DataFrame(rows, columns=["Tab", "Row", "Column", "You started from", "Theirs (in the sheet now)", "Yours"])
+    headers = [_("Tab"), _("Row"), _("Column"), _("You started from"), _("Theirs (in the sheet now)"), _("Yours")]
+    rows = [[c.tab, "/".join(c.key), c.column or _("(whole row)"),
+             *(text(value_shown(user, c.tab, c.column, value)) for value in (c.started_from, c.theirs, c.ours))] for c in conflicts]
+    return pd.DataFrame(rows, columns=headers)
 
 
 def error_message_shown(user: User, tab_name: str, column: str | None, message: str, values: Iterable[Any] = ()) -> str:

@@ -28,6 +28,7 @@ from connectors.sync import outbox
 from gateway.masking import email_shown
 from insights import quality
 from insights.common import setting as programme_setting
+from schemas.i18n import N_, _
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
 
@@ -154,9 +155,9 @@ def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 
     return frame
 
 
-def require_admin(user: User, what: str = "the sync page and the audit trail") -> None:
+def require_admin(user: User, what: str = N_("the sync page and the audit trail")) -> None:
     if not user.is_admin:
-        raise AccessDenied(f"Only an admin may see {what}; your role is {user.role}.")
+        raise AccessDenied(_("Only an admin may see {what}; your role is {role}.").format(what=_(what), role=user.role))
 
 
 def audit_log(db: Any, user: User, tab: str | None = None, who: str | None = None, via: str | None = None,
@@ -189,7 +190,7 @@ def audit_choices(db: Any, user: User) -> dict[str, list[str]]:
 def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_STATES, outbox.SENT, outbox.DROPPED),
                    limit: int = 500) -> pd.DataFrame:
     """Saves waiting in (or gone through) the outbox, newest first: id, queued at, user, state, tabs, changes, last error."""
-    require_admin(user, "the outbox")
+    require_admin(user, N_("the outbox"))
     marks = ", ".join("?" for _ in states)
     rows = _cur(db).execute(
         f'SELECT id, queued_at, "user", batch_json, state, last_error FROM _outbox WHERE state IN ({marks}) '

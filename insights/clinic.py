@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, reads, setting
+from schemas.i18n import _, number
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -36,12 +37,12 @@ def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 def results_sentences(r: dict) -> list[str]:
     """The results block as the programme report words it."""
+    n = {key: number(value or 0) for key, value in r.items()}
     return [
-        f"{r['assessed']:,} patients were assessed; {r['inpatients']:,} were hospitalised, {r['outpatients']:,} treated as "
-        f"out-patients, {r['mobile_checkups']:,} checked by the mobile team ({r['dental_kits']:,} received dental education "
-        "and a toothbrush and toothpaste).",
-        f"Health assessments of {r['assessed']:,} patients, including {r['aged_0_5']:,} aged 0–5 and {r['aged_6_12']:,} aged 6–12.",
-        f"{r['new_patients']:,} new patients admitted to the health centre.",
+        _("{assessed} patients were assessed; {inpatients} were hospitalised, {outpatients} treated as out-patients, "
+          "{mobile_checkups} checked by the mobile team ({dental_kits} received dental education and a toothbrush and toothpaste).").format(**n),
+        _("Health assessments of {assessed} patients, including {aged_0_5} aged 0–5 and {aged_6_12} aged 6–12.").format(**n),
+        _("{new_patients} new patients admitted to the health centre.").format(**n),
     ]
 
 

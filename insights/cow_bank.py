@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting, reads
+from schemas.i18n import N_, _
 
 TABS = ["cows", "cow_events", "households", "villages", "settings"]
 
@@ -15,14 +16,19 @@ TABS = ["cows", "cow_events", "households", "villages", "settings"]
 OVERDUE_GRACE_MONTHS = 3
 
 DEFINITIONS = [
-    "**Founder**: a cow the programme bought (no mother's ear tag); **generation** = steps down from its founder.",
-    "**Status** at the period's end: died, sold, passed on (a calf handed to the next family), with a family (granted, or a calf still with its mother's family), in the bank (never handed out).",
-    "**Holder** = the family of the cow's latest grant or pass-on, else its mother's holder; the village shown is the holder's.",
-    "**Pass-on obligation**: a family granted a cow owes that cow's first cow_pass_on_calves calves (by birth date) to other families.",
-    "A calf is **growing** until it is cow_pass_on_min_age_months old, **due** from that day, and **overdue** when still not passed on "
-    f"{OVERDUE_GRACE_MONTHS} months later; a calf that died or was sold before being passed on is shown as such.",
-    "**Herd** = cows born and not yet died or sold; **families reached** = households granted a cow or given a calf.",
+    N_("**Founder**: a cow the programme bought (no mother's ear tag); **generation** = steps down from its founder."),
+    N_("**Status** at the period's end: died, sold, passed on (a calf handed to the next family), with a family (granted, or a calf still with its mother's family), in the bank (never handed out)."),
+    N_("**Holder** = the family of the cow's latest grant or pass-on, else its mother's holder; the village shown is the holder's."),
+    N_("**Pass-on obligation**: a family granted a cow owes that cow's first cow_pass_on_calves calves (by birth date) to other families."),
+    N_("A calf is **growing** until it is cow_pass_on_min_age_months old, **due** from that day, and **overdue** when still not passed on "
+    "{grace_months} months later; a calf that died or was sold before being passed on is shown as such."),
+    N_("**Herd** = cows born and not yet died or sold; **families reached** = households granted a cow or given a calf."),
 ]
+
+
+def definitions() -> list[str]:
+    """DEFINITIONS in the current language."""
+    return [_(line).format(grace_months=OVERDUE_GRACE_MONTHS) for line in DEFINITIONS]
 
 COW_STATUSES = ["with a family", "passed on", "sold", "died", "in the bank"]
 OBLIGATION_STATUSES = ["not yet born", "growing", "due", "overdue", "passed on", "calf died", "calf sold"]

@@ -5,13 +5,19 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, one_row, reads
+from schemas.i18n import N_, _
 
 # The tab behind the health-education section (the Clinic page adds it to its open-error count).
 TABS = ["health_education"]
 
 DEFINITIONS = {
-    "participants": "Participants = villagers + village chiefs + community leaders (the same people as women + men).",
+    "participants": N_("Participants = villagers + village chiefs + community leaders (the same people as women + men)."),
 }
+
+
+def definitions() -> dict[str, str]:
+    """DEFINITIONS in the current language."""
+    return {key: _(line) for key, line in DEFINITIONS.items()}
 
 
 @reads("health_education", counts=("sessions", "villages", "villagers", "village_chiefs", "community_leaders", "participants", "women", "men", "with_health_department"))

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from insights.common import RegisteredTabs, reads
+from schemas.i18n import _, ngettext, number
 from schemas.registry import TABS, site
 
 
@@ -42,29 +43,29 @@ class LeftOut:
     def title(self) -> str:
         return next((t.title for t in TABS if t.name == self.tab), self.tab)
 
-    def sentence(self, see: str = "Data quality") -> str:
-        """The note under a figure, in plain words, pointing to where it is fixed (`see`)."""
-        name = self.title.lower()
+    def sentence(self, see: str | None = None) -> str:
+        """The note under a figure, in plain words, pointing to where it is fixed (`see`: the Data quality page)."""
+        name, see = self.title.lower(), see or _("Data quality")
         if self.missing:
-            return f"The {name} tab is missing: figures from it are left out — see {see}."
+            return _("The {tab} tab is missing: figures from it are left out — see {see}.").format(tab=name, see=see)
         parts = []
         if self.columns:
             listed = ", ".join(f"'{c}'" for c in self.columns)
-            parts.append(f"The {name} tab has no column {listed}: figures that need it are left out")
+            parts.append(_("The {tab} tab has no column {columns}: figures that need it are left out").format(tab=name, columns=listed))
         if self.rows:
-            rows = "1 row" if self.rows == 1 else f"{self.rows:,} rows"
-            parts.append(f"{rows} of the {name} {'has' if self.rows == 1 else 'have'} errors and "
-                         f"{'is' if self.rows == 1 else 'are'} left out of these figures or counted wrong")
-        return "; ".join(parts) + f" — see {see}."
+            parts.append(ngettext("{rows} row of the {tab} has errors and is left out of these figures or counted wrong",
+                                  "{rows} rows of the {tab} have errors and are left out of these figures or counted wrong",
+                                  self.rows).format(rows=number(self.rows), tab=name))
+        return "; ".join(parts) + " — " + _("see {see}.").format(see=see)
 
     def summary(self) -> str:
         """One line of the report's Data problems part."""
         if self.missing:
-            return f"{self.title} (tab '{self.tab}'): the tab is missing"
-        parts = [f"no column {', '.join(repr(c) for c in self.columns)}"] if self.columns else []
+            return _("{title} (tab '{tab}'): the tab is missing").format(title=self.title, tab=self.tab)
+        parts = [_("no column {columns}").format(columns=", ".join(repr(c) for c in self.columns))] if self.columns else []
         if self.rows:
-            parts.append("1 row with errors" if self.rows == 1 else f"{self.rows:,} rows with errors")
-        return f"{self.title} (tab '{self.tab}'): " + ", ".join(parts)
+            parts.append(ngettext("{rows} row with errors", "{rows} rows with errors", self.rows).format(rows=number(self.rows)))
+        return _("{title} (tab '{tab}'): ").format(title=self.title, tab=self.tab) + ", ".join(parts)
 
 
 @reads(RegisteredTabs(site.names), scoped=True)

@@ -10,6 +10,7 @@ import duckdb
 from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
 from insights.common import Filters, Registered, reads
 from insights.left_out import LeftOut, left_out, tabs_read
+from schemas.i18n import _, day, ngettext, number, percent, place_names
 from schemas.programme import resolve
 from schemas.registry import site
 
@@ -95,66 +96,75 @@ def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = 
 year_results.parts = PARTS  # type: ignore[attr-defined]
 
 
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-_PLURALS = {"family": "families", "calf": "calves", "child": "children"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word if n == 1 else _PLURALS.get(word, word + 's')}"
-
-
 def results_sentences(results: dict) -> dict[str, list[str]]:
-    """One list of plain sentences per programme, worded as the programme report words them."""
+    """One list of plain sentences per programme (keyed by its English title), worded as the programme report words them."""
     year = results["year"]
     return {title: _lines[key](year, results[key]) for key, title in _TITLES.items() if key in results}
 
 
 def prevention_sentences(year: int, p: dict) -> list[str]:
-    return [
-        f"In {year}, prevention activities reached {_plural(p['villages'], 'village')} in {_plural(p['communes'], 'commune')} "
-        f"of {_plural(p['districts'], 'district')} in {_plural(p['provinces'], 'province')}"
-        + (f" ({_names(p['province_names'])})." if p["province_names"] else ".")
-    ]
+    names = p["province_names"]
+    template = (_("In {year}, prevention activities reached {villages} in {communes} of {districts} in {provinces} ({names}).") if names
+                else _("In {year}, prevention activities reached {villages} in {communes} of {districts} in {provinces}."))
+    return [template.format(year=year, names=place_names(names),
+                            villages=ngettext("{n} village", "{n} villages", p["villages"]).format(n=number(p["villages"])),
+                            communes=ngettext("{n} commune", "{n} communes", p["communes"]).format(n=number(p["communes"])),
+                            districts=ngettext("{n} district", "{n} districts", p["districts"]).format(n=number(p["districts"])),
+                            provinces=ngettext("{n} province", "{n} provinces", p["provinces"]).format(n=number(p["provinces"])))]
 
 
 def clinic_sentences(year: int, c: dict) -> list[str]:
+    n = {key: number(value or 0) for key, value in c.items()}
     return [
-        f"{c['assessed']:,} patients assessed: {c['inpatients']:,} hospitalised, {c['outpatients']:,} treated as out-patients, "
-        f"{c['mobile_checkups']:,} checked by the mobile team ({c['dental_kits']:,} given a toothbrush and toothpaste).",
-        f"{c['aged_0_5']:,} aged 0–5 and {c['aged_6_12']:,} aged 6–12; {c['new_patients']:,} new patients.",
+        _("{assessed} patients assessed: {inpatients} hospitalised, {outpatients} treated as out-patients, "
+          "{mobile_checkups} checked by the mobile team ({dental_kits} given a toothbrush and toothpaste).").format(**n),
+        _("{aged_0_5} aged 0–5 and {aged_6_12} aged 6–12; {new_patients} new patients.").format(**n),
     ]
 
 
 def savings_sentences(year: int, s: dict) -> list[str]:
     cap = s["capital"]
     savings_lines = [
-        f"Capital of the saving groups and agricultural cooperative on 31 Dec {year}: {cap['riel']:,.0f} riel "
-        f"(${cap['usd']:,.2f} at {cap['riel_per_usd']:,.0f} riel per dollar)."
+        _("Capital of the saving groups and agricultural cooperative on {day}: {riel} riel "
+          "(${usd} at {rate} riel per dollar).").format(day=day(dt.date(year, 12, 31)), riel=number(cap["riel"]),
+                                                         usd=number(cap["usd"], 2), rate=number(cap["riel_per_usd"]))
     ]
     for g in sorted(s["groups"], key=lambda g: g["kind"] != "saving_group"):
-        label = _plural(g["groups"], "saving group" if g["kind"] == "saving_group" else "agricultural cooperative")
-        where = f" in {_names(g['communes'])} commune{'s' if len(g['communes']) > 1 else ''}" if g["kind"] != "saving_group" and g["communes"] else ""
-        savings_lines.append(f"{label}{where} with {g['members'] or 0:,} members, {g['women'] or 0:,} of them women.")
+        figures = {"members": number(g["members"] or 0), "women": number(g["women"] or 0)}
+        if g["kind"] == "saving_group":
+            savings_lines.append(_("{groups} with {members} members, {women} of them women.").format(
+                groups=ngettext("{n} saving group", "{n} saving groups", g["groups"]).format(n=number(g["groups"])), **figures))
+            continue
+        groups = ngettext("{n} agricultural cooperative", "{n} agricultural cooperatives", g["groups"]).format(n=number(g["groups"]))
+        if g["communes"]:
+            template = ngettext("{groups} in {communes} commune with {members} members, {women} of them women.",
+                                "{groups} in {communes} communes with {members} members, {women} of them women.", len(g["communes"]))
+            savings_lines.append(template.format(groups=groups, communes=place_names(g["communes"]), **figures))
+        else:
+            savings_lines.append(_("{groups} with {members} members, {women} of them women.").format(groups=groups, **figures))
     return savings_lines
 
 
 def cow_bank_sentences(year: int, cow: dict) -> list[str]:
-    return [
-        f"In {year}: {_plural(cow['granted'], 'cow')} granted to {_plural(cow['granted_families'], 'family')}"
-        + (f" in {_names(cow['grant_villages'])} ({_names(cow['grant_communes'])})" if cow["grant_villages"] else "")
-        + f"; {_plural(cow['born'], 'calf')} born; {_plural(cow['passed_on'], 'calf')} passed on.",
-        f"Herd at the end of {year}: {cow['founders']:,} founding cows + {cow['born_total']:,} born since.",
-    ]
+    counts = {"granted": ngettext("{n} cow", "{n} cows", cow["granted"]).format(n=number(cow["granted"])),
+              "families": ngettext("{n} family", "{n} families", cow["granted_families"]).format(n=number(cow["granted_families"])),
+              "born": ngettext("{n} calf", "{n} calves", cow["born"]).format(n=number(cow["born"])),
+              "passed_on": ngettext("{n} calf", "{n} calves", cow["passed_on"]).format(n=number(cow["passed_on"]))}
+    if cow["grant_villages"]:
+        granted = _("In {year}: {granted} granted to {families} in {villages} ({communes}); {born} born; {passed_on} passed on.").format(
+            year=year, villages=place_names(cow["grant_villages"]), communes=place_names(cow["grant_communes"]), **counts)
+    else:
+        granted = _("In {year}: {granted} granted to {families}; {born} born; {passed_on} passed on.").format(year=year, **counts)
+    return [granted, _("Herd at the end of {year}: {founders} founding cows + {born_total} born since.").format(
+        year=year, founders=number(cow["founders"]), born_total=number(cow["born_total"]))]
 
 
 def rice_bank_sentences(year: int, rice: dict) -> list[str]:
-    rice_lines = [f"{b['name']} ({b['bank_id']}): {b['stock_kg']:,.2f} kg in stock on 31 Dec {year} (capacity {b['capacity_kg']:,.0f} kg)." for b in rice["stock"]]
-    rice_lines += [f"{d['name']}: {d['kg']:,.0f} kg donated in {year} (first on {d['first']:%d %b %Y})." for d in rice["donations"]]
+    rice_lines = [_("{name} ({bank_id}): {stock} kg in stock on {day} (capacity {capacity} kg).").format(
+        name=b["name"], bank_id=b["bank_id"], stock=number(b["stock_kg"], 2), day=day(dt.date(year, 12, 31)),
+        capacity=number(b["capacity_kg"])) for b in rice["stock"]]
+    rice_lines += [_("{name}: {kg} kg donated in {year} (first on {first}).").format(
+        name=d["name"], kg=number(d["kg"]), year=year, first=day(d["first"])) for d in rice["donations"]]
     return rice_lines
 
 
@@ -162,29 +172,35 @@ def rice_bank_sentences(year: int, rice: dict) -> list[str]:
 
 def health_education_sentences(year: int, h: dict) -> list[str]:
     if not h["sessions"]:
-        return [f"No health education session recorded in {year}."]
-    return [f"Health education: {_plural(h['sessions'], 'session')} in {_plural(h['villages'], 'village')} "
-            f"({h['with_health_department']:,} with the Kampot Health Department) for {h['villagers']:,} villagers, "
-            f"{h['village_chiefs']:,} village chiefs and {h['community_leaders']:,} community leaders "
-            f"({h['women']:,} women, {h['men']:,} men)."]
+        return [_("No health education session recorded in {year}.").format(year=year)]
+    return [_("Health education: {sessions} in {villages} ({with_health_department} with the Kampot Health Department) for "
+              "{villagers} villagers, {village_chiefs} village chiefs and {community_leaders} community leaders "
+              "({women} women, {men} men).").format(
+        sessions=ngettext("{n} session", "{n} sessions", h["sessions"]).format(n=number(h["sessions"])),
+        villages=ngettext("{n} village", "{n} villages", h["villages"]).format(n=number(h["villages"])),
+        **{key: number(h[key]) for key in ("with_health_department", "villagers", "village_chiefs", "community_leaders", "women", "men")})]
 
 
 def school_support_sentences(year: int, s: dict) -> list[str]:
     if not s["children"]:
-        return [f"No school support recorded in {year}."]
-    line = (f"{_plural(s['enrolled'], 'child')} enrolled in state school with CCPCR's material support "
-            f"({s['children']:,} supported, {s['materials_per_child']:.1f} items of material per child)")
-    if s["share_in_school"] is not None:
-        line += f"; {s['share_in_school']:.0%} of them still in school at the end of {year}"
-    return [line + "."]
+        return [_("No school support recorded in {year}.").format(year=year)]
+    figures = {"enrolled": ngettext("{n} child", "{n} children", s["enrolled"]).format(n=number(s["enrolled"])), "children": number(s["children"]),
+               "materials": number(s["materials_per_child"], 1)}
+    if s["share_in_school"] is None:
+        return [_("{enrolled} enrolled in state school with CCPCR's material support "
+                  "({children} supported, {materials} items of material per child).").format(**figures)]
+    return [_("{enrolled} enrolled in state school with CCPCR's material support ({children} supported, {materials} items "
+              "of material per child); {share} of them still in school at the end of {year}.").format(
+        share=percent(s["share_in_school"]), year=year, **figures)]
 
 
 def wash_sentences(year: int, w: dict) -> list[str]:
     if not w["households"]:
-        return [f"No household hygiene survey recorded by the end of {year}."]
-    return [f"Of {_plural(w['households'], 'household')} surveyed by 31 Dec {year} (latest survey of each), "
-            f"{w['share_toilet']:.0%} can access a toilet and {w['share_clean_water']:.0%} clean water; "
-            f"{w['share_handwashing']:.0%} have a hand-washing place."]
+        return [_("No household hygiene survey recorded by the end of {year}.").format(year=year)]
+    return [_("Of {households} surveyed by {day} (latest survey of each), {toilet} can access a toilet and {water} clean water; "
+              "{handwashing} have a hand-washing place.").format(
+        households=ngettext("{n} household", "{n} households", w["households"]).format(n=number(w["households"])), day=day(dt.date(year, 12, 31)),
+        toilet=percent(w["share_toilet"]), water=percent(w["share_clean_water"]), handwashing=percent(w["share_handwashing"]))]
 
 
 def programme_title(part: str) -> str:
@@ -199,16 +215,16 @@ def data_problems(results: dict) -> list[LeftOut]:
 
 
 def results_markdown(results: dict) -> str:
-    lines = [f"# CCPCR results for {results['year']}", ""]
+    lines = [_("# CCPCR results for {year}").format(year=results["year"]), ""]
     problems = data_problems(results)
     if problems:
-        lines += ["## Data problems", "",
-                  "The figures below leave out, or count wrong, what these tabs could not give them. "
-                  "`python cli.py validate` lists every cell to fix; then run the report again.", ""]
+        lines += ["## " + _("Data problems"), "",
+                  _("The figures below leave out, or count wrong, what these tabs could not give them. "
+                    "`python cli.py validate` lists every cell to fix; then run the report again."), ""]
         lines += [f"- {item.summary()}" for item in problems] + [""]
     notes = results.get("left_out", {})
     for programme, sentences in results_sentences(results).items():
-        lines += [f"## {programme}", ""] + [f"- {s}" for s in sentences] + [""]
+        lines += [f"## {_(programme)}", ""] + [f"- {s}" for s in sentences] + [""]
         for item in notes.get(programme, []):  # each its own paragraph
             lines += [f"*{item.sentence(see='`python cli.py validate`')}*", ""]
     return "\n".join(lines)

@@ -10,21 +10,27 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, int_list_setting, number_setting, reads
+from schemas.i18n import N_, _, ngettext, number
 from schemas.ledger import direction_sql, signed_sql
 from schemas.rice_bank import RICE_LEDGER_DIRECTIONS
 
 TABS = ["rice_banks", "rice_ledger", "households", "villages", "settings"]
 
 DEFINITIONS = [
-    "**Stock** = donations + repayments − loans − losses − sales, up to the end of a day.",
-    "**A loan owes** kg × (1 + the bank's interest %/100); repayments name the loan by its loan ID and pay principal first, then interest.",
-    "**Due date** = loan date + rice_loan_term_months; **overdue** = still owed after the due date, as of the period's end.",
-    "**Repayment rate** = kg repaid / kg owed, for loans due in the period (repaid as of the period's end).",
-    "**Interest earned** = kg repaid beyond the principal, counted in the period it was repaid.",
-    "**Share of stock out on loan** = outstanding principal / (stock + outstanding principal).",
-    "**Lean-season cover** = stock at the period's end / average kg lent per month in the bank's past lean-season months (rice_lean_months); "
-    "a bank **cannot cover the coming lean season** when its cover is shorter than the season.",
+    N_("**Stock** = donations + repayments − loans − losses − sales, up to the end of a day."),
+    N_("**A loan owes** kg × (1 + the bank's interest %/100); repayments name the loan by its loan ID and pay principal first, then interest."),
+    N_("**Due date** = loan date + rice_loan_term_months; **overdue** = still owed after the due date, as of the period's end."),
+    N_("**Repayment rate** = kg repaid / kg owed, for loans due in the period (repaid as of the period's end)."),
+    N_("**Interest earned** = kg repaid beyond the principal, counted in the period it was repaid."),
+    N_("**Share of stock out on loan** = outstanding principal / (stock + outstanding principal)."),
+    N_("**Lean-season cover** = stock at the period's end / average kg lent per month in the bank's past lean-season months (rice_lean_months); "
+    "a bank **cannot cover the coming lean season** when its cover is shorter than the season."),
 ]
+
+
+def definitions() -> list[str]:
+    """DEFINITIONS in the current language."""
+    return [_(line) for line in DEFINITIONS]
 
 # Stock moves with every entry: donations and repayments come in, loans, losses and sales go out.
 STOCK_SIGN = signed_sql("kg", RICE_LEDGER_DIRECTIONS)
@@ -300,9 +306,10 @@ def bank_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFram
 def _alerts(bank, season: int) -> str:
     alerts = []
     if bank.cannot_cover_lean_season:
-        alerts.append(f"cannot cover the coming lean season ({bank.lean_cover_months:g} of {season} months)")
+        alerts.append(_("cannot cover the coming lean season ({cover} of {season} months)").format(cover=f"{bank.lean_cover_months:g}", season=season))
     if bank.over_capacity:
-        alerts.append(f"over capacity ({bank.stock_kg:,.0f} of {bank.capacity_kg:,.0f} kg)")
+        alerts.append(_("over capacity ({stock} of {capacity} kg)").format(stock=number(bank.stock_kg), capacity=number(bank.capacity_kg)))
     if bank.overdue_loans:
-        alerts.append(f"{bank.overdue_loans} overdue loan{'s' if bank.overdue_loans != 1 else ''} ({bank.overdue_kg:,.0f} kg)")
+        alerts.append(ngettext("{n} overdue loan ({kg} kg)", "{n} overdue loans ({kg} kg)", bank.overdue_loans).format(
+            n=bank.overdue_loans, kg=number(bank.overdue_kg)))
     return "; ".join(alerts)

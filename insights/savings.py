@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, chart_grain, number_setting, reads
+from schemas.i18n import N_, _
 from schemas.ledger import signed_sql
 from schemas.savings import LEDGER_DIRECTIONS
 
@@ -64,16 +65,21 @@ SAVINGS_SIGN = "CASE WHEN kind = 'deposit' THEN amount_riel WHEN kind = 'withdra
 OVERDUE_DAYS = 30
 
 DEFINITIONS = {
-    "capital": "Capital = deposits + grants + interest − withdrawals − expenses, from the first entry to the day.",
-    "loans_outstanding": "Loans outstanding = loans lent − principal repaid (interest is counted as income, not repayment).",
-    "cash_in_hand": "Cash in hand = capital − loans outstanding: what the box should hold.",
-    "savings_per_member": "Savings per member = (deposits − withdrawals) at the period's end ÷ members.",
-    "share_borrowing": "Members borrowing = households with a loan still outstanding at the period's end ÷ members.",
-    "average_loan": "Average loan = the mean amount of the loans lent in the period.",
-    "return_on_savings": "Return on savings = (interest − expenses) in the period ÷ average savings (start and end); grants are donor capital, not earnings.",
-    "portfolio_at_risk": f"Portfolio at risk = principal outstanding on loans with no payment for more than {OVERDUE_DAYS} days after it fell due "
-    "(one month after the loan or its latest payment) ÷ all principal outstanding.",
+    "capital": N_("Capital = deposits + grants + interest − withdrawals − expenses, from the first entry to the day."),
+    "loans_outstanding": N_("Loans outstanding = loans lent − principal repaid (interest is counted as income, not repayment)."),
+    "cash_in_hand": N_("Cash in hand = capital − loans outstanding: what the box should hold."),
+    "savings_per_member": N_("Savings per member = (deposits − withdrawals) at the period's end ÷ members."),
+    "share_borrowing": N_("Members borrowing = households with a loan still outstanding at the period's end ÷ members."),
+    "average_loan": N_("Average loan = the mean amount of the loans lent in the period."),
+    "return_on_savings": N_("Return on savings = (interest − expenses) in the period ÷ average savings (start and end); grants are donor capital, not earnings."),
+    "portfolio_at_risk": N_("Portfolio at risk = principal outstanding on loans with no payment for more than {overdue_days} days after it fell due "
+    "(one month after the loan or its latest payment) ÷ all principal outstanding."),
 }
+
+
+def definitions() -> dict[str, str]:
+    """DEFINITIONS in the current language."""
+    return {key: _(line).format(overdue_days=OVERDUE_DAYS) for key, line in DEFINITIONS.items()}
 
 # The savings ledger and the groups it refers to: a page reading them shows their open errors.
 

@@ -9,20 +9,25 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, one_row, per_year_and_village, reads
+from schemas.i18n import N_, _
 
 # The tabs behind the school-support figures: a page reading them shows their open errors.
 TABS = ["school_support", "households", "villages"]
 
 DEFINITIONS = {
-    "children": "Children supported = children (by child code) given materials in the period, each counted once a year.",
-    "enrolled": "Enrolled = supported children with Enrolled = Yes that year.",
-    "share_in_school": "Still in school = enrolled children still in school at the year's end ÷ enrolled children whose "
-                       "year-end answer is filled in (a blank answer is not counted either way).",
-    "materials_per_child": "Materials per child = items given (each comma-separated item of 'Materials given') ÷ children supported.",
+    "children": N_("Children supported = children (by child code) given materials in the period, each counted once a year."),
+    "enrolled": N_("Enrolled = supported children with Enrolled = Yes that year."),
+    "share_in_school": N_("Still in school = enrolled children still in school at the year's end ÷ enrolled children whose "
+                       "year-end answer is filled in (a blank answer is not counted either way)."),
+    "materials_per_child": N_("Materials per child = items given (each comma-separated item of 'Materials given') ÷ children supported."),
 }
 
 # Worked out from the counts: hidden with them (gateway) where a count is small.
 SHARES = ("share_in_school", "materials_per_child")
+
+def definitions() -> dict[str, str]:
+    """DEFINITIONS in the current language."""
+    return {key: _(line) for key, line in DEFINITIONS.items()}
 
 # One row per child and year: enrolled if any support that year says so; in school at the year's end
 # if any answer says so, unknown (NULL) while no answer is filled in.

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, one_row, per_year_and_village, reads
+from schemas.i18n import N_, _
 from schemas.wash import CLEAN_WATER_SOURCES
 
 TABS = ["wash_surveys", "households", "villages"]
@@ -16,12 +17,16 @@ TABS = ["wash_surveys", "households", "villages"]
 _CLEAN = "(" + ", ".join(f"'{s}'" for s in CLEAN_WATER_SOURCES) + ")"
 
 DEFINITIONS = {
-    "latest": "Each household counts once, as its latest survey on or before the day found it (31 Dec, or the period's end).",
-    "toilet": "With a toilet = the household's own toilet or one shared with neighbours.",
-    "clean_water": "Clean water = " + ", ".join(s.replace("_", " ") for s in CLEAN_WATER_SOURCES)
-                   + " (an unprotected well, a pond or a river is not).",
-    "handwashing": "Hand-washing = a place to wash hands with water and soap.",
+    "latest": N_("Each household counts once, as its latest survey on or before the day found it (31 Dec, or the period's end)."),
+    "toilet": N_("With a toilet = the household's own toilet or one shared with neighbours."),
+    "clean_water": N_("Clean water = {clean_water_sources} (an unprotected well, a pond or a river is not)."),
+    "handwashing": N_("Hand-washing = a place to wash hands with water and soap."),
 }
+
+
+def definitions() -> dict[str, str]:
+    """DEFINITIONS in the current language."""
+    return {key: _(line).format(clean_water_sources=", ".join(s.replace("_", " ") for s in CLEAN_WATER_SOURCES)) for key, line in DEFINITIONS.items()}
 
 _MEASURES = f"""count(*) AS households,
     count(*) FILTER (toilet IN ('own', 'shared')) AS with_toilet, count(*) FILTER (toilet = 'own') AS own_toilet,

@@ -6,7 +6,8 @@ from gateway import reads
 from gateway.figures import may_run
 from insights.quality import error_trend
 from insights.quality_charts import error_trend_chart
-from schemas.rules import RULES
+from schemas.i18n import _
+from schemas.rules import RULES, SEVERITY_NAMES
 from ui.auth import current_user
 from ui.state import query, read
 from ui.widgets import csv_download, metric, place_picker, table
@@ -14,29 +15,29 @@ from ui.widgets import csv_download, metric, place_picker, table
 user = current_user()
 if user is None:
     st.stop()
-st.title("Data quality")
+st.title(_("Data quality"))
 # Through the gateway: only the tabs this role may read, personal data in values and messages masked.
 totals = read(reads.issue_totals)
 left, right = st.columns(2)
-metric(left, "Open errors", totals["errors"])
-metric(right, "Warnings", totals["warnings"])
+metric(left, _("Open errors"), totals["errors"])
+metric(right, _("Warnings"), totals["warnings"])
 if not totals["errors"] and not totals["warnings"]:
-    st.success("No problems found in any tab.")
+    st.success(_("No problems found in any tab."))
 
 by_tab, by_rule = st.columns(2)
-by_tab.markdown("**By tab**")
+by_tab.markdown(_("**By tab**"))
 table(read(reads.open_errors_by_tab), by_tab)
-by_rule.markdown("**By rule**")
+by_rule.markdown(_("**By rule**"))
 counts = read(reads.issue_counts)
-counts["rule title"] = counts["rule"].map(lambda r: RULES[r].title if r in RULES else r)
+counts["rule title"] = counts["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r)
 table(counts, by_rule)
 
-st.subheader("Problems to fix")
+st.subheader(_("Problems to fix"))
 f1, f2, f3 = st.columns(3)
-tab = f1.selectbox("Tab", [None, *sorted(counts["tab"].unique())], format_func=lambda t: "All tabs" if t is None else t, key="dq_tab")
-rule = f2.selectbox("Rule", [None, *sorted(counts["rule"].unique())], format_func=lambda r: "All rules" if r is None else f"{r} — {RULES[r].title}" if r in RULES else r, key="dq_rule")
-severity = f3.selectbox("Severity", [None, "error", "warning"], format_func=lambda s: "Errors and warnings" if s is None else s, key="dq_severity")
-with st.expander("Village", expanded=False):
+tab = f1.selectbox(_("Tab"), [None, *sorted(counts["tab"].unique())], format_func=lambda t: _("All tabs") if t is None else t, key="dq_tab")
+rule = f2.selectbox(_("Rule"), [None, *sorted(counts["rule"].unique())], format_func=lambda r: _("All rules") if r is None else f"{r} — {_(RULES[r].title)}" if r in RULES else r, key="dq_rule")
+severity = f3.selectbox(_("Severity"), [None, "error", "warning"], format_func=lambda s: _("Errors and warnings") if s is None else _(SEVERITY_NAMES[s]), key="dq_severity")
+with st.expander(_("Village"), expanded=False):
     village = place_picker("dq_place")
 groups = read(reads.issue_groups, tab, rule, severity, village)
 groups.insert(0, "rule title", groups["rule"].map(lambda r: RULES[r].title if r in RULES else r))
@@ -46,21 +47,22 @@ st.dataframe(groups, hide_index=True, column_config={
 })
 issues = read(reads.issues, tab, rule, severity, village)
 table(issues, column_config={
-    "link": st.column_config.LinkColumn("Open", display_text="open cell"),
-    "message": st.column_config.TextColumn("What is wrong", width="large"),
+    "link": st.column_config.LinkColumn(_("Open"), display_text=_("open cell")),
+    "message": st.column_config.TextColumn(_("What is wrong"), width="large"),
 })
 if len(issues) == 5000:
-    st.caption("Showing the first 5,000; narrow the filters or download the list from the command line (python cli.py validate).")
+    st.caption(_("Showing the first 5,000; narrow the filters or download the list from the command line (python cli.py validate)."))
 csv_download(issues, "data-quality-issues", key="issues_csv")
 
-st.subheader("Open errors across refreshes")
+st.subheader(_("Open errors across refreshes"))
 trend = query(error_trend) if may_run(user, error_trend) else None  # totals over every tab: admins
 if trend is None:
-    st.caption("The trend of open errors across every tab is shown to admins.")
+    st.caption(_("The trend of open errors across every tab is shown to admins."))
 elif len(trend) > 1:
     st.altair_chart(error_trend_chart(trend), width="stretch")
 else:
-    st.caption("The trend appears after the second refresh that finds changes.")
+    st.caption(_("The trend appears after the second refresh that finds changes."))
 
-with st.expander("What each rule checks"):
-    table(pd.DataFrame([{"rule": r.id, "severity": r.severity, "title": r.title, "what to do": r.fix} for r in RULES.values()]))
+with st.expander(_("What each rule checks")):
+    table(pd.DataFrame([{"rule": r.id, "severity": _(SEVERITY_NAMES[r.severity]), "title": _(r.title), "what to do": _(r.fix)}
+                        for r in RULES.values()]))

@@ -5,10 +5,10 @@ import streamlit as st
 
 from insights.common import Filters, int_list_setting
 from insights.rice_bank import (
-    DEFINITIONS,
     MAX_TABLE_ROWS,
     bank_status,
     banks,
+    definitions,
     ledger_count,
     ledger_entries,
     loan_book,
@@ -18,10 +18,12 @@ from insights.rice_bank import (
     rice_stock_by_day,
 )
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
+from schemas.i18n import N_, _, day, number, percent
 from ui.state import query
 from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 CHART_KEY = "rice_stock_chart"
+GRAINS = {"week": N_("week"), "month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
 
 
 def _as_date(value) -> dt.date:
@@ -43,33 +45,33 @@ def _chart_selection() -> tuple[str | None, tuple[dt.date, dt.date] | None]:
 
 
 def _kg(value) -> str:
-    return "—" if value is None else f"{value:,.0f} kg"
+    return "—" if value is None else _("{kg} kg").format(kg=number(value))
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "—" if value is None else percent(value)
 
 
-st.title("Rice bank")
+st.title(_("Rice bank"))
 filters = dashboard_filters("rice")
 open_errors_notice(["rice_banks", "rice_ledger", "households", "settings"])
-with st.expander("How these numbers are computed"):
-    st.markdown("\n".join(f"- {line}" for line in DEFINITIONS))
+with st.expander(_("How these numbers are computed")):
+    st.markdown("\n".join(f"- {line}" for line in definitions()))
 
 bank_list = query(banks, filters.place)
 if bank_list.empty:
-    st.info("No rice bank in this place.")
+    st.info(_("No rice bank in this place."))
     st.stop()
 
 # Clicking a bank on the chart (or its legend) filters everything; so does the picker.
 clicked_bank, brushed_days = _chart_selection()
 bank_ids = bank_list["bank_id"].tolist()
 names = dict(zip(bank_list["bank_id"], bank_list["bank"]))
-picked = st.selectbox("Bank", [None, *bank_ids], key="rice_bank_pick", format_func=lambda b: "All banks" if b is None else f"{names[b]} ({b})")
+picked = st.selectbox(_("Bank"), [None, *bank_ids], key="rice_bank_pick", format_func=lambda b: _("All banks") if b is None else f"{names[b]} ({b})")
 by_name = {name: bank_id for bank_id, name in names.items()}
 bank_id = by_name.get(clicked_bank) or picked
 if clicked_bank and bank_id != picked:
-    st.caption(f"Showing **{clicked_bank}**, clicked on the chart — click it again (or empty space) to show all banks.")
+    st.caption(_("Showing **{bank}**, clicked on the chart — click it again (or empty space) to show all banks.").format(bank=clicked_bank))
 
 # Alerts first: what needs doing.
 status = query(bank_status, filters)
@@ -81,63 +83,65 @@ for row in shown_status.itertuples():
 
 figures = query(loan_figures, filters, bank_id)
 cols = st.columns(5)
-metric(cols[0], f"Stock on {filters.end:%d %b %Y}", figures["stock_kg"], "kg")
-cols[1].metric("Share of stock out on loan", _pct(figures["share_on_loan"]))
-cols[2].metric("Repayment rate", _pct(figures["repayment_rate"]), help=f"Of the {figures['loans_due']} loans due in the period")
-metric(cols[3], "Interest earned", figures["interest_earned_kg"], "kg")
-metric(cols[4], "Overdue loans", figures["overdue_loans"], help=f"{_kg(figures['overdue_kg'])} still owed on them")
+metric(cols[0], _("Stock on {day}").format(day=day(filters.end)), figures["stock_kg"], "kg")
+cols[1].metric(_("Share of stock out on loan"), _pct(figures["share_on_loan"]))
+cols[2].metric(_("Repayment rate"), _pct(figures["repayment_rate"]), help=_("Of the {n} loans due in the period").format(n=number(figures["loans_due"])))
+metric(cols[3], _("Interest earned"), figures["interest_earned_kg"], "kg")
+metric(cols[4], _("Overdue loans"), figures["overdue_loans"], help=_("{kg} still owed on them").format(kg=_kg(figures["overdue_kg"])))
 left_out_note(loan_figures)
 
-st.subheader("Stock per bank")
+st.subheader(_("Stock per bank"))
 stock = query(rice_stock_by_day, filters)
 if not stock.empty and stock["grain"].iat[0] != "day":
-    st.caption(f"Long period: stock at the end of each {stock['grain'].iat[0]}.")
+    st.caption(_("Long period: stock at the end of each {grain}.").format(grain=_(GRAINS.get(stock["grain"].iat[0], stock["grain"].iat[0]))))
 st.altair_chart(stock_chart(stock, bank_list), key=CHART_KEY, on_select="rerun", selection_mode=[PERIOD_BRUSH, BANK_CLICK], width="stretch")
 left_out_note(rice_stock_by_day)
 csv_download(stock if bank_id is None else stock[stock["bank_id"] == bank_id], "rice-stock", key="rice_stock_csv")
 
-st.subheader("Ledger")
+st.subheader(_("Ledger"))
 ledger_filters = filters
 if brushed_days:
     ledger_filters = Filters(max(filters.start, brushed_days[0]), min(filters.end, brushed_days[1]), filters.place)
-    st.caption(f"Entries from {ledger_filters.start:%d %b %Y} to {ledger_filters.end:%d %b %Y}, as brushed on the chart (double-click the chart to clear).")
+    st.caption(_("Entries from {start} to {end}, as brushed on the chart (double-click the chart to clear).").format(
+        start=day(ledger_filters.start), end=day(ledger_filters.end)))
 entries = query(ledger_entries, ledger_filters, bank_id)
 total = query(ledger_count, ledger_filters, bank_id)
 if total > len(entries):
-    st.caption(f"The {len(entries):,} most recent of {total:,} entries; narrow the period or brush the chart to see others.")
+    st.caption(_("The {shown} most recent of {total} entries; narrow the period or brush the chart to see others.").format(
+        shown=number(len(entries)), total=number(total)))
 table(entries, tab="rice_ledger", height=280)
 left_out_note(ledger_entries)
 csv_download(entries, "rice-ledger", key="rice_ledger_csv")
 
-st.subheader("Inflows and outflows")
+st.subheader(_("Inflows and outflows"))
 flows = query(rice_flows_by_month, filters, bank_id)
 st.altair_chart(flows_chart(flows), width="stretch")
 left_out_note(rice_flows_by_month)
 csv_download(flows, "rice-flows", key="rice_flows_csv")
 
-st.subheader("Loans")
+st.subheader(_("Loans"))
 st.caption(
-    f"In the period: {_kg(figures['lent_kg'])} lent, {_kg(figures['repaid_kg'])} repaid. "
-    f"At its end: {_kg(figures['principal_out_kg'])} of principal out, {_kg(figures['still_owed_kg'])} still owed with interest."
+    _("In the period: {lent} lent, {repaid} repaid. At its end: {principal} of principal out, {owed} still owed with interest.").format(
+        lent=_kg(figures["lent_kg"]), repaid=_kg(figures["repaid_kg"]), principal=_kg(figures["principal_out_kg"]), owed=_kg(figures["still_owed_kg"]))
 )
 households = query(loans_by_household, filters, bank_id)
-st.markdown("**Still owed per household** (overdue first)")
+st.markdown(_("**Still owed per household** (overdue first)"))
 table(households)
 left_out_note(loans_by_household)
 csv_download(households, "rice-loans-by-household", key="rice_households_csv")
-with st.expander("Every loan open, lent, due or repaid in the period"):
+with st.expander(_("Every loan open, lent, due or repaid in the period")):
     book = query(loan_book, filters, bank_id)
     if len(book) >= MAX_TABLE_ROWS:
-        st.caption(f"The first {MAX_TABLE_ROWS:,} loans (overdue first); narrow the period or pick a bank.")
+        st.caption(_("The first {n} loans (overdue first); narrow the period or pick a bank.").format(n=number(MAX_TABLE_ROWS)))
     table(book)
     csv_download(book, "rice-loans", key="rice_loans_csv")
 
-st.subheader("Lean-season cover")
+st.subheader(_("Lean-season cover"))
 st.altair_chart(cover_chart(shown_status, season), width="stretch")
 left_out_note(bank_status)
 no_history = shown_status[shown_status["lean_cover_months"].isna()]
 if not no_history.empty:
-    st.caption("No lending in past lean seasons to measure cover against: " + ", ".join(no_history["bank"]) + ".")
+    st.caption(_("No lending in past lean seasons to measure cover against: ") + ", ".join(no_history["bank"]) + ".")
 cover = shown_status[["bank", "village", "capacity_kg", "stock_kg", "principal_out_kg", "share_on_loan", "kg_per_lean_month",
                       "lean_months_seen", "lean_cover_months", "overdue_loans", "alerts"]]
 table(cover)

@@ -3,21 +3,25 @@ import streamlit as st
 
 from insights import savings
 from insights import savings_charts as charts
+from schemas.i18n import N_, _, day, number, percent
 from ui.state import query
 from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
-KINDS = {"saving_group": "Saving groups", "agricultural_cooperative": "Agricultural cooperative"}
+KINDS = {"saving_group": N_("Saving groups"), "agricultural_cooperative": N_("Agricultural cooperative")}
+NONE_FOUNDED = {"saving_group": N_("No saving groups founded by {day} in this place."),
+                "agricultural_cooperative": N_("No agricultural cooperative founded by {day} in this place.")}
+definitions = savings.definitions()
 
-st.title("Savings groups and the agricultural cooperative")
+st.title(_("Savings groups and the agricultural cooperative"))
 filters = dashboard_filters("savings")
 open_errors_notice(savings.TABS)
 
 capital = query(savings.capital_on, filters.end, filters.place)
-st.markdown(f"Capital of the saving groups and agricultural cooperative on {filters.end:%d %b %Y}: "
-            f"**{capital['riel']:,.0f} riel** (**${capital['usd']:,.2f}** at {capital['riel_per_usd']:,.0f} riel per dollar, "
-            "the setting riel_per_usd).")
+st.markdown(_("Capital of the saving groups and agricultural cooperative on {day}: **{riel} riel** (**${usd}** at {rate} riel "
+              "per dollar, the setting riel_per_usd).").format(day=day(filters.end), riel=number(capital["riel"]),
+                                                                usd=number(capital["usd"], 2), rate=number(capital["riel_per_usd"])))
 left_out_note(savings.capital_on)
-st.caption(" · ".join(savings.DEFINITIONS[k] for k in ("capital", "loans_outstanding", "cash_in_hand")))
+st.caption(" · ".join(definitions[k] for k in ("capital", "loans_outstanding", "cash_in_hand")))
 
 groups = query(savings.groups_on, filters.end, filters.place)
 over_time = query(savings.capital_over_time, filters)
@@ -25,39 +29,39 @@ ratios = query(savings.ratios, filters)
 
 for kind, title in KINDS.items():
     mine = groups[groups["kind"] == kind]
-    st.header(title)
+    st.header(_(title))
     if mine.empty:
-        st.info(f"No {title.lower()} founded by {filters.end:%d %b %Y} in this place.")
+        st.info(_(NONE_FOUNDED[kind]).format(day=day(filters.end)))
         continue
     cols = st.columns(5)
-    metric(cols[0], "Groups", len(mine))
+    metric(cols[0], _("Groups"), len(mine))
     members, women = total(mine, "members"), total(mine, "female_members")
-    metric(cols[1], "Members", members, help="Members today, as the groups tab records them.")
-    cols[2].metric("Women", f"{women / max(members, 1):.0%}" if isinstance(members, int) and isinstance(women, int) else "hidden (small counts)")
-    metric(cols[3], "Capital", mine["capital_riel"].sum(), "៛", help=f"${mine['capital_usd'].sum():,.2f}")
-    metric(cols[4], "Cash in hand", mine["cash_in_hand_riel"].sum(), "៛",
-           help=f"loans out {mine['loans_outstanding_riel'].sum():,.0f} ៛")
+    metric(cols[1], _("Members"), members, help=_("Members today, as the groups tab records them."))
+    cols[2].metric(_("Women"), percent(women / max(members, 1)) if isinstance(members, int) and isinstance(women, int) else _("hidden (small counts)"))
+    metric(cols[3], _("Capital"), mine["capital_riel"].sum(), "៛", help=f"${mine['capital_usd'].sum():,.2f}")
+    metric(cols[4], _("Cash in hand"), mine["cash_in_hand_riel"].sum(), "៛",
+           help=_("loans out {riel} ៛").format(riel=number(mine["loans_outstanding_riel"].sum())))
     left_out_note(savings.groups_on)
 
     series = over_time[over_time["kind"] == kind]
-    currency = st.radio("Show capital in", ["riel", "dollars"], horizontal=True, key=f"currency_{kind}")
+    currency = st.radio(_("Show capital in"), ["riel", "dollars"], horizontal=True, key=f"currency_{kind}", format_func=lambda c: _({"riel": N_("riel"), "dollars": N_("dollars")}[c]))
     left, right = st.columns([3, 2])
-    left.markdown("**Capital per group over time**")
+    left.markdown(_("**Capital per group over time**"))
     left.altair_chart(charts.capital_by_group(series, "riel" if currency == "riel" else "usd"), width="stretch")
-    right.markdown("**Loans outstanding and cash in hand**")
+    right.markdown(_("**Loans outstanding and cash in hand**"))
     right.altair_chart(charts.loans_and_cash(series), width="stretch")
     left_out_note(savings.capital_over_time)
     csv_download(series, f"savings_capital_over_time_{kind}", key=f"csv_over_time_{kind}")
 
-    st.markdown(f"**Groups on {filters.end:%d %b %Y}**")
+    st.markdown(_("**Groups on {day}**").format(day=day(filters.end)))
     table(mine, tab="savings_groups")
     csv_download(mine, f"savings_groups_{kind}", key=f"csv_groups_{kind}")
     if kind == "saving_group":
         st.altair_chart(charts.members_and_women(mine), width="stretch")
 
-st.header("Ratios savings-group practitioners use (SAVIX-style)")
-st.caption(f"For {filters.start:%d %b %Y} – {filters.end:%d %b %Y}; the totals add up the groups' parts, they do not average ratios.")
-st.markdown("\n".join(f"- {savings.DEFINITIONS[k]}" for k in
+st.header(_("Ratios savings-group practitioners use (SAVIX-style)"))
+st.caption(_("For {start} – {end}; the totals add up the groups' parts, they do not average ratios.").format(start=day(filters.start), end=day(filters.end)))
+st.markdown("\n".join(f"- {definitions[k]}" for k in
                       ("savings_per_member", "share_borrowing", "average_loan", "return_on_savings", "portfolio_at_risk")))
 shown = ratios[["name", "kind", "members", "savings_per_member_riel", "share_borrowing", "average_loan_riel",
                 "return_on_savings", "portfolio_at_risk", "borrowers", "loans_lent", "income_riel", "outstanding_riel", "at_risk_riel"]]

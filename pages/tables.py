@@ -12,6 +12,7 @@ from connectors.sync import outbox
 from gateway import reads
 from gateway.masking import conflicts_shown, message_shown, request_personal_values
 from schemas.formats import label
+from schemas.i18n import _, day, ngettext, number
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 from ui import live
@@ -34,15 +35,17 @@ def _reset_editor() -> None:
 
 live.hold_redraws(on_reload=_reset_editor)  # a redraw by the poll would drop what is being typed in the grid
 
-st.title("Tables")
+st.title(_("Tables"))
 
 # -- the outbox: saves that wait for the source --------------------------------------------------
 waiting = sync.pending(cache())
 if waiting:
     left, right = st.columns([4, 1])
-    left.warning(f"{waiting} saved change(s) wait to be sent: the source could not be reached. "
-                 "They are sent on the next refresh, or now with the button.")
-    if right.button("Send waiting changes", key="tables_send_waiting"):
+    left.warning(ngettext("{n} saved change waits to be sent: the source could not be reached. "
+                          "It is sent on the next refresh, or now with the button.",
+                          "{n} saved changes wait to be sent: the source could not be reached. "
+                          "They are sent on the next refresh, or now with the button.", waiting).format(n=number(waiting)))
+    if right.button(_("Send waiting changes"), key="tables_send_waiting"):
         try:
             done = sync.replay(cache(), source(), user, date_order=date_order)
             state["tables_replay"] = done
@@ -52,43 +55,44 @@ if waiting:
         st.rerun()
 done = state.pop("tables_replay", None)
 if done is not None:
-    st.info(f"Sent {done.sent}, already in the sheet {done.already}, in conflict {done.conflicts}, "
-            f"refused {done.refused}, still waiting {done.waiting}." + (f" {done.problem}" if done.problem else ""))
+    st.info(_("Sent {sent}, already in the sheet {already}, in conflict {conflicts}, refused {refused}, still waiting {waiting}.").format(
+        sent=done.sent, already=done.already, conflicts=done.conflicts, refused=done.refused, waiting=done.waiting) + (f" {done.problem}" if done.problem else ""))
 for entry in reads.outbox_problems(cache(), user):
     with st.container(border=True):
         why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
-        st.markdown(f"**A waiting change from {entry.queued_at:%d %b %Y %H:%M} by {entry.user}** — {why or ''}")
+        st.markdown(_("**A waiting change from {when} by {user}**").format(when=f"{day(entry.queued_at)} {entry.queued_at:%H:%M}", user=entry.user)
+                    + f" — {why or ''}")
         if entry.state == outbox.CONFLICT:
             table(conflicts_shown(user, sync.outbox_conflicts(entry)))
-            keep, mine, _ = st.columns([1, 1, 4])
-            if keep.button("Keep theirs", key=f"tables_outbox_theirs_{entry.id}"):
+            keep, mine, _rest = st.columns([1, 1, 4])
+            if keep.button(_("Keep theirs"), key=f"tables_outbox_theirs_{entry.id}"):
                 sync.resolve(cache(), source(), entry.id, "theirs", date_order=date_order)
                 st.rerun()
-            if mine.button("Re-apply mine", key=f"tables_outbox_mine_{entry.id}"):
+            if mine.button(_("Re-apply mine"), key=f"tables_outbox_mine_{entry.id}"):
                 state["tables_result"] = sync.resolve(cache(), source(), entry.id, "mine", date_order=date_order)
                 st.rerun()
-        elif st.button("Dismiss", key=f"tables_outbox_dismiss_{entry.id}"):
+        elif st.button(_("Dismiss"), key=f"tables_outbox_dismiss_{entry.id}"):
             outbox.mark(cache(), entry.id, outbox.DROPPED, entry.last_error)
             st.rerun()
 
 # -- which tab, which rows ---------------------------------------------------------------------
 tabs = readable_tabs(user, list(TABS))
 if not tabs:
-    st.info("Your role may not read any tab.")
+    st.info(_("Your role may not read any tab."))
     st.stop()
 names = [t.name for t in tabs]
-name = st.selectbox("Tab", names, key="tables_tab", format_func=lambda n: registered_tab(n).title)
+name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: registered_tab(n).title)
 tab = registered_tab(name)
 writable = can_write(user, tab) and bool(tab.key)
 st.caption(tab.schema.__doc__ or "")
 
-query = te.TableQuery(name, search=st.text_input("Search", key=f"tables_search_{name}", placeholder="Any text in the row"))
-with st.expander("Filters", expanded=False):
+query = te.TableQuery(name, search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")))
+with st.expander(_("Filters"), expanded=False):
     for spec in te.enumerations(tab):
         query.choices[spec.name] = st.multiselect(spec.title, list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
                                                   format_func=lambda v, spec=spec: label(spec, v))
     for spec in te.date_columns(tab):
-        if st.checkbox(f"Only some dates ({spec.title})", key=f"tables_fd_{name}_{spec.name}"):
+        if st.checkbox(_("Only some dates ({column})").format(column=spec.title), key=f"tables_fd_{name}_{spec.name}"):
             picked = st.date_input(spec.title, (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}")
             if isinstance(picked, (tuple, list)) and len(picked) == 2:
                 query.dates[spec.name] = (picked[0], picked[1])
@@ -98,10 +102,11 @@ con = cache().cursor()
 total = te.count(con, user, query)
 pages = max((total - 1) // te.PAGE_SIZE + 1, 1)
 if pages > 1:
-    query.page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"tables_page_{name}"))
+    query.page = int(st.number_input(_("Page (of {pages})").format(pages=pages), 1, pages, 1, key=f"tables_page_{name}"))
 editor_key = f"tables_editor_{name}_{state['tables_nonce']}"
 frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query))  # unsaved edits keep their rows
-st.caption(f"{total:,} rows" + (f"; showing {len(frame):,} from row {(query.page - 1) * te.PAGE_SIZE + 1:,}" if pages > 1 else ""))
+st.caption(ngettext("{n} row", "{n} rows", total).format(n=number(total)) + (_("; showing {shown} from row {first}").format(
+    shown=number(len(frame)), first=number((query.page - 1) * te.PAGE_SIZE + 1)) if pages > 1 else ""))
 
 # -- the editor ---------------------------------------------------------------------------------
 st.data_editor(
@@ -128,15 +133,16 @@ if writable:
     confirm = True
     if changes.deletes:
         keys = ", ".join("/".join(d.key) for d in changes.deletes)
-        confirm = st.checkbox(f"Yes, delete {len(changes.deletes)} row(s): {keys}", key="tables_confirm_delete")
-    if st.button("Save", key="tables_save", type="primary", disabled=changes.empty()):
+        confirm = st.checkbox(ngettext("Yes, delete {n} row: {keys}", "Yes, delete {n} rows: {keys}", len(changes.deletes)).format(
+            n=len(changes.deletes), keys=keys), key="tables_confirm_delete")
+    if st.button(_("Save"), key="tables_save", type="primary", disabled=changes.empty()):
         if not confirm:
-            st.warning("Tick the box to confirm the deletion, then save again.")
+            st.warning(_("Tick the box to confirm the deletion, then save again."))
         else:
             _save(changes.edits, changes.appends, changes.deletes)
             st.rerun()
 elif not can_write(user, tab):
-    st.caption(f"Your role ({user.role}) may read this tab but not change it.")
+    st.caption(_("Your role ({role}) may read this tab but not change it.").format(role=user.role))
 
 result = state.get("tables_result")
 if result is not None:
@@ -148,15 +154,16 @@ if result is not None:
     elif result.status == sync.CONFLICT:
         st.error(said)
         table(conflicts_shown(user, result.conflicts))
-        keep, mine, _ = st.columns([1, 1, 4])
-        if keep.button("Keep theirs", key="tables_keep_theirs"):
+        keep, mine, _rest = st.columns([1, 1, 4])
+        if keep.button(_("Keep theirs"), key="tables_keep_theirs"):
             state.pop("tables_result")
             st.rerun()
-        if mine.button("Re-apply mine", key="tables_reapply"):
+        if mine.button(_("Re-apply mine"), key="tables_reapply"):
             try:  # from what the sheet holds now: theirs may have changed again since the conflict was shown
                 again = sync.rebase(source(), result.request, result.conflicts, date_order)
             except SourceError as exc:
-                state["tables_result"] = sync.SaveResult(sync.FAILED, f"Could not read the sheet to re-apply your change ({exc}). Try again later.")
+                state["tables_result"] = sync.SaveResult(sync.FAILED, _("Could not read the sheet to re-apply your change ({problem}). "
+                                                                        "Try again later.").format(problem=exc))
             else:
                 _save(again.edits, [row for rows in again.appends.values() for row in rows], again.deletes)
             st.rerun()
@@ -164,24 +171,24 @@ if result is not None:
         st.error(said)
     if result.errors or result.warnings:
         table(te.errors_frame(user, tab, result))
-    if result.status in (sync.SAVED, sync.ALREADY, sync.UNCHANGED) and st.button("OK", key="tables_result_ok"):
+    if result.status in (sync.SAVED, sync.ALREADY, sync.UNCHANGED) and st.button(_("OK"), key="tables_result_ok"):
         state.pop("tables_result")
         st.rerun()
 
 # -- add a row ----------------------------------------------------------------------------------
 if writable:
-    with st.expander("Add a row", expanded=False):
+    with st.expander(_("Add a row"), expanded=False):
         place = place_picker(f"tables_add_place_{name}") if te.has_place(tab) else None
         # Not cleared on submit: a refused row keeps what was typed; a saved one clears it (below).
         with st.form(f"tables_add_{name}", clear_on_submit=False):
             new_row = {}
             suggested = te.next_key(con, tab)
             for spec in tab.columns:
-                label = spec.title + ("" if spec.required else " (optional)")
+                label = spec.title + ("" if spec.required else " " + _("(optional)"))
                 widget_key = te.add_form_key(name, spec.name)
                 if spec.place:
                     new_row[spec.name] = place
-                    st.text_input(label, value=place or "", disabled=True, help="Pick the village above.", key=widget_key)
+                    st.text_input(label, value=place or "", disabled=True, help=_("Pick the village above."), key=widget_key)
                 elif spec.name in tab.key and suggested and len(tab.key) == 1:
                     new_row[spec.name] = st.text_input(label, value=suggested, help=spec.description, key=widget_key)
                 elif spec.allowed:
@@ -198,7 +205,7 @@ if writable:
                     new_row[spec.name] = st.text_input(label, type="password", help=spec.description, key=widget_key)
                 else:
                     new_row[spec.name] = st.text_input(label, help=spec.description, key=widget_key)
-            if st.form_submit_button("Add the row"):
+            if st.form_submit_button(_("Add the row")):
                 _save([], [new_row], [])
                 if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY):
                     for spec in tab.columns:  # the next add starts blank, with the next free key suggested
@@ -207,11 +214,11 @@ if writable:
 
 # -- a row's history ----------------------------------------------------------------------------
 if tab.key and len(frame):
-    with st.expander("A row's history", expanded=False):
+    with st.expander(_("A row's history"), expanded=False):
         keys = ["/".join(sync.key_of(tab, row)) for row in frame.to_dict("records")]
-        chosen = st.selectbox("Row", keys, key=f"tables_history_{name}")
+        chosen = st.selectbox(_("Row"), keys, key=f"tables_history_{name}")
         history = reads.row_history(cache(), user, name, chosen)
         if history.empty:
-            st.caption("No change to this row was made through the back office yet.")
+            st.caption(_("No change to this row was made through the back office yet."))
         else:
             table(history, tab="audit_log")

@@ -11,7 +11,9 @@ import gettext as gettext_module
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from functools import lru_cache
+from numbers import Real
 from pathlib import Path
 
 LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ"}
@@ -67,3 +69,59 @@ def gettext(message: str) -> str:
 
 
 _ = gettext
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural msgid's text for `n` (Khmer has one form; English two)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return singular if n == 1 else plural
+    return _catalog(current_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is declared (a module-level table); `_()` translates it where it is shown."""
+    return message
+
+
+# Numbers and dates inside the catalog's sentences, per language. One small set of functions so the shared
+# formatting module (tables, metrics) can take their place without touching the sentences.
+BABEL_LOCALES = {"en": "en", "km": "km_KH"}
+
+
+def babel_locale() -> str:
+    return BABEL_LOCALES[current_language()]
+
+
+def number(value: float | int, decimals: int = 0) -> str:
+    """1,250 or 1,250.50: grouped digits as the current language writes them. A value the gateway
+    replaced (a small count shown as "<5" to a viewer) is shown as it is."""
+    from babel.numbers import format_decimal
+
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        return str(value)
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=babel_locale())
+
+
+def percent(value: float) -> str:
+    from babel.numbers import format_percent
+
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        return str(value)
+
+    return format_percent(value, format="#,##0%", locale=babel_locale())
+
+
+def day(value) -> str:
+    """A date as "31 Dec 2017" (English) or "31 ធ្នូ 2017" (Khmer)."""
+    from babel.dates import format_date
+
+    return format_date(value, "d MMM y", locale=babel_locale())
+
+
+def place_names(names: list[str]) -> str:
+    """"A, B and C" in the current language."""
+    if len(names) <= 1:
+        return "".join(names)
+    return gettext("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])

@@ -11,6 +11,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.i18n import N_
+
 
 @dataclass(frozen=True)
 class Page:
@@ -19,7 +21,7 @@ class Page:
     file: str  # "pages/rice_bank.py", relative to the project root
     title: str
     icon: str
-    section: str = "Dashboards"
+    section: str = N_("Dashboards")  # titles are English msgids, shown through gettext (ui.navigation)
     admin_only: bool = False
 
 

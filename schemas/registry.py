@@ -13,6 +13,7 @@ from typing import Any, Callable
 from schemas.admin import AuditEntry, Setting, User
 from schemas.clinic import AmbulanceTrip, ClinicVisit, HealthEducationSession
 from schemas.cow_bank import Cow, CowEvent
+from schemas.i18n import N_
 from schemas.places import Household, Village
 from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGroup
 from schemas.programme import ChartPart, Page, Programme, ReportPart
@@ -40,34 +41,34 @@ PROGRAMMES: dict[str, Programme] = {
     p.name: p
     for p in [
         Programme("places", "Villages and households", ALL, STAFF, demo="data.demo_places.demo"),
-        Programme("prevention", "Prevention", ALL, STAFF, Page("pages/prevention.py", "Prevention", ":material/shield:"),
-                  (_report("prevention", "Prevention"),), (_chart("prevention", "Prevention"),), "data.demo_prevention.demo"),
+        Programme("prevention", "Prevention", ALL, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:"),
+                  (_report("prevention", N_("Prevention")),), (_chart("prevention", "Prevention"),), "data.demo_prevention.demo"),
         Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic"),
-                  Page("pages/clinic.py", "Clinic", ":material/local_hospital:"),
-                  (_report("clinic", "Clinic"), _report("health_education", "Health education")),
+                  Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:"),
+                  (_report("clinic", N_("Clinic")), _report("health_education", N_("Health education"))),
                   (_chart("clinic", "Clinic"),), "data.demo_clinic.demo"),
-        Programme("savings", "Savings groups", ALL, STAFF, Page("pages/savings.py", "Savings groups", ":material/savings:"),
-                  (_report("savings", "Savings groups"),), (_chart("savings", "Savings groups"),), "data.demo_savings.demo"),
-        Programme("cow_bank", "Cow bank", ALL, STAFF, Page("pages/cow_bank.py", "Cow bank", ":material/pets:"),
-                  (_report("cow_bank", "Cow bank"),), (_chart("cow_bank", "Cow bank"),), "data.demo_cows.demo"),
-        Programme("rice_bank", "Rice bank", ALL, STAFF, Page("pages/rice_bank.py", "Rice bank", ":material/grass:"),
-                  (_report("rice_bank", "Rice bank"),), (_chart("rice_bank", "Rice bank"),), "data.demo_rice.demo"),
+        Programme("savings", "Savings groups", ALL, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:"),
+                  (_report("savings", N_("Savings groups")),), (_chart("savings", "Savings groups"),), "data.demo_savings.demo"),
+        Programme("cow_bank", "Cow bank", ALL, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:"),
+                  (_report("cow_bank", N_("Cow bank")),), (_chart("cow_bank", "Cow bank"),), "data.demo_cows.demo"),
+        Programme("rice_bank", "Rice bank", ALL, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:"),
+                  (_report("rice_bank", N_("Rice bank")),), (_chart("rice_bank", "Rice bank"),), "data.demo_rice.demo"),
         Programme("school_support", "School support", ALL, STAFF,
-                  Page("pages/school_support.py", "School support", ":material/school:"),
-                  (_report("school_support", "School support"),), demo="data.demo_school_support.demo"),
+                  Page("pages/school_support.py", N_("School support"), ":material/school:"),
+                  (_report("school_support", N_("School support")),), demo="data.demo_school_support.demo"),
         Programme("wash", "Household hygiene (toilets, clean water)", ALL, STAFF,
-                  Page("pages/wash.py", "Household hygiene", ":material/water_drop:"),
-                  (_report("wash", "Household hygiene"),), demo="data.demo_wash.demo"),
+                  Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:"),
+                  (_report("wash", N_("Household hygiene")),), demo="data.demo_wash.demo"),
         Programme("admin", "Administration", ("admin",), ("admin",), demo="data.demo_admin.demo"),
     ]
 }
 
 # The pages of no one programme: open to everyone signed in (the data behind them is role-checked) or to admins.
 SITE_PAGES: list[Page] = [
-    Page("pages/overview.py", "Overview", ":material/dashboard:"),
-    Page("pages/data_quality.py", "Data quality", ":material/fact_check:", "Data"),
-    Page("pages/tables.py", "Tables", ":material/table_view:", "Data"),
-    Page("pages/sync.py", "Sync & history", ":material/sync:", "Admin", admin_only=True),
+    Page("pages/overview.py", N_("Overview"), ":material/dashboard:"),
+    Page("pages/data_quality.py", N_("Data quality"), ":material/fact_check:", N_("Data")),
+    Page("pages/tables.py", N_("Tables"), ":material/table_view:", N_("Data")),
+    Page("pages/sync.py", N_("Sync & history"), ":material/sync:", N_("Admin"), admin_only=True),
 ]
 
 

@@ -21,10 +21,12 @@ import streamlit as st
 from connectors.access import LOCAL_ADMIN, User
 from connectors.config import _secrets_file, load_secrets
 from gateway.reads import user_for
+from schemas.i18n import N_, _
 from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting, signed_in_user
 
+ROLE_NAMES = {"admin": N_("admin"), "editor": N_("editor"), "clinic": N_("clinic staff"), "viewer": N_("viewer")}
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-HOW_TO_SIGN_IN = ("Add an `[auth]` section (Google OAuth: redirect_uri, cookie_secret, client_id, client_secret, "
+HOW_TO_SIGN_IN = N_("Add an `[auth]` section (Google OAuth: redirect_uri, cookie_secret, client_id, client_secret, "
                   "server_metadata_url) to `.streamlit/secrets.toml`, or start the app bound to 127.0.0.1 "
                   "(`make run`) to use it alone as the local admin.")
 
@@ -55,8 +57,8 @@ def streamlit_auth() -> dict | None:
         # Streamlit says "not found" for a file that does not parse, too: tell them apart by the files.
         present = [f for f in st.get_option("secrets.files") or [] if Path(f).expanduser().is_file()]
         if present:
-            raise SecretsProblem(f"Streamlit's secrets file {present[0]} cannot be read (it must be valid TOML). "
-                                 "Correct it and restart the app.") from None
+            raise SecretsProblem(_("Streamlit's secrets file {file} cannot be read (it must be valid TOML). "
+                                   "Correct it and restart the app.").format(file=present[0])) from None
         return None
 
 
@@ -68,8 +70,8 @@ def auth_section() -> dict | None:
     try:
         section = load_secrets().get("auth")
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise SecretsProblem(f"The secrets file {_secrets_file()} cannot be read: {type(exc).__name__}. "
-                             "Correct it (it must be valid TOML) and restart the app.") from None
+        raise SecretsProblem(_("The secrets file {file} cannot be read: {problem}. "
+                               "Correct it (it must be valid TOML) and restart the app.").format(file=_secrets_file(), problem=type(exc).__name__)) from None
     return dict(section) if section else None
 
 
@@ -83,7 +85,7 @@ def current_user() -> User | None:
 
 
 def _refuse(message: str) -> None:
-    st.title("CCPCR Back Office")
+    st.title(_("CCPCR Back Office"))
     st.error(message)
     st.stop()
 
@@ -98,39 +100,40 @@ def require_user() -> User:
     address = bind_address()
     if auth is None:
         if not is_loopback(address):
-            shown = address or "every interface (server.address is not set)"
-            _refuse(f"No sign-in is configured and the app listens on {shown}, so anyone who can reach it "
-                            f"would be the admin. The app stays closed. {HOW_TO_SIGN_IN}")
+            shown = address or _("every interface (server.address is not set)")
+            _refuse(_("No sign-in is configured and the app listens on {address}, so anyone who can reach it "
+                      "would be the admin. The app stays closed.").format(address=shown) + " " + _(HOW_TO_SIGN_IN))
         st.session_state[SIGNED_IN] = LOCAL_ADMIN
         ensure_loaded()
         _replay_once(LOCAL_ADMIN)
-        st.sidebar.caption(f"No sign-in configured: you are the local admin, and the app listens on {address} only.")
+        st.sidebar.caption(_("No sign-in configured: you are the local admin, and the app listens on {address} only.").format(address=address))
         return LOCAL_ADMIN
     if streamlit_auth() is None:
-        _refuse(f"Sign-in is configured in {_secrets_file()}, but Streamlit reads `[auth]` from "
-                        ".streamlit/secrets.toml only. Move the `[auth]` section there (or start Streamlit with "
-                        f"--secrets.files {_secrets_file()}) and restart the app.")
+        _refuse(_("Sign-in is configured in {file}, but Streamlit reads `[auth]` from "
+                  ".streamlit/secrets.toml only. Move the `[auth]` section there (or start Streamlit with "
+                  "--secrets.files {file}) and restart the app.").format(file=_secrets_file()))
     if not st.user.is_logged_in:
-        st.title("CCPCR Back Office")
-        st.write("Please sign in with your Google account to continue.")
-        if st.button("Sign in with Google", key="sign_in"):
+        st.title(_("CCPCR Back Office"))
+        st.write(_("Please sign in with your Google account to continue."))
+        if st.button(_("Sign in with Google"), key="sign_in"):
             st.login()
         st.stop()
     email = str(st.user.get("email") or "")
     ensure_loaded()  # signed in with Google: the users tab may now be read (a change-token call if unchanged)
     user = user_for(cache().cursor(), email) if email else None
     if user is None:
-        st.title("CCPCR Back Office")
-        st.warning("Sorry — your account is not on the list of people who may use this back office. "
-                   "If you should have access, ask the programme's admin to add your e-mail to the users tab.")
-        if st.button("Sign out", key="sign_out"):
+        st.title(_("CCPCR Back Office"))
+        st.warning(_("Sorry — your account is not on the list of people who may use this back office. "
+                     "If you should have access, ask the programme's admin to add your e-mail to the users tab."))
+        if st.button(_("Sign out"), key="sign_out"):
             st.logout()
         st.stop()
     st.session_state[SIGNED_IN] = user
     _replay_once(user)
     with st.sidebar:
-        st.caption(f"Signed in as {user.email} ({user.role}); the app listens on {address or 'every interface'}.")
-        if st.button("Sign out", key="sign_out"):
+        st.caption(_("Signed in as {email} ({role}); the app listens on {address}.").format(
+            email=user.email, role=_(ROLE_NAMES.get(user.role, user.role)), address=address or _("every interface")))
+        if st.button(_("Sign out"), key="sign_out"):
             st.logout()
     return user
 

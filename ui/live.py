@@ -23,6 +23,7 @@ import streamlit as st
 from connectors.config import setting
 from connectors.poll import Poller, PollSettings, describe
 from connectors.sources.interface import SourceError
+from schemas.i18n import _, day
 from ui.state import cache, source, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from
@@ -110,9 +111,9 @@ def _line() -> None:
         if on_reload is None:
             st.rerun()
         left, right = st.columns([5, 1])
-        left.warning("The sheet changed since this page was drawn. Reload to see it; unsaved edits in the table "
-                     "are discarded, so save them first to keep them.")
-        if right.button("Reload", key="live_reload"):
+        left.warning(_("The sheet changed since this page was drawn. Reload to see it; unsaved edits in the table "
+                       "are discarded, so save them first to keep them."))
+        if right.button(_("Reload"), key="live_reload"):
             on_reload()
             st.rerun()
     status = poll.status()
@@ -131,26 +132,27 @@ def freshness_text(meta: dict | None, label: str, problem: str | None, max_stale
     older than `max_stale` seconds; "down" (red, with the reason) when the source cannot be read."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if meta is None or meta.get("refreshed_at") is None:
-        text = f"No data loaded yet from {label}."
+        text = _("No data loaded yet from {source}.").format(source=label)
         age = None
     else:
         at = meta["refreshed_at"]
         age = max((now - at).total_seconds(), 0.0)
-        text = f"Data as of {at:%H:%M} UTC{'' if at.date() == now.date() else f' on {at:%d %b %Y}'} ({_ago(age)}) from {label}."
+        text = (_("Data as of {time} UTC ({ago}) from {source}.") if at.date() == now.date()
+                else _("Data as of {time} UTC on {day} ({ago}) from {source}.")).format(time=f"{at:%H:%M}", day=day(at), ago=_ago(age), source=label)
     if problem:
-        return "down", f"{text} The source cannot be read, so this is the last data loaded: {problem}"
+        return "down", text + " " + _("The source cannot be read, so this is the last data loaded: {problem}").format(problem=problem)
     if age is None:
         return "stale", text
     if age > max_stale:
-        return "stale", f"{text} That is older than {max_stale:g} s: the source has not been read since."
+        return "stale", text + " " + _("That is older than {seconds} s: the source has not been read since.").format(seconds=f"{max_stale:g}")
     return "fresh", text
 
 
 def _ago(seconds: float) -> str:
     if seconds < 90:
-        return f"{seconds:.0f} s ago"
+        return _("{n} s ago").format(n=f"{seconds:.0f}")
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min ago"
+        return _("{n} min ago").format(n=f"{seconds / 60:.0f}")
     if seconds < 36 * 3600:
-        return f"{seconds / 3600:.0f} h ago"
-    return f"{seconds / 86400:.0f} days ago"
+        return _("{n} h ago").format(n=f"{seconds / 3600:.0f}")
+    return _("{n} days ago").format(n=f"{seconds / 86400:.0f}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from connectors.access import User, can_read
+from schemas.i18n import _
 from schemas.registry import Page, site
 
 DEFAULT_PAGE = "pages/overview.py"
@@ -27,10 +28,10 @@ def pages_for(user: User) -> dict[str, list]:
     sections: dict[str, list] = {}
     for section, listed in pages().items():
         allowed = [
-            st.Page(page.file, title=page.title, icon=page.icon, default=(page.file == DEFAULT_PAGE))
+            st.Page(page.file, title=_(page.title), icon=page.icon, default=(page.file == DEFAULT_PAGE))
             for page, programme in listed
             if may_open(user, programme, page.admin_only)
         ]
         if allowed:
-            sections[section] = allowed
+            sections[_(section)] = allowed
     return sections

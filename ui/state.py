@@ -19,6 +19,7 @@ from connectors.sources import open_source
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from gateway.figures import figure, require_known_role
+from schemas.i18n import _
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
@@ -44,7 +45,7 @@ def source() -> Source:
 
 def source_label() -> str:
     spec = source_spec()
-    return "Demo workbook (built in)" if spec.is_demo else source().label
+    return _("Demo workbook (built in)") if spec.is_demo else source().label
 
 
 def mark_entry() -> None:
@@ -94,7 +95,7 @@ def ensure_loaded() -> None:
     if st.session_state.get("loaded_once"):
         return
     st.session_state["loaded_once"] = True
-    with st.spinner("Loading the data…"):
+    with st.spinner(_("Loading the data…")):
         refresh()
 
 

@@ -13,9 +13,11 @@ from insights.common import Filters, default_year, open_errors, places, years_wi
 from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
+from schemas.i18n import N_, _, ngettext, number
 from ui.state import cache, query, signed_in_user
 
-_LEVELS = [("province", "province_code"), ("district", "district_code"), ("commune", "commune_code"), ("village", "village_code")]
+_LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
+           ("commune", "commune_code", N_("Commune")), ("village", "village_code", N_("Village"))]
 
 
 def place_picker(key: str, container=None) -> str | None:
@@ -24,12 +26,12 @@ def place_picker(key: str, container=None) -> str | None:
     gazetteer: pd.DataFrame = query(places)
     chosen: str | None = None
     columns = box.columns(len(_LEVELS))
-    for (label, code_column), column in zip(_LEVELS, columns):
+    for (label, code_column, level_title), column in zip(_LEVELS, columns):
         options = gazetteer if chosen is None else gazetteer[gazetteer[code_column].str.startswith(chosen)]
         names = options[[code_column, label]].drop_duplicates().sort_values(label)
         codes = [None, *names[code_column].tolist()]
         labels = dict(zip(names[code_column], names[label]))
-        picked = column.selectbox(label.title(), codes, key=f"{key}_{label}", format_func=lambda c: "All" if c is None else labels[c])
+        picked = column.selectbox(_(level_title), codes, key=f"{key}_{label}", format_func=lambda c: _("All") if c is None else labels[c])
         if picked is None:
             break
         chosen = picked
@@ -40,16 +42,17 @@ def dashboard_filters(key: str) -> Filters:
     """A year (or a custom date range) and a place, laid out at the top of a dashboard."""
     years = query(years_with_data) or [dt.date.today().year]
     left, right = st.columns([1, 2])
-    choices = [str(y) for y in years] + ["Custom range"]
+    custom = _("Custom range")
+    choices = [str(y) for y in years] + [custom]
     latest = query(default_year)
-    period = left.selectbox("Period", choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
-    if period == "Custom range":
-        picked = right.date_input("From – to", (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
+    period = left.selectbox(_("Period"), choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
+    if period == custom:
+        picked = right.date_input(_("From – to"), (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
         # While a person is still choosing, the widget holds only the start: keep the year's end.
         start, end = (picked[0], picked[-1]) if isinstance(picked, (tuple, list)) and picked else (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
     else:
         start, end = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
-    with st.expander("Place", expanded=False):
+    with st.expander(_("Place"), expanded=False):
         place = place_picker(f"{key}_place")
     return Filters(start, end, place)
 
@@ -58,9 +61,11 @@ def open_errors_notice(tabs: list[str]) -> None:
     """How many open errors the tabs behind this view have, with a link to fix them."""
     count = query(open_errors, tabs=tuple(tabs))
     if count:
-        st.page_link("pages/data_quality.py", label=f"{count:,} open errors in the tabs behind this page — see Data quality", icon=":material/warning:")
+        label = ngettext("{count} open error in the tabs behind this page — see Data quality",
+                         "{count} open errors in the tabs behind this page — see Data quality", count).format(count=number(count))
+        st.page_link("pages/data_quality.py", label=label, icon=":material/warning:")
     else:
-        st.caption("No open errors in the tabs behind this page.")
+        st.caption(_("No open errors in the tabs behind this page."))
 
 
 def left_out_note(*figures, container=None) -> None:
@@ -75,7 +80,7 @@ def left_out_note(*figures, container=None) -> None:
 def csv_download(frame: pd.DataFrame, name: str, key: str, tab=None) -> None:
     """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
     spreadsheet still sorts and sums them (schemas.formats.download_frame)."""
-    file_download(safe_csv(download_frame(frame, tab)), f"Download {name} (CSV)", f"{name}.csv", "text/csv", key)
+    file_download(safe_csv(download_frame(frame, tab)), _("Download {name} (CSV)").format(name=name), f"{name}.csv", "text/csv", key)
 
 
 def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
