@@ -2,6 +2,7 @@
 import streamlit as st
 
 from insights.cow_bank import (
+    TABS,
     calves_by_year,
     definitions,
     founders,
@@ -22,7 +23,7 @@ WIDE = {"calf_1": st.column_config.TextColumn(_("Calf 1"), width="large"), "calf
 
 st.title(_("Cow bank"))
 filters = dashboard_filters("cow")
-open_errors_notice(["cows", "cow_events", "households", "settings"])
+open_errors_notice(TABS)  # the tabs the programme's insights declare
 with st.expander(_("How these numbers are computed")):
     st.markdown("\n".join(f"- {line}" for line in definitions()))
 

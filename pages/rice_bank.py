@@ -6,6 +6,7 @@ import streamlit as st
 from insights.common import Filters, int_list_setting
 from insights.rice_bank import (
     MAX_TABLE_ROWS,
+    TABS,
     bank_status,
     banks,
     definitions,
@@ -54,7 +55,7 @@ def _pct(value) -> str:
 
 st.title(_("Rice bank"))
 filters = dashboard_filters("rice")
-open_errors_notice(["rice_banks", "rice_ledger", "households", "settings"])
+open_errors_notice(TABS)  # the tabs the programme's insights declare
 with st.expander(_("How these numbers are computed")):
     st.markdown("\n".join(f"- {line}" for line in definitions()))
 
