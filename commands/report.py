@@ -41,7 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="The report's language: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en.")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="Print personal data as read; masked as ••• by default. For the admin / M&E officer on the server only.")
-    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None, help="The report's language; default: BACKOFFICE_LANGUAGE or English.")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="Write the donor pack as md, xlsx or pdf (default: from the --out file's suffix).")
     parser.add_argument("--out", type=Path, default=None, help="The donor pack's file (needed for xlsx and pdf).")

@@ -40,11 +40,9 @@ severity = f3.selectbox(_("Severity"), [None, "error", "warning"], format_func=l
 with st.expander(_("Village"), expanded=False):
     village = place_picker("dq_place")
 groups = read(reads.issue_groups, tab, rule, severity, village)
-groups.insert(0, "rule title", groups["rule"].map(lambda r: RULES[r].title if r in RULES else r))
-st.markdown("**By rule, tab and column**")
-st.dataframe(groups, hide_index=True, column_config={
-    "link": st.column_config.LinkColumn("Open", display_text="open first cell"),
-})
+groups.insert(0, "rule title", groups["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r))
+st.markdown(_("**By rule, tab and column**"))
+table(groups, column_config={"link": st.column_config.LinkColumn(_("Open"), display_text=_("open first cell"))})
 issues = read(reads.issues, tab, rule, severity, village)
 table(issues, column_config={
     "link": st.column_config.LinkColumn(_("Open"), display_text=_("open cell")),

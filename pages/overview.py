@@ -34,17 +34,17 @@ for programme, sentences in sentences_by_programme.items():
 csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", key="overview_csv")
 
 # The donor pack: built through the gateway for the signed-in role, shown as to a viewer (reports.pack).
-with st.expander("Donor pack (PDF, XLSX, Markdown)", expanded=False):
-    st.caption("For donors: the year's figures per programme with these charts, the data problems and the source. "
-               "Small counts read \"<5\" whatever your role, and the pack holds no personal data.")
+with st.expander(_("Donor pack (PDF, XLSX, Markdown)"), expanded=False):
+    st.caption(_("For donors: the year's figures per programme with these charts, the data problems and the source. "
+                 "Small counts read \"<5\" whatever your role, and the pack holds no personal data."))
     languages = list(LANGUAGES)
-    pack_language = st.selectbox("Language of the pack", languages, index=languages.index(current_language()),
+    pack_language = st.selectbox(_("Language of the pack"), languages, index=languages.index(current_language()),
                                  format_func=LANGUAGES.get, key="pack_language")
     wanted = (year, place, pack_language, cache().generation())
-    if st.button("Prepare donor pack", key="pack_prepare"):
+    if st.button(_("Prepare donor pack"), key="pack_prepare"):
         from reports.files import build_pack, pack_bytes  # the renderers load on the first pack, not with the page
 
-        with st.spinner("Preparing the donor pack…"):
+        with st.spinner(_("Preparing the donor pack…")):
             pack = build_pack(cache(), signed_in_user(), year, pack_language, place)
             st.session_state["donor_pack"] = (wanted, {fmt: pack_bytes(pack, fmt) for fmt in FORMATS})
     prepared = st.session_state.get("donor_pack")
@@ -52,5 +52,5 @@ with st.expander("Donor pack (PDF, XLSX, Markdown)", expanded=False):
         from reports.files import MIME, file_name
 
         for fmt in FORMATS:
-            file_download(prepared[1][fmt], f"Download donor pack ({fmt.upper()})", file_name(year, fmt, pack_language), MIME[fmt],
+            file_download(prepared[1][fmt], _("Download donor pack ({format})").format(format=fmt.upper()), file_name(year, fmt, pack_language), MIME[fmt],
                           key=f"pack_{fmt}", rerun=False)

@@ -126,7 +126,7 @@ def humanise(name: str) -> str:
     if unit:
         words = words[:-1]
     text = " ".join("ID" if w == "id" else w for w in words)
-    text = text[:1].upper() + text[1:]
+    text = gettext(text[:1].upper() + text[1:])  # "Loans outstanding" is often a catalog text already
     return f"{text} ({unit})" if unit else text
 
 

@@ -72,7 +72,10 @@ _ = gettext
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural msgid's text for `n` (Khmer has one form; English two)."""
+    """The singular or plural msgid's text for `n` (Khmer has one form; English two). A count the gateway
+    hid ("<5" for a viewer) takes the plural: "<5 calves"."""
+    if isinstance(n, bool) or not isinstance(n, (Real, Decimal)):
+        n = 2
     if current_language() == DEFAULT_LANGUAGE:
         return singular if n == 1 else plural
     return _catalog(current_language()).ngettext(singular, plural, n)

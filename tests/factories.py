@@ -5,6 +5,7 @@ from each other: tests/test_layers.py pins it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import socket
@@ -36,6 +37,11 @@ VIEWER = User("dara@ccpcr.org", "viewer", "Dara")
 
 # Every page of the navigation, in its order, from the registry (schemas.registry.site).
 PAGES = [page.file for listed in site.navigation().values() for page, _programme in listed]
+PAGE_NAMES = [Path(file).stem for file in PAGES]  # "overview", "rice_bank", ...
+
+# Browser screenshots are written only when asked (BACKOFFICE_SCREENSHOTS=1), so `make test` leaves the tree clean.
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+WRITE_SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS") == "1"
 
 
 def small_book() -> dict[str, list[list[Any]]]:

@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import CHROMIUM, open_page
-from tests.factories import PAGES as PAGE_FILES
-
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-# Screenshots are written only when asked (BACKOFFICE_SCREENSHOTS=1), so `make test` leaves the tree clean.
-WRITE_SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS") == "1"
-PAGES = [Path(file).stem for file in PAGE_FILES]
+from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, open_page
+from tests.factories import PAGE_NAMES as PAGES
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from schemas.formats import title
 from schemas.registry import TABS
 from tests.conftest import app_on
 from tests.factories import STORM, WRONG_SEX, storm_workbook
@@ -20,13 +21,18 @@ def test_a_storm_of_20000_issues_is_grouped_and_sends_at_most_5000_rows(monkeypa
 
     frames = [element.value for element in at.dataframe]
     assert frames and max(len(frame) for frame in frames) <= 5000
-    groups = next(f for f in frames if "first_rows" in f.columns)
-    storm = groups[(groups["tab"] == "households") & (groups["column"] == "Members")].iloc[0]
-    assert (storm["rule"], storm["issues"], storm["first_rows"], storm["first_cell"]) == ("cell.not_a_number", STORM, "2, 3, 4, 5, 6", "E2")
-    sexes = groups[(groups["tab"] == "households") & (groups["column"] == "Sex of head")].iloc[0]
-    assert (sexes["rule"], sexes["issues"], sexes["first_cell"]) == ("value.not_allowed", WRONG_SEX, "C2")
-    missing = groups[groups["rule"] == "tab.missing"]
-    assert missing["issues"].sum() == len(missing) == len(TABS) - 1
-    listed = next(f for f in frames if "message" in f.columns)
+    # Tables are shown as people read them: column titles, numbers grouped as text ("20,000").
+    rule, tab_, column, issues, first_rows, first_cell, message = (
+        title(name) for name in ("rule", "tab", "column", "issues", "first_rows", "first_cell", "message"))
+    groups = next(f for f in frames if first_rows in f.columns)
+    counts = groups[issues].astype(str).str.replace(",", "").astype(int)
+    storm = groups[(groups[tab_] == "households") & (groups[column] == "Members")].iloc[0]
+    assert (storm[rule], storm[first_rows], storm[first_cell]) == ("cell.not_a_number", "2, 3, 4, 5, 6", "E2")
+    assert counts[storm.name] == STORM
+    sexes = groups[(groups[tab_] == "households") & (groups[column] == "Sex of head")].iloc[0]
+    assert (sexes[rule], counts[sexes.name], sexes[first_cell]) == ("value.not_allowed", WRONG_SEX, "C2")
+    missing = groups[rule] == "tab.missing"
+    assert counts[missing].sum() == missing.sum() == len(TABS) - 1
+    listed = next(f for f in frames if message in f.columns)
     assert len(listed) == 5000  # the first 5,000 of 20,519, errors first; the caption says so
     assert any("Showing the first 5,000" in str(c.value) for c in at.caption)

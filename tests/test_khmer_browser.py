@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from tests.catalogs import build_assets
-from tests.test_browser import CHROMIUM, PAGES, SCREENSHOTS, WRITE_SCREENSHOTS, start_streamlit, stop
+from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, start_streamlit, stop
+from tests.factories import PAGE_NAMES as PAGES
 
 
 @pytest.fixture(scope="module", params=["km", "en"])

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.factories import PAGES, ROOT, free_port, open_page, start_streamlit, stop
+from tests.factories import PAGE_NAMES, ROOT, free_port, open_page, start_streamlit, stop
 
 POLL_SECONDS, MAX_STALE_SECONDS = 2, 10
 BEFORE, AFTER_EDIT, AFTER_SAVE = "(capacity 25,000 kg)", "(capacity 31,337 kg)", "(capacity 27,182 kg)"
@@ -138,7 +138,7 @@ def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_noth
 def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F811
     _base, key = sheet
     page = open_page(browser, live_app)
-    for name in PAGES:
+    for name in PAGE_NAMES:
         page.goto(f"{live_app}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
         page.wait_for_selector("h1", timeout=90_000)
         line = page.get_by_text("Data as of ", exact=False).first

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from schemas.registry import TABS
-from tests.test_roles import EMAIL, PAGES, downloads, signed_in  # noqa: F401  (downloads: a fixture)
+from tests.factories import EMAIL, PAGES, signed_in
 
 SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 COLUMN_NAMES = {spec.name for t in TABS for spec in t.columns} | {"sheet_row", "_row"}

@@ -67,7 +67,7 @@ def test_report_format_pdf_on_the_demo_holds_the_seed_figures_and_the_charts(tmp
     assert run.returncode == 0, run.stderr
     assert run.stdout == "" and f"Wrote {out}" in run.stderr
     text = pdf_text(out)
-    for figure in ["In 2017 prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces "
+    for figure in ["In 2017, prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces "
                    "(Kampong Thom, Koh Kong and Svay Rieng)",
                    "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
                    "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",

@@ -20,6 +20,7 @@ from gateway import reads
 from schemas.registry import TABS
 from tests.factories import EMAIL, PAGES, frames, signed_in, texts
 from ui import table_editor as te
+from ui.auth import ROLE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +110,7 @@ def test_nobody_signed_in_sees_only_the_sign_in_button(app_env):
 @pytest.mark.parametrize("role", ["admin", "editor", "clinic", "viewer"])
 def test_each_role_gets_its_pages(app_env, role):
     at = signed_in(EMAIL[role])
-    assert f"Signed in as {EMAIL[role]} ({role})" in "\n".join(c.value for c in at.sidebar.caption)
+    assert f"Signed in as {EMAIL[role]} ({ROLE_NAMES[role]})" in "\n".join(c.value for c in at.sidebar.caption)
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
