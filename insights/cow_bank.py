@@ -19,8 +19,8 @@ DEFINITIONS = [
     N_("**Founder**: a cow the programme bought (no mother's ear tag); **generation** = steps down from its founder."),
     N_("**Status** at the period's end: died, sold, passed on (a calf handed to the next family), with a family (granted, or a calf still with its mother's family), in the bank (never handed out)."),
     N_("**Holder** = the family of the cow's latest grant or pass-on, else its mother's holder; the village shown is the holder's."),
-    N_("**Pass-on obligation**: a family granted a cow owes that cow's first cow_pass_on_calves calves (by birth date) to other families."),
-    N_("A calf is **growing** until it is cow_pass_on_min_age_months old, **due** from that day, and **overdue** when still not passed on "
+    N_("**Pass-on obligation**: a family granted a cow owes that cow's first calves (by birth date; how many is set in the settings tab) to other families."),
+    N_("A calf is **growing** until it reaches the pass-on age set in the settings tab, **due** from that day, and **overdue** when still not passed on "
     "{grace_months} months later; a calf that died or was sold before being passed on is shown as such."),
     N_("**Herd** = cows born and not yet died or sold; **families reached** = households granted a cow or given a calf."),
 ]

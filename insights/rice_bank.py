@@ -19,11 +19,11 @@ TABS = ["rice_banks", "rice_ledger", "households", "villages", "settings"]
 DEFINITIONS = [
     N_("**Stock** = donations + repayments − loans − losses − sales, up to the end of a day."),
     N_("**A loan owes** kg × (1 + the bank's interest %/100); repayments name the loan by its loan ID and pay principal first, then interest."),
-    N_("**Due date** = loan date + rice_loan_term_months; **overdue** = still owed after the due date, as of the period's end."),
+    N_("**Due date** = loan date + the loan term in months (set in the settings tab); **overdue** = still owed after the due date, as of the period's end."),
     N_("**Repayment rate** = kg repaid / kg owed, for loans due in the period (repaid as of the period's end)."),
     N_("**Interest earned** = kg repaid beyond the principal, counted in the period it was repaid."),
     N_("**Share of stock out on loan** = outstanding principal / (stock + outstanding principal)."),
-    N_("**Lean-season cover** = stock at the period's end / average kg lent per month in the bank's past lean-season months (rice_lean_months); "
+    N_("**Lean-season cover** = stock at the period's end / average kg lent per month in the bank's past lean-season months (set in the settings tab); "
     "a bank **cannot cover the coming lean season** when its cover is shorter than the season."),
 ]
 

@@ -9,14 +9,15 @@ from ui.state import query
 from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
 
-def show(chart, frame, name: str, caption: str | None = None, figure=None) -> None:
-    """A chart of aggregated rows, an optional one-line definition, what it left out, and the same rows as CSV."""
+def show(chart, frame, name: str, what: str, caption: str | None = None, figure=None) -> None:
+    """A chart of aggregated rows, an optional one-line definition, what it left out, and the same rows as CSV
+    (`name`.csv, its button saying `what` it holds)."""
     st.altair_chart(chart, width="stretch")
     if caption:
         st.caption(caption)
     if figure is not None:
         left_out_note(figure)
-    csv_download(frame, name, key=f"csv_{name}")
+    csv_download(frame, name, what, key=f"csv_{name}")
 
 
 st.title(_("Clinic — Sre Ambel health centre and mobile clinic"))
@@ -38,18 +39,18 @@ workload, case_mix, trips = st.tabs([_("Workload"), _("Case mix"), _("Referrals,
 with workload:
     st.markdown(_("**Visits by site** (stacked)"))
     frame = query(clinic.visits_by_site, filters)
-    show(charts.workload_by_site(frame), frame, "clinic_visits_by_site", figure=clinic.visits_by_site)
+    show(charts.workload_by_site(frame), frame, "clinic_visits_by_site", _("visits by site"), figure=clinic.visits_by_site)
 
     st.markdown(_("**Visits by day of the week**"))
     frame = query(clinic.visits_heatmap, filters)
-    show(charts.weekday_heatmap(frame), frame, "clinic_visits_by_weekday", figure=clinic.visits_heatmap)
+    show(charts.weekday_heatmap(frame), frame, "clinic_visits_by_weekday", _("visits by day of the week"), figure=clinic.visits_heatmap)
 
     st.markdown(_("**Mobile-clinic days per week against the target**"))
     frame = query(clinic.mobile_clinic_days, filters)
     full = frame[frame["full_week"]]
-    st.caption(_("{short} of {weeks} full weeks fell short of the target of {target} days (the setting mobile_clinic_days_per_week).").format(
+    st.caption(_("{short} of {weeks} full weeks fell short of the target of {target} days (set in the settings tab).").format(
         short=int(full["short"].sum()), weeks=len(full), target=int(frame["target"].iloc[0]) if len(frame) else 0))
-    show(charts.mobile_days_against_target(frame), frame, "clinic_mobile_days_per_week",
+    show(charts.mobile_days_against_target(frame), frame, "clinic_mobile_days_per_week", _("mobile-clinic days per week"),
          _("Mobile-clinic days = distinct days in the week (Monday to Sunday) with at least one mobile-clinic visit; "
            "with a place chosen, days the team saw patients from there."), figure=clinic.mobile_clinic_days)
 
@@ -63,32 +64,32 @@ with workload:
     metric(cols[2], _("Village chiefs"), taught["village_chiefs"])
     metric(cols[3], _("Community leaders"), taught["community_leaders"])
     frame = query(health_education.by_month, filters)
-    show(education_charts.sessions_by_month(frame), frame, "clinic_health_education_by_month",
+    show(education_charts.sessions_by_month(frame), frame, "clinic_health_education_by_month", _("health education by month"),
          _("{participants} participants ({women} women, {men} men).").format(
              participants=number(taught["participants"]), women=number(taught["women"]), men=number(taught["men"]))
          + " " + health_education.definitions()["participants"] + " "
-         + _("'on_mobile_clinic_days' counts the sessions held in the village the mobile clinic visited that day."))
+         + _("'On mobile-clinic days' counts the sessions held in the village the mobile clinic visited that day."))
 
 with case_mix:
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Care and sex**"))
         frame = query(clinic.visits_by_care_and_sex, filters)
-        show(charts.care_and_sex(frame), frame, "clinic_care_and_sex", figure=clinic.visits_by_care_and_sex)
+        show(charts.care_and_sex(frame), frame, "clinic_care_and_sex", _("visits by care and sex"), figure=clinic.visits_by_care_and_sex)
     with right:
         st.markdown(_("**Age bands**"))
         frame = query(clinic.visits_by_age_band, filters)
-        show(charts.age_bands(frame), frame, "clinic_age_bands", _("Bands from the setting age_bands; ages in no band count as 'other'."),
+        show(charts.age_bands(frame), frame, "clinic_age_bands", _("visits by age band"), _("Age bands as set in the settings tab; ages in no band count as 'other'."),
              figure=clinic.visits_by_age_band)
 
     st.markdown(_("**Top conditions by month**"))
     frame = query(clinic.top_conditions, filters)
-    show(charts.conditions_by_month(frame), frame, "clinic_top_conditions", _("The period's eight most frequent conditions; the others are grouped as 'other'."),
+    show(charts.conditions_by_month(frame), frame, "clinic_top_conditions", _("top conditions by month"), _("The period's eight most frequent conditions; the others are grouped as 'other'."),
          figure=clinic.top_conditions)
 
     st.markdown(_("**New patients and referrals**"))
     frame = query(clinic.new_patients_and_referrals, filters)
-    show(charts.new_patients_and_referrals(frame), frame, "clinic_new_patients_and_referrals",
+    show(charts.new_patients_and_referrals(frame), frame, "clinic_new_patients_and_referrals", _("new patients and referrals"),
          _("New patient = first visit ever (the sheet's New patient column); referral = a visit with 'Referred to' filled in."),
          figure=clinic.new_patients_and_referrals)
 
@@ -97,17 +98,17 @@ with trips:
     frame = query(clinic.referrals_by_hospital, filters)
     table(frame)
     left_out_note(clinic.referrals_by_hospital)
-    csv_download(frame, "clinic_referrals_by_hospital", key="csv_referrals_by_hospital")
+    csv_download(frame, "clinic_referrals_by_hospital", _("referrals by hospital"), key="csv_referrals_by_hospital")
 
     st.markdown(_("**Patients by village**"))
     frame = query(clinic.visits_by_village, filters)
     table(frame)
     left_out_note(clinic.visits_by_village)
-    csv_download(frame, "clinic_visits_by_village", key="csv_visits_by_village")
+    csv_download(frame, "clinic_visits_by_village", _("patients by village"), key="csv_visits_by_village")
 
     st.markdown(_("**Ambulance trips by purpose**"))
     frame = query(clinic.ambulance_trips, filters)
-    show(charts.ambulance_trips(frame), frame, "clinic_ambulance_trips", figure=clinic.ambulance_trips)
+    show(charts.ambulance_trips(frame), frame, "clinic_ambulance_trips", _("ambulance trips by purpose"), figure=clinic.ambulance_trips)
 
     st.markdown(_("**Donations received**"))
     frame = query(clinic.donations, filters)
@@ -115,4 +116,4 @@ with trips:
     st.caption(_("{riel} riel (${usd}) from {donors} patients who chose to give; contributions go towards buying medicine.").format(
         riel=number(frame["donation_riel"].sum()), usd=number(frame["donation_usd"].sum(), 2),
         donors=number(donors)))
-    show(charts.donations(frame), frame, "clinic_donations", figure=clinic.donations)
+    show(charts.donations(frame), frame, "clinic_donations", _("donations received"), figure=clinic.donations)

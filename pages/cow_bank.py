@@ -52,7 +52,7 @@ else:
         st.caption(_("Too many cows to draw at once: the first {n} are drawn; pick one lineage to see the rest.").format(n=number(len(tree["nodes"]))))
     st.altair_chart(lineage_chart(tree["nodes"], tree["links"]), width="stretch")
     left_out_note(lineage)
-    csv_download(tree["nodes"], "cow-lineage", key="cow_lineage_csv")
+    csv_download(tree["nodes"], "cow-lineage", _("the cow's lineage"), key="cow_lineage_csv")
 
 st.subheader(_("Pass-on obligations"))
 left, right = st.columns([3, 2])
@@ -61,7 +61,7 @@ with left:
     st.caption(_("Per family granted a cow: its first calves, as things stood at the period's end (overdue first)."))
     table(by_family, column_config=WIDE)
     left_out_note(pass_on_by_family)
-    csv_download(by_family, "cow-pass-on-obligations", key="cow_obligations_csv")
+    csv_download(by_family, "cow-pass-on-obligations", _("pass-on obligations"), key="cow_obligations_csv")
 with right:
     breaches = query(policy_breaches, filters)
     st.caption(_("Policy breaches found by validation"))
@@ -70,22 +70,22 @@ with right:
     else:
         table(breaches[["severity", "cow_id", "message", "link"]],
               column_config={"link": st.column_config.LinkColumn(_("Link"), display_text=_("open cell"))})
-        csv_download(breaches, "cow-policy-breaches", key="cow_breaches_csv")
+        csv_download(breaches, "cow-policy-breaches", _("policy breaches"), key="cow_breaches_csv")
 
 st.subheader(_("Herd and families reached"))
 herd = query(herd_over_time, filters)
 st.altair_chart(herd_chart(herd), width="stretch")
 left_out_note(herd_over_time)
-csv_download(herd, "cow-herd", key="cow_herd_csv")
+csv_download(herd, "cow-herd", _("the herd"), key="cow_herd_csv")
 left, right = st.columns(2)
 with left:
     st.markdown(_("**Calves born per year, up to {day}**").format(day=day(filters.end)))
     calves = query(calves_by_year, filters)
     st.altair_chart(calves_chart(calves), width="stretch")
     left_out_note(calves_by_year)
-    csv_download(calves, "cow-calves-by-year", key="cow_calves_csv")
+    csv_download(calves, "cow-calves-by-year", _("calves born per year"), key="cow_calves_csv")
 with right:
     st.markdown(_("**Cows per generation**"))
     st.altair_chart(generations_chart(depth), width="stretch")
     left_out_note(generations)
-    csv_download(depth, "cow-generations", key="cow_generations_csv")
+    csv_download(depth, "cow-generations", _("cows per generation"), key="cow_generations_csv")

@@ -12,6 +12,12 @@ from ui.auth import current_user
 from ui.state import query, read
 from ui.widgets import csv_download, metric, place_picker, table
 
+
+def by_rule_title(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as shown: each rule by its title (declared with the rule, both languages); the download keeps the id."""
+    return frame.assign(rule=frame["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r))
+
+
 user = current_user()
 if user is None:
     st.stop()
@@ -29,28 +35,26 @@ by_tab.markdown(_("**By tab**"))
 table(read(reads.open_errors_by_tab), by_tab)
 by_rule.markdown(_("**By rule**"))
 counts = read(reads.issue_counts)
-counts["rule title"] = counts["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r)
-table(counts, by_rule)
+table(by_rule_title(counts), by_rule)
 
 st.subheader(_("Problems to fix"))
 f1, f2, f3 = st.columns(3)
 tab = f1.selectbox(_("Tab"), [None, *sorted(counts["tab"].unique())], format_func=lambda t: _("All tabs") if t is None else t, key="dq_tab")
-rule = f2.selectbox(_("Rule"), [None, *sorted(counts["rule"].unique())], format_func=lambda r: _("All rules") if r is None else f"{r} — {_(RULES[r].title)}" if r in RULES else r, key="dq_rule")
+rule = f2.selectbox(_("Rule"), [None, *sorted(counts["rule"].unique())], format_func=lambda r: _("All rules") if r is None else _(RULES[r].title) if r in RULES else r, key="dq_rule")
 severity = f3.selectbox(_("Severity"), [None, "error", "warning"], format_func=lambda s: _("Errors and warnings") if s is None else _(SEVERITY_NAMES[s]), key="dq_severity")
 with st.expander(_("Village"), expanded=False):
     village = place_picker("dq_place")
 groups = read(reads.issue_groups, tab, rule, severity, village)
-groups.insert(0, "rule title", groups["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r))
 st.markdown(_("**By rule, tab and column**"))
-table(groups, column_config={"link": st.column_config.LinkColumn(_("Open"), display_text=_("open first cell"))})
+table(by_rule_title(groups), column_config={"link": st.column_config.LinkColumn(_("Open"), display_text=_("open first cell"))})
 issues = read(reads.issues, tab, rule, severity, village)
-table(issues, column_config={
+table(by_rule_title(issues), column_config={
     "link": st.column_config.LinkColumn(_("Open"), display_text=_("open cell")),
     "message": st.column_config.TextColumn(_("What is wrong"), width="large"),
 })
 if len(issues) == 5000:
     st.caption(_("Showing the first 5,000; narrow the filters or download the list from the command line (python cli.py validate)."))
-csv_download(issues, "data-quality-issues", key="issues_csv")
+csv_download(issues, "data-quality-issues", _("the problems to fix"), key="issues_csv")
 
 st.subheader(_("Open errors across refreshes"))
 trend = query(error_trend) if may_run(user, error_trend) else None  # totals over every tab: admins
@@ -62,5 +66,5 @@ else:
     st.caption(_("The trend appears after the second refresh that finds changes."))
 
 with st.expander(_("What each rule checks")):
-    table(pd.DataFrame([{"rule": r.id, "severity": _(SEVERITY_NAMES[r.severity]), "title": _(r.title), "what to do": _(r.fix)}
+    table(pd.DataFrame([{"rule": _(r.title), "severity": _(SEVERITY_NAMES[r.severity]), "what to do": _(r.fix)}
                         for r in RULES.values()]))

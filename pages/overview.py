@@ -31,7 +31,7 @@ for programme, sentences in sentences_by_programme.items():
     if programme in charts:
         chart.altair_chart(charts[programme], width="stretch")
 
-csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", key="overview_csv")
+csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", _("results for {year}").format(year=year), key="overview_csv")
 
 # The donor pack: built through the gateway for the signed-in role, shown as to a viewer (reports.pack).
 with st.expander(_("Donor pack (PDF, XLSX, Markdown)"), expanded=False):

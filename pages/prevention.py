@@ -48,12 +48,12 @@ with activities_tab:
     frame = query(prevention.activities_by_month, filters)
     st.altair_chart(charts.activities_by_month(frame), width="stretch")
     left_out_note(prevention.activities_by_month)
-    csv_download(frame, "prevention_activities_by_month", key="csv_activities_by_month")
+    csv_download(frame, "prevention_activities_by_month", _("activities by month and kind"), key="csv_activities_by_month")
     st.markdown(_("**Activities by topic**"))
     frame = query(prevention.activities_by_topic, filters)
     st.altair_chart(charts.activities_by_topic(frame), width="stretch")
     left_out_note(prevention.activities_by_topic)
-    csv_download(frame, "prevention_activities_by_topic", key="csv_activities_by_topic")
+    csv_download(frame, "prevention_activities_by_topic", _("activities by topic"), key="csv_activities_by_topic")
 
 with coverage_tab:
     frame = query(prevention.villages_reached, filters)
@@ -62,7 +62,7 @@ with coverage_tab:
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(_("**Target villages not reached yet** ({n})").format(n=number(len(not_reached))))
     table(not_reached[["village", "commune", "district", "province"]])
-    csv_download(frame, "prevention_villages", key="csv_villages")
+    csv_download(frame, "prevention_villages", _("villages reached and not reached"), key="csv_villages")
 
 with plans_tab:
     frame = query(prevention.commune_plans_by_year, filters)
@@ -70,7 +70,7 @@ with plans_tab:
     st.altair_chart(charts.commune_plans(frame), width="stretch")
     st.caption(_("Every plan year up to {year}; 'communes' counts the communes with a plan row that year.").format(year=filters.end.year))
     left_out_note(prevention.commune_plans_by_year)
-    csv_download(frame, "prevention_commune_plans", key="csv_commune_plans")
+    csv_download(frame, "prevention_commune_plans", _("commune plans with TIP prevention"), key="csv_commune_plans")
 
 with families_tab:
     totals = query(prevention.parent_group_totals, filters)
@@ -82,7 +82,7 @@ with families_tab:
     frame = query(prevention.parent_groups, filters)
     table(frame)
     left_out_note(prevention.parent_group_totals, prevention.parent_groups)
-    csv_download(frame, "prevention_parent_groups", key="csv_parent_groups")
+    csv_download(frame, "prevention_parent_groups", _("parent groups"), key="csv_parent_groups")
 
     st.markdown(_("**Share of migrating households that took their children, by quarter**"))
     frame = query(prevention.migration_by_quarter, filters)
@@ -90,4 +90,4 @@ with families_tab:
     st.caption(_("Share = households that took their children ÷ households migrating, among the checks of the quarter; "
                "split by whether the household's village had a parent group on the day of the check."))
     left_out_note(prevention.migration_by_quarter)
-    csv_download(frame, "prevention_migration_by_quarter", key="csv_migration")
+    csv_download(frame, "prevention_migration_by_quarter", _("migration by quarter"), key="csv_migration")

@@ -97,7 +97,7 @@ if not stock.empty and stock["grain"].iat[0] != "day":
     st.caption(_("Long period: stock at the end of each {grain}.").format(grain=_(GRAINS.get(stock["grain"].iat[0], stock["grain"].iat[0]))))
 st.altair_chart(stock_chart(stock, bank_list), key=CHART_KEY, on_select="rerun", selection_mode=[PERIOD_BRUSH, BANK_CLICK], width="stretch")
 left_out_note(rice_stock_by_day)
-csv_download(stock if bank_id is None else stock[stock["bank_id"] == bank_id], "rice-stock", key="rice_stock_csv")
+csv_download(stock if bank_id is None else stock[stock["bank_id"] == bank_id], "rice-stock", _("stock per bank"), key="rice_stock_csv")
 
 st.subheader(_("Ledger"))
 ledger_filters = filters
@@ -112,13 +112,13 @@ if total > len(entries):
         shown=number(len(entries)), total=number(total)))
 table(entries, tab="rice_ledger", height=280)
 left_out_note(ledger_entries)
-csv_download(entries, "rice-ledger", key="rice_ledger_csv")
+csv_download(entries, "rice-ledger", _("the ledger"), key="rice_ledger_csv")
 
 st.subheader(_("Inflows and outflows"))
 flows = query(rice_flows_by_month, filters, bank_id)
 st.altair_chart(flows_chart(flows), width="stretch")
 left_out_note(rice_flows_by_month)
-csv_download(flows, "rice-flows", key="rice_flows_csv")
+csv_download(flows, "rice-flows", _("rice in and out"), key="rice_flows_csv")
 
 st.subheader(_("Loans"))
 st.caption(
@@ -129,13 +129,13 @@ households = query(loans_by_household, filters, bank_id)
 st.markdown(_("**Still owed per household** (overdue first)"))
 table(households)
 left_out_note(loans_by_household)
-csv_download(households, "rice-loans-by-household", key="rice_households_csv")
+csv_download(households, "rice-loans-by-household", _("still owed per household"), key="rice_households_csv")
 with st.expander(_("Every loan open, lent, due or repaid in the period")):
     book = query(loan_book, filters, bank_id)
     if len(book) >= MAX_TABLE_ROWS:
         st.caption(_("The first {n} loans (overdue first); narrow the period or pick a bank.").format(n=number(MAX_TABLE_ROWS)))
     table(book)
-    csv_download(book, "rice-loans", key="rice_loans_csv")
+    csv_download(book, "rice-loans", _("the loans"), key="rice_loans_csv")
 
 st.subheader(_("Lean-season cover"))
 st.altair_chart(cover_chart(shown_status, season), width="stretch")
@@ -146,4 +146,4 @@ if not no_history.empty:
 cover = shown_status[["bank", "village", "capacity_kg", "stock_kg", "principal_out_kg", "share_on_loan", "kg_per_lean_month",
                       "lean_months_seen", "lean_cover_months", "overdue_loans", "alerts"]]
 table(cover)
-csv_download(cover, "rice-banks", key="rice_banks_csv")
+csv_download(cover, "rice-banks", _("lean-season cover"), key="rice_banks_csv")

@@ -18,7 +18,7 @@ open_errors_notice(savings.TABS)
 
 capital = query(savings.capital_on, filters.end, filters.place)
 st.markdown(_("Capital of the saving groups and agricultural cooperative on {day}: **{riel} riel** (**${usd}** at {rate} riel "
-              "per dollar, the setting riel_per_usd).").format(day=day(filters.end), riel=number(capital["riel"]),
+              "per dollar, the rate in the settings tab).").format(day=day(filters.end), riel=number(capital["riel"]),
                                                                 usd=number(capital["usd"], 2), rate=number(capital["riel_per_usd"])))
 left_out_note(savings.capital_on)
 st.caption(" · ".join(definitions[k] for k in ("capital", "loans_outstanding", "cash_in_hand")))
@@ -51,11 +51,12 @@ for kind, title in KINDS.items():
     right.markdown(_("**Loans outstanding and cash in hand**"))
     right.altair_chart(charts.loans_and_cash(series), width="stretch")
     left_out_note(savings.capital_over_time)
-    csv_download(series, f"savings_capital_over_time_{kind}", key=f"csv_over_time_{kind}")
+    csv_download(series, f"savings_capital_over_time_{kind}", _("{groups}: capital over time").format(groups=_(title)),
+                 key=f"csv_over_time_{kind}")
 
     st.markdown(_("**Groups on {day}**").format(day=day(filters.end)))
     table(mine, tab="savings_groups")
-    csv_download(mine, f"savings_groups_{kind}", key=f"csv_groups_{kind}")
+    csv_download(mine, f"savings_groups_{kind}", _(title), key=f"csv_groups_{kind}")
     if kind == "saving_group":
         st.altair_chart(charts.members_and_women(mine), width="stretch")
 
@@ -67,4 +68,4 @@ shown = ratios[["name", "kind", "members", "savings_per_member_riel", "share_bor
                 "return_on_savings", "portfolio_at_risk", "borrowers", "loans_lent", "income_riel", "outstanding_riel", "at_risk_riel"]]
 table(shown, percent=("share_borrowing", "return_on_savings", "portfolio_at_risk"))
 left_out_note(savings.ratios)
-csv_download(ratios, "savings_ratios", key="csv_ratios")
+csv_download(ratios, "savings_ratios", _("savings ratios"), key="csv_ratios")

@@ -33,7 +33,7 @@ st.caption(" · ".join(school_support.definitions().values()))
 st.markdown(_("**Children supported, enrolled and still in school, by year**"))
 frame = query(school_support.by_year, filters)
 st.altair_chart(charts.children_by_year(frame), width="stretch")
-csv_download(frame, "school_support_by_year", key="csv_school_by_year")
+csv_download(frame, "school_support_by_year", _("children supported by year"), key="csv_school_by_year")
 
 st.markdown(_("**By year and village**"))
 frame = query(school_support.by_year_and_village, filters)
@@ -42,9 +42,9 @@ if frame.empty:
 else:
     st.altair_chart(charts.share_in_school_by_village(frame), width="stretch")
     table(frame)
-csv_download(frame, "school_support_by_village", key="csv_school_by_village")
+csv_download(frame, "school_support_by_village", _("school support by year and village"), key="csv_school_by_village")
 
 st.markdown(_("**Materials given**"))
 frame = query(school_support.materials, filters)
 st.altair_chart(charts.materials(frame), width="stretch")
-csv_download(frame, "school_support_materials", key="csv_school_materials")
+csv_download(frame, "school_support_materials", _("materials given"), key="csv_school_materials")

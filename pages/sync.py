@@ -8,11 +8,27 @@ from connectors.access import AccessDenied
 from connectors.config import setting
 from connectors.sources.interface import SourceError
 from gateway import reads
+from schemas.formats import blank, title
 from schemas.i18n import _, day, number
+from schemas.registry import TABS
 from ui import live
 from ui.auth import current_user
 from ui.state import cache, refresh, source, source_label
 from ui.widgets import csv_download, metric, table
+
+TAB_TITLES = {t.name: t.title for t in TABS}
+
+
+def tab_title(name: str) -> str:
+    """A tab as the Tables page names it ("Clinic visits"); the download keeps the sheet's own tab name."""
+    return TAB_TITLES.get(name, name)
+
+
+def titled_trail(trail):
+    """The audit trail as people read it: each tab and column by its title ("Villages", "Village")."""
+    columns = [c if blank(c) or t not in TAB_TITLES else title(c, t) for t, c in zip(trail["tab"], trail["column"])]
+    return trail.assign(tab=trail["tab"].map(tab_title), column=columns)
+
 
 user = current_user()
 if user is None:
@@ -61,7 +77,7 @@ if st.button(_("Refresh now"), key="sync_refresh", type="primary"):
 with st.expander(_("Refreshes and rows per tab"), expanded=False):
     left, right = st.columns(2)
     table(status["refreshes"], left)
-    table(status["tabs"], right)
+    table(status["tabs"].assign(tab=status["tabs"]["tab"].map(tab_title)), right)
 
 # -- the outbox ---------------------------------------------------------------------------------
 st.subheader(_("Waiting changes (outbox)"))
@@ -92,14 +108,14 @@ else:
 st.subheader(_("Audit trail"))
 choices = reads.audit_choices(cache(), user)
 f1, f2, f3 = st.columns(3)
-tab = f1.selectbox(_("Tab"), [None, *choices["tab"]], format_func=lambda t: _("All tabs") if t is None else t, key="sync_audit_tab")
+tab = f1.selectbox(_("Tab"), [None, *choices["tab"]], format_func=lambda t: _("All tabs") if t is None else tab_title(t), key="sync_audit_tab")
 who = f2.selectbox(_("User"), [None, *choices["user"]], format_func=lambda u: _("Everyone") if u is None else u, key="sync_audit_user")
 via = f3.selectbox(_("How"), [None, *choices["via"]], format_func=lambda v: _("Changes and views") if v is None else v, key="sync_audit_via")
 trail = reads.audit_log(cache(), user, tab=tab, who=who, via=via)
 if trail.empty:
     st.caption(_("Nothing in the audit trail for these filters yet."))
 else:
-    table(trail, tab="audit_log")
+    table(titled_trail(trail), tab="audit_log")
     if len(trail) == 5000:
         st.caption(_("Showing the newest 5,000 entries; narrow the filters to see older ones."))
-    csv_download(trail, "audit-trail", key="sync_audit_csv", tab="audit_log")
+    csv_download(trail, "audit-trail", _("the audit trail"), key="sync_audit_csv", tab="audit_log")

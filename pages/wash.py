@@ -31,7 +31,7 @@ st.caption(" · ".join(wash.definitions().values()))
 st.markdown(_("**Trend, year by year**"))
 frame = query(wash.by_year, filters)
 st.altair_chart(charts.trend(frame), width="stretch")
-csv_download(frame, "wash_by_year", key="csv_wash_by_year")
+csv_download(frame, "wash_by_year", _("household hygiene by year"), key="csv_wash_by_year")
 
 st.markdown(_("**By village on {day}**").format(day=day(filters.end)))
 villages = query(wash.by_year_and_village, filters)
@@ -39,9 +39,9 @@ latest = villages[villages["year"] == filters.end.year]
 st.altair_chart(charts.villages(latest), width="stretch")
 frame = villages  # small counts already hidden for viewers by the gateway
 table(frame)
-csv_download(frame, "wash_by_village", key="csv_wash_by_village")
+csv_download(frame, "wash_by_village", _("household hygiene by village"), key="csv_wash_by_village")
 
 st.markdown(_("**Where the drinking water comes from**"))
 frame = query(wash.water_sources, filters)
 st.altair_chart(charts.water_sources(frame), width="stretch")
-csv_download(frame, "wash_water_sources", key="csv_wash_water_sources")
+csv_download(frame, "wash_water_sources", _("drinking water sources"), key="csv_wash_water_sources")

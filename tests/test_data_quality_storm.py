@@ -27,11 +27,11 @@ def test_a_storm_of_20000_issues_is_grouped_and_sends_at_most_5000_rows(monkeypa
     groups = next(f for f in frames if first_rows in f.columns)
     counts = groups[issues].astype(str).str.replace(",", "").astype(int)
     storm = groups[(groups[tab_] == "households") & (groups[column] == "Members")].iloc[0]
-    assert (storm[rule], storm[first_rows], storm[first_cell]) == ("cell.not_a_number", "2, 3, 4, 5, 6", "E2")
+    assert (storm[rule], storm[first_rows], storm[first_cell]) == ("Not a number", "2, 3, 4, 5, 6", "E2")
     assert counts[storm.name] == STORM
     sexes = groups[(groups[tab_] == "households") & (groups[column] == "Sex of head")].iloc[0]
-    assert (sexes[rule], counts[sexes.name], sexes[first_cell]) == ("value.not_allowed", WRONG_SEX, "C2")
-    missing = groups[rule] == "tab.missing"
+    assert (sexes[rule], counts[sexes.name], sexes[first_cell]) == ("Value not in the list", WRONG_SEX, "C2")
+    missing = groups[rule] == "Tab missing"  # each rule by its title
     assert counts[missing].sum() == missing.sum() == len(TABS) - 1
     listed = next(f for f in frames if message in f.columns)
     assert len(listed) == 5000  # the first 5,000 of 20,519, errors first; the caption says so

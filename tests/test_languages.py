@@ -2,8 +2,9 @@
 
 Every page is walked in English and in Khmer and everything it shows is collected (tests/page_text.py).
 Strict: a Khmer page shows no English sentence of the catalog, and the switch in the sidebar changes the
-language and is remembered for the user. The check for raw codes, "None" and "NaN" covers what item 4
-(coded values' labels, column titles, blank cells — the other issue-14 helper) puts right."""
+language and is remembered for the user. In both languages no element shows a raw snake_case code, "None" or
+"NaN": a download button says what its file holds in words, a setting is named in plain words, the Data quality
+page names each rule by its title, the Sync page each tab by its title; and no Khmer chart has an English title."""
 from __future__ import annotations
 
 import re
@@ -86,8 +87,8 @@ def _english_fragments() -> list[str]:
     return sorted(fragments, key=len, reverse=True)
 
 
-# Not this catalog's texts: what the data holds, the charts' own titles (insights/*_charts.py, wrapped by the
-# other issue-14 helper) and the tabs' declared titles (schemas, item 4's labels).
+# Not this catalog's texts: what the data holds, the charts' own titles (checked on their own below, by
+# test_a_khmer_chart_has_no_english_title) and the tabs' declared titles (schemas).
 NOT_WRAPPED_HERE = ("dataframe cell", "chart data", "chart title")
 
 
@@ -107,8 +108,6 @@ def test_a_khmer_page_shows_no_english_sentence_of_the_catalog(khmer_pages):
     assert not offenders, "English left on Khmer pages:\n" + "\n".join(offenders)
 
 
-@pytest.mark.xfail(strict=False, reason="item 5 of issue 14: the charts' titles are wrapped with _() by the other "
-                                        "issue-14 helper (wt14l, insights/*_charts.py)")
 def test_a_khmer_chart_has_no_english_title(khmer_pages):
     offenders = _english_left(khmer_pages, kinds=("chart title",))
     assert not offenders, "English chart titles on Khmer pages:\n" + "\n".join(offenders)
@@ -132,8 +131,6 @@ def _offenders(pages: dict[str, list[Shown]]) -> list[str]:
             if RAW_CODE.search(s.text) or NONE_OR_NAN.search(s.text)]
 
 
-@pytest.mark.xfail(strict=False, reason="item 4 of issue 14 (coded values' labels, column titles as headers, blank "
-                                        "cells blank) is the other issue-14 helper's (wt14l); passes once it is merged")
 @pytest.mark.parametrize("code", ["en", "km"])
 def test_no_page_shows_a_raw_code_none_or_nan(code, english_pages, khmer_pages):
     offenders = _offenders(english_pages if code == "en" else khmer_pages)

@@ -67,4 +67,4 @@ def test_the_clinic_page_shows_health_education_beside_the_mobile_clinic_days(ap
     assert metrics["Sessions"] == f"{taught['sessions']:,}" and metrics["Village chiefs"] == f"{taught['village_chiefs']:,}"
     assert f"{taught['participants']:,} participants ({taught['women']:,} women, {taught['men']:,} men)." in page_text(at)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Download clinic_health_education_by_month (CSV)" in labels
+    assert "Download health education by month (CSV)" in labels

@@ -90,7 +90,7 @@ def test_a_refresh_sends_the_waiting_changes_and_the_page_lists_them(app_env):
     grid = WorkbookSource(app_env["workbook"]).read(["villages"])["villages"]
     assert any(row[0] == code and str(row[1]).endswith(" Leu") for row in grid.rows)
     trail = next(f for f in frames(at) if "Via" in f.columns)
-    assert ((trail["Tab"] == "villages") & (trail["Column"] == "village")).any()
+    assert ((trail["Tab"] == "Villages") & (trail["Column"] == "Village")).any()  # by their titles, not the sheet's names
 
 
 def test_the_send_button_replays_the_outbox(app_env):

@@ -77,10 +77,11 @@ def left_out_note(*figures, container=None) -> None:
         box.caption(f":material/warning: {item.sentence()}")
 
 
-def csv_download(frame: pd.DataFrame, name: str, key: str, tab=None) -> None:
+def csv_download(frame: pd.DataFrame, name: str, what: str, key: str, tab=None) -> None:
     """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
-    spreadsheet still sorts and sums them (schemas.formats.download_frame)."""
-    file_download(safe_csv(download_frame(frame, tab)), _("Download {name} (CSV)").format(name=name), f"{name}.csv", "text/csv", key)
+    spreadsheet still sorts and sums them (schemas.formats.download_frame). The button says in words what
+    the file holds (`what`, translated: "clinic visits by site"); `name` is the file's name, `name`.csv."""
+    file_download(safe_csv(download_frame(frame, tab)), _("Download {name} (CSV)").format(name=what), f"{name}.csv", "text/csv", key)
 
 
 def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
