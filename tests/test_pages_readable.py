@@ -7,11 +7,16 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+from schemas.formats import title
+from schemas.i18n import _
 from schemas.registry import TABS
+from tests.conftest import app_on
 from tests.factories import EMAIL, PAGES, signed_in
 
 SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
@@ -83,3 +88,20 @@ def test_the_check_finds_raw_headers_codes_and_blanks():
     assert _problems([frame], ["mobile_checkup", "Health centre"]) == [
         "header 'female_members'", "cell 'None' under ['female_members', 'Kind', 'Note']",
         "cell 'passed_on' under ['female_members', 'Kind', 'Note']", "legend 'mobile_checkup'"]
+
+
+def test_data_quality_names_each_rule_by_its_title_and_its_download_keeps_the_rule_ids(flawed_workbook, monkeypatch, tmp_path,
+                                                                                       downloads):
+    from schemas.rules import RULES
+
+    app_on(Path(shutil.copy(flawed_workbook, tmp_path / "flawed.xlsx")), monkeypatch, tmp_path)  # the cows tab deleted
+    at = signed_in(EMAIL["admin"])
+    at.switch_page("pages/data_quality.py").run()
+    assert not at.exception, at.exception
+    rule = title("rule")
+    listed = next(frame for frame in _frames_shown(at) if title("message") in frame.columns)
+    assert "Tab missing" in set(listed[rule]) and not set(listed[rule]) & set(RULES)
+    assert _("Tab missing") in at.selectbox(key="dq_rule").options  # the filter too
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the problems to fix (CSV)"]
+    download = pd.read_csv(io.BytesIO(downloads[-1]), dtype=str, keep_default_na=False)
+    assert "tab.missing" in set(download[rule]) and set(download[rule]) <= set(RULES)  # the file keeps the ids
