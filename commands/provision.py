@@ -24,6 +24,7 @@ from typing import Any
 from connectors.sources.gsheets_write import cell_value, extended_value, quote_title
 from connectors.sources.interface import Grid, SourceError
 from schemas.base import ColumnSpec, match_headers
+from schemas.i18n import _
 from schemas.issues import column_letter
 from schemas.registry import TABS, Tab
 
@@ -35,8 +36,8 @@ _METADATA_FIELDS = ("sheets(properties(sheetId,title,gridProperties),protectedRa
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", default=None, help="gsheets:<key or URL>; default: BACKOFFICE_SOURCE.")
-    parser.add_argument("--from", dest="workbook", default=None, help="An .xlsx workbook whose rows are copied into empty tabs.")
+    parser.add_argument("--source", default=None, help=_("gsheets:<key or URL>; default: BACKOFFICE_SOURCE."))
+    parser.add_argument("--from", dest="workbook", default=None, help=_("An .xlsx workbook whose rows are copied into empty tabs."))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     spec = source_spec(args.source)
     if spec.kind != "gsheets":
-        print(f"provision needs a Google Sheet: --source gsheets:<key or URL> (got {spec.location}).", file=sys.stderr)
+        print(_("provision needs a Google Sheet: --source gsheets:<key or URL> (got {source}).").format(source=spec.location), file=sys.stderr)
         return 2
     try:
         rows = None
@@ -55,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
             rows = WorkbookSource(args.workbook).read()
         done = provision(GoogleSheetSource.from_settings(spec.location), rows)
     except SourceError as exc:
-        print(f"Could not provision the sheet: {exc}", file=sys.stderr)
+        print(_("Could not provision the sheet: {problem}").format(problem=exc), file=sys.stderr)
         return 2
     for line in done.changes + done.notes:
         print(line)
     if not done.changes:
-        print("Nothing needed changing: every tab, header, dropdown and format is already in place.")
+        print(_("Nothing needed changing: every tab, header, dropdown and format is already in place."))
     return 0
 
 
