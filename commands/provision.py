@@ -24,6 +24,7 @@ from typing import Any
 from connectors.sources.gsheets_write import cell_value, extended_value, quote_title
 from connectors.sources.interface import Grid, SourceError
 from schemas.base import ColumnSpec, match_headers
+from schemas.i18n import _
 from schemas.issues import column_letter
 from schemas.registry import TABS, Tab
 
@@ -35,8 +36,8 @@ _METADATA_FIELDS = ("sheets(properties(sheetId,title,gridProperties),protectedRa
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", default=None, help="gsheets:<key or URL>; default: BACKOFFICE_SOURCE.")
-    parser.add_argument("--from", dest="workbook", default=None, help="An .xlsx workbook whose rows are copied into empty tabs.")
+    parser.add_argument("--source", default=None, help=_("gsheets:<key or URL>; default: BACKOFFICE_SOURCE."))
+    parser.add_argument("--from", dest="workbook", default=None, help=_("An .xlsx workbook whose rows are copied into empty tabs."))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     spec = source_spec(args.source)
     if spec.kind != "gsheets":
-        print(f"provision needs a Google Sheet: --source gsheets:<key or URL> (got {spec.location}).", file=sys.stderr)
+        print(_("provision needs a Google Sheet: --source gsheets:<key or URL> (got {source}).").format(source=spec.location), file=sys.stderr)
         return 2
     try:
         rows = None
@@ -55,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
             rows = WorkbookSource(args.workbook).read()
         done = provision(GoogleSheetSource.from_settings(spec.location), rows)
     except SourceError as exc:
-        print(f"Could not provision the sheet: {exc}", file=sys.stderr)
+        print(_("Could not provision the sheet: {problem}").format(problem=exc), file=sys.stderr)
         return 2
     for line in done.changes + done.notes:
         print(line)
     if not done.changes:
-        print("Nothing needed changing: every tab, header, dropdown and format is already in place.")
+        print(_("Nothing needed changing: every tab, header, dropdown and format is already in place."))
     return 0
 
 
@@ -163,7 +164,7 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
         plan.structure.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": tab.name, "gridProperties": grid}}})
         plan.structure.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
                                                "rows": [{"values": [extended_value(t) for t in titles]}], "fields": "userEnteredValue"}})
-        plan.changes.append(f"{tab.name}: created with {len(titles)} columns")
+        plan.changes.append(_("{tab}: created with {n} columns").format(tab=tab.name, n=len(titles)))
         sheet = {"properties": {"sheetId": sheet_id, "title": tab.name, "gridProperties": grid}}
         has_data = False
     else:
@@ -181,11 +182,11 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
                                                    "rows": [{"values": [extended_value(c.title) for c in missing]}],
                                                    "fields": "userEnteredValue"}})
             columns.update({c.name: start + i for i, c in enumerate(missing)})
-            plan.changes.append(f"{tab.name}: header completed with {', '.join(c.title for c in missing)}")
+            plan.changes.append(_("{tab}: header completed with {columns}").format(tab=tab.name, columns=", ".join(c.title for c in missing)))
         if grid.get("frozenRowCount", 0) != 1:
             plan.structure.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
                                                              "fields": "gridProperties.frozenRowCount"}})
-            plan.changes.append(f"{tab.name}: header row frozen")
+            plan.changes.append(_("{tab}: header row frozen").format(tab=tab.name))
         has_data = len(top) > 1 and any(cell != "" for cell in top[1])
         rows = _mapped_rows(tab, copy, columns) if copy and not has_data else []
         if rows and len(rows) + 1 > grid["rowCount"]:
@@ -193,7 +194,7 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
     if not any(p.get("description") == HEADER_NOTE for p in sheet.get("protectedRanges", [])):
         plan.structure.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1}, "description": HEADER_NOTE, "warningOnly": True}}})
-        plan.changes.append(f"{tab.name}: header row protected (editing it asks for confirmation)")
+        plan.changes.append(_("{tab}: header row protected (editing it asks for confirmation)").format(tab=tab.name))
     rules = rule_requests(tab, sheet_id, columns)
     # The fingerprint ignores the sheet id, so the same rules on a re-created tab compare equal.
     mark = fingerprint([{k: {**v, "range": {**v["range"], "sheetId": 0}}} for r in rules for k, v in r.items()])
@@ -204,12 +205,12 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
                               for m in stored)
         plan.structure.append({"createDeveloperMetadata": {"developerMetadata": {
             "metadataKey": RULES_KEY, "metadataValue": mark, "location": {"sheetId": sheet_id}, "visibility": "DOCUMENT"}}})
-        plan.changes.append(f"{tab.name}: {len(rules)} dropdowns, checks and formats applied")
+        plan.changes.append(_("{tab}: {n} dropdowns, checks and formats applied").format(tab=tab.name, n=len(rules)))
     if rows:
         plan.data.append((tab.name, rows))
-        plan.changes.append(f"{tab.name}: {len(rows)} rows copied from the workbook")
+        plan.changes.append(_("{tab}: {n} rows copied from the workbook").format(tab=tab.name, n=len(rows)))
     elif copy and copy.rows and has_data:
-        plan.notes.append(f"{tab.name}: already has data; the workbook's rows were not copied")
+        plan.notes.append(_("{tab}: already has data; the workbook's rows were not copied").format(tab=tab.name))
 
 
 def provision(source: Any, copy_from: dict[str, Grid] | None = None, tabs: list[Tab] | None = None) -> Plan:

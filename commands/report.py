@@ -28,26 +28,26 @@ from gateway.masking import mask_personal_values
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results
 from reports import FORMATS
-from schemas.i18n import LANGUAGES, _, configured_language, current_language, language
+from schemas.i18n import LANGUAGES, _, current_language, language
 
 CLEAN, INCOMPLETE, UNREADABLE = 0, 1, 2
 UNUSABLE = 2  # bad options or an --out file that cannot be written: like argparse's own usage errors
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="The year to report on, e.g. 2017.")
-    parser.add_argument("--source", default=None, help="A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook.")
+    parser.add_argument("--year", type=int, required=True, help=_("The year to report on, e.g. 2017."))
+    parser.add_argument("--source", default=None, help=_("A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook."))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
-                        help="The report's language: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en.")
+                        help=_("The report's language: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en."))
     parser.add_argument("--show-personal-data", action="store_true",
-                        help="Print personal data as read; masked as ••• by default. For the admin / M&E officer on the server only.")
+                        help=_("Print personal data as read; masked as ••• by default. For the admin / M&E officer on the server only."))
     parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="Write the donor pack as md, xlsx or pdf (default: from the --out file's suffix).")
-    parser.add_argument("--out", type=Path, default=None, help="The donor pack's file (needed for xlsx and pdf).")
+                        help=_("Write the donor pack as md, xlsx or pdf (default: from the --out file's suffix)."))
+    parser.add_argument("--out", type=Path, default=None, help=_("The donor pack's file (needed for xlsx and pdf)."))
 
 
 def run(args: argparse.Namespace) -> int:
-    with language(getattr(args, "lang", None) or configured_language()):
+    with language(getattr(args, "lang", None) or current_language()):  # cli.py set --lang or the setting
         return _run(args)
 
 
@@ -86,18 +86,20 @@ def _pack_options_problem(args: argparse.Namespace) -> str | None:
     """Why these pack options cannot work (checked before the source is read), or None."""
     fmt, out = args.format, args.out
     if getattr(args, "show_personal_data", False):
-        return "--show-personal-data applies to the printed report only: a donor pack never holds personal data. Leave it out."
+        return _("--show-personal-data applies to the printed report only: a donor pack never holds personal data. Leave it out.")
     if out is None:
-        return None if fmt == "md" else f"--format {fmt} writes a file: add --out FILE, e.g. --out ccpcr-{args.year}.{fmt}."
+        return None if fmt == "md" else _("--format {format} writes a file: add --out FILE, e.g. --out ccpcr-{year}.{format}.").format(
+            format=fmt, year=args.year)
     if out.is_dir():
         example = out / f"ccpcr-{args.year}.{fmt or 'pdf'}"
-        return f"Cannot write the pack to '{out}': it is a folder. Give a file name, e.g. {example}."
+        return _("Cannot write the pack to '{out}': it is a folder. Give a file name, e.g. {example}.").format(out=out, example=example)
     if fmt is None and out.suffix.lstrip(".").lower() not in FORMATS:
-        return (f"Cannot tell the format of '{out}' from its suffix '{out.suffix or '(none)'}': "
-                f"add --format {'|'.join(FORMATS)} or end the file name in .{', .'.join(FORMATS)}.")
+        return _("Cannot tell the format of '{out}' from its suffix '{suffix}': add --format {formats} or end the file name "
+                 "in .{suffixes}.").format(out=out, suffix=out.suffix or _("(none)"), formats="|".join(FORMATS), suffixes=", .".join(FORMATS))
     folder = out.resolve().parent
     if not folder.is_dir():
-        return f"Cannot write the pack to '{out}': the folder '{folder}' does not exist. Create it or pick another --out."
+        return _("Cannot write the pack to '{out}': the folder '{folder}' does not exist. Create it or pick another --out.").format(
+            out=out, folder=folder)
     return None
 
 
@@ -112,7 +114,8 @@ def _write_pack(cache: Cache, year: int, fmt: str, out: Path | None) -> int:
         try:
             written = write_pack(pack, fmt, out)
         except OSError as exc:
-            print(f"Cannot write the pack to '{out}': {exc.strerror or exc}. Pick a file you may write, or check the disk.", file=sys.stderr)
+            print(_("Cannot write the pack to '{out}': {problem}. Pick a file you may write, or check the disk.").format(
+                out=out, problem=exc.strerror or exc), file=sys.stderr)
             return UNUSABLE
-        print(f"Wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+        print(_("Wrote {files}").format(files=", ".join(str(p) for p in written)), file=sys.stderr)
     return INCOMPLETE if pack.problems else CLEAN

@@ -21,6 +21,7 @@ from connectors.sources import open_source
 from connectors.sources.interface import SourceError
 from gateway.declared import registry_problems
 from insights.privacy import MASK, masked_message, pii_headers
+from schemas.i18n import _, ngettext
 from schemas.issues import ERROR, WARNING, Issue
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
@@ -31,20 +32,20 @@ FORMATS = ("text", "json", "junit")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default=None,
-                        help="A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook.")
+                        help=_("A .xlsx path or gsheets:<key or URL>; default: BACKOFFICE_SOURCE or the demo workbook."))
     parser.add_argument("--tab", action="append", default=None, metavar="T",
-                        help="Only this tab (repeat for several); rules across tabs then see only these tabs.")
+                        help=_("Only this tab (repeat for several); rules across tabs then see only these tabs."))
     parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text (for people), json (one array of issues, one per line, streamed) or junit (for CI).")
+                        help=_("text (for people), json (one array of issues, one per line, streamed) or junit (for CI)."))
     parser.add_argument("--show-personal-data", action="store_true",
-                        help="Print personal data (names, phones, survivor flags, patient codes) as read; masked as ••• by default. "
-                             "For the admin / M&E officer on the server only.")
+                        help=_("Print personal data (names, phones, survivor flags, patient codes) as read; masked as ••• by default. "
+                               "For the admin / M&E officer on the server only."))
 
 
 def run(args: argparse.Namespace) -> int:
     problems = registry_problems()
     if problems:
-        print("validate: the registry of tabs is inconsistent; fix these in schemas/ first:", file=sys.stderr)
+        print(_("validate: the registry of tabs is inconsistent; fix these in schemas/ first:"), file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         source = open_source(args.source)
         grids = source.read([t.name for t in tabs])
     except SourceError as exc:
-        print(f"validate: could not read the source: {exc}", file=sys.stderr)
+        print(_("validate: could not read the source: {problem}").format(problem=exc), file=sys.stderr)
         return 2
     link = getattr(source, "cell_link", None)
     _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link)
@@ -105,7 +106,9 @@ def as_text(issues: list[Issue], tabs: list[str]) -> str:
         lines.append(f"{issue.severity.upper():7} {where:22} {issue.rule:32} {issue.message}")
         if issue.link:
             lines.append(f"{'':8}{issue.link}")
-    lines.append(f"{len(tabs)} tabs checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    lines.append(_("{tabs} tabs checked: {errors}, {warnings}.").format(
+        tabs=len(tabs), errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)))
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from schemas.i18n import _
 from schemas.registry import PROGRAMMES, Tab
 from schemas.registry import tab as registered_tab
 
@@ -53,13 +54,15 @@ def sees_personal_data(user: User, tab: Tab | str) -> bool:
 def require_read(user: User, tab: Tab | str) -> None:
     spec = registered_tab(tab)
     if not can_read(user, spec):
-        raise AccessDenied(f"Your role ({user.role}) may not read the '{spec.title}' tab. Ask an admin if you need it.")
+        raise AccessDenied(_("Your role ({role}) may not read the '{tab}' tab. Ask an admin if you need it.").format(
+            role=user.role, tab=spec.title))
 
 
 def require_write(user: User, tab: Tab | str) -> None:
     spec = registered_tab(tab)
     if not can_write(user, spec):
-        raise AccessDenied(f"Your role ({user.role}) may not change the '{spec.title}' tab. Nothing was saved; ask an admin if you need to.")
+        raise AccessDenied(_("Your role ({role}) may not change the '{tab}' tab. Nothing was saved; ask an admin if you need to.").format(
+            role=user.role, tab=spec.title))
 
 
 def readable_tabs(user: User, tabs: list[Tab]) -> list[Tab]:

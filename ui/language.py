@@ -10,12 +10,15 @@ from connectors.preferences import save_language, saved_language
 from schemas.i18n import LANGUAGES, configured_language, current_language, set_language
 
 KEY = "language"  # session-state key of the sidebar switch
+# The choice itself, under a key no widget owns: Streamlit drops a widget's value on a page switch, which
+# made the page opened next from the navigation English again.
+_CHOSEN = "language_chosen"
 _LOADED_FOR = "language_loaded_for"  # the e-mail whose saved choice this session has applied
 
 
 def apply_language() -> str:
     """The session's language (the switch, else the saved choice, else BACKOFFICE_LANGUAGE) for this run."""
-    code = st.session_state.get(KEY)
+    code = st.session_state.get(_CHOSEN)
     set_language(code if code in LANGUAGES else configured_language())
     return current_language()
 
@@ -26,8 +29,8 @@ def remember_for(user: User) -> None:
         return
     st.session_state[_LOADED_FOR] = user.email
     saved = saved_language(user.email)
-    if saved in LANGUAGES and st.session_state.get(KEY) in (None, saved):
-        st.session_state[KEY] = saved
+    if saved in LANGUAGES and st.session_state.get(_CHOSEN) in (None, saved):
+        st.session_state[_CHOSEN] = saved
         set_language(saved)
 
 
@@ -36,11 +39,12 @@ def _chosen(email: str) -> None:
     if code not in LANGUAGES:  # clicking the chosen language again unselects it: keep the language shown
         st.session_state[KEY] = current_language()
         return
+    st.session_state[_CHOSEN] = code
     save_language(email, code)
 
 
 def language_switch(user: User) -> None:
-    if st.session_state.get(KEY) not in LANGUAGES:
+    if st.session_state.get(KEY) != current_language():  # a new page's run: the switch shows the language in use
         st.session_state[KEY] = current_language()
     # One label in both languages: it reads the same whichever is chosen, and a label that changed with the
     # choice would make Streamlit see a new widget and drop the choice just made.

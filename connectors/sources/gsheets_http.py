@@ -33,6 +33,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from connectors.sources.interface import SourceError, SourceUnreachable
+from schemas.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -173,15 +174,16 @@ def google_errors(key: str, client_email: str | None, tries: int) -> Iterator[No
     except Exception as error:  # network, TLS, token refresh
         if is_transient(error):
             raise SourceUnreachable(
-                f"Could not reach Google Sheets after {tries} tries ({type(error).__name__}). Check the internet "
-                "connection and try again; edits are kept and sent later."
+                _("Could not reach Google Sheets after {tries} tries ({problem}). Check the internet "
+                  "connection and try again; edits are kept and sent later.").format(tries=tries, problem=type(error).__name__)
             ) from None
         from google.auth.exceptions import GoogleAuthError
 
         if isinstance(error, GoogleAuthError):
             raise SourceError(
-                f"Google did not accept the service account {client_email or '(no client_email)'}: check the "
-                "[connections.gsheets] keys in .streamlit/secrets.toml (the key may have been deleted or revoked)."
+                _("Google did not accept the service account {account}: check the "
+                  "[connections.gsheets] keys in .streamlit/secrets.toml (the key may have been deleted or revoked).").format(
+                    account=client_email or "(no client_email)")
             ) from None
         raise
 
@@ -190,25 +192,26 @@ def _from_api_error(error: APIError, key: str, client_email: str | None, tries: 
     status, message = _status(error), str(error.error.get("message", "")).strip()
     if is_transient(error):
         unreachable = SourceUnreachable(
-            f"Google Sheets did not answer after {tries} tries (last answer: HTTP {status}, {message}). "
-            "Wait a minute and refresh; edits are kept and sent later."
+            _("Google Sheets did not answer after {tries} tries (last answer: HTTP {status}, {message}). "
+              "Wait a minute and refresh; edits are kept and sent later.").format(tries=tries, status=status, message=message)
         )
         unreachable.retry_after = retry_after(error)
         return unreachable
     if status == 403:
-        who = client_email or "the service account named by client_email in [connections.gsheets]"
+        who = client_email or _("the service account named by client_email in [connections.gsheets]")
         return SourceError(
-            f"Google Sheets refused access to spreadsheet {key}: share the sheet with {who} "
-            "(Share button, as an Editor), then refresh."
+            _("Google Sheets refused access to spreadsheet {key}: share the sheet with {who} "
+              "(Share button, as an Editor), then refresh.").format(key=key, who=who)
         )
     if status == 404:
         return SourceError(
-            f"No Google Sheet has the key {key}: the key is wrong or the sheet was deleted. Copy the key from the "
-            "sheet's address (the part after /d/) into BACKOFFICE_SOURCE=gsheets:<key>."
+            _("No Google Sheet has the key {key}: the key is wrong or the sheet was deleted. Copy the key from the "
+              "sheet's address (the part after /d/) into BACKOFFICE_SOURCE=gsheets:<key>.").format(key=key)
         )
     if status == 401:
         return SourceError(
-            f"Google did not accept the credentials of {client_email or 'the service account'}: check the "
-            "[connections.gsheets] keys in .streamlit/secrets.toml."
+            _("Google did not accept the credentials of {account}: check the "
+              "[connections.gsheets] keys in .streamlit/secrets.toml.").format(account=client_email or _("the service account"))
         )
-    return SourceError(f"Google Sheets rejected a request for spreadsheet {key} (HTTP {status}): {message}")
+    return SourceError(_("Google Sheets rejected a request for spreadsheet {key} (HTTP {status}): {message}").format(
+        key=key, status=status, message=message))

@@ -15,6 +15,7 @@ from typing import Any
 
 from connectors.sources.interface import Grid, SourceError, WriteBatch
 from schemas.base import match_headers
+from schemas.i18n import _
 from schemas.registry import tab as registry_tab
 
 EPOCH = dt.datetime(1899, 12, 30)
@@ -90,7 +91,7 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
 
     def plan_for(name: str) -> tuple[TabPlan, Grid, dict[str, int]]:
         if name not in grids or name not in sheets:
-            raise SourceError(f"The Google Sheet has no tab '{name}'. Run `python cli.py provision` to create it, then try again.")
+            raise SourceError(_("The Google Sheet has no tab '{tab}'. Run `python cli.py provision` to create it, then try again.").format(tab=name))
         grid = grids[name]
         if name not in plans:
             plans[name] = TabPlan(name, sheets[name]["sheetId"])
@@ -103,7 +104,8 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
             key_columns = registry_tab(name).key
             missing = [k for k in key_columns if k not in columns]
             if missing or not key_columns:
-                raise SourceError(f"The tab '{name}' has no key column {', '.join(missing) or '(none)'}; rows cannot be found by key.")
+                raise SourceError(_("The tab '{tab}' has no key column {columns}; rows cannot be found by key.").format(
+                    tab=name, columns=", ".join(missing) or _("(none)")))
             index: dict[tuple[str, ...], int] = {}
             for i, row in enumerate(grid.rows):
                 found = tuple(key_text(row[columns[k]]) if columns[k] < len(row) else "" for k in key_columns)
@@ -111,21 +113,23 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
             rows_by_key[name] = index
         wanted = tuple(str(k).strip() for k in key)
         if wanted not in rows_by_key[name]:
-            raise SourceError(f"No row in '{name}' has the key {', '.join(wanted)}: someone may have changed or "
-                              "deleted it. Refresh and try again.")
+            raise SourceError(_("No row in '{tab}' has the key {key}: someone may have changed or "
+                                "deleted it. Refresh and try again.").format(tab=name, key=", ".join(wanted)))
         return grid.first_row - 1 + rows_by_key[name][wanted]
 
     for update in batch.updates:
         tab_plan, grid, columns = plan_for(update.tab)
         if update.column not in columns:
-            raise SourceError(f"The tab '{update.tab}' has no column '{update.column}' in its header row; add it, then try again.")
+            raise SourceError(_("The tab '{tab}' has no column '{column}' in its header row; add it, then try again.").format(
+                tab=update.tab, column=update.column))
         row = update.at_row - 1 if update.at_row is not None else row_of(update.tab, grid, columns, update.key)
         tab_plan.cells.append((row, columns[update.column], cell_value(update.new)))
     for append in batch.appends:
         tab_plan, grid, columns = plan_for(append.tab)
         unknown = [c for c, v in append.values.items() if c not in columns and cell_value(v) != ""]
         if unknown:
-            raise SourceError(f"The tab '{append.tab}' has no column {', '.join(unknown)} in its header row; add it, then try again.")
+            raise SourceError(_("The tab '{tab}' has no column {columns} in its header row; add it, then try again.").format(
+                tab=append.tab, columns=", ".join(unknown)))
         row = [""] * max(len(grid.header), 1)
         for name, value in append.values.items():
             if name in columns:

@@ -24,6 +24,7 @@ from python_calamine import CalamineWorkbook
 from connectors.sources import xlsx_patch
 from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
 from schemas.base import match_headers
+from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
 
@@ -67,7 +68,8 @@ class WorkbookSource:
         try:
             stat = self.path.stat()
         except FileNotFoundError as exc:
-            raise SourceError(f"The workbook {self.path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.") from exc
+            raise SourceError(_("The workbook {path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.").format(
+                path=self.path)) from exc
         return f"{stat.st_mtime_ns}-{stat.st_size}"
 
     def tab_titles(self) -> list[str]:
@@ -77,9 +79,11 @@ class WorkbookSource:
         try:
             return CalamineWorkbook.from_path(str(self.path))
         except FileNotFoundError as exc:
-            raise SourceError(f"The workbook {self.path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.") from exc
+            raise SourceError(_("The workbook {path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.").format(
+                path=self.path)) from exc
         except Exception as exc:  # calamine raises its own types for damaged files
-            raise SourceError(f"The workbook {self.path} could not be read ({type(exc).__name__}: {exc}). Is it a valid .xlsx file?") from exc
+            raise SourceError(_("The workbook {path} could not be read ({problem}). Is it a valid .xlsx file?").format(
+                path=self.path, problem=f"{type(exc).__name__}: {exc}")) from exc
 
     def read(self, tabs: list[str] | None = None) -> dict[str, Grid]:
         book = self._open()
@@ -112,8 +116,8 @@ class WorkbookSource:
             return
         owner = office_lock_owner(self.path)
         if owner is not None:
-            raise SourceBusy(f"The workbook {self.path.name} is open in {owner}. Your change waits in the outbox and is saved "
-                             "once they close it.")
+            raise SourceBusy(_("The workbook {name} is open in {owner}. Your change waits in the outbox and is saved "
+                               "once they close it.").format(name=self.path.name, owner=owner))
         lock_path = self.path.with_suffix(self.path.suffix + ".lock")
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -138,14 +142,14 @@ class WorkbookSource:
             try:
                 archive = zipfile.ZipFile(self.path)
             except (OSError, zipfile.BadZipFile) as exc:
-                raise SourceError(f"The workbook {self.path} could not be opened for saving ({exc}).") from exc
+                raise SourceError(_("The workbook {path} could not be opened for saving ({problem}).").format(path=self.path, problem=exc)) from exc
             with archive:
                 parts = xlsx_patch.sheet_parts(archive)
                 shared = xlsx_patch.read_shared_strings(archive)
                 replaced: dict[str, bytes] = {}
                 for tab_name in sorted(touched):
                     if tab_name not in parts:
-                        raise SourceError(f"The workbook has no tab '{tab_name}'. Add it (python cli.py provision) before saving to it.")
+                        raise SourceError(_("The workbook has no tab '{tab}'. Add it (python cli.py provision) before saving to it.").format(tab=tab_name))
                     sheet = xlsx_patch.SheetXml.parse(archive.read(parts[tab_name]), shared)
                     self._apply(sheet, tab_name, batch, result)
                     sheet.tidy_dimension()
@@ -170,9 +174,10 @@ class WorkbookSource:
         for update in (u for u in batch.updates if u.tab == tab_name):
             row = rows_by_key.get(tuple(update.key))
             if row is None:
-                raise SourceError(f"Row {'/'.join(update.key)} is no longer in tab '{tab_name}'; someone may have deleted it. Refresh and try again.")
+                raise SourceError(_("Row {key} is no longer in tab '{tab}'; someone may have deleted it. Refresh and try again.").format(
+                    key="/".join(update.key), tab=tab_name))
             if update.column not in columns:
-                raise SourceError(f"Tab '{tab_name}' has no column for '{update.column}'. Add the header before saving.")
+                raise SourceError(_("Tab '{tab}' has no column for '{column}'. Add the header before saving.").format(tab=tab_name, column=update.column))
             sheet.set(row, columns[update.column], update.new)
             result.cells_updated += 1
         doomed = {rows_by_key[tuple(k)] for t, k in batch.deletes if t == tab_name and tuple(k) in rows_by_key}

@@ -9,6 +9,7 @@ from connectors.store.cache import quote
 from connectors.sync.request import RowError, SaveRequest
 from connectors.sync.values import key_of
 from schemas.base import match_headers
+from schemas.i18n import _
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
 
@@ -52,7 +53,8 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
             for edit in (e for e in request.edits if e.tab == name):
                 r = keys.get(edit.key)
                 if r is None:
-                    errors.append(RowError(name, edit.key, edit.column, f"Row {'/'.join(edit.key)} is not in '{tab.title}' any more. Refresh and try again."))
+                    errors.append(RowError(name, edit.key, edit.column, _("Row {key} is not in '{tab}' any more. Refresh and try again.").format(
+                        key="/".join(edit.key), tab=tab.title)))
                     continue
                 rows[r][names_.index(edit.column)] = edit.new
                 info[name][r][2].add(edit.column)
@@ -68,7 +70,7 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
                 info[name][r] = (key_of(tab, row) if tab.key else None, i, set(names_))
         grid_rows = [rows.get(r, []) for r in range(2, max(rows, default=1) + 1)]
         grids[name] = Grid(name, [c.title for c in tab.columns], grid_rows, first_row=2)
-    _, issues = validate_workbook(grids, tabs=[registered_tab(n) for n in names], date_order=date_order)
+    _frames, issues = validate_workbook(grids, tabs=[registered_tab(n) for n in names], date_order=date_order)
     known = _known_issues(cur, names)
     warnings: list[RowError] = []
     for issue in issues:

@@ -14,6 +14,7 @@ from connectors.sync.request import DELETED, Conflict, SaveRequest
 from connectors.sync.values import key_of, key_text, same, typed
 from schemas.base import match_headers
 from schemas.coerce import coerce_column
+from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
@@ -55,7 +56,8 @@ def locate(tab: Tab, grid: Grid, date_order: str) -> Located:
     columns = match_headers(tab.schema, grid.header)
     missing = [k for k in tab.key if k not in columns]
     if missing:
-        raise SourceError(f"Tab '{tab.name}' has no column '{tab.column(missing[0]).title}', so its rows cannot be found. Add the header and try again.")
+        raise SourceError(_("Tab '{tab}' has no column '{column}', so its rows cannot be found. Add the header and try again.").format(
+            tab=tab.name, column=tab.column(missing[0]).title))
     parts = []
     for k in tab.key:
         i = columns[k]
@@ -88,7 +90,7 @@ def locate_all(names: list[str], grids: dict[str, Grid], date_order: str) -> dic
     located = {}
     for name in names:
         if name not in grids:
-            raise SourceError(f"The source has no tab '{name}'. Add it (python cli.py provision) before saving to it.")
+            raise SourceError(_("The source has no tab '{tab}'. Add it (python cli.py provision) before saving to it.").format(tab=name))
         if registered_tab(name).key:
             located[name] = locate(registered_tab(name), grids[name], date_order)
     return located

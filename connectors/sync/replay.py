@@ -15,6 +15,7 @@ from connectors.sync import outbox
 from connectors.sync.plan import locate_all
 from connectors.sync.request import ALREADY, CONFLICT, DELETED, FAILED, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, SaveRequest, SaveResult
 from connectors.sync.send import _send, save
+from schemas.i18n import _
 
 _replay_lock = threading.Lock()
 
@@ -68,7 +69,7 @@ def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str
                 for name in request.tabs():
                     require_write(who, name)
             except (AccessDenied, KeyError) as exc:
-                outbox.mark(cache, entry.id, outbox.REFUSED, f"Refused: {exc}")
+                outbox.mark(cache, entry.id, outbox.REFUSED, _("Refused: {problem}").format(problem=exc))
                 out.refused += 1
                 continue
             result = _send(cache, source, who, request, via, date_order, queue_as=entry.id, prior=prior)
@@ -85,7 +86,7 @@ def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str
             elif result.status == ALREADY:
                 if prior:
                     audit.record(cache, prior)  # the trail that landed with the write before the timeout
-                outbox.mark(cache, entry.id, outbox.SENT, "Already in the sheet (an earlier attempt landed).")
+                outbox.mark(cache, entry.id, outbox.SENT, _("Already in the sheet (an earlier attempt landed)."))
                 out.already += 1
             elif result.status in (SAVED, UNCHANGED):
                 outbox.mark(cache, entry.id, outbox.SENT, None)
@@ -141,21 +142,21 @@ def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: st
     if entry is None or entry.state != outbox.CONFLICT:
         return None
     if keep == "theirs":
-        outbox.mark(cache, entry_id, outbox.DROPPED, "Kept theirs.")
+        outbox.mark(cache, entry_id, outbox.DROPPED, _("Kept theirs."))
         return None
     try:
         who = current_user(cache, entry)
         rebased = rebase(source, SaveRequest.from_payload(entry.payload["request"]), outbox_conflicts(entry), date_order)
     except AccessDenied as exc:
-        outbox.mark(cache, entry_id, outbox.REFUSED, f"Refused: {exc}")
+        outbox.mark(cache, entry_id, outbox.REFUSED, _("Refused: {problem}").format(problem=exc))
         return SaveResult(REFUSED, str(exc))
     except SourceError as exc:
-        return SaveResult(FAILED, f"Could not read the sheet to re-apply your change ({exc}). Try again later.")
+        return SaveResult(FAILED, _("Could not read the sheet to re-apply your change ({problem}). Try again later.").format(problem=exc))
     result = save(cache, source, who, rebased.edits, rebased.appends, rebased.deletes,
                   via=entry.payload.get("via", "app") + " (outbox)", date_order=date_order)
     if result.status in (SAVED, ALREADY, UNCHANGED, QUEUED):
         outbox.mark(cache, entry_id, outbox.SENT if result.status != QUEUED else outbox.DROPPED,
-                    "Re-applied." if result.status != QUEUED else f"Queued again as {result.outbox_id}.")
+                    _("Re-applied.") if result.status != QUEUED else _("Queued again as {entry}.").format(entry=result.outbox_id))
     return result
 
 

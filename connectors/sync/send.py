@@ -72,6 +72,7 @@ from connectors.sync.plan import Plan, compare, landed
 from connectors.sync.request import ALREADY, CONFLICT, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, RowDelete, RowError, SaveRequest, SaveResult
 from connectors.sync.values import key_text, same, typed
 from connectors.sync.verify import confirmed, verify
+from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
 _write_lock = threading.RLock()  # one read-check-write at a time per process
@@ -86,7 +87,7 @@ def save(cache: Any, source: Any, user: User, edits: Iterable[CellEdit] = (),
     """Validate, check, write once, verify, audit, update the cache. See the module's docstring."""
     request = _request(edits, appends, deletes, date_order)
     if request.empty():
-        return SaveResult(UNCHANGED, "Nothing to save.", request=request)
+        return SaveResult(UNCHANGED, _("Nothing to save."), request=request)
     try:
         for name in request.tabs():
             require_write(user, name)
@@ -94,7 +95,8 @@ def save(cache: Any, source: Any, user: User, edits: Iterable[CellEdit] = (),
         return SaveResult(REFUSED, str(exc), request=request)
     for name in request.tabs():
         if not registered_tab(name).key and (any(e.tab == name for e in request.edits) or any(d.tab == name for d in request.deletes)):
-            error = RowError(name, None, None, f"Rows of '{registered_tab(name).title}' can only be added, not changed or deleted.")
+            error = RowError(name, None, None, _("Rows of '{tab}' can only be added, not changed or deleted.").format(
+                tab=registered_tab(name).title))
             return SaveResult(INVALID, error.message, errors=[error], request=request)
     errors = control_characters(request)
     warnings: list[RowError] = []
@@ -150,7 +152,7 @@ def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, d
             with getattr(source, "transaction", contextlib.nullcontext)():
                 grids = source.read(touched)
                 if prior and landed(prior, grids):
-                    return SaveResult(ALREADY, "These changes are already in the sheet (an earlier attempt landed).", request=request)
+                    return SaveResult(ALREADY, _("These changes are already in the sheet (an earlier attempt landed)."), request=request)
                 sent: list[tuple[Plan, list[audit.AuditEntry]]] = []
                 stale_once = False
                 attempt = 0
@@ -161,13 +163,14 @@ def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, d
                         break
                     plan = compare(request, grids, date_order)
                     if plan.refusals:
-                        return SaveResult(REFUSED, " ".join(plan.refusals) + " Nothing was saved.", request=request)
+                        return SaveResult(REFUSED, " ".join(plan.refusals) + " " + _("Nothing was saved."), request=request)
                     if plan.conflicts:
                         show_theirs(cache, plan.conflicts)
-                        return SaveResult(CONFLICT, f"Someone changed {len(plan.conflicts)} of these cells or rows since you opened them: "
-                                          "nothing was saved. Keep theirs, or re-apply yours.", conflicts=plan.conflicts, request=request)
+                        return SaveResult(CONFLICT, _("Someone changed {n} of these cells or rows since you opened them: "
+                                            "nothing was saved. Keep theirs, or re-apply yours.").format(n=len(plan.conflicts)),
+                                          conflicts=plan.conflicts, request=request)
                     if plan.empty():
-                        return SaveResult(ALREADY, "These changes are already in the sheet.", request=request)
+                        return SaveResult(ALREADY, _("These changes are already in the sheet."), request=request)
                     attempted = _audit_rows(plan, user, via)
                     if audit.AUDIT_TAB in grids:
                         plan.batch.appends += [RowAppend(audit.AUDIT_TAB, e.sheet_row()) for e in attempted]
@@ -189,17 +192,17 @@ def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, d
         except SourceUnreachable as exc:
             return _unreachable(cache, user, request, via, exc, attempted, queue_as)
         except SourceError as exc:
-            return SaveResult(FAILED, f"Nothing was saved: {exc}", request=request)
+            return SaveResult(FAILED, _("Nothing was saved: {problem}").format(problem=exc), request=request)
         notes, wrong = _prove(source, plan, grids, date_order)
     written = WriteResult(len(plan.batch.updates), len(plan.appended), len(plan.batch.deletes))
     apply_changes(cache, plan.batch.updates, plan.appended, plan.deleted)
     audit.record(cache, attempted)
     cache.changed()
     if wrong:
-        return SaveResult(FAILED, "Your changes were written, but these could not be proven to be in the right place - check them "
-                          "in the sheet: " + " ".join(wrong), written=written, audit=attempted, request=request, notes=notes)
-    message = (f"Saved: {written.cells_updated} cell(s) changed, {written.rows_appended} row(s) added, "
-               f"{written.rows_deleted} row(s) deleted.")
+        return SaveResult(FAILED, _("Your changes were written, but these could not be proven to be in the right place - check them "
+                            "in the sheet: {cells}").format(cells=" ".join(wrong)), written=written, audit=attempted, request=request, notes=notes)
+    message = _("Saved: {changed} cell(s) changed, {added} row(s) added, {deleted} row(s) deleted.").format(
+        changed=written.cells_updated, added=written.rows_appended, deleted=written.rows_deleted)
     return SaveResult(SAVED, " ".join([message, *notes]), written=written, audit=attempted, request=request, notes=notes)
 
 
@@ -216,13 +219,14 @@ def _prove(source: Any, plan: Plan, grids: Any, date_order: str) -> tuple[list[s
         source.write(found.repair, located=now)
         return found.notes, found.unproven + confirmed(found, source.read(tabs), date_order)
     except SourceError as exc:
-        return [], [f"The check after the write could not be done ({exc}); refresh and look at the cells you changed."]
+        return [], [_("The check after the write could not be done ({problem}); refresh and look at the cells you changed.").format(problem=exc)]
 
 
 def _unreachable(cache: Any, user: User, request: SaveRequest, via: str, exc: Exception,
                  attempted: list[audit.AuditEntry], queue_as: int | None) -> SaveResult:
     if queue_as == -1:
-        return SaveResult(FAILED, f"The source cannot be reached ({exc}). Nothing was queued; try again later.", request=request)
+        return SaveResult(FAILED, _("The source cannot be reached ({problem}). Nothing was queued; try again later.").format(problem=exc),
+                          request=request)
     payload = {"request": request.to_payload(), "role": user.role, "name": user.name, "via": via,
                "attempted_audit": [[outbox.encode_value(e.at), e.user, e.tab, e.row_key, e.column, e.old, e.new, e.via] for e in attempted]}
     if queue_as is None:
@@ -236,5 +240,5 @@ def _unreachable(cache: Any, user: User, request: SaveRequest, via: str, exc: Ex
             outbox.mark(cache, entry, outbox.PENDING, str(exc), {**old.payload, "attempted_audit": payload["attempted_audit"]})
         else:
             outbox.mark(cache, entry, outbox.PENDING, str(exc))
-    return SaveResult(QUEUED, f"The source cannot be reached ({exc}). Your change waits in the outbox and is sent "
-                      "when the connection is back.", outbox_id=entry, request=request)
+    return SaveResult(QUEUED, _("The source cannot be reached ({problem}). Your change waits in the outbox and is sent "
+                        "when the connection is back.").format(problem=exc), outbox_id=entry, request=request)
