@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,7 @@ from insights.common import Filters, default_year, open_errors, places, years_wi
 from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
-from schemas.i18n import N_, _, ngettext, number
+from schemas.i18n import N_, _, current_language, language, ngettext, number
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
@@ -79,13 +80,23 @@ def left_out_note(*figures, container=None) -> None:
 
 def csv_download(frame: pd.DataFrame, name: str, key: str, tab=None) -> None:
     """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
-    spreadsheet still sorts and sums them (schemas.formats.download_frame)."""
-    file_download(safe_csv(download_frame(frame, tab)), _("Download {name} (CSV)").format(name=name), f"{name}.csv", "text/csv", key)
+    spreadsheet still sorts and sums them (schemas.formats.download_frame).
+
+    The file is written when the button is clicked, not on every rerun (a dashboard has a dozen of them):
+    from this frame, which the gateway already returned for this user, in the language of this run."""
+    frame, speaking = frame.copy(), current_language()
+
+    def written() -> bytes:
+        with language(speaking):  # Streamlit calls this on a thread of its own, outside this run
+            return safe_csv(download_frame(frame, tab))
+
+    file_download(written, _("Download {name} (CSV)").format(name=name), f"{name}.csv", "text/csv", key)
 
 
-def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
+def file_download(data: bytes | Callable[[], bytes], label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
     """Every download of the app: a CSV through csv_download (safe_csv), or a donor pack's file (reports/,
-    whose XLSX keeps text starting with "=" as text). `rerun=False`: clicking does not run the page again."""
+    whose XLSX keeps text starting with "=" as text). `data`: the bytes, or what writes them when clicked.
+    `rerun=False`: clicking does not run the page again."""
     st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="rerun" if rerun else "ignore")
 
 
