@@ -3,8 +3,10 @@ out, the CSV download. Their data comes through the gateway (ui.state.query), li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import numbers
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -100,14 +102,30 @@ def file_download(data: bytes | Callable[[], bytes], label: str, file_name: str,
     st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="rerun" if rerun else "ignore")
 
 
+def altair_chart(container, chart, **options) -> Any:
+    """An Altair chart, drawn without Altair checking its spec against the Vega-Lite JSON schema again:
+    that check was a third of a dashboard's rerun (the charts are the same on every rerun), and every
+    spec the pages send is validated once in tests/test_dashboards_at_scale.py."""
+    object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))  # Altair's own setattr would make it a spec property
+    return container.altair_chart(chart, width=options.pop("width", "stretch"), **options)
+
+
 def table(frame: pd.DataFrame, container=None, tab=None, percent: tuple[str, ...] = (), column_config: dict | None = None,
           **options) -> None:
     """A table as people read it: column titles, labels for codes, blanks blank, dates "dd Mon yyyy",
     numbers grouped (schemas.formats.display_frame). `column_config` is keyed by the frame's own columns."""
     box = container or st
-    shown = display_frame(frame, tab, percent=percent)
+    shown = _shown(frame, tab if tab is None or isinstance(tab, str) else tab.name, tuple(percent), current_language())
     config = {title(name, tab): value for name, value in (column_config or {}).items()}
     box.dataframe(shown, hide_index=True, width=options.pop("width", "stretch"), column_config=config or None, **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _shown(frame: pd.DataFrame, tab: str | None, percent: tuple[str, ...], speaking: str) -> pd.DataFrame:
+    """display_frame, remembered by the frame's content: a table of the same rows (already what the gateway
+    let this user see) is written cell by cell in words only once, not on every rerun."""
+    with language(speaking):
+        return display_frame(frame, tab, percent=percent)
 
 
 def metric(container, label: str, value, unit: str = "", help: str | None = None) -> None:
