@@ -6,13 +6,13 @@ from insights import clinic_charts as charts
 from insights import health_education_charts as education_charts
 from schemas.i18n import _, day, number
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
 
 def show(chart, frame, name: str, what: str, caption: str | None = None, figure=None) -> None:
     """A chart of aggregated rows, an optional one-line definition, what it left out, and the same rows as CSV
     (`name`.csv, its button saying `what` it holds)."""
-    st.altair_chart(chart, width="stretch")
+    altair_chart(st, chart)
     if caption:
         st.caption(caption)
     if figure is not None:

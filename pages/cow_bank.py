@@ -17,7 +17,7 @@ from insights.cow_bank import (
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from schemas.i18n import _, day, ngettext, number
 from ui.state import query
-from ui.widgets import count, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, count, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 WIDE = {"calf_1": st.column_config.TextColumn(_("Calf 1"), width="large"), "calf_2": st.column_config.TextColumn(_("Calf 2"), width="large")}
 
@@ -50,7 +50,7 @@ else:
     tree = query(lineage, filters, founder)
     if tree["truncated"]:
         st.caption(_("Too many cows to draw at once: the first {n} are drawn; pick one lineage to see the rest.").format(n=number(len(tree["nodes"]))))
-    st.altair_chart(lineage_chart(tree["nodes"], tree["links"]), width="stretch")
+    altair_chart(st, lineage_chart(tree["nodes"], tree["links"]))
     left_out_note(lineage)
     csv_download(tree["nodes"], "cow-lineage", _("the cow's lineage"), key="cow_lineage_csv")
 
@@ -74,18 +74,18 @@ with right:
 
 st.subheader(_("Herd and families reached"))
 herd = query(herd_over_time, filters)
-st.altair_chart(herd_chart(herd), width="stretch")
+altair_chart(st, herd_chart(herd))
 left_out_note(herd_over_time)
 csv_download(herd, "cow-herd", _("the herd"), key="cow_herd_csv")
 left, right = st.columns(2)
 with left:
     st.markdown(_("**Calves born per year, up to {day}**").format(day=day(filters.end)))
     calves = query(calves_by_year, filters)
-    st.altair_chart(calves_chart(calves), width="stretch")
+    altair_chart(st, calves_chart(calves))
     left_out_note(calves_by_year)
     csv_download(calves, "cow-calves-by-year", _("calves born per year"), key="cow_calves_csv")
 with right:
     st.markdown(_("**Cows per generation**"))
-    st.altair_chart(generations_chart(depth), width="stretch")
+    altair_chart(st, generations_chart(depth))
     left_out_note(generations)
     csv_download(depth, "cow-generations", _("cows per generation"), key="cow_generations_csv")

@@ -10,7 +10,7 @@ from schemas.i18n import _
 from schemas.rules import RULES, SEVERITY_NAMES
 from ui.auth import current_user
 from ui.state import query, read
-from ui.widgets import csv_download, metric, place_picker, table
+from ui.widgets import altair_chart, csv_download, metric, place_picker, table
 
 
 def by_rule_title(frame: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +61,7 @@ trend = query(error_trend) if may_run(user, error_trend) else None  # totals ove
 if trend is None:
     st.caption(_("The trend of open errors across every tab is shown to admins."))
 elif len(trend) > 1:
-    st.altair_chart(error_trend_chart(trend), width="stretch")
+    altair_chart(st, error_trend_chart(trend))
 else:
     st.caption(_("The trend appears after the second refresh that finds changes."))
 

@@ -9,7 +9,7 @@ from reports import FORMATS
 from schemas.i18n import LANGUAGES, _, current_language
 from schemas.registry import TABS
 from ui.state import cache, query, signed_in_user
-from ui.widgets import csv_download, file_download, left_out_note, open_errors_notice, place_picker
+from ui.widgets import altair_chart, csv_download, file_download, left_out_note, open_errors_notice, place_picker
 
 st.title(_("CCPCR — the year's results"))
 years = query(years_with_data)
@@ -29,7 +29,7 @@ for programme, sentences in sentences_by_programme.items():
     text.markdown("\n".join(f"- {s}" for s in sentences))
     left_out_note(*PROGRAMME_FIGURES[programme], container=text)
     if programme in charts:
-        chart.altair_chart(charts[programme], width="stretch")
+        altair_chart(chart, charts[programme])
 
 csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", _("results for {year}").format(year=year), key="overview_csv")
 

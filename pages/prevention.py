@@ -6,7 +6,7 @@ from insights import prevention_charts as charts
 from schemas.formats import period_text
 from schemas.i18n import _, ngettext, number, place_names
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title(_("Prevention of trafficking and unsafe migration"))
 filters = dashboard_filters("prevention")
@@ -46,18 +46,18 @@ with activities_tab:
     left_out_note(prevention.participants)
     st.markdown(_("**Activities by month and kind**"))
     frame = query(prevention.activities_by_month, filters)
-    st.altair_chart(charts.activities_by_month(frame), width="stretch")
+    altair_chart(st, charts.activities_by_month(frame))
     left_out_note(prevention.activities_by_month)
     csv_download(frame, "prevention_activities_by_month", _("activities by month and kind"), key="csv_activities_by_month")
     st.markdown(_("**Activities by topic**"))
     frame = query(prevention.activities_by_topic, filters)
-    st.altair_chart(charts.activities_by_topic(frame), width="stretch")
+    altair_chart(st, charts.activities_by_topic(frame))
     left_out_note(prevention.activities_by_topic)
     csv_download(frame, "prevention_activities_by_topic", _("activities by topic"), key="csv_activities_by_topic")
 
 with coverage_tab:
     frame = query(prevention.villages_reached, filters)
-    st.altair_chart(charts.village_map(frame), width="stretch")
+    altair_chart(st, charts.village_map(frame))
     left_out_note(prevention.villages_reached)
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(_("**Target villages not reached yet** ({n})").format(n=number(len(not_reached))))
@@ -67,7 +67,7 @@ with coverage_tab:
 with plans_tab:
     frame = query(prevention.commune_plans_by_year, filters)
     st.markdown(_("**Communes whose plans include trafficking (TIP) prevention, by year**"))
-    st.altair_chart(charts.commune_plans(frame), width="stretch")
+    altair_chart(st, charts.commune_plans(frame))
     st.caption(_("Every plan year up to {year}; 'communes' counts the communes with a plan row that year.").format(year=filters.end.year))
     left_out_note(prevention.commune_plans_by_year)
     csv_download(frame, "prevention_commune_plans", _("commune plans with TIP prevention"), key="csv_commune_plans")
@@ -86,7 +86,7 @@ with families_tab:
 
     st.markdown(_("**Share of migrating households that took their children, by quarter**"))
     frame = query(prevention.migration_by_quarter, filters)
-    st.altair_chart(charts.migration_share(frame), width="stretch")
+    altair_chart(st, charts.migration_share(frame))
     st.caption(_("Share = households that took their children ÷ households migrating, among the checks of the quarter; "
                "split by whether the household's village had a parent group on the day of the check."))
     left_out_note(prevention.migration_by_quarter)

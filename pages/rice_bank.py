@@ -21,7 +21,7 @@ from insights.rice_bank import (
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
 from schemas.i18n import N_, _, day, number, percent
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 CHART_KEY = "rice_stock_chart"
 GRAINS = {"week": N_("week"), "month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
@@ -95,7 +95,7 @@ st.subheader(_("Stock per bank"))
 stock = query(rice_stock_by_day, filters)
 if not stock.empty and stock["grain"].iat[0] != "day":
     st.caption(_("Long period: stock at the end of each {grain}.").format(grain=_(GRAINS.get(stock["grain"].iat[0], stock["grain"].iat[0]))))
-st.altair_chart(stock_chart(stock, bank_list), key=CHART_KEY, on_select="rerun", selection_mode=[PERIOD_BRUSH, BANK_CLICK], width="stretch")
+altair_chart(st, stock_chart(stock, bank_list), key=CHART_KEY, on_select="rerun", selection_mode=[PERIOD_BRUSH, BANK_CLICK])
 left_out_note(rice_stock_by_day)
 csv_download(stock if bank_id is None else stock[stock["bank_id"] == bank_id], "rice-stock", _("stock per bank"), key="rice_stock_csv")
 
@@ -116,7 +116,7 @@ csv_download(entries, "rice-ledger", _("the ledger"), key="rice_ledger_csv")
 
 st.subheader(_("Inflows and outflows"))
 flows = query(rice_flows_by_month, filters, bank_id)
-st.altair_chart(flows_chart(flows), width="stretch")
+altair_chart(st, flows_chart(flows))
 left_out_note(rice_flows_by_month)
 csv_download(flows, "rice-flows", _("rice in and out"), key="rice_flows_csv")
 
@@ -138,7 +138,7 @@ with st.expander(_("Every loan open, lent, due or repaid in the period")):
     csv_download(book, "rice-loans", _("the loans"), key="rice_loans_csv")
 
 st.subheader(_("Lean-season cover"))
-st.altair_chart(cover_chart(shown_status, season), width="stretch")
+altair_chart(st, cover_chart(shown_status, season))
 left_out_note(bank_status)
 no_history = shown_status[shown_status["lean_cover_months"].isna()]
 if not no_history.empty:

@@ -5,7 +5,7 @@ from insights import savings
 from insights import savings_charts as charts
 from schemas.i18n import N_, _, day, number, percent
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
 KINDS = {"saving_group": N_("Saving groups"), "agricultural_cooperative": N_("Agricultural cooperative")}
 NONE_FOUNDED = {"saving_group": N_("No saving groups founded by {day} in this place."),
@@ -47,9 +47,9 @@ for kind, title in KINDS.items():
     currency = st.radio(_("Show capital in"), ["riel", "dollars"], horizontal=True, key=f"currency_{kind}", format_func=lambda c: _({"riel": N_("riel"), "dollars": N_("dollars")}[c]))
     left, right = st.columns([3, 2])
     left.markdown(_("**Capital per group over time**"))
-    left.altair_chart(charts.capital_by_group(series, "riel" if currency == "riel" else "usd"), width="stretch")
+    altair_chart(left, charts.capital_by_group(series, "riel" if currency == "riel" else "usd"))
     right.markdown(_("**Loans outstanding and cash in hand**"))
-    right.altair_chart(charts.loans_and_cash(series), width="stretch")
+    altair_chart(right, charts.loans_and_cash(series))
     left_out_note(savings.capital_over_time)
     csv_download(series, f"savings_capital_over_time_{kind}", _("{groups}: capital over time").format(groups=_(title)),
                  key=f"csv_over_time_{kind}")
@@ -58,7 +58,7 @@ for kind, title in KINDS.items():
     table(mine, tab="savings_groups")
     csv_download(mine, f"savings_groups_{kind}", _(title), key=f"csv_groups_{kind}")
     if kind == "saving_group":
-        st.altair_chart(charts.members_and_women(mine), width="stretch")
+        altair_chart(st, charts.members_and_women(mine))
 
 st.header(_("Ratios savings-group practitioners use (SAVIX-style)"))
 st.caption(_("For {start} – {end}; the totals add up the groups' parts, they do not average ratios.").format(start=day(filters.start), end=day(filters.end)))

@@ -5,7 +5,7 @@ from insights import school_support
 from insights import school_support_charts as charts
 from schemas.i18n import _, day, number, percent
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title(_("School support — materials so children can enrol in state school"))
 filters = dashboard_filters("school_support")
@@ -32,7 +32,7 @@ st.caption(" · ".join(school_support.definitions().values()))
 
 st.markdown(_("**Children supported, enrolled and still in school, by year**"))
 frame = query(school_support.by_year, filters)
-st.altair_chart(charts.children_by_year(frame), width="stretch")
+altair_chart(st, charts.children_by_year(frame))
 csv_download(frame, "school_support_by_year", _("children supported by year"), key="csv_school_by_year")
 
 st.markdown(_("**By year and village**"))
@@ -40,11 +40,11 @@ frame = query(school_support.by_year_and_village, filters)
 if frame.empty:
     st.info(_("No school support in this period and place."))
 else:
-    st.altair_chart(charts.share_in_school_by_village(frame), width="stretch")
+    altair_chart(st, charts.share_in_school_by_village(frame))
     table(frame)
 csv_download(frame, "school_support_by_village", _("school support by year and village"), key="csv_school_by_village")
 
 st.markdown(_("**Materials given**"))
 frame = query(school_support.materials, filters)
-st.altair_chart(charts.materials(frame), width="stretch")
+altair_chart(st, charts.materials(frame))
 csv_download(frame, "school_support_materials", _("materials given"), key="csv_school_materials")

@@ -114,7 +114,7 @@ st.data_editor(
     column_order=[c.name for c in tab.columns], disabled=te.disabled_columns(user, tab) if writable else True,
     num_rows="dynamic" if writable else "fixed", width="stretch", hide_index=False,
 )
-changes = te.changes(user, tab, frame, state.get(editor_key), te.next_key(con, tab))
+changes = te.changes(user, tab, frame, state.get(editor_key), te.next_key(tab))
 
 
 def _save(edits, appends, deletes) -> None:
@@ -182,7 +182,7 @@ if writable:
         # Not cleared on submit: a refused row keeps what was typed; a saved one clears it (below).
         with st.form(f"tables_add_{name}", clear_on_submit=False):
             new_row = {}
-            suggested = te.next_key(con, tab)
+            suggested = te.next_key(tab)
             for spec in tab.columns:
                 label = spec.title + ("" if spec.required else " " + _("(optional)"))
                 widget_key = te.add_form_key(name, spec.name)

@@ -5,7 +5,7 @@ from insights import wash
 from insights import wash_charts as charts
 from schemas.i18n import _, day, number, percent
 from ui.state import query
-from ui.widgets import csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
 st.title(_("Household hygiene — toilets, clean water and sanitation"))
 filters = dashboard_filters("wash")
@@ -30,18 +30,18 @@ st.caption(" · ".join(wash.definitions().values()))
 
 st.markdown(_("**Trend, year by year**"))
 frame = query(wash.by_year, filters)
-st.altair_chart(charts.trend(frame), width="stretch")
+altair_chart(st, charts.trend(frame))
 csv_download(frame, "wash_by_year", _("household hygiene by year"), key="csv_wash_by_year")
 
 st.markdown(_("**By village on {day}**").format(day=day(filters.end)))
 villages = query(wash.by_year_and_village, filters)
 latest = villages[villages["year"] == filters.end.year]
-st.altair_chart(charts.villages(latest), width="stretch")
+altair_chart(st, charts.villages(latest))
 frame = villages  # small counts already hidden for viewers by the gateway
 table(frame)
 csv_download(frame, "wash_by_village", _("household hygiene by village"), key="csv_wash_by_village")
 
 st.markdown(_("**Where the drinking water comes from**"))
 frame = query(wash.water_sources, filters)
-st.altair_chart(charts.water_sources(frame), width="stretch")
+altair_chart(st, charts.water_sources(frame))
 csv_download(frame, "wash_water_sources", _("drinking water sources"), key="csv_wash_water_sources")

@@ -105,7 +105,8 @@ def downloads(monkeypatch) -> list[bytes]:
     original = streamlit.download_button
 
     def recording(label, data, *args, **kwargs):
-        seen.append(data if isinstance(data, bytes) else str(data).encode())
+        data_now = data() if callable(data) else data  # a file written on click: what the click would get
+        seen.append(data_now if isinstance(data_now, bytes) else str(data_now).encode())
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", recording)

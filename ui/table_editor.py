@@ -18,13 +18,14 @@ from connectors.store.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
-from gateway.reads import fk_labels, next_key  # noqa: F401  (the page reads them from here)
+from gateway.reads import fk_labels  # noqa: F401  (the page reads them from here)
 from schemas.base import ColumnSpec
 from schemas.formats import label
 from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 from schemas.rules import SEVERITY_NAMES
+from ui.state import cache
 
 PAGE_SIZE = 200
 
@@ -153,6 +154,18 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
         else:
             config[spec.name] = cc.TextColumn(**common)
     return config
+
+
+def next_key(tab: Tab) -> str | None:
+    """The tab's next free id (gateway.reads.next_key), worked out once per change of the cached data: a
+    page turn or a keystroke reruns the page, and at a million rows the look-up scans every id. The same
+    for every role (an id, never a row's values), so it is not keyed by user."""
+    return _next_key(tab.name, cache().generation())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _next_key(tab_name: str, generation: str) -> str | None:
+    return reads.next_key(cache().cursor(), registered_tab(tab_name))
 
 
 def add_form_key(tab_name: str, column: str) -> str:

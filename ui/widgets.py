@@ -3,7 +3,10 @@ out, the CSV download. Their data comes through the gateway (ui.state.query), li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import numbers
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +16,7 @@ from insights.common import Filters, default_year, open_errors, places, years_wi
 from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
-from schemas.i18n import N_, _, ngettext, number
+from schemas.i18n import N_, _, current_language, language, ngettext, number
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
@@ -80,14 +83,32 @@ def left_out_note(*figures, container=None) -> None:
 def csv_download(frame: pd.DataFrame, name: str, what: str, key: str, tab=None) -> None:
     """A download for people: column titles and labels as on screen, dates ISO and numbers plain so a
     spreadsheet still sorts and sums them (schemas.formats.download_frame). The button says in words what
-    the file holds (`what`, translated: "clinic visits by site"); `name` is the file's name, `name`.csv."""
-    file_download(safe_csv(download_frame(frame, tab)), _("Download {name} (CSV)").format(name=what), f"{name}.csv", "text/csv", key)
+    the file holds (`what`, translated: "clinic visits by site"); `name` is the file's name, `name`.csv.
+
+    The file is written when the button is clicked, not on every rerun (a dashboard has a dozen of them):
+    from this frame, which the gateway already returned for this user, in the language of this run."""
+    frame, speaking = frame.copy(), current_language()
+
+    def written() -> bytes:
+        with language(speaking):  # Streamlit calls this on a thread of its own, outside this run
+            return safe_csv(download_frame(frame, tab))
+
+    file_download(written, _("Download {name} (CSV)").format(name=what), f"{name}.csv", "text/csv", key)
 
 
-def file_download(data: bytes, label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
+def file_download(data: bytes | Callable[[], bytes], label: str, file_name: str, mime: str, key: str, rerun: bool = True) -> None:
     """Every download of the app: a CSV through csv_download (safe_csv), or a donor pack's file (reports/,
-    whose XLSX keeps text starting with "=" as text). `rerun=False`: clicking does not run the page again."""
+    whose XLSX keeps text starting with "=" as text). `data`: the bytes, or what writes them when clicked.
+    `rerun=False`: clicking does not run the page again."""
     st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="rerun" if rerun else "ignore")
+
+
+def altair_chart(container, chart, **options) -> Any:
+    """An Altair chart, drawn without Altair checking its spec against the Vega-Lite JSON schema again:
+    that check was a third of a dashboard's rerun (the charts are the same on every rerun), and every
+    spec the pages send is validated once in tests/test_dashboards_at_scale.py."""
+    object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))  # Altair's own setattr would make it a spec property
+    return container.altair_chart(chart, width=options.pop("width", "stretch"), **options)
 
 
 def table(frame: pd.DataFrame, container=None, tab=None, percent: tuple[str, ...] = (), column_config: dict | None = None,
@@ -95,9 +116,17 @@ def table(frame: pd.DataFrame, container=None, tab=None, percent: tuple[str, ...
     """A table as people read it: column titles, labels for codes, blanks blank, dates "dd Mon yyyy",
     numbers grouped (schemas.formats.display_frame). `column_config` is keyed by the frame's own columns."""
     box = container or st
-    shown = display_frame(frame, tab, percent=percent)
+    shown = _shown(frame, tab if tab is None or isinstance(tab, str) else tab.name, tuple(percent), current_language())
     config = {title(name, tab): value for name, value in (column_config or {}).items()}
     box.dataframe(shown, hide_index=True, width=options.pop("width", "stretch"), column_config=config or None, **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _shown(frame: pd.DataFrame, tab: str | None, percent: tuple[str, ...], speaking: str) -> pd.DataFrame:
+    """display_frame, remembered by the frame's content: a table of the same rows (already what the gateway
+    let this user see) is written cell by cell in words only once, not on every rerun."""
+    with language(speaking):
+        return display_frame(frame, tab, percent=percent)
 
 
 def metric(container, label: str, value, unit: str = "", help: str | None = None) -> None:

@@ -84,6 +84,7 @@ class Cache:
         self._lock = threading.Lock()  # one refresh or write at a time per process
         self._changes = 0  # bumped by every refresh or save: cached query results key on it
         self._fingerprint: str | None = None  # of the grids last loaded; None once anything else changed the tables
+        self._generation: tuple[int, str] | None = None  # (change count, generation): asked by every cached query of a rerun
         self.con.execute(BOOKKEEPING)
         for tab in TABS:
             self._ensure_table(tab)
@@ -128,6 +129,7 @@ class Cache:
             if keep_same and fingerprint == self._fingerprint:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 self.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
+                self._generation = None
                 say("Nothing changed since the last refresh", 1.0)
                 return RefreshResult(skipped=False, version=version, same_data=True)
             say("Checking every tab", 0.3)
@@ -192,9 +194,12 @@ class Cache:
             self.con.unregister("_new_issues")
 
     def generation(self) -> str:
-        """Changes whenever the cached data changes (a refresh, a save); cheap to ask."""
-        meta = self.last_refresh()
-        return f"{meta['version'] if meta else 'empty'}:{self._changes}"
+        """Changes whenever the cached data changes (a refresh, a save); free to ask: a dashboard's rerun asks it
+        once per figure, so it is read from `_meta` only after a change (refreshes and saves bump the count)."""
+        if self._generation is None or self._generation[0] != self._changes:
+            meta = self.last_refresh()
+            self._generation = (self._changes, f"{meta['version'] if meta else 'empty'}:{self._changes}")
+        return self._generation[1]
 
     def changed(self) -> None:
         """A save updated some rows in place: cached query results are stale, and the next read reloads."""
