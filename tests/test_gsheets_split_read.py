@@ -2,6 +2,7 @@
 exactly the grids of the one-call read; a tab that grew meanwhile is read again whole, nothing missed."""
 from __future__ import annotations
 
+import connectors.sources.gsheets as gsheets
 from connectors.sources.gsheets import MAX_PARTS
 from connectors.sources.interface import RowAppend, WriteBatch
 
@@ -16,7 +17,8 @@ def _batch_gets(server) -> list[dict]:
     return [r for r in server.requests() if r["path"].endswith("values:batchGet")]
 
 
-def test_a_split_read_gives_the_same_grids_in_a_few_calls(sheets_server, make_spreadsheet, make_source):
+def test_a_split_read_gives_the_same_grids_in_a_few_calls(sheets_server, make_spreadsheet, make_source, monkeypatch):
+    monkeypatch.setattr(gsheets, "LARGE_TAB", 10)  # these small grids count as large
     key = make_spreadsheet({"villages": VILLAGES, "users": [["email", "name", "role"], ["a@x.org", "A", "viewer"]]})
     whole = make_source(key).read(["villages", "users"])
     assert len(_batch_gets(sheets_server)) == 1
@@ -35,7 +37,8 @@ def test_a_split_read_gives_the_same_grids_in_a_few_calls(sheets_server, make_sp
     assert grids["villages"].rows[29] == [] and grids["villages"].rows[-1] == VILLAGES[-1]
 
 
-def test_rows_added_after_the_metadata_are_not_missed(sheets_server, make_spreadsheet, make_source):
+def test_rows_added_after_the_metadata_are_not_missed(sheets_server, make_spreadsheet, make_source, monkeypatch):
+    monkeypatch.setattr(gsheets, "LARGE_TAB", 10)
     key = make_spreadsheet({"villages": VILLAGES})
     reader = make_source(key)
     reader.split_cells = 100
@@ -48,3 +51,11 @@ def test_rows_added_after_the_metadata_are_not_missed(sheets_server, make_spread
     assert [row[0] for row in grid.rows[-grown_rows:]] == [f"120199{i:02d}" for i in range(grown_rows)]
     assert len(grid.rows) == len(VILLAGES) - 1 + grown_rows
 
+
+
+def test_a_workbook_of_empty_default_grids_is_still_one_call(sheets_server, make_spreadsheet, make_source):
+    key = make_spreadsheet()  # the demo: twenty tabs, most on Google's 1000 x 26 grid
+    source = make_source(key)
+    source.split_cells = 100
+    source.read()
+    assert len(_batch_gets(sheets_server)) == 1

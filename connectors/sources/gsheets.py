@@ -71,6 +71,7 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
 
 SPLIT_CELLS = 500_000  # a read of a grid larger than this goes as a few calls at once
 MAX_PARTS = 3
+LARGE_TAB = 100_000  # cells of a tab's grid
 
 
 def _rows(props: dict) -> int:
@@ -84,7 +85,9 @@ def split_read(tabs: list[str], sheets: dict[str, dict], split_cells: int) -> li
     MAX_PARTS parts, a large tab cut into row slices by its grid size from the metadata."""
     sizes = {t: _rows(sheets[t]) * int(sheets[t].get("gridProperties", {}).get("columnCount") or 0) for t in tabs}
     total = sum(sizes.values())
-    count = min(MAX_PARTS, -(-total // split_cells)) if split_cells > 0 else 1
+    # Only tabs that hold much count: twenty tabs of Google's empty 1000 x 26 grid are not a large read.
+    large = sum(size for size in sizes.values() if size >= LARGE_TAB)
+    count = min(MAX_PARTS, -(-large // split_cells)) if split_cells > 0 else 1
     if count <= 1:
         return [[(t, 1, None) for t in tabs]]
     target = -(-total // count)
