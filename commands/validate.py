@@ -10,7 +10,6 @@ app's DuckDB cache, so it runs beside a running app, in a cron job or as a CI st
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from typing import Iterable, Iterator
@@ -84,7 +83,7 @@ def mask_personal_data(issues: Iterable[Issue]) -> Iterator[Issue]:
             yield issue
             continue
         message = masked_message(issue.value, issue.message, issue.column, "--show-personal-data shows it")
-        yield dataclasses.replace(issue, value=MASK, message=message)
+        yield issue.replace(value=MASK, message=message)
 
 
 def as_json(issues: Iterable[Issue], tabs: list[str]) -> Iterator[str]:

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting, reads
+from insights.quality import written
 from schemas.i18n import N_, _
 
 TABS = ["cows", "cow_events", "households", "villages", "settings"]
@@ -283,8 +284,9 @@ def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
 def policy_breaches(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Open cow-bank policy issues from validation, with the cow they concern."""
     place, params = filters.where(None, "k.village_code")
-    return con.execute(
-        f"""SELECT i.severity, i.rule, coalesce(e.cow_id, c.cow_id) AS cow_id, i.tab, i.cell, i.message, i.link
+    return written(con.execute(
+        f"""SELECT i.severity, i.rule, coalesce(e.cow_id, c.cow_id) AS cow_id, i.tab, i.cell, i.message, i.link,
+                   i."row", i."column", i.shown, i.params
             FROM _issues i
                  LEFT JOIN cow_events e ON i.tab = 'cow_events' AND e._row = i."row"
                  LEFT JOIN cows c ON i.tab = 'cows' AND c._row = i."row"
@@ -292,4 +294,4 @@ def policy_breaches(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
             WHERE i.rule LIKE 'cow.%' AND (k.cow_id IS NULL OR {place})
             ORDER BY i.severity, i.tab, i."row" LIMIT {MAX_CHART_ROWS}""",
         params,
-    ).df()
+    ).df()).drop(columns=["row", "column"])  # messages written now, in the reader's language

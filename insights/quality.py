@@ -1,12 +1,15 @@
 """Validation results as the Data quality page and the dashboards' error counts show them."""
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
 from insights.common import RegisteredTabs, reads
 from insights.privacy import mask_issue_frame
 from schemas.registry import TABS, site
+from schemas.rules import issue_message
 
 # `tabs`: only issues of these tabs (None: every tab) - the tabs the reader may read.
 # `masked`: tabs whose personal-data cells are masked in `value` and `message` (see insights.privacy).
@@ -64,13 +67,28 @@ def issue_list(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str
     """Issues, errors first, filtered; each with its village when its row has one. Only the issues of
     `tabs` (None: all); personal-data values and messages of the `masked` tabs shown as •••."""
     where, params = _filtered(tab, rule, severity, village, tabs)
-    return mask_issue_frame(con.execute(
-        f"""SELECT i.tab, i."row", i."column", i.cell, i.value, i.severity, i.rule, i.message, i.link, v.village_code
+    return mask_issue_frame(written(con.execute(
+        f"""SELECT i.tab, i."row", i."column", i.cell, i.value, i.severity, i.rule, i.message, i.link, v.village_code,
+                   i.shown, i.params
             FROM _issues i LEFT JOIN ({_issue_villages_sql()}) v ON v.tab = i.tab AND v._row = i."row"
             WHERE {where}
             ORDER BY i.severity = 'warning', i.tab, i."row" NULLS FIRST, i.cell LIMIT {int(limit)}""",
         params,
-    ).df(), masked)
+    ).df()), masked)
+
+
+def written(issues: pd.DataFrame) -> pd.DataFrame:
+    """The issues with their sentences, written now in the current language from each rule's stored fields
+    (only for the rows asked for: a page's 5,000, not a storm's 80,000); `shown` and `params` dropped."""
+    messages = issues["message"].astype(object).tolist()
+    parsed: dict[str, dict] = {}
+    columns = (issues[c].tolist() for c in ("rule", "row", "tab", "column", "cell", "shown", "params"))
+    for position, (rule, row, tab, column, cell, shown, stored) in enumerate(zip(*columns)):
+        if isinstance(stored, str):  # else a sentence stored whole (a cache from before this change)
+            fields = parsed.get(stored) or parsed.setdefault(stored, json.loads(stored))
+            messages[position] = issue_message(rule, None if pd.isna(row) else int(row), tab, column, cell,
+                                               shown if isinstance(shown, str) else None, fields)
+    return issues.drop(columns=["shown", "params"]).assign(message=pd.Series(messages, index=issues.index, dtype=object))
 
 
 def issue_groups(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str | None = None,

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.i18n import N_, _
-from schemas.issues import ERROR, WARNING
+
+ERROR = "error"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -178,3 +180,16 @@ def message(rule_id: str, row: int | None, **fields: Any) -> str:
     fields.setdefault("percent", "%")  # "{interest}% interest" would read as a %-format "% i" to the catalog tools
     text = _(RULES[rule_id].template).format(**fields)
     return _("Row {row}: {text}").format(row=row, text=text) if row is not None and row > 1 else text
+
+
+def shown(value: Any) -> str | None:
+    """`show(value)` as stored beside an issue, None for a blank (its word is the reader's language's)."""
+    return None if value is None or value == "" else show(value)
+
+
+def issue_message(rule_id: str, row: int | None, tab: str, header: str | None, cell: str | None, quoted: str | None,
+                  params: dict[str, Any]) -> str:
+    """An issue's sentence from what is stored of it, in the current language: written when it is read."""
+    fields = {"tab": tab, **params, "header": header, "cell": cell}
+    fields["value"] = _("blank") if quoted is None else quoted
+    return message(rule_id, row, **fields)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, a1
-from schemas.rules import RULES, message, show
+from schemas.rules import RULES, shown
 from schemas.vector import isin
 
 if TYPE_CHECKING:
@@ -37,12 +38,25 @@ class TabFrame:
     grid: Grid | None = field(default=None, repr=False)  # the cells as read, for "the value as read"
     invalid: dict[str, list[int]] = field(default_factory=dict, repr=False)  # column -> positions failing a check
 
-    def sheet_row(self, position: int) -> int:
-        """The sheet's row number of frame row `position`."""
+    def sheet_rows(self, positions: np.ndarray) -> np.ndarray:
+        """The sheet's row numbers of frame rows `positions`."""
         rows = self.__dict__.get("_rows")
         if rows is None or len(rows) != len(self.frame):
             rows = self.__dict__["_rows"] = self.frame["_row"].to_numpy(dtype=np.int64)
-        return int(rows[position])
+        return rows[positions]
+
+    def sheet_row(self, position: int) -> int:
+        """The sheet's row number of frame row `position`."""
+        return int(self.sheet_rows(position))
+
+    def raw_values(self, positions: np.ndarray, column: str) -> list[Any]:
+        """The cells of frame rows `positions` as the source handed them over, fit for display (as_read)."""
+        index = self.columns.get(column)
+        if self.grid is None or index is None:
+            return [None] * len(positions)
+        rows, first = self.grid.rows, self.grid.first_row
+        return [as_read(row[index] if index < len(row) else None)
+                for row in (rows[r - first] for r in self.sheet_rows(positions).tolist())]
 
     def raw(self, position: int, column: str) -> Any:
         """The cell of frame row `position` as the source handed it over (None if absent)."""
@@ -76,13 +90,12 @@ def as_read(value: Any) -> Any:
 
 def make_issue(rule: str, tab: str, row: int | None, header: str | None, column_index: int | None,
                value: Any = None, link: Link | None = None, **fields: Any) -> Issue:
-    """An issue of `rule` at a cell (or at a whole column/tab when row or column is None)."""
+    """An issue of `rule` at a cell (or at a whole column/tab when row or column is None); its message is
+    written when read, in the reader's language."""
     cell = a1(column_index, row) if row is not None and column_index is not None else None
     value = as_read(value)
-    fields.setdefault("tab", tab)
-    text = message(rule, row, header=header, value=show(value), cell=cell, **fields)
-    return Issue(tab=tab, row=row, column=header, cell=cell, value=value, severity=RULES[rule].severity,
-                 rule=rule, message=text, link=link(tab, cell) if link and cell else None)
+    return Issue(tab, row, header, cell, value, RULES[rule].severity, rule, link=link(tab, cell) if link and cell else None,
+                 shown=shown(value), params=fields)
 
 
 class Book:
@@ -130,7 +143,20 @@ class Book:
         return make_issue(rule, tab, row, header, index, found.raw(position, column), self.link, **fields)
 
 
-CrossTabRule = Callable[[Book], Iterable[Issue]]
+    def issues(self, rule: str, tab: str, positions: np.ndarray, column: str, **fields: Any) -> IssueRows:
+        """One batch: `rule` at frame rows `positions` of `tab`, column `column`, the same fields for all."""
+        found = self.frames[tab]
+        index = found.columns.get(column)
+        found_rows = IssueRows()
+        if index is None:  # no header to point at: one issue at a time, as `issue` does
+            found_rows.extend(self.issue(rule, tab, int(p), column, **fields) for p in positions)
+            return found_rows
+        found_rows.add_cells(rule, tab, found.header[index], index, found.sheet_rows(positions),
+                             found.raw_values(positions, column), self.link, **fields)
+        return found_rows
+
+
+CrossTabRule = Callable[[Book], Iterable["Issue | IssueRows"]]
 CROSS_TAB_RULES: list[CrossTabRule] = []
 
 
@@ -162,7 +188,7 @@ def amount(value: float) -> str:
 # --- rules every programme shares -------------------------------------------------------------
 
 @cross_tab_rule
-def foreign_keys(book: Book) -> Iterable[Issue]:
+def foreign_keys(book: Book) -> Iterable[IssueRows]:
     """Every code or id that points to another tab exists there (ColumnSpec.ref = "tab.column")."""
     for name, found in book.frames.items():
         for spec in found.tab.columns:
@@ -175,9 +201,9 @@ def foreign_keys(book: Book) -> Iterable[Issue]:
             targets = book.frames[target_tab].frame[target_column]
             values = book.frame(name)[spec.name]
             dangling = values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, targets)
-            for position in np.flatnonzero(dangling):
-                yield book.issue("ref.not_found", name, int(position), spec.name, target_tab=target_tab,
-                                 target_column=book.frames[target_tab].tab.column(target_column).title)
+            if dangling.any():
+                yield book.issues("ref.not_found", name, np.flatnonzero(dangling), spec.name, target_tab=target_tab,
+                                  target_column=book.frames[target_tab].tab.column(target_column).title)
 
 
 def part_of_whole(book: Book, tab: str, part: str, whole: str) -> Iterable[Issue]:

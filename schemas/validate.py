@@ -21,10 +21,11 @@ from schemas.base import ColumnSpec, match_headers, normalise_header
 from schemas.checks import column_failures
 from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
 from schemas.grid import Grid
+from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
 from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show
-from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, make_issue
+from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, as_read, make_issue
 from schemas.settings import rule_numbers
 from schemas.vector import pa_array
 
@@ -34,16 +35,16 @@ __all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DE
 SETTING_DEFAULTS = rule_numbers()  # from the one typed table, schemas/settings.py
 
 
-def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, list[Issue]]:
+def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, IssueRows]:
     """One tab: typed frame (blank rows skipped, `_row` = sheet row) and its issues."""
     specs = tab.columns
     if grid is None:
         headers = ", ".join(s.title for s in specs)
         frame = _frame({s.name: empty_column(s, 0) for s in specs}, np.array([], dtype=np.int64))
-        return TabFrame(tab, frame, [], {}), [make_issue("tab.missing", tab.name, None, None, None, headers=headers)]
+        return TabFrame(tab, frame, [], {}), IssueRows([make_issue("tab.missing", tab.name, None, None, None, headers=headers)])
     header = ["" if h is None else str(h) for h in grid.header]
     columns = match_headers(tab.schema, header)
-    issues = _header_issues(tab, header, columns, link)
+    issues = IssueRows(_header_issues(tab, header, columns, link))
     width = max(len(header), 1)
     cells = _cells(grid.rows, width)
     n = len(cells)
@@ -76,31 +77,28 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
     for spec, rule, positions in unreadable:
         index = columns[spec.name]
         already.setdefault(spec.name, set()).update(new_position[positions].tolist())
-        for position in positions.tolist():
-            row = grid.first_row + position
-            issues.append(make_issue(rule, tab.name, row, header[index], index, cells[position, index], link,
-                                     date_format=date_format, example=example))
-    issues += _schema_issues(found, already, link)
-    issues += _duplicate_keys(found, link)
-    issues.sort(key=_sheet_order)
+        issues.add_cells(rule, tab.name, header[index], index, grid.first_row + positions,
+                         [as_read(v) for v in cells[positions, index].tolist()], link, date_format=date_format, example=example)
+    _schema_issues(issues, found, already, link)
+    _duplicate_keys(issues, found, link)
+    issues.sort()
     return found, issues
 
 
 def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",
-                      link: Link | None = None) -> tuple[dict[str, TabFrame], list[Issue]]:
+                      link: Link | None = None) -> tuple[dict[str, TabFrame], IssueRows]:
     """Every registered tab (or `tabs`), then the rules across tabs. A missing tab is one issue."""
     frames: dict[str, TabFrame] = {}
-    issues: list[Issue] = []
+    issues = IssueRows()
     for tab in tabs if tabs is not None else TABS:
         frames[tab.name], found = validate_tab(tab, grids.get(tab.name), date_order=date_order, link=link)
-        issues += found
+        issues.extend(found)
     settings, setting_issues = _settings(frames.get("settings"), link)
-    issues += setting_issues
+    issues.extend(setting_issues)
     book = Book(frames, settings, link)
     for rule in CROSS_TAB_RULES:
-        issues += list(rule(book))
-    order = {name: i for i, name in enumerate(frames)}
-    issues.sort(key=lambda i: (order.get(i.tab, len(order)), *_sheet_order(i)))  # stable: per-tab order kept
+        issues.extend(rule(book))  # single issues, or a batch of rows from a vectorised rule
+    issues.sort({name: i for i, name in enumerate(frames)})  # stable: per-tab order kept
     return frames, issues
 
 
@@ -120,12 +118,6 @@ def _cells(rows: list, width: int) -> np.ndarray:
         return lib.to_object_array(rows, min_width=width)
     except TypeError:  # rows given as tuples or other sequences
         return lib.to_object_array([list(r) for r in rows], min_width=width)
-
-
-def _sheet_order(issue: Issue) -> tuple[int, int, str]:
-    """Header problems first, then row by row, left to right: the order a person fixes them in."""
-    letters = (issue.cell or "").rstrip("0123456789")
-    return (issue.row or 0, len(letters), letters)
 
 
 def _blank(raw: np.ndarray) -> np.ndarray:
@@ -162,14 +154,13 @@ _CHECK_RULES = {"isin": "value.not_allowed", "greater_than_or_equal_to": "value.
                 "not_nullable": "value.missing"}
 
 
-def _schema_issues(found: TabFrame, already: dict[str, set[int]], link: Link | None) -> list[Issue]:
-    """The schema's column checks; each failure back at its cell. Blank cells already reported
+def _schema_issues(issues: IssueRows, found: TabFrame, already: dict[str, set[int]], link: Link | None) -> None:
+    """The schema's column checks; each failing check one batch of rows. Blank cells already reported
     unreadable, and columns the sheet lacks (reported once as a header problem), are not reported again."""
     failures = column_failures(found.tab.schema, found.frame)
     if failures is None:
         failures = _pandera_failures(found)
     specs = {s.name: s for s in found.tab.columns}
-    issues = []
     for column, check, positions, text in failures:
         spec = specs.get(column)
         if spec is None or column not in found.columns:
@@ -177,12 +168,11 @@ def _schema_issues(found: TabFrame, already: dict[str, set[int]], link: Link | N
         rule = _CHECK_RULES.get(check, "value.invalid")
         if rule == "value.missing":
             skip = already.get(column, ())
-            positions = [p for p in positions.tolist() if p not in skip] if skip else positions.tolist()
+            if skip:
+                positions = np.array([p for p in positions.tolist() if p not in skip], dtype=np.int64)
         else:
-            positions = positions.tolist()
-            found.invalid.setdefault(column, []).extend(positions)
-        issues += [_cell_issue(found, rule, position, spec, link, check=text) for position in positions]
-    return issues
+            found.invalid.setdefault(column, []).extend(positions.tolist())
+        _cell_issues(issues, found, rule, positions, spec, link, check=text)
 
 
 def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]:
@@ -200,36 +190,35 @@ def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]
     return out
 
 
-def _cell_issue(found: TabFrame, rule: str, position: int, spec: ColumnSpec, link: Link | None, **fields: Any) -> Issue:
+def _cell_issues(issues: IssueRows, found: TabFrame, rule: str, positions: np.ndarray, spec: ColumnSpec, link: Link | None,
+                 row_fields: dict[str, list] | None = None, **fields: Any) -> None:
     index = found.columns[spec.name]
-    row = found.sheet_row(position)
     bound = spec.ge if rule == "value.too_small" else spec.le
-    return make_issue(rule, found.tab.name, row, found.header[index], index, found.raw(position, spec.name), link,
-                      allowed=", ".join(spec.allowed or ()), bound=show(bound), description=spec.description.rstrip("."),
-                      **fields)
+    if bound is not None:
+        fields["bound"] = show(bound)
+    issues.add_cells(rule, found.tab.name, found.header[index], index, found.sheet_rows(positions),
+                     found.raw_values(positions, spec.name), link, row_fields,
+                     allowed=", ".join(spec.allowed or ()), description=spec.description.rstrip("."), **fields)
 
 
-def _duplicate_keys(found: TabFrame, link: Link | None) -> list[Issue]:
+def _duplicate_keys(issues: IssueRows, found: TabFrame, link: Link | None) -> None:
     key = list(found.tab.key)
     if not key or not found.complete(*key) or found.frame.empty:
-        return []
+        return
     keys = found.frame[key]
     if len(key) == 1:  # the usual case, and a hash of unique values is 3x cheaper than duplicated()
         values = pa_array(keys[key[0]])
         if len(pc.unique(values)) == len(values) - values.null_count + (1 if values.null_count else 0):
-            return []
+            return
     filled = keys.notna().all(axis=1).to_numpy()
     repeated = np.flatnonzero(keys.duplicated(keep="first").to_numpy() & filled)
     if not len(repeated):
-        return []
+        return
     first_rows: dict[tuple, int] = {}
     for position, values in enumerate(keys.itertuples(index=False, name=None)):
         first_rows.setdefault(values, found.sheet_row(position))
-    spec = found.tab.column(key[0])
-    return [
-        _cell_issue(found, "key.duplicate", int(p), spec, link,
-                    first_row=first_rows[tuple(keys.iloc[int(p)])]) for p in repeated
-    ]
+    first = [first_rows[tuple(keys.iloc[int(p)])] for p in repeated]
+    _cell_issues(issues, found, "key.duplicate", repeated, found.tab.column(key[0]), link, {"first_row": first})
 
 
 def _settings(found: TabFrame | None, link: Link | None) -> tuple[dict[str, float], list[Issue]]:

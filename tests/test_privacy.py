@@ -132,7 +132,8 @@ def test_a_search_never_finds_rows_by_a_masked_value(small_cache):
 
 
 def _issue(cache, tab, row, column, value, message):
-    cache.cursor().execute("INSERT INTO _issues VALUES (?, ?, ?, ?, ?, 'error', 'test.rule', ?, NULL)",
+    cache.cursor().execute("""INSERT INTO _issues (tab, "row", "column", cell, value, severity, rule, message, link)
+                              VALUES (?, ?, ?, ?, ?, 'error', 'test.rule', ?, NULL)""",
                            [tab, row, column, f"B{row}", value, message])
 
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
+from insights.quality import issue_list
 from schemas.registry import tab as registered_tab
 from tests.conftest import app_on
 from tests.factories import small_book, write_xlsx
@@ -88,7 +89,8 @@ def test_the_same_words_as_the_data_quality_page(small_app):
     book.save(small_app)
     cache = Cache(":memory:")
     cache.refresh(WorkbookSource(small_app))
-    assert cache.cursor().execute("SELECT message FROM _issues WHERE cell = 'E3'").fetchall() == [(under_the_editor,)]
+    listed = issue_list(cache.cursor())
+    assert listed.loc[listed["cell"] == "E3", "message"].tolist() == [under_the_editor]
 
 
 def test_zero_is_not_silently_reverted(small_app):

@@ -19,7 +19,7 @@ from connectors.sources import open_source
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from gateway.figures import figure, require_known_role
-from schemas.i18n import _
+from schemas.i18n import _, current_language
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
@@ -112,7 +112,9 @@ def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def _through_gateway(cached: Callable[..., Any], fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     try:
         user = require_known_role(signed_in_user())
-        return cached(fn.__module__, fn.__name__, cache().generation(), user.email, user.role, args, tuple(sorted(kwargs.items())))
+        # The language is in the key: issue messages and labels are written in the reader's language when read.
+        generation = f"{cache().generation()}:{current_language()}"
+        return cached(fn.__module__, fn.__name__, generation, user.email, user.role, args, tuple(sorted(kwargs.items())))
     except AccessDenied as exc:  # the page stops at the first figure this role may not see
         st.error(str(exc))
         st.stop()

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
-from schemas.issues import ISSUE_KEYS, Issue
+from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
@@ -32,7 +32,9 @@ _SQL_TYPE = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOO
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS _meta (tab VARCHAR PRIMARY KEY, source VARCHAR, version VARCHAR, refreshed_at TIMESTAMP, rows BIGINT);
 CREATE TABLE IF NOT EXISTS _issues (tab VARCHAR, "row" BIGINT, "column" VARCHAR, cell VARCHAR, value VARCHAR,
-    severity VARCHAR, rule VARCHAR, message VARCHAR, link VARCHAR);
+    severity VARCHAR, rule VARCHAR, message VARCHAR, link VARCHAR, shown VARCHAR, params VARCHAR);
+ALTER TABLE _issues ADD COLUMN IF NOT EXISTS shown VARCHAR;
+ALTER TABLE _issues ADD COLUMN IF NOT EXISTS params VARCHAR;
 CREATE TABLE IF NOT EXISTS _refreshes (refreshed_at TIMESTAMP, source VARCHAR, version VARCHAR, errors BIGINT, warnings BIGINT);
 CREATE TABLE IF NOT EXISTS _audit ("at" TIMESTAMP, "user" VARCHAR, tab VARCHAR, row_key VARCHAR, "column" VARCHAR,
     old VARCHAR, new VARCHAR, via VARCHAR);
@@ -135,7 +137,7 @@ class Cache:
             say("Checking every tab", 0.3)
             frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link)
             result = RefreshResult(skipped=False, version=version)
-            result.errors = sum(1 for i in issues if i.severity == "error")
+            result.errors = issues.errors()
             result.warnings = len(issues) - result.errors
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             with atomic(self.con):
@@ -179,17 +181,14 @@ class Cache:
         finally:
             self.con.unregister("_incoming")
 
-    def _insert_issues(self, issues: list[Issue]) -> None:
-        if not issues:
+    def _insert_issues(self, issues: IssueRows) -> None:
+        if not len(issues):
             return
-        # Column by column into Arrow, then one INSERT: no DataFrame of dicts for an error storm.
-        columns = {key: [getattr(i, key) for i in issues] for key in ISSUE_KEYS}
-        columns["value"] = [None if v is None else str(v) for v in columns["value"]]
-        types = {key: pa.int64() if key == "row" else pa.string() for key in ISSUE_KEYS}
-        rows = pa.table({key: pa.array(values, type=types[key]) for key, values in columns.items()})
-        self.con.register("_new_issues", rows)
+        # The batches' columns as one Arrow table, one INSERT; messages are written when read (insights.quality).
+        self.con.register("_new_issues", issues.arrow())
+        names = ", ".join(quote(name) for name in STORED)
         try:
-            self.con.execute("INSERT INTO _issues SELECT * FROM _new_issues")
+            self.con.execute(f"INSERT INTO _issues ({names}) SELECT {names} FROM _new_issues")
         finally:
             self.con.unregister("_new_issues")
 
