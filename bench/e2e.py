@@ -8,8 +8,7 @@ ONE run, on the same payload, the readers take turns (ours, peer, floor, ours, p
 median of --repeat turns is reported:
 
 - ours: `Cache.refresh(GoogleSheetSource)`, forced, from a source made new (no metadata yet): the change
-  token, metadata, the values (ONE values:batchGet; above 500k cells up to 3 at once in row slices, plus a
-  fresh metadata call), coercion, validation with the rules across tabs, and the DuckDB load in one
+  token, metadata, ONE values:batchGet, coercion, validation with the rules across tabs, and the DuckDB load in one
   transaction into a cache file, as the app does it.
 - peer: st-gsheets-connection's read path: gspread-dataframe `get_as_dataframe` per tab, opening the
   spreadsheet and the worksheet each time (3 calls per tab). It neither validates nor caches.
@@ -203,8 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         write_section(title="End to end", body=
             f"`python -m bench.e2e --cells {args.cells} --repeat {args.repeat}` ({started}) — the demo workbook, clinic "
             "visits repeated to the size, in the local Sheets server in its own process on loopback. Ours is the whole "
-            "refresh (change token, metadata, the values in one batchGet or, above 500k cells, up to 3 concurrent batchGets "
-            "of row slices plus a fresh metadata call, coercion, validation with the cross-tab rules, issues stored as "
+            "refresh (change token, metadata, one batchGet, coercion, validation with the cross-tab rules, issues stored as "
             "rows, DuckDB load into a cache file); the peer is st-gsheets-connection's read path (gspread-dataframe `get_as_dataframe` per tab, 51 "
             "calls, no validation, no cache); the floor is one HTTP GET + `json.loads` of the same batchGet answer. The "
             "readers take turns on the same payload; median of the turns. Storm: ours with 'Age (years)' of clinic visits "

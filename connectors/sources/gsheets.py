@@ -3,9 +3,7 @@
 API calls are the main cost (60 reads and 60 writes per minute per user), so:
 - version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
 - read(tabs): the spreadsheet's metadata (tab titles, sheet ids) once per source object, then ONE
-  `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON. A read of
-  more than SPLIT_CELLS cells goes as up to MAX_PARTS batchGets at once (row slices of the large tabs)
-  plus a fresh metadata call, so Google writes one part while we parse another.
+  `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON.
 - write(batch): ONE spreadsheets:batchUpdate (see connectors.sources.gsheets_write), typed values (RAW), appends
   placed by Google at write time; never re-sent blindly (connectors.sync re-plans a failed write).
 Faults are retried a bounded number of times (connectors.sources.gsheets_http), then reported plainly.
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -67,61 +64,6 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
             f"The service-account keys in [connections.gsheets] could not be loaded ({type(error).__name__}): check "
             "private_key and client_email in .streamlit/secrets.toml."
         ) from None
-
-
-SPLIT_CELLS = 500_000  # a read of a grid larger than this goes as a few calls at once
-MAX_PARTS = 3
-LARGE_TAB = 100_000  # cells of a tab's grid
-
-
-def _rows(props: dict) -> int:
-    return int(props.get("gridProperties", {}).get("rowCount") or 0)
-
-
-def split_read(tabs: list[str], sheets: dict[str, dict], split_cells: int) -> list[list[tuple[str, int, int | None]]]:
-    """The read as parts of about equal size, each a list of (tab, first row, last row; None: to the end).
-
-    One part (the whole read in ONE call) unless the grids hold more than `split_cells` cells; then up to
-    MAX_PARTS parts, a large tab cut into row slices by its grid size from the metadata."""
-    sizes = {t: _rows(sheets[t]) * int(sheets[t].get("gridProperties", {}).get("columnCount") or 0) for t in tabs}
-    total = sum(sizes.values())
-    # Only tabs that hold much count: twenty tabs of Google's empty 1000 x 26 grid are not a large read.
-    large = sum(size for size in sizes.values() if size >= LARGE_TAB)
-    count = min(MAX_PARTS, -(-large // split_cells)) if split_cells > 0 else 1
-    if count <= 1:
-        return [[(t, 1, None) for t in tabs]]
-    target = -(-total // count)
-    pieces: list[tuple[str, int, int | None, int]] = []
-    for tab in tabs:
-        rows, width = _rows(sheets[tab]), max(1, sizes[tab] // max(1, _rows(sheets[tab])))
-        if sizes[tab] <= target:
-            pieces.append((tab, 1, None, sizes[tab]))
-            continue
-        step = max(1, target // width)
-        pieces += [(tab, first, min(first + step - 1, rows), width * min(step, rows - first + 1)) for first in range(1, rows + 1, step)]
-    parts: list[list[tuple[str, int, int | None]]] = [[]]
-    filled = 0
-    for tab, first, last, cells in pieces:
-        if filled + cells > target and parts[-1] and len(parts) < count:
-            parts.append([])
-            filled = 0
-        parts[-1].append((tab, first, last))
-        filled += cells
-    return parts
-
-
-def joined(slices: list[tuple[int, list[list]]]) -> list[list]:
-    """A tab's rows from its row slices (first row, rows as answered): Google leaves out a slice's
-    trailing empty rows, so a slice followed by more rows is padded back to its length."""
-    slices = sorted(slices, key=lambda s: s[0])
-    if len(slices) == 1:
-        return slices[0][1]
-    rows: list[list] = []
-    for first, values in slices:
-        if values:
-            rows.extend([] for _ in range(first - 1 - len(rows)))
-            rows.extend(values)
-    return rows
 
 
 class GoogleSheetSource:
@@ -195,48 +137,20 @@ class GoogleSheetSource:
         # A tab was renamed or deleted since the metadata was fetched: fetch it again, once.
         return self._batch_get(tabs, self.sheets(refresh=True))
 
-    def _batch_get(self, tabs: list[str], sheets: dict[str, dict], split: bool = True) -> dict[str, Grid]:
+    def _batch_get(self, tabs: list[str], sheets: dict[str, dict]) -> dict[str, Grid]:
         present = [t for t in dict.fromkeys(tabs) if t in sheets]
         if not present:
             return {}
-        parts = split_read(present, sheets, self.split_cells if split else 0)
         with self.google_errors(), gc_paused():
-            if len(parts) == 1:
-                data = self.http.values_batch_get(self.key, [quote_title(t) for t in present], params=dict(READ_PARAMS))
-                answers = {(t, 1): r.get("values", []) for t, r in zip(present, data.get("valueRanges", []))}
-            else:
-                answers = self._parts_at_once(parts, sheets)
-        if answers is None:  # a split tab grew since the metadata was fetched: read it whole
-            return self._batch_get(tabs, self.sheets(), split=False)
+            data = self.http.values_batch_get(self.key, [quote_title(t) for t in present], params=dict(READ_PARAMS))
         grids = {}
-        for name in present:
-            values = joined([(first, answers[(tab, first)]) for tab, first in answers if tab == name])
+        for name, value_range in zip(present, data.get("valueRanges", [])):
+            values = value_range.get("values", [])
             header = ["" if cell is None else str(cell) for cell in values[0]] if values else []
             grids[name] = Grid(name, header, values[1:], first_row=2, gid=sheets[name]["sheetId"])
         return grids
 
-    def _parts_at_once(self, parts: list[list[tuple[str, int, int | None]]], sheets: dict[str, dict]) -> dict | None:
-        """The parts of a large read as concurrent values:batchGet calls (Google serialises one part while
-        the answer of another is parsed here), and the metadata again beside them: a tab read in row
-        slices that has grown since is read again whole (None), so no appended row is missed."""
-        def get(part: list[tuple[str, int, int | None]]) -> list[list]:
-            ranges = [quote_title(tab) if last is None and first == 1 else f"{quote_title(tab)}!{first}:{last}" for tab, first, last in part]
-            data = self.http.values_batch_get(self.key, ranges, params=dict(READ_PARAMS))
-            return [r.get("values", []) for r in data.get("valueRanges", [])]
-
-        with ThreadPoolExecutor(len(parts) + 1) as pool:
-            latest = pool.submit(self.sheets, True)
-            answers = list(pool.map(get, parts))
-            now = latest.result()
-        for part in parts:
-            for tab, _first, last in part:
-                if last is not None and _rows(now.get(tab, {})) != _rows(sheets[tab]):
-                    return None
-        return {(tab, first): values for part, found in zip(parts, answers) for (tab, first, _), values in zip(part, found)}
-
     # -- writing -----------------------------------------------------------------------------
-    split_cells = SPLIT_CELLS
-
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
         """Apply the batch in ONE spreadsheets:batchUpdate (whole or not at all); rows are found by key in
         `located` (or read now). Sent once: a failure or a lost answer raises, and connectors.sync re-plans
