@@ -26,6 +26,7 @@ from typing import Any, Callable
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from connectors.sync import ReplayResult, replay_pending
+from schemas.i18n import _
 
 HOUR = 3600.0
 
@@ -50,9 +51,10 @@ class PollSettings:
             try:
                 value = float(text)
             except (TypeError, ValueError):
-                raise SourceError(f"{env}={text!r} is not a number of seconds: set it to e.g. {cls.__dataclass_fields__[name].default:g}.") from None
+                raise SourceError(_("{setting}={value} is not a number of seconds: set it to e.g. {example}.").format(
+                    setting=env, value=repr(text), example=f"{cls.__dataclass_fields__[name].default:g}")) from None
             if value <= 0:
-                raise SourceError(f"{env}={text!r} must be more than 0 seconds.")
+                raise SourceError(_("{setting}={value} must be more than 0 seconds.").format(setting=env, value=repr(text)))
             return value
 
         return cls(seconds("poll_seconds", "BACKOFFICE_POLL_SECONDS"), seconds("max_stale_seconds", "BACKOFFICE_MAX_STALE_SECONDS"))

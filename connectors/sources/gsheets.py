@@ -27,6 +27,7 @@ from connectors.sources.google_http import SCOPES, authorized_session
 from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
 from connectors.sources.gsheets_write import plan, quote_title, write_request
 from connectors.sources.interface import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
+from schemas.i18n import _
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
@@ -40,10 +41,8 @@ def spreadsheet_key(location: str) -> str:
     match = _KEY_IN_URL.search(location)
     key = match.group(1) if match else location
     if not _KEY.match(key):
-        raise SourceError(
-            f"'{location}' is not a Google Sheet key or address. Use BACKOFFICE_SOURCE=gsheets:<key>, where the key is "
-            "the part of the sheet's address after /d/."
-        )
+        raise SourceError(_("'{location}' is not a Google Sheet key or address. Use BACKOFFICE_SOURCE=gsheets:<key>, where "
+                            "the key is the part of the sheet's address after /d/.").format(location=location))
     return key
 
 
@@ -60,10 +59,8 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
         return Credentials.from_service_account_info(info, scopes=list(SCOPES))
     except (ValueError, KeyError) as error:
         # The error text could quote part of the key: say which setting is wrong, never its value.
-        raise SourceError(
-            f"The service-account keys in [connections.gsheets] could not be loaded ({type(error).__name__}): check "
-            "private_key and client_email in .streamlit/secrets.toml."
-        ) from None
+        raise SourceError(_("The service-account keys in [connections.gsheets] could not be loaded ({error}): check "
+                            "private_key and client_email in .streamlit/secrets.toml.").format(error=type(error).__name__)) from None
 
 
 class GoogleSheetSource:
@@ -88,10 +85,8 @@ class GoogleSheetSource:
         base = api_base if api_base is not None else (setting("gsheets_api_base") or None)
         credentials = service_account_credentials(conf)
         if credentials is None and not base:
-            raise SourceError(
-                "No Google credentials: add the service account's keys (type, private_key, client_email, ...) under "
-                "[connections.gsheets] in .streamlit/secrets.toml, as st-gsheets-connection expects."
-            )
+            raise SourceError(_("No Google credentials: add the service account's keys (type, private_key, client_email, ...) "
+                                "under [connections.gsheets] in .streamlit/secrets.toml, as st-gsheets-connection expects."))
         return cls(key, authorized_session(credentials, base), conf.get("client_email"), policy)
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from connectors.sources.interface import CellUpdate, Grid, RowAppend, WriteBatch
 from connectors.sync.plan import Located, Plan, locate
 from connectors.sync.values import same
+from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
 
@@ -34,7 +35,7 @@ class Check:
 def _label(where: Located, key: tuple[str, ...], column: str | None = None) -> str:
     title = where.tab.title
     name = where.tab.column(column).title if column else None
-    return f"{title} {'/'.join(key) or '(row without id)'}" + (f", {name}" if name else "")
+    return f"{title} {'/'.join(key) or _('(row without id)')}" + (f", {name}" if name else "")
 
 
 def _blank_but(where: Located, position: int, column: str) -> bool:
@@ -44,7 +45,7 @@ def _blank_but(where: Located, position: int, column: str) -> bool:
 
 def verify(plan: Plan, grids: dict[str, Grid], date_order: str) -> Check:
     out = Check()
-    for name in sorted({u.tab for u in plan.batch.updates} | {t for t, _ in plan.batch.deletes}):
+    for name in sorted({u.tab for u in plan.batch.updates} | {t for t, _key in plan.batch.deletes}):
         before, now = plan.located[name], locate(registered_tab(name), grids[name], date_order)
         _verify_updates(out, plan, before, now, date_order)
         _verify_deletes(out, plan, before, now)
@@ -78,31 +79,33 @@ def _verify_updates(out: Check, plan: Plan, before: Located, now: Located, date_
             continue  # landed where it was meant
         overwritten, unseen = _landed_elsewhere(before, now, u, claimed, date_order)
         if overwritten:
-            _, q, key, value = overwritten[0]
+            _where, q, key, value = overwritten[0]
             claimed.add(q)
             at_row = None if any(key) else now.grid.first_row + q
             out.repair.updates.append(CellUpdate(before.tab.name, key, u.column, u.new, value, at_row=at_row))
             out.expect.append(("cell", before.tab.name, key, u.column, value))
-            out.notes.append(f"A row of {before.tab.title} moved while saving: your {spec.title} for {'/'.join(u.key)} "
-                             f"first landed on {'/'.join(key) or 'a new blank row'}; that cell was put back.")
+            out.notes.append(_("A row of {tab} moved while saving: your {column} for {key} first landed on {landed}; "
+                               "that cell was put back.").format(tab=before.tab.title, column=spec.title, key='/'.join(u.key),
+                                                                 landed='/'.join(key) or _("a new blank row")))
         elif unseen:
-            _, q, key = unseen[0]
+            _where, q, key = unseen[0]
             claimed.add(q)
-            out.unproven.append(f"{_label(now, key, u.column)}: a row someone added at that moment got your value {u.new!r} "
-                                f"(meant for {'/'.join(u.key)}); what it held before cannot be known - check it.")
+            out.unproven.append(_("{cell}: a row someone added at that moment got your value {value} (meant for {key}); "
+                                  "what it held before cannot be known - check it.").format(
+                                      cell=_label(now, key, u.column), value=repr(u.new), key='/'.join(u.key)))
         if position is None:
-            out.unproven.append(f"{_label(before, u.key, u.column)}: the row was deleted by someone meanwhile, so your value "
-                                f"{u.new!r} is not in the sheet.")
+            out.unproven.append(_("{cell}: the row was deleted by someone meanwhile, so your value {value} is not in the "
+                                  "sheet.").format(cell=_label(before, u.key, u.column), value=repr(u.new)))
             continue
         current = now.cell(position, u.column, date_order)
         if not overwritten and not unseen and not same(current, u.old, spec, date_order):
-            out.notes.append(f"{_label(before, u.key, u.column)}: someone set it to {current!r} right after your save; "
-                             f"theirs is kept (yours was {u.new!r}).")
+            out.notes.append(_("{cell}: someone set it to {theirs} right after your save; theirs is kept (yours was "
+                               "{yours}).").format(cell=_label(before, u.key, u.column), theirs=repr(current), yours=repr(u.new)))
             continue
         out.repair.updates.append(CellUpdate(before.tab.name, u.key, u.column, current, u.new))
         out.expect.append(("cell", before.tab.name, u.key, u.column, u.new))
         if overwritten:
-            out.notes[-1] += f" Yours was written to {'/'.join(u.key)}."
+            out.notes[-1] += " " + _("Yours was written to {key}.").format(key='/'.join(u.key))
 
 
 def _surviving(before: Located, position: int, step: int, now: Located) -> tuple[str, ...] | None:
@@ -132,14 +135,16 @@ def _verify_deletes(out: Check, plan: Plan, before: Located, now: Located) -> No
             missing.remove(victims[0])
             out.repair.appends.append(RowAppend(before.tab.name, before.raw_row(p)))
             out.expect.append(("row", before.tab.name, victim, None, None))
-            out.notes.append(f"A row of {before.tab.title} moved while saving: deleting {'/'.join(key)} first removed "
-                             f"{'/'.join(victim)}; that row was put back (at the end of the tab) and {'/'.join(key)} deleted.")
+            out.notes.append(_("A row of {tab} moved while saving: deleting {key} first removed {victim}; that row was put "
+                               "back (at the end of the tab) and {key} deleted.").format(
+                                   tab=before.tab.title, key='/'.join(key), victim='/'.join(victim)))
         elif not victims:
-            out.unproven.append(f"{_label(before, key)}: while it was being deleted another row went too - one added in the "
-                                "same moment, which this app never read. Check the sheet's version history.")
+            out.unproven.append(_("{row}: while it was being deleted another row went too - one added in the same moment, "
+                                  "which this app never read. Check the sheet's version history.").format(row=_label(before, key)))
         else:
-            out.unproven.append(f"{_label(before, key)}: deleting it removed one of {', '.join('/'.join(k) for _, k in victims)} "
-                                "instead, and which one cannot be told. Check the sheet's version history.")
+            out.unproven.append(_("{row}: deleting it removed one of {rows} instead, and which one cannot be told. Check the "
+                                  "sheet's version history.").format(row=_label(before, key),
+                                                                     rows=', '.join('/'.join(k) for _p, k in victims)))
         out.repair.deletes.append((before.tab.name, key))
         out.expect.append(("gone", before.tab.name, key, None, None))
         del position
@@ -154,10 +159,10 @@ def confirmed(check: Check, grids: dict[str, Grid], date_order: str) -> list[str
         position = where.index.get(key)
         if kind == "gone":
             if position is not None:
-                wrong.append(f"{_label(where, key)} is still in the sheet.")
+                wrong.append(_("{row} is still in the sheet.").format(row=_label(where, key)))
         elif kind == "row":
             if position is None:
-                wrong.append(f"{_label(where, key)} is missing: it was deleted by mistake and could not be put back.")
+                wrong.append(_("{row} is missing: it was deleted by mistake and could not be put back.").format(row=_label(where, key)))
         elif any(key) and (position is None or not same(where.cell(position, column, date_order), value, where.tab.column(column), date_order)):
-            wrong.append(f"{_label(where, key, column)} should be {value!r}.")
+            wrong.append(_("{cell} should be {value}.").format(cell=_label(where, key, column), value=repr(value)))
     return wrong
