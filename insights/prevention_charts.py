@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pydeck as pdk
 
 from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, with_labels
 from schemas.formats import labels_of
@@ -54,15 +55,21 @@ def participants(totals: dict) -> alt.Chart:
     ).properties(height=110)
 
 
+def _located(frame: pd.DataFrame) -> pd.DataFrame:
+    """The villages with coordinates, their status in words and, in Khmer, their official Khmer names."""
+    located = frame.dropna(subset=["latitude", "longitude"]).assign(status=lambda f: f["status"].map(lambda s: _(s)))
+    if current_language() == "km" and "village_code" in located and not located.empty:
+        located["village"] = names_of("village", located["village_code"], "kh").fillna(located["village"])
+    return located
+
+
 @or_empty("villages with a location")
 def village_map(frame: pd.DataFrame) -> alt.LayerChart:
-    """Villages as points on latitude/longitude, each named by its official name. No base map: the app
-    works offline, and a tile server is one more thing to be down on a field laptop."""
-    located = frame.dropna(subset=["latitude", "longitude"]).assign(status=lambda f: f["status"].map(lambda s: _(s)))
+    """Villages as points on latitude/longitude, each named by its official name. No base map here: the
+    app works offline (village_street_map draws the same villages on street-map tiles when online)."""
+    located = _located(frame)
     if located.empty:
         return village_map(located)  # the empty state: no village has coordinates
-    if current_language() == "km" and "village_code" in located:  # the official Khmer names
-        located["village"] = names_of("village", located["village_code"], "kh").fillna(located["village"])
     activities = "activities:Q" if pd.api.types.is_numeric_dtype(located["activities"]) else "activities:N"  # "<5" for viewers
     where = [alt.Longitude("longitude:Q"), alt.Latitude("latitude:Q")]
     tooltip = [alt.Tooltip("village:N", title=_("Village")), alt.Tooltip("commune:N", title=_("Commune")),
@@ -108,3 +115,26 @@ def migration_share(frame: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("migrating:Q", title=_("Migrating")), alt.Tooltip("took_children:Q", title=_("Took children")),
                  alt.Tooltip("share_took_children:Q", title=_("Share"), format=".0%")],
     ).properties(height=260)
+
+
+STREET_MAP_TILES = "carto"  # CARTO's free basemap, fetched by the browser; needs no key
+
+
+def village_street_map(frame: pd.DataFrame) -> pdk.Deck | None:
+    """The villages of village_map on a street map (deck.gl, CARTO tiles loaded by the viewer's browser when
+    it is online; offline the dots and names still draw on a blank ground). None when no village has
+    coordinates."""
+    located = _located(frame)
+    if located.empty:
+        return None
+    colours = dict(zip([_(s) for s in STATUSES], _STATUS_COLOURS))
+    points = located[["village", "commune", "status", "latitude", "longitude"]].assign(
+        colour=located["status"].map(lambda s: [int(colours.get(s, "#bbbbbb")[i:i + 2], 16) for i in (1, 3, 5)] + [220]))
+    dots = pdk.Layer("ScatterplotLayer", points, id="villages", get_position=["longitude", "latitude"], get_fill_color="colour",
+                     get_radius=350, radius_min_pixels=4, pickable=True)
+    names = pdk.Layer("TextLayer", points, id="village-names", get_position=["longitude", "latitude"], get_text="village", get_size=12,
+                      get_color=[51, 51, 51], get_pixel_offset=[8, -8], get_text_anchor="'start'",
+                      character_set="'auto'", font_family="'Noto Sans Khmer, sans-serif'")  # quoted: a literal, not an expression
+    view = pdk.data_utils.compute_view(points[["longitude", "latitude"]].to_numpy().tolist())
+    return pdk.Deck(layers=[dots, names], initial_view_state=view, map_provider=STREET_MAP_TILES, map_style="light",
+                    tooltip={"text": "{village} · {commune}\n{status}"})

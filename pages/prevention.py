@@ -58,6 +58,10 @@ with activities_tab:
 with coverage_tab:
     frame = query(prevention.villages_reached, filters)
     altair_chart(st, charts.village_map(frame))
+    if st.toggle(_("Show on a street map (needs internet)"), key="street_map"):
+        street = charts.village_street_map(frame)
+        if street is not None:
+            st.pydeck_chart(street)
     left_out_note(prevention.villages_reached)
     not_reached = frame[frame["status"] == "target not reached yet"]
     st.markdown(_("**Target villages not reached yet** ({n})").format(n=number(len(not_reached))))

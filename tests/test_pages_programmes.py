@@ -60,3 +60,22 @@ def test_the_page_renders_for_a_province_with_little_of_the_programme(app_env, p
     assert not at.exception, at.exception
     if page == "pages/savings.py":
         assert "No saving groups founded by 31 Dec 2018 in this place." in [i.value for i in at.info]
+
+
+def test_the_coverage_map_can_be_shown_on_a_street_map_with_every_located_village_named(app_env):
+    import json
+
+    import pyarrow as pa
+
+    at = open_page("pages/prevention.py", "2017")
+    assert not at.get("deck_gl_json_chart")  # off by default: a field laptop offline loads no tiles
+    dots = [c for c in at.get("vega_lite_chart") if '"latitude"' in c.proto.spec][0]  # the Altair map's own data
+    located = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in dots.proto.datasets]
+    villages = {v for frame in located if "village" in frame for v in frame["village"]}
+    at.toggle(key="street_map").set_value(True).run()
+    assert not at.exception, at.exception
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert deck["mapProvider"] == "carto" and "basemaps.cartocdn.com" in deck["mapStyle"]
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert {row["village"] for row in layers["village-names"]["data"]} == villages and len(villages) > 10
+    assert layers["village-names"]["getText"] == "@@=village" and layers["village-names"]["characterSet"] == "auto"
