@@ -112,3 +112,10 @@ def test_the_editors_rows_stay_put_while_they_carry_unsaved_edits(app_env):
     at.session_state["tables_editor_x_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert at.text[0].value != first and len(at.session_state["reads"]) == 2  # saved or undone: the new rows
+
+
+def test_a_page_run_under_apptest_leaves_no_poll_thread_behind(app_env):
+    import threading
+
+    assert not _app().exception
+    assert not [t for t in threading.enumerate() if t.name == "backoffice-poll" and t.is_alive()]  # ticked by hand here

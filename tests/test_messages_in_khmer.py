@@ -68,12 +68,7 @@ def test_a_sheet_the_server_does_not_hold_is_reported_in_khmer_on_a_khmer_page(m
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "none.toml"))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(APP, default_timeout=120)
-    try:
-        at.run()
-    finally:  # the app started the process's live poll on this source: stop it, or it keeps asking the shared server
-        from ui.live import poller
-
-        poller().stop()
+    at.run()
     assert not at.exception, at.exception
     shown = "\n".join([e.value for e in at.error] + [w.value for w in at.warning] + [w.value for w in at.sidebar.warning])
     assert NO_SHEET_KM in shown, shown

@@ -138,8 +138,8 @@ def test_an_admins_view_of_households_leaves_an_audit_entry(app_env):
     assert (EMAIL["admin"], "view") in rows
     at.switch_page("pages/sync.py").run()
     assert not at.exception, at.exception
-    trail = [f for f in frames(at) if "Via" in f.columns]  # shown under the columns' titles
-    assert trail and (trail[0]["Tab"] == "households").any() and (trail[0]["Via"] == "view").any()
+    trail = [f for f in frames(at) if "Via" in f.columns]  # shown under the columns' titles, tabs by their titles
+    assert trail and (trail[0]["Tab"] == "Households").any() and (trail[0]["Via"] == "view").any()
 
 
 def test_a_viewer_sees_no_personal_data_in_any_page_or_download(app_env, downloads, personal_values):

@@ -33,12 +33,19 @@ _STEADY = "live_steady"
 
 @st.cache_resource(show_spinner=False)
 def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:
-    from streamlit import runtime
-
     poller = Poller(cache(), source(), PollSettings.from_settings(), date_order=setting("date_order"))
-    if runtime.exists():  # a real server with browsers; AppTest ticks it by hand
+    if _served():
         poller.start()
     return poller
+
+
+def _served() -> bool:
+    """True under `streamlit run`, a real server with browsers. AppTest puts a stand-in Runtime in place while
+    a script runs, so `runtime.exists()` is true there too: a poll thread would outlive every test and keep
+    asking its source. Under AppTest the poll is ticked by hand."""
+    from streamlit.runtime import Runtime, exists
+
+    return exists() and type(Runtime.instance()) is Runtime
 
 
 def poller() -> Poller:
