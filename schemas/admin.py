@@ -1,6 +1,7 @@
 """Tabs that run the back office itself: settings, users and the audit trail."""
 from schemas.base import Date, TabSchema, Text
 from schemas.base import column as field  # the audit log has a column named "column"
+from schemas.i18n import N_
 
 ROLE_LABELS = {"admin": ("Administrator", "អ្នកគ្រប់គ្រង"), "editor": ("Editor", "អ្នកកែសម្រួល"),
                "clinic": ("Clinic staff", "បុគ្គលិកគ្លីនិក"), "viewer": ("Viewer", "អ្នកមើល")}
@@ -10,7 +11,7 @@ ROLES = list(ROLE_LABELS)
 class Setting(TabSchema):
     """A setting the programmes' figures depend on (exchange rate, policies, thresholds)."""
 
-    key: Text = field("Key", "Setting name, e.g. riel_per_usd.", pattern=r"^[a-z][a-z0-9_]*$")
+    key: Text = field("Key", N_("Setting name, e.g. riel_per_usd."), pattern=r"^[a-z][a-z0-9_]*$")
     value: Text = field("Value", "Its value as text; the setting's own rule says how it is read.")
     note: Text = field("Note", "What it means.", required=False)
 
@@ -18,7 +19,7 @@ class Setting(TabSchema):
 class User(TabSchema):
     """Who may sign in, and with which role."""
 
-    email: Text = field("E-mail", "The Google account the person signs in with.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
+    email: Text = field("E-mail", N_("The Google account the person signs in with."), pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
     name: Text = field("Name", "The person's name.", pii=True)
     role: Text = field("Role", "admin, editor, clinic or viewer.", isin=ROLES, labels=ROLE_LABELS)
 

@@ -1,5 +1,6 @@
 """The Sre Ambel health centre and its mobile clinic: visits, ambulance trips, health education. No patient names."""
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
+from schemas.i18n import N_
 
 SITE_LABELS = {"health_centre": ("Health centre", "មណ្ឌលសុខភាព"), "mobile_clinic": ("Mobile clinic", "គ្លីនិកចល័ត")}
 CARE_LABELS = {"outpatient": ("Out-patient", "ពិនិត្យព្យាបាលក្រៅ"), "inpatient": ("Hospitalised", "សម្រាកព្យាបាល"),
@@ -18,11 +19,11 @@ EDUCATORS = list(EDUCATOR_LABELS)
 class ClinicVisit(TabSchema):
     """One patient assessed on one day."""
 
-    visit_id: Text = column("Visit ID", "Our id for the visit, e.g. CV-0012345.", pattern=r"^CV-\d{4,}$")
+    visit_id: Text = column("Visit ID", N_("Our id for the visit, e.g. CV-0012345."), pattern=r"^CV-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
     site: Text = column("Site", "health_centre or mobile_clinic.", isin=SITES, labels=SITE_LABELS)
-    village_code: Text = code("Village code", "Where the patient lives.", 8, ref="villages.village_code", place=True)
-    patient_code: Text = column("Patient code", "Pseudonymous patient code, never a name, e.g. P-004211.", pattern=r"^P-\d{4,}$", pii=True, row_label=True)
+    village_code: Text = code("Village code", N_("Where the patient lives."), 8, ref="villages.village_code", place=True)
+    patient_code: Text = column("Patient code", N_("Pseudonymous patient code, never a name, e.g. P-004211."), pattern=r"^P-\d{4,}$", pii=True, row_label=True)
     sex: Text = column("Sex", "female or male.", isin=["female", "male"], labels=SEX_LABELS)
     age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120)
     care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
@@ -36,10 +37,10 @@ class ClinicVisit(TabSchema):
 class AmbulanceTrip(TabSchema):
     """A trip of the clinic's ambulance."""
 
-    trip_id: Text = column("Trip ID", "Our id for the trip, e.g. AT-0042.", pattern=r"^AT-\d{4,}$")
+    trip_id: Text = column("Trip ID", N_("Our id for the trip, e.g. AT-0042."), pattern=r"^AT-\d{4,}$")
     date: Date = column("Date", "Day of the trip.")
     purpose: Text = column("Purpose", "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES, labels=TRIP_PURPOSE_LABELS)
-    village_code: Text = code("Village code", "Village the trip started from.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Village the trip started from."), 8, ref="villages.village_code", place=True)
     destination: Text = column("Destination", "Where the ambulance went, e.g. Takeo Referral Hospital.")
     visit_id: Text = column("Visit ID", "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
 
@@ -47,9 +48,9 @@ class AmbulanceTrip(TabSchema):
 class HealthEducationSession(TabSchema):
     """A health and hygiene session for a village, by the clinic staff, the Kampot Health Department or both."""
 
-    session_id: Text = column("Session ID", "Our id for the session, e.g. HE-0042.", pattern=r"^HE-\d{4,}$")
+    session_id: Text = column("Session ID", N_("Our id for the session, e.g. HE-0042."), pattern=r"^HE-\d{4,}$")
     date: Date = column("Date", "Day of the session.")
-    village_code: Text = code("Village code", "Village where it was given.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Village where it was given."), 8, ref="villages.village_code", place=True)
     topic: Text = column("Topic", "What was taught, e.g. hand-washing, proper use of medicine.")
     given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS, labels=EDUCATOR_LABELS)
     villagers: Int = column("Villagers", "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)

@@ -1,5 +1,6 @@
 """Places and people the programmes serve: the village gazetteer and the households."""
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
+from schemas.i18n import N_
 
 POVERTY_LABELS = {"id_poor_1": ("IDPoor 1 (very poor)", "ក្រីក្រកម្រិត ១"), "id_poor_2": ("IDPoor 2 (poor)", "ក្រីក្រកម្រិត ២"),
                   "near_poor": ("Near poor", "ជិតក្រីក្រ"), "not_poor": ("Not poor", "មិនក្រីក្រ")}
@@ -10,13 +11,13 @@ SEXES = list(SEX_LABELS)
 class Village(TabSchema):
     """One village of the gazetteer; codes follow Cambodia's (province 2, district 4, commune 6, village 8 digits)."""
 
-    village_code: Text = code("Village code", "8-digit gazetteer code of the village.", 8, place=True)
+    village_code: Text = code("Village code", N_("8-digit gazetteer code of the village."), 8, place=True)
     village: Text = column("Village", "Village name as the gazetteer spells it.", row_label=True)
-    commune_code: Text = code("Commune code", "6-digit code; the first 6 digits of the village code.", 6)
+    commune_code: Text = code("Commune code", N_("6-digit code; the first 6 digits of the village code."), 6)
     commune: Text = column("Commune", "Commune name.")
-    district_code: Text = code("District code", "4-digit code; the first 4 digits of the commune code.", 4)
+    district_code: Text = code("District code", N_("4-digit code; the first 4 digits of the commune code."), 4)
     district: Text = column("District", "District name.")
-    province_code: Text = code("Province code", "2-digit code; the first 2 digits of the district code.", 2)
+    province_code: Text = code("Province code", N_("2-digit code; the first 2 digits of the district code."), 2)
     province: Text = column("Province", "Province name.")
     latitude: Float = column("Latitude", "Decimal degrees north, for the map.", required=False, ge=9.5, le=15.0)
     longitude: Float = column("Longitude", "Decimal degrees east, for the map.", required=False, ge=102.0, le=108.0)
@@ -26,10 +27,10 @@ class Village(TabSchema):
 class Household(TabSchema):
     """A family registered with a programme (cow bank, rice bank, savings, prevention)."""
 
-    household_id: Text = column("Household ID", "Our id for the family, e.g. HH-0042.", pattern=r"^HH-\d{4,}$")
+    household_id: Text = column("Household ID", N_("Our id for the family, e.g. HH-0042."), pattern=r"^HH-\d{4,}$")
     head_name: Text = column("Head of household", "Name of the head of household.", pii=True, row_label=True)
     head_sex: Text = column("Sex of head", "female or male.", isin=SEXES, labels=SEX_LABELS)
-    village_code: Text = code("Village code", "Where the family lives.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Where the family lives."), 8, ref="villages.village_code", place=True)
     members: Int = column("Members", "People living in the household.", ge=1, le=30, unit="people")
     children: Int = column("Children", "Members under 18.", ge=0, le=30)
     phone: Text = column("Phone", "A phone number for the family.", required=False, pii=True)

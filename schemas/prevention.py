@@ -1,5 +1,6 @@
 """Prevention of trafficking and unsafe migration: activities, commune plans, parent groups, migration checks."""
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
+from schemas.i18n import N_
 
 ACTIVITY_KIND_LABELS = {
     "authority_meeting": ("Meeting with authorities", "ប្រជុំជាមួយអាជ្ញាធរ"),
@@ -21,11 +22,11 @@ MIGRATION_WORK = list(MIGRATION_WORK_LABELS)
 class Activity(TabSchema):
     """A meeting, training or session held in a village."""
 
-    activity_id: Text = column("Activity ID", "Our id for the activity, e.g. ACT-00123.", pattern=r"^ACT-\d{4,}$")
+    activity_id: Text = column("Activity ID", N_("Our id for the activity, e.g. ACT-00123."), pattern=r"^ACT-\d{4,}$")
     date: Date = column("Date", "Day the activity took place.")
     kind: Text = column("Kind", "What sort of activity it was.", isin=ACTIVITY_KINDS, labels=ACTIVITY_KIND_LABELS)
     topic: Text = column("Topic", "What was taught or discussed.")
-    village_code: Text = code("Village code", "Where it took place.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Where it took place."), 8, ref="villages.village_code", place=True)
     female: Int = column("Women", "Adult women who took part.", ge=0, le=2000)
     male: Int = column("Men", "Adult men who took part.", ge=0, le=2000)
     children: Int = column("Children", "Children who took part.", ge=0, le=2000)
@@ -36,7 +37,7 @@ class Activity(TabSchema):
 class CommunePlan(TabSchema):
     """Whether a commune's plans for a year include trafficking-in-persons (TIP) prevention."""
 
-    commune_code: Text = code("Commune code", "6-digit gazetteer code of the commune.", 6, ref="villages.commune_code")
+    commune_code: Text = code("Commune code", N_("6-digit gazetteer code of the commune."), 6, ref="villages.commune_code")
     year: Int = column("Year", "Plan year.", ge=2010, le=2100)
     tip_in_development_plan: Bool = column("TIP in development plan", "Yes when the commune development plan includes TIP prevention.")
     tip_in_investment_plan: Bool = column("TIP in investment plan", "Yes when the commune investment plan funds TIP prevention.")
@@ -45,8 +46,8 @@ class CommunePlan(TabSchema):
 class ParentGroup(TabSchema):
     """A parent group of a village: parents, teachers and the village chief."""
 
-    group_id: Text = column("Group ID", "Our id for the group, e.g. PG-001.", pattern=r"^PG-\d{3,}$")
-    village_code: Text = code("Village code", "Village of the group.", 8, ref="villages.village_code", place=True)
+    group_id: Text = column("Group ID", N_("Our id for the group, e.g. PG-001."), pattern=r"^PG-\d{3,}$")
+    village_code: Text = code("Village code", N_("Village of the group."), 8, ref="villages.village_code", place=True)
     founded_on: Date = column("Founded on", "Date of the first meeting.")
     parents: Int = column("Parents", "Parents who are members.", ge=0, le=500)
     teachers: Int = column("Teachers", "Teachers who are members.", ge=0, le=50)
@@ -56,7 +57,7 @@ class ParentGroup(TabSchema):
 class MigrationCheck(TabSchema):
     """A follow-up visit asking whether a household migrates, where to, and whether the children go too."""
 
-    check_id: Text = column("Check ID", "Our id for the visit, e.g. MC-00042.", pattern=r"^MC-\d{4,}$")
+    check_id: Text = column("Check ID", N_("Our id for the visit, e.g. MC-00042."), pattern=r"^MC-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
     household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
     migrating: Bool = column("Migrating", "Yes when adults of the household migrate for work.")

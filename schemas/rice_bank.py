@@ -1,5 +1,6 @@
 """Rice banks: the banks and their ledger of rice in kilograms."""
 from schemas.base import Date, Float, TabSchema, Text, code, column
+from schemas.i18n import N_
 from schemas.ledger import IN, OUT, kinds
 
 # Which way each kind moves a bank's stock (insights.rice_bank sums kg with this sign).
@@ -12,9 +13,9 @@ RICE_LEDGER_LABELS = {"donation": ("Donation", "អំណោយ"), "loan": ("Loa
 class RiceBank(TabSchema):
     """A village rice bank."""
 
-    bank_id: Text = column("Bank ID", "Our id for the bank, e.g. RB-01.", pattern=r"^RB-\d{2,}$")
+    bank_id: Text = column("Bank ID", N_("Our id for the bank, e.g. RB-01."), pattern=r"^RB-\d{2,}$")
     name: Text = column("Name", "The bank's name, usually its village.", row_label=True)
-    village_code: Text = code("Village code", "Village where the store stands.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Village where the store stands."), 8, ref="villages.village_code", place=True)
     established_on: Date = column("Established on", "Day of the first donation.")
     capacity_kg: Float = column("Capacity (kg)", "How much rice the store can hold.", ge=1, le=1_000_000, unit="kg")
     interest_pct: Float = column("Interest (%)", "Interest in kind on a loan, in percent of the kg lent.", ge=0, le=100, unit="%")
@@ -23,7 +24,7 @@ class RiceBank(TabSchema):
 class RiceEntry(TabSchema):
     """One movement of rice into or out of a bank."""
 
-    entry_id: Text = column("Entry ID", "Our id for the entry, e.g. RL-000123.", pattern=r"^RL-\d{4,}$")
+    entry_id: Text = column("Entry ID", N_("Our id for the entry, e.g. RL-000123."), pattern=r"^RL-\d{4,}$")
     date: Date = column("Date", "Day of the movement.")
     bank_id: Text = column("Bank ID", "Which bank.", ref="rice_banks.bank_id")
     kind: Text = column("Kind", "donation, loan, repayment, loss or sale.", isin=RICE_LEDGER_KINDS, labels=RICE_LEDGER_LABELS)
@@ -48,12 +49,12 @@ RICE_OUT = kinds(RICE_LEDGER_DIRECTIONS, OUT)
 
 @cross_tab_rule
 def rice_loans_are_named(book: Book) -> Iterable[Issue]:
-    yield from loan_ids(book, "rice_ledger", "bank_id", {"repayment"}, "bank")
+    yield from loan_ids(book, "rice_ledger", "bank_id", {"repayment"}, N_("bank"))
 
 
 @cross_tab_rule
 def rice_stock_never_below_zero(book: Book) -> Iterable[Issue]:
-    yield from balance_below_zero(book, "rice_ledger", "bank_id", "kg", RICE_IN, RICE_OUT, "rice.stock_negative", "bank")
+    yield from balance_below_zero(book, "rice_ledger", "bank_id", "kg", RICE_IN, RICE_OUT, "rice.stock_negative", N_("bank"))
 
 
 @cross_tab_rule

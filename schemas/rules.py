@@ -178,6 +178,11 @@ def message(rule_id: str, row: int | None, **fields: Any) -> str:
     The template is translated first and the values put in after, so a value is never translated."""
     fields.setdefault("value", _("blank"))
     fields.setdefault("percent", "%")  # "{interest}% interest" would read as a %-format "% i" to the catalog tools
+    described, kind = fields.get("description"), fields.pop("owner_kind", None)
+    if described:  # a column's description, declared in English (N_) in its schema
+        fields["description"] = _(described).rstrip(".។")
+    if kind:  # "group SG-01": the word in the reader's language, the id as typed
+        fields["owner"] = f"{_(kind)} {fields['owner']}"
     text = _(RULES[rule_id].template).format(**fields)
     return _("Row {row}: {text}").format(row=row, text=text) if row is not None and row > 1 else text
 

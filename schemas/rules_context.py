@@ -272,4 +272,4 @@ def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: st
             yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])
         elif (owners[position], ids[position]) not in loans and owners[position] is not None:
             yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id",
-                             owner=f"{owner_words} {owners[position]}")
+                             owner=str(owners[position]), owner_kind=owner_words)

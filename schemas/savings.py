@@ -1,5 +1,6 @@
 """Saving groups and the agricultural cooperative, and their cash ledger (riel)."""
 from schemas.base import Date, Float, Int, TabSchema, Text, code, column
+from schemas.i18n import N_
 from schemas.ledger import IN, NEUTRAL, OUT
 
 GROUP_KIND_LABELS = {"saving_group": ("Saving group", "ក្រុមសន្សំប្រាក់"),
@@ -16,10 +17,10 @@ LEDGER_LABELS = {"deposit": ("Deposit", "ដាក់សន្សំ"), "withdra
 class SavingsGroup(TabSchema):
     """A saving group or the agricultural cooperative."""
 
-    group_id: Text = column("Group ID", "Our id for the group, e.g. SG-01 or AC-01.", pattern=r"^(SG|AC)-\d{2,}$")
+    group_id: Text = column("Group ID", N_("Our id for the group, e.g. SG-01 or AC-01."), pattern=r"^(SG|AC)-\d{2,}$")
     name: Text = column("Name", "The group's name.", row_label=True)
     kind: Text = column("Kind", "saving_group or agricultural_cooperative.", isin=GROUP_KINDS, labels=GROUP_KIND_LABELS)
-    village_code: Text = code("Village code", "Where the group meets.", 8, ref="villages.village_code", place=True)
+    village_code: Text = code("Village code", N_("Where the group meets."), 8, ref="villages.village_code", place=True)
     founded_on: Date = column("Founded on", "Date of the first meeting.")
     members: Int = column("Members", "Members today.", ge=1, le=500, unit="people")
     female_members: Int = column("Women members", "Members who are women.", ge=0, le=500, unit="people")
@@ -27,7 +28,7 @@ class SavingsGroup(TabSchema):
 class SavingsEntry(TabSchema):
     """One movement of a group's cash, in riel."""
 
-    entry_id: Text = column("Entry ID", "Our id for the entry, e.g. SL-000123.", pattern=r"^SL-\d{4,}$")
+    entry_id: Text = column("Entry ID", N_("Our id for the entry, e.g. SL-000123."), pattern=r"^SL-\d{4,}$")
     date: Date = column("Date", "Day of the movement.")
     group_id: Text = column("Group ID", "Whose cash moved.", ref="savings_groups.group_id")
     kind: Text = column("Kind", "deposit, withdrawal, loan, repayment, interest, grant or expense.", isin=LEDGER_KINDS, labels=LEDGER_LABELS)
@@ -55,10 +56,10 @@ def women_are_members(book: Book) -> Iterable[Issue]:
 
 @cross_tab_rule
 def savings_loans_are_named(book: Book) -> Iterable[Issue]:
-    yield from loan_ids(book, "savings_ledger", "group_id", {"repayment", "interest"}, "group")
+    yield from loan_ids(book, "savings_ledger", "group_id", {"repayment", "interest"}, N_("group"))
 
 
 @cross_tab_rule
 def group_cash_never_below_zero(book: Book) -> Iterable[Issue]:
     yield from balance_below_zero(book, "savings_ledger", "group_id", "amount_riel", CASH_IN, CASH_OUT,
-                                  "savings.cash_negative", "group")
+                                  "savings.cash_negative", N_("group"))

@@ -4,6 +4,7 @@ The report: members' "child have a chance to enroll in state school with CCPCR's
 A child is named by a pseudonymous code, never by a name.
 """
 from schemas.base import SEX_LABELS, Bool, Date, Int, TabSchema, Text, column
+from schemas.i18n import N_
 
 SEXES = list(SEX_LABELS)
 
@@ -11,10 +12,10 @@ SEXES = list(SEX_LABELS)
 class SchoolSupport(TabSchema):
     """Materials given to one child of a household for one school year."""
 
-    support_id: Text = column("Support ID", "Our id for the support, e.g. SS-0001.", pattern=r"^SS-\d{4,}$")
+    support_id: Text = column("Support ID", N_("Our id for the support, e.g. SS-0001."), pattern=r"^SS-\d{4,}$")
     date: Date = column("Date", "Day the materials were given.")
     household_id: Text = column("Household ID", "The child's family.", ref="households.household_id")
-    child_code: Text = column("Child code", "Pseudonymous code of the child, never a name, e.g. C-000123.", pattern=r"^C-\d{4,}$", pii=True)
+    child_code: Text = column("Child code", N_("Pseudonymous code of the child, never a name, e.g. C-000123."), pattern=r"^C-\d{4,}$", pii=True)
     sex: Text = column("Sex", "female or male.", isin=SEXES, labels=SEX_LABELS)
     age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25)
     school: Text = column("School", "The state school the child attends.")

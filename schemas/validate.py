@@ -198,7 +198,7 @@ def _cell_issues(issues: IssueRows, found: TabFrame, rule: str, positions: np.nd
         fields["bound"] = show(bound)
     issues.add_cells(rule, found.tab.name, found.header[index], index, found.sheet_rows(positions),
                      found.raw_values(positions, spec.name), link, row_fields,
-                     allowed=", ".join(spec.allowed or ()), description=spec.description.rstrip("."), **fields)
+                     allowed=", ".join(spec.allowed or ()), description=spec.description, **fields)
 
 
 def _duplicate_keys(issues: IssueRows, found: TabFrame, link: Link | None) -> None:

@@ -3,6 +3,7 @@
 The report: "Most of family household can access with toilet, clean water and sanitation also."
 """
 from schemas.base import Bool, Date, TabSchema, Text, column
+from schemas.i18n import N_
 
 TOILET_LABELS = {"none": ("No toilet", "គ្មានបង្គន់"), "shared": ("Shared with neighbours", "ប្រើបង្គន់ជាមួយអ្នកជិតខាង"),
                  "own": ("Own toilet", "មានបង្គន់ផ្ទាល់ខ្លួន")}
@@ -18,7 +19,7 @@ CLEAN_WATER_SOURCES = ("piped", "protected_well", "rainwater", "bought")
 class WashSurvey(TabSchema):
     """One visit to a household asking about its toilet, drinking water and hand-washing place."""
 
-    survey_id: Text = column("Survey ID", "Our id for the survey, e.g. WS-00042.", pattern=r"^WS-\d{4,}$")
+    survey_id: Text = column("Survey ID", N_("Our id for the survey, e.g. WS-00042."), pattern=r"^WS-\d{4,}$")
     date: Date = column("Date", "Day of the visit.")
     household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
     toilet: Text = column("Toilet", "none, shared (with neighbours) or own.", isin=TOILETS, labels=TOILET_LABELS)

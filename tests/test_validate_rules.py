@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from schemas.i18n import language
 from schemas.registry import tab
 from schemas.rules import RULES
 from schemas.validate import validate_workbook
@@ -229,3 +230,18 @@ def test_a_missing_tab_is_one_issue_and_the_rules_that_need_it_stay_quiet():
     ledger = sheet("rice_ledger", RICE, ["RL-0001", "01/06/2017", "RB-99", "donation", 100])
     _, issues = validate_workbook({"rice_ledger": ledger}, tabs=[tab("rice_banks"), tab("rice_ledger")])
     assert [(i.tab, i.row, i.cell, i.rule) for i in issues] == [("rice_banks", None, None, "tab.missing")]
+
+
+def test_a_khmer_reader_gets_the_columns_description_and_the_loans_owner_in_khmer():
+    households = sheet("households", "household_id head_name head_sex village_code members children poverty_level survivor enrolled_on",
+                       ["HH-1", "Sok", "female", "20010302", 5, 2, "id_poor_1", "No", "01/02/2017"])
+    ledger = sheet("rice_ledger", RICE, ["RL-0001", "01/06/2017", "RB-01", "donation", 1000],
+                   ["RL-0002", "01/12/2017", "RB-01", "repayment", 10, "HH-0001", "L-9"])
+    _, issues = check(villages(), households, rice_banks(), ledger)
+    malformed = next(i for i in issues if i.rule == "value.bad_format")
+    unknown = next(i for i in issues if i.rule == "ledger.loan_not_found")
+    assert "(Our id for the family, e.g. HH-0042)" in malformed.message  # written when read: English here
+    assert "no loan of bank RB-01 has that id" in unknown.message
+    with language("km"):
+        assert "(លេខសម្គាល់គ្រួសាររបស់យើង ឧ. HH-0042)" in malformed.message and "Our id" not in malformed.message
+        assert "កម្ចីរបស់ ធនាគារ RB-01" in unknown.message and "bank" not in unknown.message
