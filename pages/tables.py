@@ -185,26 +185,27 @@ if writable:
             suggested = te.next_key(tab)
             for spec in tab.columns:
                 label = spec.title + ("" if spec.required else " " + _("(optional)"))
+                described = _(spec.description)  # the reader's words where the catalog has them
                 widget_key = te.add_form_key(name, spec.name)
                 if spec.place:
                     new_row[spec.name] = place
                     st.text_input(label, value=place or "", disabled=True, help=_("Pick the village above."), key=widget_key)
                 elif spec.name in tab.key and suggested and len(tab.key) == 1:
-                    new_row[spec.name] = st.text_input(label, value=suggested, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.text_input(label, value=suggested, help=described, key=widget_key)
                 elif spec.allowed:
-                    new_row[spec.name] = st.selectbox(label, list(spec.allowed), index=None, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.selectbox(label, list(spec.allowed), index=None, help=described, key=widget_key)
                 elif spec.ref and (labels := te.fk_labels(con, user, spec.ref)):
-                    new_row[spec.name] = st.selectbox(label, list(labels), index=None, format_func=labels.get, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.selectbox(label, list(labels), index=None, format_func=labels.get, help=described, key=widget_key)
                 elif spec.kind == "date":
-                    new_row[spec.name] = st.date_input(label, value=None, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.date_input(label, value=None, help=described, key=widget_key)
                 elif spec.kind in ("int", "float"):  # as text, like the grid: the schema reads it and says what is wrong
-                    new_row[spec.name] = st.text_input(label, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.text_input(label, help=described, key=widget_key)
                 elif spec.kind == "bool":
-                    new_row[spec.name] = st.checkbox(label, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.checkbox(label, help=described, key=widget_key)
                 elif spec.pii and spec.name in te.masked_columns(user, tab):
-                    new_row[spec.name] = st.text_input(label, type="password", help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.text_input(label, type="password", help=described, key=widget_key)
                 else:
-                    new_row[spec.name] = st.text_input(label, help=spec.description, key=widget_key)
+                    new_row[spec.name] = st.text_input(label, help=described, key=widget_key)
             if st.form_submit_button(_("Add the row")):
                 _save([], [new_row], [])
                 if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY):

@@ -63,7 +63,7 @@ def _catalog(code: str) -> gettext_module.NullTranslations:
 
 def gettext(message: str) -> str:
     """`message` (an English msgid) in the current language."""
-    if current_language() == DEFAULT_LANGUAGE:
+    if current_language() == DEFAULT_LANGUAGE or not message:  # gettext("") is the catalog's header
         return message
     return _catalog(current_language()).gettext(message)
 

@@ -132,9 +132,9 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
     cc = st.column_config
     for spec in tab.columns:
         # No `required`: the grid would silently refuse a cleared cell; the schema says "must be filled in".
-        common = {"label": spec.title, "help": spec.description + (" " + _("Must be filled in.") if spec.required else "")}
+        common = {"label": spec.title, "help": _(spec.description) + (" " + _("Must be filled in.") if spec.required else "")}
         if spec.name in hidden:
-            config[spec.name] = cc.TextColumn(spec.title, help=spec.description + " " + _("(personal data: hidden for your role)"), disabled=True)
+            config[spec.name] = cc.TextColumn(spec.title, help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
         elif spec.allowed:
             config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), format_func=lambda v, spec=spec: label(spec, v), **common)
         elif spec.ref:
