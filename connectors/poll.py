@@ -12,7 +12,10 @@ checks at 30 and 60 s, a full read at 90 s, and so on.
 A read that finds every cell as before keeps the tables (Cache.refresh keep_same), so open pages redraw
 only when the data really changed. A tick that reached the source also sends the saves waiting in the
 outbox (each as its author, role checked again), so a save queued while the network was down leaves
-once it is back, even if nobody reloads a page; with an empty outbox that costs no call. Nothing here imports Streamlit; the clock is injectable for tests.
+once it is back, even if nobody reloads a page; with an empty outbox that costs no call. The refresh is
+connectors.problems.feedback.refresh, the app's one refresh path: it also writes the sheet's Problems tab
+and notes when the problems changed (nothing otherwise). Nothing here imports Streamlit; the clock is
+injectable for tests.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from connectors.problems.feedback import refresh
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from connectors.sync import ReplayResult, replay_pending
@@ -134,8 +138,8 @@ class Poller:
                 stale = token is not None and (
                     self._last_full_read is None or now - self._last_full_read + self.settings.poll_seconds >= self.settings.max_stale_seconds)
             try:
-                result = self.cache.refresh(self.source, force=stale, version=token if stale else None,
-                                            date_order=self.date_order, keep_same=True)
+                result = refresh(self.cache, self.source, force=stale, version=token if stale else None,
+                                 date_order=self.date_order, keep_same=True)
             except SourceError as exc:
                 with self._lock:
                     self._count(now, "read" if stale else "token")

@@ -132,6 +132,21 @@ class IssueRows(Sequence[Issue]):
     def errors(self) -> int:
         return self._columns["severity"].count(ERROR)
 
+    def column(self, name: str) -> list:
+        """One stored field of every issue, in order (tab, row, column, cell, value, severity, rule, link, shown),
+        without making an Issue per row."""
+        return self._columns[name]
+
+    def without(self, positions: Iterable[int]) -> "IssueRows":
+        """A copy without the issues at these positions (e.g. warnings staff confirmed as typed)."""
+        dropped = set(positions)
+        kept = [p for p in range(len(self)) if p not in dropped]
+        out = IssueRows()
+        out._columns = {name: [values[p] for p in kept] for name, values in self._columns.items()}
+        new_place = {old: new for new, old in enumerate(kept)}
+        out._texts = {new_place[p]: text for p, text in self._texts.items() if p in new_place}
+        return out
+
     def sort(self, tab_order: dict[str, int] | None = None) -> None:
         """Header problems first, then row by row, left to right (the order a person fixes them in);
         with `tab_order`, tab by tab first. Stable: issues in the same place keep their order."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from schemas.admin import AuditEntry, Setting, User
+from schemas.app_tabs import problems_titles
 from schemas.clinic import AmbulanceTrip, ClinicVisit, HealthEducationSession
 from schemas.cow_bank import Cow, CowEvent
 from schemas.i18n import N_
@@ -202,7 +203,8 @@ class Registry:
         registry.E005 a tab of an unregistered programme;
         registry.E006 a page file that does not exist (checked when `root`, the project's folder, is given);
         registry.E007 a dotted name (report, overview, demo builder) that does not resolve (when `resolve` is given);
-        registry.E008 a tab's period column that is not a date column of its schema.
+        registry.E008 a tab's period column that is not a date column of its schema;
+        registry.E009 a tab named like a tab the app owns (the Problems tab, schemas.app_tabs).
         `reads` and `resolve` come from the layer that knows the insights (the gateway), so schemas import
         nothing above."""
         problems: list[Problem] = []
@@ -220,6 +222,9 @@ class Registry:
                 if target_tab not in columns or target_column not in columns[target_tab]:
                     problems.append(Problem("registry.E001", f"{registered.name}.{spec.name} refers to {spec.ref!r}, "
                                             "which is not a registered tab and column"))
+            if registered.name in problems_titles():
+                problems.append(Problem("registry.E009", f"tab {registered.name!r}: the back office writes a tab of that name itself "
+                                        "(its Problems tab); name the tab otherwise"))
             if registered.period and registered.period not in {c.name for c in registered.columns if c.kind == "date"}:
                 problems.append(Problem("registry.E008", f"tab {registered.name!r}: period column {registered.period!r} "
                                         "is not a date column of its schema"))

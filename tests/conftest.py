@@ -69,6 +69,13 @@ def app_env(monkeypatch, tmp_path, demo_workbook):
 
 
 @pytest.fixture(autouse=True)
+def problems_in_sheet_off(monkeypatch):
+    """Tests that pin a refresh's exact calls or a workbook's bytes run with problems_in_sheet=off; the tests of
+    that feature (tests/test_problems_in_sheet*.py) turn it on, as the app's default (tab+notes) has it."""
+    monkeypatch.setenv("BACKOFFICE_PROBLEMS_IN_SHEET", "off")
+
+
+@pytest.fixture(autouse=True)
 def loopback_bind():
     """Streamlit bound to 127.0.0.1, as `make run` binds it: AppTest leaves server.address unset, which the
     app reads as "every interface" and refuses without sign-in. A test may set another address itself."""

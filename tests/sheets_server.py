@@ -163,6 +163,28 @@ class SheetsServer:
             ref = a1.parse(cell, [sheet])
             return target.get(ref.r0, ref.c0)
 
+    def cell_parts(self, spreadsheet_id: str, sheet: str, cell: str) -> dict:
+        """A cell as CellData (value, formula, format, note, hyperlink, data validation), as Google would answer it."""
+        with self.state.lock:
+            target = self.state.get(spreadsheet_id).sheet_named(sheet)
+            ref = a1.parse(cell, [sheet])
+            return target.cell_data(ref.r0, ref.c0, {})
+
+    def snapshot(self, spreadsheet_id: str, sheet: str) -> dict:
+        """Everything a sheet holds apart from its notes: values, formulas, number formats, validation (a copy)."""
+        with self.state.lock:
+            target = self.state.get(spreadsheet_id).sheet_named(sheet)
+            return {"values": [list(r) for r in target.values], "formulas": dict(target.formulas),
+                    "cell_formats": dict(target.cell_formats), "range_formats": list(target.range_formats),
+                    "validations": list(target.validations), "cell_validations": dict(target.cell_validations),
+                    "size": (target.row_count, target.col_count)}
+
+    def notes(self, spreadsheet_id: str, sheet: str) -> dict[str, str]:
+        """A1 cell -> note, for every note of the sheet."""
+        with self.state.lock:
+            target = self.state.get(spreadsheet_id).sheet_named(sheet)
+            return {f"{a1.col_letters(c)}{r + 1}": text for (r, c), text in sorted(target.notes.items())}
+
     def edit(self, spreadsheet_id: str, sheet: str, cell: str, value: Any, move_modified_time: bool = True) -> None:
         """Another person types into a cell: the value changes and Drive's modifiedTime moves (or, with
         move_modified_time=False, not yet: Google's modifiedTime can lag an edit by minutes)."""
@@ -308,6 +330,18 @@ def _fields_tree(text: str) -> dict:
     return tree
 
 
+def _grid_fields(fields: str, tree: dict, query: dict) -> dict | None:
+    """Which CellData fields a spreadsheets.get wants (None: no grid data). A field mask decides when
+    given (includeGridData is then ignored, as Google documents); else includeGridData=true: all of them."""
+    if fields:
+        data = tree.get("sheets", {}).get("data") if "*" not in tree else {}
+        if data is None:
+            return None
+        return data.get("rowData", {}).get("values", {}) if data else {}
+    include = (query.get("includeGridData") or ["false"])[-1].lower() == "true"
+    return {} if include else None
+
+
 def apply_fields(obj: Any, tree: dict) -> Any:
     if not tree or "*" in tree:
         return obj
@@ -413,8 +447,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._create(body or {})
         book = state.get(g["id"])
         if method == "GET" and pattern.endswith(")$") and "values" not in pattern:
-            tree = _fields_tree((query.get("fields") or [""])[-1])
-            return apply_fields(book.resource(state.owner_email), tree)
+            fields = (query.get("fields") or [""])[-1]
+            tree = _fields_tree(fields)
+            return apply_fields(book.resource(state.owner_email, query.get("ranges"), _grid_fields(fields, tree, query)), tree)
         if pattern.endswith(":batchUpdate$") and "values" not in pattern:
             return batch.batch_update(book, body)
         if pattern.endswith("values:batchGet$"):

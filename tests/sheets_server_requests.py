@@ -130,29 +130,48 @@ def delete_dimension(book: Spreadsheet, req: dict, where: str) -> dict:
 
 
 def update_cells(book: Spreadsheet, req: dict, where: str) -> dict:
+    """Values, number formats, notes and data validation, as `fields` says. With a `range`, the fields of
+    the range's cells that `rows` does not cover are cleared (Google's rule); with `start`, only the
+    cells given are touched."""
     fields = req.get("fields", "")
     if not fields:
         raise bad_request(f"Invalid {where}.updateCells: You must specify which fields you want to update.")
-    if "start" in req:
-        sheet = book.sheet_with_id(req["start"].get("sheetId", 0), where)
-        r0, c0 = req["start"].get("rowIndex", 0), req["start"].get("columnIndex", 0)
-    else:
-        sheet, box = _grid(book, req.get("range", {}), where)
-        r0, c0 = box.r0, box.c0
     rows = req.get("rows", [])
     height = len(rows)
     width = max((len(r.get("values", [])) for r in rows), default=0)
-    sheet.check_inside(a1.Box(sheet.title, r0, c0, r0 + max(height, 1), c0 + max(width, 1)))
+    if "start" in req:
+        sheet = book.sheet_with_id(req["start"].get("sheetId", 0), where)
+        r0, c0 = req["start"].get("rowIndex", 0), req["start"].get("columnIndex", 0)
+        box = a1.Box(sheet.title, r0, c0, r0 + max(height, 1), c0 + max(width, 1))
+        covered_only = True
+    else:
+        sheet, box = _grid(book, req.get("range", {}), where)
+        covered_only = False
+    sheet.check_inside(a1.Box(sheet.title, box.r0, box.c0, box.r0 + max(height, 1), box.c0 + max(width, 1)))
     set_values = _has(fields, "userEnteredValue")
     set_format = _has(fields, "userEnteredFormat", "numberFormat")
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row.get("values", [])):
+    set_note = _has(fields, "note")
+    set_validation = _has(fields, "dataValidation")
+    for r in range(box.r0, box.r1 if not covered_only else box.r0 + height):
+        given = rows[r - box.r0].get("values", []) if r - box.r0 < height else []
+        for c in range(box.c0, box.c1 if not covered_only else box.c0 + len(given)):
+            cell = given[c - box.c0] if c - box.c0 < len(given) else {}
             if set_values:
                 value, formula = cells.from_extended(cell.get("userEnteredValue") or {})
-                sheet.set(r0 + i, c0 + j, value, formula)
+                sheet.set(r, c, value, formula)
             fmt = (cell.get("userEnteredFormat") or {}).get("numberFormat")
             if set_format and fmt:
-                sheet.cell_formats[(r0 + i, c0 + j)] = fmt
+                sheet.cell_formats[(r, c)] = fmt
+            if set_note:
+                if cell.get("note"):
+                    sheet.notes[(r, c)] = cell["note"]
+                else:
+                    sheet.notes.pop((r, c), None)
+            if set_validation:
+                if cell.get("dataValidation"):
+                    sheet.cell_validations[(r, c)] = cell["dataValidation"]
+                else:
+                    sheet.cell_validations.pop((r, c), None)
     return {}
 
 
@@ -174,24 +193,22 @@ def append_cells(book: Spreadsheet, req: dict, where: str) -> dict:
 
 
 def sort_range(book: Spreadsheet, req: dict, where: str) -> dict:
-    """Sort the rows of a range by its sortSpecs (blank cells last, numbers before text, as Google does)."""
+    """Sort the rows of a range by its sortSpecs (blank cells last, numbers before text, as Google does);
+    each row's formulas, formats and notes move with it."""
     sheet, box = _grid(book, req.get("range", {}), where)
     specs = req.get("sortSpecs", [])
-    rows = [list(sheet.values[r]) if r < len(sheet.values) else [] for r in range(box.r0, min(box.r1, sheet.data_rows()))]
+    order = list(range(box.r0, min(box.r1, sheet.data_rows())))
 
-    def value(row: list, c: int) -> Any:
-        return row[c] if c < len(row) else ""
+    def value(r: int, c: int) -> Any:
+        return sheet.get(r, c)
 
     for spec in reversed(specs):
         c, descending = spec.get("dimensionIndex", 0), spec.get("sortOrder") == "DESCENDING"
-        filled = [r for r in rows if value(r, c) != ""]
-        blank = [r for r in rows if value(r, c) == ""]
+        filled = [r for r in order if value(r, c) != ""]
+        blank = [r for r in order if value(r, c) == ""]
         filled.sort(key=lambda r: (isinstance(value(r, c), str), value(r, c)), reverse=descending)
-        rows = filled + blank
-    for i, row in enumerate(rows):
-        while len(sheet.values) <= box.r0 + i:
-            sheet.values.append([])
-        sheet.values[box.r0 + i] = row
+        order = filled + blank
+    sheet.move_rows(box.r0, order)
     return {}
 
 
@@ -227,6 +244,8 @@ def add_protected_range(book: Spreadsheet, req: dict, where: str) -> dict:
         stored["description"] = asked["description"]
     if asked.get("warningOnly"):
         stored["warningOnly"] = True
+    if asked.get("unprotectedRanges"):
+        stored["unprotectedRanges"] = [_public_range(r) for r in asked["unprotectedRanges"]]
     stored["requestingUserCanEdit"] = True
     sheet.protected.append(stored)
     return {"addProtectedRange": {"protectedRange": {**stored, "editors": {}}}}
@@ -321,8 +340,8 @@ def batch_update(book: Spreadsheet, body: Any) -> dict:
 
 
 def _snapshot(book: Spreadsheet) -> list[tuple[Sheet, dict]]:
-    return [(sheet, {**vars(sheet), "values": [list(r) for r in sheet.values], "formulas": dict(sheet.formulas),
-                     "cell_formats": dict(sheet.cell_formats)}) for sheet in book.sheets]
+    return [(sheet, {**vars(sheet), "values": [list(r) for r in sheet.values],
+                     **{name: dict(getattr(sheet, name)) for name in Sheet.SPARSE}}) for sheet in book.sheets]
 
 
 def _restore(book: Spreadsheet, saved: list[tuple[Sheet, dict]]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tests import sheets_server_a1 as a1
 from tests import sheets_server_cells as cells
+from tests import sheets_server_formula as lookups
 
 FORMATTED, UNFORMATTED, FORMULA = "FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -97,6 +98,11 @@ class Sheet:
         self.validations: list[tuple[dict, dict]] = []
         self.protected: list[dict] = []
         self.developer_metadata: list[dict] = []
+        # Sparse per-cell parts that move with their cell (insert, delete, sort): notes, data validation
+        # set by updateCells, and the target of a HYPERLINK formula (computed, read-only: CellData.hyperlink).
+        self.notes: dict[tuple[int, int], str] = {}
+        self.cell_validations: dict[tuple[int, int], dict] = {}
+        self.links: dict[tuple[int, int], str] = {}
 
     # -- shape -------------------------------------------------------------------------------
     def properties(self) -> dict:
@@ -143,6 +149,7 @@ class Sheet:
             self.formulas[(r, c)] = formula
         elif self.formulas:
             self.formulas.pop((r, c), None)
+            self.links.pop((r, c), None)
         if fmt is not None:
             self.cell_formats[(r, c)] = fmt
 
@@ -197,11 +204,16 @@ class Sheet:
         return cells.render(value, self.number_format(r, c), value_option, date_option)
 
     # -- dimensions --------------------------------------------------------------------------
+    SPARSE = ("formulas", "cell_formats", "notes", "cell_validations", "links")  # per-cell parts that move with the cell
+
+    def _shift_sparse(self, axis: int, start: int, end: int, inserted: int = 0) -> None:
+        for name in self.SPARSE:
+            setattr(self, name, _shift(getattr(self, name), axis, start, end, inserted))
+
     def delete_rows(self, start: int, end: int) -> None:
         del self.values[start:end]
         self.row_count -= end - start
-        self.formulas = _shift(self.formulas, 0, start, end)
-        self.cell_formats = _shift(self.cell_formats, 0, start, end)
+        self._shift_sparse(0, start, end)
 
     def delete_columns(self, start: int, end: int) -> None:
         for row in self.values:
@@ -209,23 +221,84 @@ class Sheet:
             while row and row[-1] == "":
                 row.pop()
         self.col_count -= end - start
-        self.formulas = _shift(self.formulas, 1, start, end)
-        self.cell_formats = _shift(self.cell_formats, 1, start, end)
+        self._shift_sparse(1, start, end)
 
     def insert_rows(self, start: int, count: int) -> None:
         if start < len(self.values):
             self.values[start:start] = [[] for _ in range(count)]
         self.row_count += count
-        self.formulas = _shift(self.formulas, 0, start, start, count)
-        self.cell_formats = _shift(self.cell_formats, 0, start, start, count)
+        self._shift_sparse(0, start, start, count)
 
     def insert_columns(self, start: int, count: int) -> None:
         for row in self.values:
             if start < len(row):
                 row[start:start] = [""] * count
         self.col_count += count
-        self.formulas = _shift(self.formulas, 1, start, start, count)
-        self.cell_formats = _shift(self.cell_formats, 1, start, start, count)
+        self._shift_sparse(1, start, start, count)
+
+    def move_rows(self, start: int, order: list[int]) -> None:
+        """Rows start, start+1, ... now hold the rows that were at `order` (a sort): values and every
+        per-cell part move with their row."""
+        moved = [list(self.values[r]) if r < len(self.values) else [] for r in order]
+        for i, row in enumerate(moved):
+            while len(self.values) <= start + i:
+                self.values.append([])
+            self.values[start + i] = row
+        destination = {old: start + i for i, old in enumerate(order)}
+        for name in self.SPARSE:
+            sparse = getattr(self, name)
+            if sparse:
+                setattr(self, name, {((destination.get(r, r) if start <= r < start + len(order) else r), c): v
+                                     for (r, c), v in sparse.items()})
+
+    def cell_data(self, r: int, c: int, wanted: dict) -> dict:
+        """One cell as CellData (what spreadsheets.get answers with grid data), only the `wanted` fields
+        ({} = all); an empty cell is {}."""
+        value = self.get(r, c)
+        out: dict[str, Any] = {}
+
+        def want(name: str) -> bool:
+            return not wanted or "*" in wanted or name in wanted
+
+        formula_text = self.formulas.get((r, c)) if self.formulas else None
+        fmt = self.number_format(r, c)
+        if want("userEnteredValue") and (formula_text or value != ""):
+            out["userEnteredValue"] = {"formulaValue": formula_text} if formula_text else cells.typed_value(value)
+        if want("effectiveValue") and value != "":
+            out["effectiveValue"] = cells.typed_value(value)
+        if want("formattedValue") and value != "":
+            out["formattedValue"] = str(cells.render(value, fmt, FORMATTED, "FORMATTED_STRING")) if not isinstance(value, str) else value
+        if want("userEnteredFormat") and fmt:
+            out["userEnteredFormat"] = {"numberFormat": fmt}
+        if want("hyperlink") and (r, c) in self.links:
+            out["hyperlink"] = self.links[(r, c)]
+        if want("note") and (r, c) in self.notes:
+            out["note"] = self.notes[(r, c)]
+        if want("dataValidation") and (r, c) in self.cell_validations:
+            out["dataValidation"] = self.cell_validations[(r, c)]
+        return out
+
+    def grid_data(self, box: a1.Box, wanted: dict) -> dict:
+        """GridData for a box: rows trimmed after the last row with anything asked for, each row's
+        cells after its last non-empty one; an empty row is {} (Google's shape). startRow/startColumn
+        left out when 0 (proto defaults)."""
+        last_row = min(box.r1, max([len(self.values)] + [r + 1 for name in ("notes", "cell_validations") for r, _c in getattr(self, name)]))
+        rows = []
+        for r in range(box.r0, last_row):
+            values = [self.cell_data(r, c, wanted) for c in range(box.c0, box.c1)]
+            while values and not values[-1]:
+                values.pop()
+            rows.append({"values": values} if values else {})
+        while rows and not rows[-1]:
+            rows.pop()
+        out: dict[str, Any] = {}
+        if box.r0:
+            out["startRow"] = box.r0
+        if box.c0:
+            out["startColumn"] = box.c0
+        if rows:
+            out["rowData"] = rows
+        return out
 
     def resize(self, rows: int | None, cols: int | None) -> None:
         if rows is not None:
@@ -268,8 +341,10 @@ class Spreadsheet:
         self.trashed = False
 
     def touch(self) -> None:
-        """Every write moves Drive's modifiedTime forward, even within one millisecond."""
+        """Every write moves Drive's modifiedTime forward, even within one millisecond; formulas that
+        look up other cells are computed again, as Google does on every change."""
         self.modified_ms = max(int(time.time() * 1000), self.modified_ms + 1)
+        lookups.recalculate(self)
 
     def drive_file(self) -> dict:
         return {
@@ -317,11 +392,27 @@ class Spreadsheet:
         sheet = self.sheets[0] if ref.title is None else self.sheet_named(ref.title)
         return sheet, ref
 
-    def resource(self, owner: str) -> dict:
+    def resource(self, owner: str, ranges: list[str] | None = None, grid: dict | None = None) -> dict:
+        """The Spreadsheet resource. With `ranges`, only the sheets they touch; with `grid` (the CellData
+        fields wanted, {} = all), each sheet carries `data`: one GridData per range (the whole grid without ranges)."""
+        chosen = [(s, None) for s in self.sheets]
+        if ranges:
+            boxes: dict[int, list[a1.Box]] = {}
+            for text in ranges:
+                sheet, ref = self.resolve(text)
+                boxes.setdefault(sheet.sheet_id, []).append(sheet.box(ref))
+            chosen = [(s, boxes[s.sheet_id]) for s in self.sheets if s.sheet_id in boxes]
+        sheets = []
+        for sheet, wanted_boxes in chosen:
+            entry = sheet.metadata(owner)
+            if grid is not None:
+                whole = a1.Box(sheet.title, 0, 0, sheet.row_count, sheet.col_count)
+                entry["data"] = [sheet.grid_data(box, grid) for box in (wanted_boxes or [whole])]
+            sheets.append(entry)
         out = {
             "spreadsheetId": self.id,
             "properties": {"title": self.title, **DEFAULT_PROPERTIES},
-            "sheets": [s.metadata(owner) for s in self.sheets],
+            "sheets": sheets,
         }
         if self.developer_metadata:
             out["developerMetadata"] = list(self.developer_metadata)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from connectors.access import AccessDenied, User
 from connectors.config import setting, source_spec
+from connectors.problems import feedback as problems
 from connectors.sources import open_source
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
@@ -65,8 +66,8 @@ def signed_in_user() -> User | None:
 def refresh(force: bool = False, progress: Callable[[str, float], None] | None = None) -> None:
     """Refresh the cache; when the source cannot be read, keep serving the last good cache and say why.
     Then send the saves waiting in the outbox - only when someone is signed in (never before sign-in)."""
-    try:
-        result = cache().refresh(source(), force=force, date_order=setting("date_order"), progress=progress)
+    try:  # the app's one refresh path (as the live poll's): the sheet's Problems tab is sent in the background
+        result = problems.refresh(cache(), source(), background=True, force=force, date_order=setting("date_order"), progress=progress)
     except SourceError as exc:
         st.session_state["source_problem"] = str(exc)
         return

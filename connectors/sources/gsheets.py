@@ -96,6 +96,20 @@ class GoogleSheetSource:
         """A context that turns gspread/requests/google-auth failures into SourceErrors for people."""
         return google_errors(self.key, self.client_email, self.policy.tries)
 
+    def remember_sheet(self, old_title: str | None, properties: dict) -> None:
+        """A tab this source just added or renamed itself (the Problems tab): known without asking again."""
+        with self._lock:
+            if self._sheets is not None:
+                if old_title is not None:
+                    self._sheets.pop(old_title, None)
+                self._sheets[properties["title"]] = properties
+
+    def problem_sheet(self) -> Any:
+        """Where the Problems tab and the cell notes are written (connectors.problems)."""
+        from connectors.problems.google import GoogleProblemsSheet
+
+        return GoogleProblemsSheet(self)
+
     def forget_sheets(self) -> None:
         """Drop the cached metadata (after tabs were added or resized elsewhere, e.g. by provision)."""
         with self._lock:

@@ -103,6 +103,12 @@ class WorkbookSource:
     def cell_link(self, tab: str, a1: str) -> str | None:
         return None  # a file on disk has no address a browser can open at a cell
 
+    def problem_sheet(self) -> Any:
+        """Where the Problems sheet and the cell comments are written (connectors.problems)."""
+        from connectors.problems.xlsx import WorkbookProblemsSheet
+
+        return WorkbookProblemsSheet(self)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """The inter-process lock, held from a save's check read to the end of its write (re-entrant in a

@@ -208,9 +208,11 @@ def read_shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return ["".join(si.itertext()) for si in root.iter(f"{{{NS}}}si")]
 
 
-def rewrite_package(source: zipfile.ZipFile, target_path: str, replaced: dict[str, bytes]) -> None:
-    """Copy every part of the package, replacing the changed sheets' XML."""
+def rewrite_package(source: zipfile.ZipFile, target_path: str, replaced: dict[str, bytes], added: dict[str, bytes] | None = None) -> None:
+    """Copy every part of the package, replacing the changed sheets' XML (and adding new parts at the end)."""
     with zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
             data = replaced.get(info.filename)
             target.writestr(info, data if data is not None else source.read(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        for name, data in (added or {}).items():
+            target.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)

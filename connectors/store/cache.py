@@ -14,7 +14,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import duckdb
 import pandas as pd
@@ -26,6 +26,16 @@ from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
+
+
+class RefreshHook(Protocol):
+    """What a refresh lets the app add (connectors.problems implements it)."""
+
+    def tabs(self) -> list[str]:
+        """Tabs the app owns, read in the same call as the data (absent ones are simply not there)."""
+
+    def validated(self, con: Any, grids: dict[str, Any], issues: IssueRows) -> IssueRows:
+        """Inside the refresh's transaction: keep what the app needs of this read; answer the issues to store."""
 
 _SQL_TYPE = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
 
@@ -110,11 +120,12 @@ class Cache:
         return row[0] if row else None
 
     def refresh(self, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Progress | None = None,
-                version: str | None = None, keep_same: bool = False) -> RefreshResult:
+                version: str | None = None, keep_same: bool = False, hook: RefreshHook | None = None) -> RefreshResult:
         """`version`: a change token the caller asked for just before; then this reads without asking again
         (the poll's bounded-staleness read costs one call, not two). `keep_same`: when every cell is as at the
         last read, keep the tables and their generation, so open pages need not redraw (the poll's reads; a
-        person's forced refresh always reloads)."""
+        person's forced refresh always reloads). `hook`: tabs the app owns, read in the same call, and what
+        the app keeps of a validation before its issues are stored (connectors.problems: the Problems tab)."""
         from schemas.validate import validate_workbook  # imported late: validation pulls in pandera
 
         say = progress or (lambda _what, _done: None)
@@ -126,7 +137,7 @@ class Cache:
                 say("Nothing changed since the last refresh", 1.0)
                 return RefreshResult(skipped=True, version=version)
             say(f"Reading {source.label}", 0.05)
-            grids = source.read([t.name for t in TABS])
+            grids = source.read([t.name for t in TABS] + (hook.tabs() if hook is not None else []))
             fingerprint = _fingerprint(grids, date_order)
             if keep_same and fingerprint == self._fingerprint:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -137,10 +148,12 @@ class Cache:
             say("Checking every tab", 0.3)
             frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link)
             result = RefreshResult(skipped=False, version=version)
-            result.errors = issues.errors()
-            result.warnings = len(issues) - result.errors
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             with atomic(self.con):
+                if hook is not None:
+                    issues = hook.validated(self.con, grids, issues)
+                result.errors = issues.errors()
+                result.warnings = len(issues) - result.errors
                 for number, tab in enumerate(TABS, start=1):
                     say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(TABS))
                     frame = frames[tab.name].frame

@@ -1,0 +1,1 @@
+"""Problems back in the sheet: the app's Problems tab and cell notes (see connectors.problems.feedback)."""

@@ -1,0 +1,158 @@
+"""After each validation, inside the refresh's transaction: what the Problems tab should show.
+
+The refresh reads the app's Problems tab in the same call as the data (`tabs()`); `validated()` then
+- finds each problem's row by key (rows.anchors) and gives it its id;
+- takes the "Correct as typed" ticks from the tab, keeps the app's own confirmations until they are in
+  the tab, and drops a confirmation whose value changed (the warning comes back) or that was unticked;
+  errors are never confirmed away;
+- stores the rows the tab should show (`_problem_rows`, first seen kept per problem id) and the state
+  the next send compares with;
+- answers the issues without the confirmed warnings, so the app stops showing them too.
+Nothing here calls the source: the send (connectors.problems.send) writes later, only when needed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from connectors.problems import rows as R
+from connectors.problems import store
+from connectors.problems.store import Confirmation
+from connectors.store.audit import AuditEntry
+from schemas.app_tabs import PROBLEMS_OTHER_TITLE, PROBLEMS_TITLE, problems_titles
+from schemas.grid import Grid
+from schemas.i18n import _, configured_language, language
+from schemas.issue_rows import IssueRows
+from schemas.rules import WARNING
+
+SHEET = "ticked in the sheet"  # who confirmed, when the sheet cannot tell: the audit trail says so
+VIA_CONFIRMED = "confirmed correct as typed"
+VIA_WITHDRAWN = "confirmation withdrawn (unticked in the sheet)"
+VIA_LAPSED = "confirmation lapsed: the value changed"
+
+
+def stamp(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def sheet_title(grids: dict[str, Grid]) -> tuple[str, str | None]:
+    """(the title the app's tab should have, the title it has now or None): the sheet's language decides;
+    a staff tab that already has that title (no marker in its header) keeps it, and the app takes the second."""
+    ours = next((title for title in problems_titles() if R.is_ours(grids.get(title))), None)
+    with language(configured_language()):
+        first, second = _(PROBLEMS_TITLE), _(PROBLEMS_OTHER_TITLE)
+    taken = first in grids and not R.is_ours(grids.get(first))
+    return (second if taken else first), ours
+
+
+class ProblemsHook:
+    """connectors.store.cache.RefreshHook for the Problems tab (see the module's docstring)."""
+
+    def __init__(self, cache: Any):
+        self.cache = cache
+        store.ensure(cache)  # before the refresh's transaction begins
+
+    def tabs(self) -> list[str]:
+        return problems_titles()
+
+    def validated(self, con: Any, grids: dict[str, Grid], issues: IssueRows) -> IssueRows:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        title, existing = sheet_title(grids)
+        sheet = R.read_sheet(grids[existing]) if existing else None
+        found = R.anchors(grids, issues)
+        columns = {name: issues.column(name) for name in ("tab", "row", "column", "cell", "value", "severity", "rule")}
+        idents = [R.ident(t, a.row_key, c, r) for t, a, c, r in zip(columns["tab"], found, columns["column"], columns["rule"])]
+        values = [R.value_text(v) for v in columns["value"]]
+        current: dict[str, int] = {}
+        for position, name in enumerate(idents):
+            current.setdefault(name, position)
+        missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"]) if r == "tab.missing"}
+        confirmed, entries = self._confirmations(con, sheet, current, idents, values, columns, found, missing_tabs, now)
+        hidden = {current[i] for i in confirmed if i in current and columns["severity"][current[i]] == WARNING
+                  and values[current[i]] == confirmed[i].value}
+        seen = store.first_seen(con)
+        if sheet is not None:
+            seen = {**{r.ident: r.first_seen for r in sheet.rows if r.section == R.OPEN and r.first_seen}, **seen}
+        rows: dict[str, list] = {name: [] for name in store.ROW_COLUMNS}
+        written = 0
+        with language(configured_language()):
+            for position in range(len(issues)):
+                if position in hidden:
+                    continue
+                message = issues[position].message if written < R.MAX_ROWS else None
+                written += 1
+                self._add(rows, R.OPEN, idents[position], position, position, columns, values, found, message,
+                          seen.get(idents[position]) or stamp(now))
+            for number, (name, confirmation) in enumerate(sorted(confirmed.items(), key=lambda c: current.get(c[0], 0))):
+                position = current.get(name)
+                if position is None:
+                    continue  # its tab is missing from this read: kept, shown again once it is back
+                self._add(rows, R.CONFIRMED, name, len(issues) + number, position, columns, values, found,
+                          issues[position].message, seen.get(name) or stamp(now))
+        store.replace_rows(con, rows)
+        store.replace_confirmations(con, confirmed)
+        store.add_audit(con, entries)
+        audit = grids.get("audit_log")
+        store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "",
+                        audit_header=json.dumps(audit.header) if audit is not None else None,
+                        data_tabs=json.dumps(sorted(t for t in grids if not R.is_ours(grids[t]) and t not in problems_titles())))
+        return issues.without(hidden) if hidden else issues
+
+    @staticmethod
+    def _add(rows: dict[str, list], section: str, name: str, position: int, source: int, columns: dict[str, list],
+             values: list[str], found: list[R.Anchor], message: str | None, first_seen: str) -> None:
+        """One row of the tab: `position` orders it, `source` is the issue it shows."""
+        rows["position"].append(position)
+        rows["section"].append(section)
+        rows["ident"].append(name)
+        for field in ("tab", "row", "column", "cell", "severity", "rule"):
+            rows[field].append(columns[field][source])
+        rows["value"].append(values[source])
+        rows["message"].append(message)
+        rows["first_seen"].append(first_seen)
+        rows["key_refs"].append(json.dumps([list(ref) for ref in found[source].key_refs], ensure_ascii=False))
+
+    @staticmethod
+    def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], idents: list[str], values: list[str],
+                       columns: dict[str, list], found: list[R.Anchor], missing_tabs: set[str],
+                       now: dt.datetime) -> tuple[dict[str, Confirmation], list[AuditEntry]]:
+        prior = store.confirmations(con)
+        listed = {r.ident: r for r in sheet.rows} if sheet is not None else {}
+        active: dict[str, Confirmation] = {}
+        entries: list[AuditEntry] = []
+
+        def entry(name: str, old: str | None, new: str | None, via: str, who: str = SHEET) -> AuditEntry:
+            tab, row_key, column, _rule = (name.split("|") + ["", "", "", ""])[:4]
+            return AuditEntry(now, who, tab, row_key, column or None, old, new, via)
+
+        for name, row in listed.items():
+            position = current.get(name)
+            if not row.ticked or position is None or columns["severity"][position] != WARNING:
+                continue  # errors cannot be confirmed away; a tick on a problem already gone means nothing
+            known = prior.get(name)
+            if known is not None and known.value == row.value:
+                active[name] = Confirmation(name, known.tab, known.value, known.confirmed_at, known.confirmed_by, known.via,
+                                            known.written or row.section == R.CONFIRMED, known.shown_as)
+            elif row.section == R.CONFIRMED:  # shown confirmed by another copy of the app: take it as it is shown
+                active[name] = Confirmation(name, columns["tab"][position], row.value, now, SHEET, "sheet", True, row.first_seen)
+            else:
+                active[name] = Confirmation(name, columns["tab"][position], row.value, now, SHEET, "sheet", False)
+                entries.append(entry(name, None, row.value, VIA_CONFIRMED))
+        for name, known in prior.items():
+            if name in active:
+                continue
+            row = listed.get(name)
+            if sheet is None or (known.via == "app" and not known.written) or row is None:
+                active[name] = known  # not in the tab yet (or the tab could not be read): kept until it is
+            elif not row.ticked:
+                entries.append(entry(name, known.value, None, VIA_WITHDRAWN))
+        for name, confirmation in list(active.items()):
+            position = current.get(name)
+            if position is None:
+                if confirmation.tab not in missing_tabs:
+                    del active[name]  # the warning is gone: nothing left to confirm
+            elif values[position] != confirmation.value:
+                del active[name]
+                entries.append(entry(name, confirmation.value, values[position], VIA_LAPSED))
+        return active, entries

@@ -1,0 +1,146 @@
+"""Every mistake back to the person who typed it, in their own sheet: the ONE refresh path of the app.
+
+`refresh(cache, source, ...)` is what the live poll (connectors.poll) and a page (ui.state.refresh) call
+instead of `Cache.refresh`: the refresh also reads the app's Problems tab in the same call (its ticks),
+keeps what the tab should show (connectors.problems.collect), then `send()` writes the tab and the notes -
+only when what they show changed:
+
+- nothing changed (same problems, same confirmations, the tab as the app left it): no call at all;
+- changed: ONE spreadsheets:batchUpdate (the Problems rows, the notes set and cleared, the audit entries of
+  confirmations), plus ONE spreadsheets.get of the notes when the notes change (`tab+notes`);
+- the workbook: one rewrite of the file, under its lock, when the same is true.
+A send that fails is tried again at the next poll (the cache still holds what to send); a page never waits
+for it (the page's refresh sends in the background). `problems_in_sheet` = off | tab | tab+notes.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any, Callable
+
+from connectors.problems import layout as L
+from connectors.problems import store
+from connectors.problems.collect import ProblemsHook
+from connectors.sources.interface import SourceError, SourceUnreachable
+from connectors.store.cache import RefreshResult
+from schemas.i18n import _
+
+MODES = ("off", "tab", "tab+notes")
+log = logging.getLogger(__name__)
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+_threads: dict[int, threading.Thread] = {}
+
+
+def mode() -> str:
+    """`problems_in_sheet` as set; a value that is not one of the three counts as off (problem() says why)."""
+    from connectors.config import setting
+
+    text = " ".join(str(setting("problems_in_sheet") or "").lower().split()).replace(" + ", "+").replace(" ", "+")
+    return text if text in MODES else "off"
+
+
+def problem() -> str | None:
+    """Why the setting is not understood, in words, or None."""
+    from connectors.config import setting
+
+    text = str(setting("problems_in_sheet") or "")
+    if " ".join(text.lower().split()).replace(" + ", "+").replace(" ", "+") in MODES:
+        return None
+    return _("BACKOFFICE_PROBLEMS_IN_SHEET={value} is not one of off, tab, tab+notes: problems are not written to the sheet.").format(
+        value=repr(text))
+
+
+def writer(source: Any) -> Any:
+    """Where this source writes its Problems tab, or None for a source without one."""
+    make = getattr(source, "problem_sheet", None)
+    return make() if callable(make) else None
+
+
+def refresh(cache: Any, source: Any, *, background: bool = False, **kwargs: Any) -> RefreshResult:
+    """Cache.refresh (same arguments) with the Problems tab read and, when it changed, written back."""
+    on = mode() != "off" and writer(source) is not None
+    result = cache.refresh(source, hook=ProblemsHook(cache) if on else None, **kwargs)
+    if on:
+        if background:
+            send_in_background(cache, source)
+        else:
+            send(cache, source)
+    return result
+
+
+def _lock(cache: Any) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(id(cache), threading.Lock())
+
+
+def send_in_background(cache: Any, source: Any) -> None:
+    """Send from a thread of its own, so a page never waits for the sheet (one at a time per cache)."""
+    running = _threads.get(id(cache))
+    if running is not None and running.is_alive():
+        return  # the one running sends what is due; anything left is sent by the next poll
+
+    def run() -> None:
+        try:
+            send(cache, source)
+        except Exception:  # noqa: BLE001 - a bug here must not end the page's thread; the poll tries again
+            log.exception("Sending the problems to the sheet failed; the next poll tries again.")
+
+    thread = threading.Thread(target=run, name="backoffice-problems", daemon=True)
+    _threads[id(cache)] = thread
+    thread.start()
+
+
+def wait(cache: Any, timeout: float = 30.0) -> None:
+    """Until a background send for this cache is done (tests, and a clean shutdown)."""
+    thread = _threads.get(id(cache))
+    if thread is not None:
+        thread.join(timeout)
+
+
+def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str:
+    """Write the Problems tab and the notes if what they show changed: "unchanged", "sent", "waiting"
+    (after a failure, until its retry time), "busy" (another send is running) or "failed"."""
+    current = mode()
+    sheet = writer(source)
+    if current == "off" or sheet is None:
+        return "unchanged"
+    lock = _lock(cache)
+    if not lock.acquire(blocking=False):
+        return "busy"
+    try:
+        cur = store.ensure(cache)
+        state = store.state(cur)
+        layout = L.build(cur, with_notes=current == "tab+notes")
+        written_notes = store.written_notes(cur)
+        audit = store.pending_audit(cur)
+        rows_due = layout.digest != state.get("sheet_digest") and not (layout.empty and not state.get("existing_title")
+                                                                          and not state.get("sheet_digest"))
+        notes_due = layout.notes != written_notes
+        if not (rows_due or notes_due or audit):
+            return "unchanged"
+        if clock() < float(state.get("retry_at") or 0):
+            return "waiting"
+        notes_tabs = sorted(set(layout.notes) | set(written_notes))
+        try:
+            outcome = sheet.send(layout, notes_tabs, [e for _i, e in audit], cache.stored_version(source.label))
+        except SourceError as error:
+            failures = int(state.get("failures") or 0) + 1
+            wait_for = 0.0 if isinstance(error, SourceUnreachable) else min(60.0 * 2 ** (failures - 1), 1800.0)
+            with cache._lock:
+                store.set_state(cur, failures=str(failures), retry_at=str(clock() + wait_for))
+                store.record_send(cur, source.label, "failed", layout.counts, 0, str(error))
+            return "failed"
+        with cache._lock:
+            store.set_state(cur, sheet_digest=layout.digest, existing_title=layout.title, failures=None, retry_at=None)
+            store.replace_notes(cur, layout.notes)
+            store.mark_written(cur)
+            store.audit_sent(cur, [i for i, _e in audit])
+            store.record_send(cur, source.label, "sent", {**layout.counts, "notes_set": outcome.notes_set,
+                                                          "notes_cleared": outcome.notes_cleared}, outcome.calls,
+                              json.dumps({"title": layout.title, "audit": len(audit)}))
+        return "sent"
+    finally:
+        lock.release()
