@@ -8,6 +8,7 @@ from insights.quality import error_trend
 from insights.quality_charts import error_trend_chart
 from schemas.i18n import _
 from schemas.rules import RULES, SEVERITY_NAMES
+from ui import sheet_problems
 from ui.auth import current_user
 from ui.state import query, read
 from ui.widgets import altair_chart, csv_download, metric, place_picker, table
@@ -29,6 +30,7 @@ metric(left, _("Open errors"), totals["errors"])
 metric(right, _("Warnings"), totals["warnings"])
 if not totals["errors"] and not totals["warnings"]:
     st.success(_("No problems found in any tab."))
+sheet_problems.sheet_status(user)  # when the problems last went back to the sheet; warnings staff confirmed
 
 by_tab, by_rule = st.columns(2)
 by_tab.markdown(_("**By tab**"))
@@ -52,6 +54,7 @@ table(by_rule_title(issues), column_config={
     "link": st.column_config.LinkColumn(_("Open"), display_text=_("open cell")),
     "message": st.column_config.TextColumn(_("What is wrong"), width="large"),
 })
+sheet_problems.confirm_warnings(user)
 if len(issues) == 5000:
     st.caption(_("Showing the first 5,000; narrow the filters or download the list from the command line (python cli.py validate)."))
 csv_download(issues, "data-quality-issues", _("the problems to fix"), key="issues_csv")

@@ -11,7 +11,7 @@ from gateway import reads
 from schemas.formats import blank, title
 from schemas.i18n import _, day, number
 from schemas.registry import TABS
-from ui import live
+from ui import live, sheet_problems
 from ui.auth import current_user
 from ui.state import cache, refresh, source, source_label
 from ui.widgets import csv_download, metric, table
@@ -103,6 +103,9 @@ if entries.empty:
 else:
     table(entries, column_config={"last_error": st.column_config.TextColumn(_("Last error"), width="large")})
     st.caption(_("Conflicts are resolved on the Tables page (keep theirs or re-apply yours)."))
+
+# -- the problems sent back to the sheet ---------------------------------------------------------
+sheet_problems.sends(user)
 
 # -- the audit trail ----------------------------------------------------------------------------
 st.subheader(_("Audit trail"))

@@ -93,11 +93,11 @@ def send_in_background(cache: Any, source: Any) -> None:
     thread.start()
 
 
-def wait(cache: Any, timeout: float = 30.0) -> None:
-    """Until a background send for this cache is done (tests, and a clean shutdown)."""
-    thread = _threads.get(id(cache))
-    if thread is not None:
-        thread.join(timeout)
+def wait(cache: Any = None, timeout: float = 30.0) -> None:
+    """Until the background send for this cache (None: every cache) is done (tests, and a clean shutdown)."""
+    for key, thread in list(_threads.items()):
+        if cache is None or key == id(cache):
+            thread.join(timeout)
 
 
 def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str:
@@ -125,7 +125,7 @@ def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str
             return "waiting"
         notes_tabs = sorted(set(layout.notes) | set(written_notes))
         try:
-            outcome = sheet.send(layout, notes_tabs, [e for _i, e in audit], cache.stored_version(source.label))
+            outcome = sheet.send(layout, notes_tabs, [e for _i, e in audit], (cache.stored_version(source.label), state.get("written_version")))
         except SourceError as error:
             failures = int(state.get("failures") or 0) + 1
             wait_for = 0.0 if isinstance(error, SourceUnreachable) else min(60.0 * 2 ** (failures - 1), 1800.0)
@@ -134,7 +134,8 @@ def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str
                 store.record_send(cur, source.label, "failed", layout.counts, 0, str(error))
             return "failed"
         with cache._lock:
-            store.set_state(cur, sheet_digest=layout.digest, existing_title=layout.title, failures=None, retry_at=None)
+            store.set_state(cur, sheet_digest=layout.digest, existing_title=layout.title, failures=None, retry_at=None,
+                            written_version=outcome.version)
             store.replace_notes(cur, layout.notes)
             store.mark_written(cur)
             store.audit_sent(cur, [i for i, _e in audit])

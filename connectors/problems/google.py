@@ -42,14 +42,15 @@ class Outcome:
     calls: int = 0
     notes_set: int = 0
     notes_cleared: int = 0
+    version: str | None = None
 
 
 class GoogleProblemsSheet:
     def __init__(self, source: Any):
         self.source = source
 
-    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_version: str | None = None) -> Outcome:
-        """`read_version` is not checked here: a Google Sheet has no conditional write (see the module's docstring)."""
+    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_versions: tuple[str | None, ...] = ()) -> Outcome:
+        """`read_versions` are not checked here: a Google Sheet has no conditional write (see the module's docstring)."""
         source, outcome = self.source, Outcome()
         sheets = source.sheets()
         requests: list[dict] = []

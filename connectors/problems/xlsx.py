@@ -54,16 +54,19 @@ class Outcome:
     calls: int = 0
     notes_set: int = 0
     notes_cleared: int = 0
+    version: str | None = None  # the file's change token after the write
 
 
 class WorkbookProblemsSheet:
     def __init__(self, source: Any):
         self.source = source
 
-    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_version: str | None) -> Outcome:
+    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_versions: tuple[str | None, ...] = ()) -> Outcome:
+        """`read_versions`: the file's change token as the refresh read it (and as the app's own last write
+        left it); anything else means someone saved the file since, and nothing is written."""
         source, outcome = self.source, Outcome()
         with source.transaction():
-            if read_version is not None and source.version() != read_version:
+            if any(read_versions) and source.version() not in read_versions:
                 raise SourceError(_("The workbook changed since it was read; the problems are written after the next check."))
             with zipfile.ZipFile(source.path) as archive:
                 package = _Package(archive)
@@ -75,6 +78,7 @@ class WorkbookProblemsSheet:
                 if audit and "audit_log" in parts and layout.audit_header:
                     package.append_audit(parts["audit_log"], layout.audit_header, audit)
                 self._replace(archive, package)
+            outcome.version = source.version()
         outcome.calls = 1
         return outcome
 
