@@ -290,3 +290,18 @@ def test_a_warning_confirmed_in_the_app_is_recorded_with_who_confirmed_it(sheet)
     assert confirmed["Correct as typed"] is True and confirmed["First seen"].endswith(f"by {LOCAL_ADMIN.email} in the back office")
     trail = sheet.poller.cache.cursor().execute('SELECT "user", via FROM _audit').fetchall()
     assert trail == [(LOCAL_ADMIN.email, "confirmed correct as typed (in the app)")]
+
+
+def test_the_tab_speaks_the_sheets_language_and_follows_it_when_it_changes(sheet, monkeypatch):
+    monkeypatch.setenv("BACKOFFICE_LANGUAGE", "km")
+    sheet.tick()
+    rows = sheet.server.sheet_values(sheet.key, "បញ្ហា")
+    assert rows[0][:3] == ["ផ្ទាំង", "ជួរ", "ជួរឈរ"] and rows[0][-1] == "Back office id"
+    assert rows[1][4].startswith("ជួរ 2៖ ")  # the message in Khmer
+    assert sheet.server.notes(sheet.key, "villages")["B2"].startswith("Back office:\n• ជួរ 2៖ ")
+    monkeypatch.setenv("BACKOFFICE_LANGUAGE", "en")
+    sheet.person.worksheet("villages").update_acell("B3", "Phum Pir")  # a change: the next check rewrites the tab
+    sheet.tick()
+    titles = [ws.title for ws in sheet.person.worksheets()]
+    assert "Problems" in titles and "បញ្ហា" not in titles  # the same tab, renamed: its ticks and first-seen kept
+    assert sheet.server.sheet_values(sheet.key, "Problems")[0][:3] == ["Tab", "Row", "Column"]
