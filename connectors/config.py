@@ -24,7 +24,8 @@ SETTINGS: dict[str, tuple[Any, str, str]] = {
     "secrets_path": (str(ROOT / ".streamlit" / "secrets.toml"), "BACKOFFICE_SECRETS", "Where the secrets file is read from."),
     "poll_seconds": (30, "BACKOFFICE_POLL_SECONDS", "While someone has the app open, ask the source's change token this often (seconds)."),
     "max_stale_seconds": (120, "BACKOFFICE_MAX_STALE_SECONDS", "Read everything at least this often while the app is open, as the token can lag an edit (seconds)."),
-    "problems_in_sheet": ("tab+notes", "BACKOFFICE_PROBLEMS_IN_SHEET", "Write every problem back into the sheet: off, tab (the app's Problems tab) or tab+notes (also a note on each cell with a problem)."),
+    "problems_in_sheet": ("tab+notes", "BACKOFFICE_PROBLEMS_IN_SHEET",
+                          "Write every problem back into the sheet: off, tab (the app's Problems tab) or tab+notes (also a note on each cell with a problem)."),
 }
 
 
