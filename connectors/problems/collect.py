@@ -74,22 +74,7 @@ class ProblemsHook:
         seen = store.first_seen(con)
         if sheet is not None:
             seen = {**{r.ident: r.first_seen for r in sheet.rows if r.section == R.OPEN and r.first_seen}, **seen}
-        rows: dict[str, list] = {name: [] for name in store.ROW_COLUMNS}
-        written = 0
-        with language(configured_language()):
-            for position in range(len(issues)):
-                if position in hidden:
-                    continue
-                message = issues[position].message if written < R.MAX_ROWS else None
-                written += 1
-                self._add(rows, R.OPEN, idents[position], position, position, columns, values, found, message,
-                          seen.get(idents[position]) or stamp(now))
-            for number, (name, confirmation) in enumerate(sorted(confirmed.items(), key=lambda c: current.get(c[0], 0))):
-                position = current.get(name)
-                if position is None:
-                    continue  # its tab is missing from this read: kept, shown again once it is back
-                self._add(rows, R.CONFIRMED, name, len(issues) + number, position, columns, values, found,
-                          issues[position].message, seen.get(name) or stamp(now))
+        rows = self._rows(issues, idents, hidden, confirmed, current, columns, values, found, seen, stamp(now))
         store.replace_rows(con, rows)
         store.replace_confirmations(con, confirmed)
         store.add_audit(con, entries)
@@ -100,18 +85,29 @@ class ProblemsHook:
         return issues.without(hidden) if hidden else issues
 
     @staticmethod
-    def _add(rows: dict[str, list], section: str, name: str, position: int, source: int, columns: dict[str, list],
-             values: list[str], found: list[R.Anchor], message: str | None, first_seen: str) -> None:
-        """One row of the tab: `position` orders it, `source` is the issue it shows."""
-        rows["position"].append(position)
-        rows["section"].append(section)
-        rows["ident"].append(name)
-        for field in ("tab", "row", "column", "cell", "severity", "rule"):
-            rows[field].append(columns[field][source])
-        rows["value"].append(values[source])
-        rows["message"].append(message)
-        rows["first_seen"].append(first_seen)
-        rows["key_refs"].append(json.dumps([list(ref) for ref in found[source].key_refs], ensure_ascii=False))
+    def _rows(issues: IssueRows, idents: list[str], hidden: set[int], confirmed: dict[str, Confirmation], current: dict[str, int],
+              columns: dict[str, list], values: list[str], found: list[R.Anchor], seen: dict[str, str], now: str) -> dict[str, list]:
+        """`_problem_rows` as columns: the open problems in the issues' order (sentences written, in the sheet's
+        language, for the ones the tab lists), then the confirmed ones, each with the data of its current issue."""
+        shown = [p for p in range(len(issues)) if p not in hidden]
+        listed = [(name, current[name]) for name in sorted(confirmed, key=lambda c: current.get(c, 0)) if name in current]
+        sources = shown + [p for _name, p in listed]  # a confirmed row whose tab is missing from this read: kept, not shown
+        with language(configured_language()):
+            messages = [issues[p].message for p in shown[:R.MAX_ROWS]] + [None] * max(len(shown) - R.MAX_ROWS, 0)
+            messages += [issues[p].message for _name, p in listed]
+        # A link's key cells, for the rows the tab lists (the others have no link to build).
+        listed_positions = set(shown[:R.MAX_ROWS]) | {p for _name, p in listed}
+
+        def key_refs(p: int) -> str | None:
+            return json.dumps([list(ref) for ref in found[p].key_refs], ensure_ascii=False) if p in listed_positions else None
+
+        out = {"position": shown + [len(issues) + n for n in range(len(listed))],
+               "section": [R.OPEN] * len(shown) + [R.CONFIRMED] * len(listed),
+               "ident": [idents[p] for p in sources], "value": [values[p] for p in sources], "message": messages,
+               "first_seen": [seen.get(idents[p]) or now for p in sources], "key_refs": [key_refs(p) for p in sources]}
+        for name in ("tab", "row", "column", "cell", "severity", "rule"):
+            out[name] = [columns[name][p] for p in sources]
+        return out
 
     @staticmethod
     def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], idents: list[str], values: list[str],

@@ -44,9 +44,11 @@ def ident(tab: str, row_key: str, column: str | None, rule: str) -> str:
 
 
 def anchors(grids: dict[str, Grid], issues: IssueRows) -> list[Anchor]:
-    """Each issue's anchor, from the grids just read (only the tabs with issues are looked at)."""
+    """Each issue's anchor, from the grids just read (only the tabs with issues are looked at; a row with
+    several issues is looked at once)."""
     tabs, rows = issues.column("tab"), issues.column("row")
     keyed: dict[str, tuple[Grid, list[int], list[str], collections.Counter] | None] = {}
+    seen: dict[tuple[str, int], Anchor] = {}
     out = []
     for tab, row in zip(tabs, rows):
         if row is None:
@@ -55,20 +57,30 @@ def anchors(grids: dict[str, Grid], issues: IssueRows) -> list[Anchor]:
         if row == 1:
             out.append(Anchor("@header"))
             continue
-        if tab not in keyed:
-            keyed[tab] = _key_columns(tab, grids.get(tab))
-        found = keyed[tab]
+        found = seen.get((tab, row))
         if found is None:
-            out.append(Anchor(f"#{row}"))
-            continue
-        grid, positions, letters, counts = found
-        cells = _row_cells(grid, row, positions)
-        text = " / ".join(key_text(v) for v in cells)
-        if not all(key_text(v) for v in cells) or counts[text] != 1:
-            out.append(Anchor(f"#{row}"))
-        else:
-            out.append(Anchor(text, tuple(zip(letters, (_plain(v) for v in cells)))))
+            if tab not in keyed:
+                keyed[tab] = _key_columns(tab, grids.get(tab))
+            found = seen[(tab, row)] = _anchor(keyed[tab], row)
+        out.append(found)
     return out
+
+
+def _anchor(keyed: tuple[Grid, list[int], list[str], collections.Counter] | None, row: int) -> Anchor:
+    if keyed is None:
+        return Anchor(f"#{row}")
+    grid, positions, letters, counts = keyed
+    cells = _row_cells(grid, row, positions)
+    texts = [_key(v) for v in cells]
+    text = " / ".join(texts)
+    if not all(texts) or counts[text] != 1:
+        return Anchor(f"#{row}")
+    return Anchor(text, tuple(zip(letters, (_plain(v) for v in cells))))
+
+
+def _key(value: Any) -> str:
+    """key_text, quicker for the usual text key."""
+    return value.strip() if type(value) is str else key_text(value)
 
 
 def _key_columns(tab: str, grid: Grid | None) -> tuple[Grid, list[int], list[str], collections.Counter] | None:
@@ -79,7 +91,11 @@ def _key_columns(tab: str, grid: Grid | None) -> tuple[Grid, list[int], list[str
     if any(k not in columns for k in spec.key):
         return None
     positions = [columns[k] for k in spec.key]
-    counts = collections.Counter(" / ".join(key_text(v) for v in (r[p] if p < len(r) else "" for p in positions)) for r in grid.rows)
+    if len(positions) == 1:
+        p = positions[0]
+        counts = collections.Counter(_key(r[p]) if p < len(r) else "" for r in grid.rows)
+    else:
+        counts = collections.Counter(" / ".join(_key(r[p]) if p < len(r) else "" for p in positions) for r in grid.rows)
     return grid, positions, [column_letter(p) for p in positions], counts
 
 
