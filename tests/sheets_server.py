@@ -14,8 +14,10 @@ which prints `spreadsheet_id=<ID>` on its own line once it listens. In tests, us
     server.requests()                                       # what was served: method, path, query, ...
     server.stop()
 
-Endpoints served: Sheets `spreadsheets` create/get (fields, includeGridData=false),
-`spreadsheets:batchUpdate` (see tests.sheets_server_requests), `values` get/batchGet/update/
+Endpoints served: Sheets `spreadsheets` create/get (fields, ranges, includeGridData: values, formulas,
+notes, hyperlinks and data validation per cell, tests.sheets_server_grid), `spreadsheets:batchUpdate` (see
+tests.sheets_server_requests; HYPERLINK/MATCH formulas recomputed after every change, as Google does:
+tests.sheets_server_formula), `values` get/batchGet/update/
 batchUpdate/append/clear/batchClear; Drive `files` create/get (fields)/delete/list; OAuth `token`.
 Answers are pretty-printed unless `prettyPrint=false`, gzipped when the client sends
 `Accept-Encoding: gzip` and "gzip" in its User-Agent (Google's rule).

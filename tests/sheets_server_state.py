@@ -17,6 +17,7 @@ from typing import Any
 from tests import sheets_server_a1 as a1
 from tests import sheets_server_cells as cells
 from tests import sheets_server_formula as lookups
+from tests import sheets_server_grid as grid_data
 
 FORMATTED, UNFORMATTED, FORMULA = "FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -252,53 +253,10 @@ class Sheet:
                                      for (r, c), v in sparse.items()})
 
     def cell_data(self, r: int, c: int, wanted: dict) -> dict:
-        """One cell as CellData (what spreadsheets.get answers with grid data), only the `wanted` fields
-        ({} = all); an empty cell is {}."""
-        value = self.get(r, c)
-        out: dict[str, Any] = {}
-
-        def want(name: str) -> bool:
-            return not wanted or "*" in wanted or name in wanted
-
-        formula_text = self.formulas.get((r, c)) if self.formulas else None
-        fmt = self.number_format(r, c)
-        if want("userEnteredValue") and (formula_text or value != ""):
-            out["userEnteredValue"] = {"formulaValue": formula_text} if formula_text else cells.typed_value(value)
-        if want("effectiveValue") and value != "":
-            out["effectiveValue"] = cells.typed_value(value)
-        if want("formattedValue") and value != "":
-            out["formattedValue"] = str(cells.render(value, fmt, FORMATTED, "FORMATTED_STRING")) if not isinstance(value, str) else value
-        if want("userEnteredFormat") and fmt:
-            out["userEnteredFormat"] = {"numberFormat": fmt}
-        if want("hyperlink") and (r, c) in self.links:
-            out["hyperlink"] = self.links[(r, c)]
-        if want("note") and (r, c) in self.notes:
-            out["note"] = self.notes[(r, c)]
-        if want("dataValidation") and (r, c) in self.cell_validations:
-            out["dataValidation"] = self.cell_validations[(r, c)]
-        return out
+        return grid_data.cell_data(self, r, c, wanted)
 
     def grid_data(self, box: a1.Box, wanted: dict) -> dict:
-        """GridData for a box: rows trimmed after the last row with anything asked for, each row's
-        cells after its last non-empty one; an empty row is {} (Google's shape). startRow/startColumn
-        left out when 0 (proto defaults)."""
-        last_row = min(box.r1, max([len(self.values)] + [r + 1 for name in ("notes", "cell_validations") for r, _c in getattr(self, name)]))
-        rows = []
-        for r in range(box.r0, last_row):
-            values = [self.cell_data(r, c, wanted) for c in range(box.c0, box.c1)]
-            while values and not values[-1]:
-                values.pop()
-            rows.append({"values": values} if values else {})
-        while rows and not rows[-1]:
-            rows.pop()
-        out: dict[str, Any] = {}
-        if box.r0:
-            out["startRow"] = box.r0
-        if box.c0:
-            out["startColumn"] = box.c0
-        if rows:
-            out["rowData"] = rows
-        return out
+        return grid_data.grid_data(self, box, wanted)
 
     def resize(self, rows: int | None, cols: int | None) -> None:
         if rows is not None:

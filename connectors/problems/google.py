@@ -21,13 +21,13 @@ and the next check (the sort moved the sheet's change token) moves it back.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 from connectors.problems import notes as N
 from connectors.problems import rows as R
-from connectors.problems.layout import NAMES, Layout, Line
+from connectors.problems.layout import NAMES, Layout, Line, Outcome
 from connectors.sources.gsheets_write import extended_value, quote_title
+from connectors.sources.xlsx_patch import column_index
 from connectors.store.audit import AuditEntry
 from schemas.admin import AuditEntry as AuditColumns
 from schemas.base import match_headers
@@ -37,12 +37,6 @@ NOTE_FIELDS = "sheets(properties(title),data(startRow,startColumn,rowData(values
 WIDTHS = {"tab": 120, "value": 160, "message": 460, "first_seen": 150, "confirmed": 110}
 
 
-@dataclass
-class Outcome:
-    calls: int = 0
-    notes_set: int = 0
-    notes_cleared: int = 0
-    version: str | None = None
 
 
 class GoogleProblemsSheet:
@@ -174,8 +168,6 @@ class GoogleProblemsSheet:
 
 
 def _position(cell: str) -> tuple[int, int]:
+    """A1 -> (row index, column index), 0-based as a GridRange's."""
     letters, row = R.split_cell(cell)
-    column = 0
-    for char in letters:
-        column = column * 26 + ord(char) - 64
-    return row - 1, column - 1
+    return row - 1, column_index(letters)

@@ -37,6 +37,16 @@ class Link:
 
 
 @dataclass
+class Outcome:
+    """What a send did: its calls, the notes it set and cleared, the file's change token after it (a workbook)."""
+
+    calls: int = 0
+    notes_set: int = 0
+    notes_cleared: int = 0
+    version: str | None = None
+
+
+@dataclass
 class Line:
     cells: dict[str, Any]  # by column name; "link" is left to the writer
     link: Link | None = None

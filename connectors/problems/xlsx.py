@@ -18,7 +18,6 @@ import re
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -26,7 +25,7 @@ from lxml import etree
 
 from connectors.problems import notes as N
 from connectors.problems import rows as R
-from connectors.problems.layout import NAMES, Layout, Line
+from connectors.problems.layout import NAMES, Layout, Line, Outcome
 from connectors.sources import xlsx_patch
 from connectors.sources.interface import SourceError
 from connectors.store.audit import AuditEntry
@@ -49,12 +48,6 @@ WIDTHS = {"tab": 16, "value": 20, "message": 70, "first_seen": 22, "confirmed": 
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 
 
-@dataclass
-class Outcome:
-    calls: int = 0
-    notes_set: int = 0
-    notes_cleared: int = 0
-    version: str | None = None  # the file's change token after the write
 
 
 class WorkbookProblemsSheet:
