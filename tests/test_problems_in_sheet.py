@@ -221,10 +221,14 @@ def test_only_the_problems_tab_and_notes_change_and_a_refresh_writes_once_or_not
     assert [c["path"].rsplit(":", 1)[-1] for c in writes] == ["batchUpdate"]
     assert {t: sheet.server.snapshot(sheet.key, t) for t in data_tabs} == before  # values, formulas, formats, validation
     assert list(sheet.server.notes(sheet.key, "villages")) == ["B2", "D2", "F2", "B3", "D3", "F3"]
+    generation = sheet.poller.cache.change_count
+    outcomes = []
     for _ in range(6):  # the app's own write moved the change token: one read finds nothing new, then nothing at all
         sheet.server.reset()
-        sheet.tick()
+        outcomes.append(sheet.tick())
         assert [c for c in sheet.server.api_calls() if c["method"] == "POST"] == []
+    assert outcomes[0] == "same" and "read" not in outcomes  # read back, its own write costs no validation ...
+    assert sheet.poller.cache.change_count == generation  # ... and no page redraws for it
     cell = households_cell(sheet, "members")
     sheet.person.worksheet("households").update_acell(cell, "lots")
     sheet.server.reset()
@@ -305,3 +309,21 @@ def test_the_tab_speaks_the_sheets_language_and_follows_it_when_it_changes(sheet
     titles = [ws.title for ws in sheet.person.worksheets()]
     assert "Problems" in titles and "បញ្ហា" not in titles  # the same tab, renamed: its ticks and first-seen kept
     assert sheet.server.sheet_values(sheet.key, "Problems")[0][:3] == ["Tab", "Row", "Column"]
+
+
+def test_a_sheet_shared_read_only_is_reported_and_not_asked_again_at_every_tick(sheet):
+    sheet.server.inject(403, times=-1, match=":batchUpdate")
+    sheet.tick()
+    outcome, detail = sheet.poller.cache.cursor().execute('SELECT outcome, detail FROM _problem_sends').fetchone()
+    assert outcome == "failed" and "share the sheet with" in detail
+    sheet.server.reset()
+    for _ in range(3):
+        sheet.tick()
+    assert [c for c in sheet.server.api_calls() if c["method"] == "POST"] == []  # it waits a minute, then longer
+
+
+def test_a_problems_tab_someone_deleted_comes_back_at_the_next_check(sheet):
+    sheet.tick()
+    sheet.person.del_worksheet(sheet.person.worksheet("Problems"))
+    assert sheet.tick() == "same"  # the data did not change: nothing is validated again, but the tab is written back
+    assert len(open_rows(sheet.server, sheet.key)) == 6

@@ -8,13 +8,16 @@ The refresh reads the app's Problems tab in the same call as the data (`tabs()`)
 - stores the rows the tab should show (`_problem_rows`, first seen kept per problem id) and the state
   the next send compares with;
 - answers the issues without the confirmed warnings, so the app stops showing them too.
-Nothing here calls the source: the send (connectors.problems.send) writes later, only when needed.
+Nothing here calls the source: the send (connectors.problems.feedback.send) writes later, only when needed.
+A mistake in this code must never stop the data from being refreshed: the work is done first, and if it
+fails, the issues are stored as validated and nothing of the Problems tab changes this time.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+import logging
+from typing import Any, Callable
 
 from connectors.problems import rows as R
 from connectors.problems import store
@@ -26,7 +29,8 @@ from schemas.i18n import _, configured_language, language
 from schemas.issue_rows import IssueRows
 from schemas.rules import WARNING
 
-SHEET = "ticked in the sheet"  # who confirmed, when the sheet cannot tell: the audit trail says so
+SHEET = store.SHEET
+log = logging.getLogger(__name__)
 VIA_CONFIRMED = "confirmed correct as typed"
 VIA_WITHDRAWN = "confirmation withdrawn (unticked in the sheet)"
 VIA_LAPSED = "confirmation lapsed: the value changed"
@@ -46,6 +50,11 @@ def sheet_title(grids: dict[str, Grid]) -> tuple[str, str | None]:
     return (second if taken else first), ours
 
 
+def ticks(sheet: R.SheetProblems | None) -> list[str]:
+    """The boxes ticked in the tab, as "id|value" (what the app compares with the ones it wrote ticked)."""
+    return sorted(f"{row.ident}|{row.value}" for row in sheet.rows if row.ticked) if sheet is not None else []
+
+
 class ProblemsHook:
     """connectors.store.cache.RefreshHook for the Problems tab (see the module's docstring)."""
 
@@ -56,7 +65,33 @@ class ProblemsHook:
     def tabs(self) -> list[str]:
         return problems_titles()
 
+    def unchanged(self, con: Any, grids: dict[str, Grid]) -> bool:
+        """The data is as at the last read. The boxes ticked in the tab are the ones the app last wrote ticked:
+        nothing to validate again (the app's own write, read back, costs no validation and no redraw); the tab
+        as read is noted, so a tab someone emptied or deleted is written again. Another tick or untick: False."""
+        try:
+            title, existing = sheet_title(grids)
+            sheet = R.read_sheet(grids[existing]) if existing else None
+            if json.dumps(ticks(sheet)) != (store.state(con).get("written_ticks") or "[]"):
+                return False
+        except Exception:  # noqa: BLE001 - then the full check decides
+            log.exception("The Problems tab could not be read; the sheet is checked in full.")
+            return False
+        store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "")
+        return True
+
     def validated(self, con: Any, grids: dict[str, Grid], issues: IssueRows) -> IssueRows:
+        try:
+            kept, write = self._work(con, grids, issues)
+        except Exception:  # noqa: BLE001 - the refresh goes on; the Problems tab waits for the next check
+            log.exception("The Problems tab could not be prepared; the data is refreshed without it.")
+            return issues
+        write()
+        return kept
+
+    def _work(self, con: Any, grids: dict[str, Grid], issues: IssueRows) -> tuple[IssueRows, Callable[[], None]]:
+        """(the issues to store, what to write into the cache): computed first, written after, so a mistake here
+        never leaves the refresh's transaction half done."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         title, existing = sheet_title(grids)
         sheet = R.read_sheet(grids[existing]) if existing else None
@@ -75,14 +110,17 @@ class ProblemsHook:
         if sheet is not None:
             seen = {**{r.ident: r.first_seen for r in sheet.rows if r.section == R.OPEN and r.first_seen}, **seen}
         rows = self._rows(issues, idents, hidden, confirmed, current, columns, values, found, seen, stamp(now))
-        store.replace_rows(con, rows)
-        store.replace_confirmations(con, confirmed)
-        store.add_audit(con, entries)
         audit = grids.get("audit_log")
-        store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "",
-                        audit_header=json.dumps(audit.header) if audit is not None else None,
-                        data_tabs=json.dumps(sorted(t for t in grids if not R.is_ours(grids[t]) and t not in problems_titles())))
-        return issues.without(hidden) if hidden else issues
+        data_tabs = json.dumps(sorted(t for t in grids if t not in problems_titles()))
+
+        def write() -> None:
+            store.replace_rows(con, rows)
+            store.replace_confirmations(con, confirmed)
+            store.add_audit(con, entries)
+            store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "",
+                            audit_header=json.dumps(audit.header) if audit is not None else None, data_tabs=data_tabs)
+
+        return (issues.without(hidden) if hidden else issues), write
 
     @staticmethod
     def _rows(issues: IssueRows, idents: list[str], hidden: set[int], confirmed: dict[str, Confirmation], current: dict[str, int],

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from connectors.problems import layout as L
 from connectors.problems import store
 from connectors.problems.collect import ProblemsHook
-from connectors.sources.interface import SourceError, SourceUnreachable
+from connectors.sources.interface import SourceError, SourceStale, SourceUnreachable
 from connectors.store.cache import RefreshResult
 from schemas.i18n import _
 
@@ -126,16 +126,21 @@ def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str
         notes_tabs = sorted(set(layout.notes) | set(written_notes))
         try:
             outcome = sheet.send(layout, notes_tabs, [e for _i, e in audit], (cache.stored_version(source.label), state.get("written_version")))
-        except SourceError as error:
+        except Exception as error:  # noqa: BLE001 - recorded and tried again; never the end of a poll or a page
+            if not isinstance(error, SourceError):
+                log.exception("Sending the problems to the sheet failed.")
             failures = int(state.get("failures") or 0) + 1
-            wait_for = 0.0 if isinstance(error, SourceUnreachable) else min(60.0 * 2 ** (failures - 1), 1800.0)
+            # Busy or unreachable (Google, the network, the workbook open in Excel): at the next poll. Refused
+            # (not shared as an Editor, a bug): less and less often, at most every half hour.
+            transient = isinstance(error, (SourceUnreachable, SourceStale))
+            wait_for = 0.0 if transient else min(60.0 * 2 ** (failures - 1), 1800.0)
             with cache._lock:
                 store.set_state(cur, failures=str(failures), retry_at=str(clock() + wait_for))
-                store.record_send(cur, source.label, "failed", layout.counts, 0, str(error))
+                store.record_send(cur, source.label, "failed", layout.counts, 0, str(error) or type(error).__name__)
             return "failed"
         with cache._lock:
             store.set_state(cur, sheet_digest=layout.digest, existing_title=layout.title, failures=None, retry_at=None,
-                            written_version=outcome.version)
+                            written_version=outcome.version, written_ticks=json.dumps(layout.ticks))
             store.replace_notes(cur, layout.notes)
             store.mark_written(cur)
             store.audit_sent(cur, [i for i, _e in audit])

@@ -20,13 +20,15 @@ and the next check (the sort moved the sheet's change token) moves it back.
 """
 from __future__ import annotations
 
+import contextlib
 import random
-from typing import Any
+from typing import Any, Iterator
 
 from connectors.problems import notes as N
 from connectors.problems import rows as R
 from connectors.problems.layout import NAMES, Layout, Line, Outcome
 from connectors.sources.gsheets_write import extended_value, quote_title
+from connectors.sources.interface import SourceError, SourceStale, SourceUnreachable
 from connectors.sources.xlsx_patch import column_index
 from connectors.store.audit import AuditEntry
 from schemas.admin import AuditEntry as AuditColumns
@@ -81,12 +83,27 @@ class GoogleProblemsSheet:
         if scan:
             requests += self._notes(layout, scan, sheets, outcome)
         requests += self._audit(layout, audit, sheets)
-        with source.google_errors(), source.http.single_shot():
+        with self._calls(), source.http.single_shot():
             source.http.batch_update(source.key, {"requests": requests})
         outcome.calls += 1
         source.remember_sheet(layout.existing_title, {"sheetId": sheet_id, "title": layout.title, "index": len(sheets),
                                                       "gridProperties": grid})
         return outcome
+
+    @contextlib.contextmanager
+    def _calls(self) -> Iterator[None]:
+        """Google's errors in words; a tab deleted or resized meanwhile is SourceStale: the metadata is dropped
+        and the next check reads the tabs afresh."""
+        try:
+            with self.source.google_errors():
+                yield
+        except SourceUnreachable:
+            raise
+        except SourceError as error:
+            if any(stale in str(error) for stale in ("exceeds grid limits", "No grid with id", "Unable to parse range")):
+                self.source.forget_sheets()
+                raise SourceStale(str(error)) from None
+            raise
 
     # -- the tab ---------------------------------------------------------------------------------------
     def _cells(self, line: Line, label: str, sheets: dict[str, dict]) -> list[dict]:
@@ -121,7 +138,7 @@ class GoogleProblemsSheet:
         the layout wants, every person's text kept."""
         source = self.source
         params = {"ranges": [quote_title(t) for t in scan], "fields": NOTE_FIELDS}
-        with source.google_errors():
+        with self._calls():
             found = source.http.fetch_sheet_metadata(source.key, params=params)
         outcome.calls += 1
         requests = []

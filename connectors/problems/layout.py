@@ -24,7 +24,6 @@ from schemas.i18n import _, configured_language, language, number
 from schemas.rules import SEVERITY_NAMES, WARNING
 
 NAMES = [name for name, _title in PROBLEMS_COLUMNS]
-CONFIRMED_BY_SHEET = "ticked in the sheet"
 
 
 @dataclass
@@ -69,6 +68,12 @@ class Layout:
     @property
     def digest(self) -> str:
         return R.digest([[R.cell_text(h) for h in self.header], *(R.visible_of(line.cells) for line in self.lines)])
+
+    @property
+    def ticks(self) -> list[str]:
+        """The boxes this layout shows ticked, as "id|value" (connectors.problems.collect.ticks reads them back)."""
+        return sorted(f"{line.cells['ident']}|{R.cell_text(line.cells['value'])}" for line in self.lines
+                      if line.cells.get("confirmed") is True)
 
     @property
     def empty(self) -> bool:
@@ -139,6 +144,6 @@ def _confirmed_text(confirmation: store.Confirmation | None) -> str:
     if confirmation.shown_as:
         return confirmation.shown_as
     when = f"{confirmation.confirmed_at:%Y-%m-%d %H:%M} UTC"
-    if confirmation.confirmed_by == CONFIRMED_BY_SHEET:
+    if confirmation.confirmed_by == store.SHEET:
         return _("Confirmed {when}, ticked in the sheet").format(when=when)
     return _("Confirmed {when} by {who} in the back office").format(when=when, who=confirmation.confirmed_by)

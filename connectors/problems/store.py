@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS _problem_audit (id BIGINT, "at" TIMESTAMP, "user" VAR
 CREATE TABLE IF NOT EXISTS _problem_sends ("at" TIMESTAMP, source VARCHAR, outcome VARCHAR, problems BIGINT,
     errors BIGINT, warnings BIGINT, confirmed BIGINT, notes_set BIGINT, notes_cleared BIGINT, calls BIGINT, detail VARCHAR);
 """
+SHEET = "ticked in the sheet"  # who confirmed, when the sheet cannot tell who ticked: the audit trail says so
 ROW_COLUMNS = ("position", "section", "ident", "tab", "row", "column", "cell", "value", "severity", "rule", "message",
                "first_seen", "key_refs")
 

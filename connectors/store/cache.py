@@ -34,6 +34,9 @@ class RefreshHook(Protocol):
     def tabs(self) -> list[str]:
         """Tabs the app owns, read in the same call as the data (absent ones are simply not there)."""
 
+    def unchanged(self, con: Any, grids: dict[str, Any]) -> bool:
+        """The data is as at the last read: is what the app's tabs hold as good (then nothing is validated again)?"""
+
     def validated(self, con: Any, grids: dict[str, Any], issues: IssueRows) -> IssueRows:
         """Inside the refresh's transaction: keep what the app needs of this read; answer the issues to store."""
 
@@ -137,9 +140,10 @@ class Cache:
                 say("Nothing changed since the last refresh", 1.0)
                 return RefreshResult(skipped=True, version=version)
             say(f"Reading {source.label}", 0.05)
-            grids = source.read([t.name for t in TABS] + (hook.tabs() if hook is not None else []))
-            fingerprint = _fingerprint(grids, date_order)
-            if keep_same and fingerprint == self._fingerprint:
+            own = hook.tabs() if hook is not None else []
+            grids = source.read([t.name for t in TABS] + own)
+            fingerprint = _fingerprint({name: grid for name, grid in grids.items() if name not in own}, date_order)
+            if keep_same and fingerprint == self._fingerprint and (hook is None or hook.unchanged(self.cursor(), grids)):
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 self.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
                 self._generation = None
