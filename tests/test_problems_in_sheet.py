@@ -327,3 +327,17 @@ def test_a_problems_tab_someone_deleted_comes_back_at_the_next_check(sheet):
     sheet.person.del_worksheet(sheet.person.worksheet("Problems"))
     assert sheet.tick() == "same"  # the data did not change: nothing is validated again, but the tab is written back
     assert len(open_rows(sheet.server, sheet.key)) == 6
+
+
+def test_without_an_audit_log_tab_a_confirmation_is_in_the_apps_trail_and_nothing_is_sent_again_and_again(sheet):
+    sheet.person.del_worksheet(sheet.person.worksheet("audit_log"))
+    sheet.tick()
+    rows = sheet.server.sheet_values(sheet.key, "Problems")
+    warning = next(i for i, r in enumerate(rows) if r[-1] == "villages|12010101|village|places.name_mismatch") + 1
+    sheet.person.worksheet("Problems").update_acell(f"I{warning}", True)
+    sheet.tick()
+    assert sheet.poller.cache.cursor().execute("SELECT via FROM _audit").fetchall() == [("confirmed correct as typed",)]
+    sheet.server.reset()
+    for _ in range(4):
+        sheet.tick()
+    assert [c for c in sheet.server.api_calls() if c["method"] == "POST"] == []

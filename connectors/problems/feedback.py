@@ -116,6 +116,10 @@ def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str
         layout = L.build(cur, with_notes=current == "tab+notes")
         written_notes = store.written_notes(cur)
         audit = store.pending_audit(cur)
+        if audit and not layout.audit_header:  # the sheet has no audit_log tab: the entries are in the cache's trail only
+            with cache._lock:
+                store.audit_sent(cur, [i for i, _e in audit])
+            audit = []
         rows_due = layout.digest != state.get("sheet_digest") and not (layout.empty and not state.get("existing_title")
                                                                           and not state.get("sheet_digest"))
         notes_due = layout.notes != written_notes

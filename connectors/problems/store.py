@@ -175,6 +175,8 @@ def record_send(con: Any, source: str, outcome: str, counts: dict[str, int], cal
     con.execute("INSERT INTO _problem_sends VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [now, source, outcome, counts.get("problems", 0), counts.get("errors", 0), counts.get("warnings", 0),
                  counts.get("confirmed", 0), counts.get("notes_set", 0), counts.get("notes_cleared", 0), calls, detail])
+    con.execute('DELETE FROM _problem_sends WHERE "at" < (SELECT min("at") FROM (SELECT "at" FROM _problem_sends '
+                'ORDER BY "at" DESC LIMIT 1000))')  # the last thousand sends are plenty to look back on
 
 
 def sends(con: Any, limit: int = 200) -> pd.DataFrame:
