@@ -39,8 +39,6 @@ NOTE_FIELDS = "sheets(properties(title),data(startRow,startColumn,rowData(values
 WIDTHS = {"tab": 120, "value": 160, "message": 460, "first_seen": 150, "confirmed": 110}
 
 
-
-
 class GoogleProblemsSheet:
     def __init__(self, source: Any):
         self.source = source

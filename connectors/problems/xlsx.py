@@ -48,8 +48,6 @@ WIDTHS = {"tab": 16, "value": 20, "message": 70, "first_seen": 22, "confirmed": 
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 
 
-
-
 class WorkbookProblemsSheet:
     def __init__(self, source: Any):
         self.source = source
