@@ -43,8 +43,23 @@ def grid_data(sheet: Any, box: a1.Box, wanted: dict) -> dict:
     cells after its last non-empty one; an empty row is {} (Google's shape). startRow/startColumn
     left out when 0 (proto defaults)."""
     last_row = min(box.r1, max([len(sheet.values)] + [r + 1 for name in ("notes", "cell_validations") for r, _c in getattr(sheet, name)]))
+    sparse = {"note": sheet.notes, "hyperlink": sheet.links, "dataValidation": sheet.cell_validations}
+    if wanted and "*" not in wanted and set(wanted) <= set(sparse):  # only per-cell extras asked for: look at those alone
+        held: dict[int, list[int]] | None = {}
+        for name in wanted:
+            for r, c in sparse[name]:
+                if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
+                    held.setdefault(r, []).append(c)
+        last_row = max((r + 1 for r in held), default=box.r0)
+    else:
+        held = None
     rows = []
     for r in range(box.r0, last_row):
+        if held is not None:
+            columns = held.get(r)
+            values = [cell_data(sheet, r, c, wanted) for c in range(box.c0, max(columns) + 1)] if columns else []
+            rows.append({"values": values} if values else {})
+            continue
         values = [cell_data(sheet, r, c, wanted) for c in range(box.c0, box.c1)]
         while values and not values[-1]:
             values.pop()

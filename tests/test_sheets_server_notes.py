@@ -97,3 +97,17 @@ def test_checkbox_validation_on_a_cell_and_a_warning_only_protection_with_an_edi
     meta = gc.http_client.fetch_sheet_metadata(key, params={"fields": "sheets(properties(title),protectedRanges(warningOnly,unprotectedRanges))"})
     assert meta["sheets"][1]["protectedRanges"] == [{"warningOnly": True, "unprotectedRanges": [
         {"sheetId": links.id, "startRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3}]}]
+
+
+def test_a_hyperlink_typed_user_entered_is_a_formula_and_raw_stays_text(book, gc, sheets_server):
+    key, sh = book
+    links = sh.worksheet("links")
+    formula = '=HYPERLINK("#gid=0&range=A"&MATCH("HH-0043",households!A:A,0),"Keo")'
+    links.update([[formula]], "A1", value_input_option="USER_ENTERED")
+    links.update([[formula]], "A2", value_input_option="RAW")
+    assert links.get("A1:A2", value_render_option="FORMULA") == [[formula], [formula]]
+    assert sheets_server.cell_parts(key, "links", "A1") == {
+        "userEnteredValue": {"formulaValue": formula}, "effectiveValue": {"stringValue": "Keo"}, "formattedValue": "Keo",
+        "hyperlink": "#gid=0&range=A4"}
+    assert sheets_server.cell_parts(key, "links", "A2") == {
+        "userEnteredValue": {"stringValue": formula}, "effectiveValue": {"stringValue": formula}, "formattedValue": formula}
