@@ -140,3 +140,15 @@ def test_validate_tab_settings_reports_each_at_its_cell_and_exits_1(tmp_path, de
     issues = json.loads(result.stdout)
     assert [(i["cell"], i["rule"], i["value"]) for i in issues] == [("B2", "settings.bad_value", "abc"), ("B8", "settings.bad_value", "0-5,x")]
     assert issues[0]["message"] == "Row 2: Setting 'riel_per_usd' is 'abc', not a number; the default 4,000 is used until it is corrected in cell B2."
+
+
+@pytest.mark.parametrize("pack", [False, True], ids=["report", "donor pack"])
+def test_the_report_and_the_donor_pack_use_the_defaults_and_list_the_settings_they_could_not_read(tmp_path, demo_workbook, pack):
+    path = _book_with(tmp_path, demo_workbook, riel_per_usd="abc", small_count_threshold="inf")
+    result = subprocess.run([sys.executable, "cli.py", "report", "--year", "2017", "--source", str(path), *(["--format", "md"] if pack else [])],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "BACKOFFICE_SECRETS": str(tmp_path / "none.toml")})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "Settings (tab 'settings'): riel_per_usd is 'abc', not a number: 4,000 is used" in result.stdout
+    assert "Settings (tab 'settings'): small_count_threshold is 'inf', not a number: 5 is used" in result.stdout
+    assert "at 4,000 riel per dollar" in result.stdout
