@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.sources.interface import CellUpdate, WriteBatch
 from connectors.sources.workbook import WorkbookSource
-from tests.factories import EMAIL, signed_in, texts
 from tests.conftest import app_on
+from tests.factories import EMAIL, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SEE = " — see Data quality."
