@@ -93,14 +93,6 @@ class SettingSpec:
         """The default, typed."""
         return self.parse(self.default)
 
-    @property
-    def number(self) -> int | float | None:
-        """The default of a number setting (an int when whole, so messages show "10", not "10.0")."""
-        if self.kind not in (NUMBER, WHOLE) or self.default is None:
-            return None
-        value = self.value
-        return int(value) if float(value).is_integer() else value
-
     def floor_from(self, admin: Any) -> Any:
         """The value an admin set in the secrets file, typed; None when there is none or its rule refuses it
         (then the default stays the floor: a privacy setting is never weakened by a typo)."""
@@ -182,9 +174,4 @@ BY_KEY: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
 def spec(key: str) -> SettingSpec:
     """The declared setting `key` (KeyError: no such setting)."""
     return BY_KEY[key]
-
-
-def default_texts(settings: tuple[SettingSpec, ...] = SETTINGS) -> dict[str, str]:
-    """key -> default as text (what the dashboards fall back to)."""
-    return {s.key: s.default for s in settings if s.default is not None}
 

@@ -67,8 +67,9 @@ FIGURES = "figures"
 
 def figures_view_sql(tab: Tab) -> str:
     name, literal = quote(tab.name), tab.name.replace("'", "''")
-    return (f"CREATE OR REPLACE VIEW {FIGURES}.{name} AS SELECT * FROM main.{name} t WHERE NOT EXISTS "
-            f"(SELECT 1 FROM main._issues i WHERE i.tab = '{literal}' AND i.severity = 'error' AND i.\"row\" = t._row)")
+    # NOT IN a NULL-free list: one hash anti join, measured faster than NOT EXISTS at 10% of 1 M rows in error.
+    return (f"CREATE OR REPLACE VIEW {FIGURES}.{name} AS SELECT * FROM main.{name} WHERE _row NOT IN "
+            f"(SELECT \"row\" FROM main._issues WHERE tab = '{literal}' AND severity = 'error' AND \"row\" IS NOT NULL)")
 
 
 def for_figures(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
