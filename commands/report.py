@@ -66,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(_("Could not read the source: {problem}").format(problem=exc), file=sys.stderr)
         return UNREADABLE
-    years = years_with_data(cache.cursor())
+    years = years_with_data(cache.figures_cursor())
     if args.year not in years:
         held = (_("the source holds data for {years}").format(years=", ".join(map(str, years))) if years
                 else _("the source holds no dated rows yet"))
@@ -74,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         return INCOMPLETE
     if pack:
         return _write_pack(cache, args.year, fmt, out)
-    results = year_results(cache.cursor(), args.year)
+    results = year_results(cache.figures_cursor(), args.year)
     text = results_markdown(results)
     if not getattr(args, "show_personal_data", False):
         text = mask_personal_values(cache.cursor(), text)

@@ -15,7 +15,7 @@ import sys
 from typing import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
-from connectors.config import setting
+from connectors.config import admin_settings, setting
 from connectors.sources import open_source
 from connectors.sources.interface import SourceError
 from gateway.declared import registry_problems
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(_("validate: could not read the source: {problem}").format(problem=exc), file=sys.stderr)
         return 2
     link = getattr(source, "cell_link", None)
-    _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link)
+    _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link, admin_settings=admin_settings())
     shown: Iterable[Issue] = issues if getattr(args, "show_personal_data", False) else mask_personal_data(issues)
     errors = any(i.severity == ERROR for i in issues)
     if args.format == "json":  # streamed: an error storm is written issue by issue, never held as one text

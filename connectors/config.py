@@ -1,7 +1,8 @@
 """Run-time settings: code defaults < .streamlit/secrets.toml < environment variables.
 
 Programme settings (exchange rate, policies) live in the workbook's `settings` tab instead, so field
-staff can change them; these are the settings of the running app itself.
+staff can change them; these are the settings of the running app itself - and the floor of the privacy
+settings, which only an admin may lower (`admin_settings`).
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ SETTINGS: dict[str, tuple[Any, str, str]] = {
     "max_stale_seconds": (120, "BACKOFFICE_MAX_STALE_SECONDS", "Read everything at least this often while the app is open, as the token can lag an edit (seconds)."),
     "problems_in_sheet": ("tab+notes", "BACKOFFICE_PROBLEMS_IN_SHEET",
                           "Write every problem back into the sheet: off, tab (the app's Problems tab) or tab+notes (also a note on each cell with a problem)."),
+    "small_count_threshold": ("", "BACKOFFICE_SMALL_COUNT_THRESHOLD", "The lowest small-count threshold: the settings tab may raise it, "
+                              "never lower it below this (blank: 5). Only an admin lowers it, here."),
 }
 
 
@@ -50,6 +53,15 @@ def setting(name: str) -> Any:
     if name in backoffice:
         return backoffice[name]
     return default
+
+
+def admin_settings() -> dict[str, Any]:
+    """The programme settings an admin set here (secrets file or environment): the privacy settings, which
+    the settings tab may raise but never lower below these (schemas.settings). Blank ones are left out."""
+    from schemas.settings import SETTINGS as PROGRAMME_SETTINGS
+
+    chosen = {s.key: setting(s.key) for s in PROGRAMME_SETTINGS if s.privacy and s.key in SETTINGS}
+    return {key: value for key, value in chosen.items() if str(value).strip()}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Every figure, table and chart frame a dashboard shows comes from `figure(db, user, insight, ...)`.
 
 - The insight must declare what it reads (insights.common.reads); one that declares nothing is refused.
+- It reads each tab's rows with no error (connectors.store.cache.FIGURES): a value that breaks its column's
+  rule never enters a figure, and the rows left out are those its note counts (insights.left_out).
 - The user's role must be a known one that may read every tab the insight declares. The gazetteer
   (villages) and the programme settings are reference tabs every known role reads here: they hold no
   personal data and every dashboard's filters and definitions need them. A `scoped` insight gets only
@@ -20,6 +22,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal_data, sees_personal_data
+from connectors.store.cache import for_figures
 from gateway.reads import record_view, small_count_threshold
 from insights.privacy import SmallCount, suppress_counts
 from schemas.i18n import _
@@ -75,7 +78,7 @@ def published_figure(db: Any, user: User | None, insight: Callable[..., Any], *a
 
 def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple, kwargs: dict, published: bool) -> Any:
     user = require_known_role(user)
-    cur = _cur(db)
+    cur = for_figures(_cur(db))  # each tab's rows with no error: what the figure's note says it left out
     parts = getattr(insight, "parts", None)
     if parts is not None:  # a composite: only the parts this user may read, each treated as its own insight
         allowed = tuple(name for name, part in parts.items() if may_run(user, part))

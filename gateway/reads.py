@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
+from connectors.config import admin_settings
 from connectors.store.cache import quote
 from connectors.sync import outbox
 from gateway.masking import email_shown
@@ -31,6 +32,7 @@ from insights.common import setting as programme_setting
 from schemas.i18n import N_, _
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
+from schemas.settings import spec as setting_spec
 
 VIEW = "view"  # the `via` of an audit entry that records a view, not a change
 REPEATED_VIEW = dt.timedelta(minutes=10)
@@ -248,11 +250,11 @@ def user_for(db: Any, email: str) -> User | None:
 # --- small counts ---------------------------------------------------------------------------------
 
 def small_count_threshold(con: Any) -> int:
-    """The `small_count_threshold` programme setting (default 5)."""
-    try:
-        return int(float(programme_setting(_cur(con), "small_count_threshold")))
-    except (TypeError, ValueError):
-        return 5
+    """The `small_count_threshold` programme setting: the settings tab's value when its rule accepts it and it
+    is not below the floor - the default (5), or a lower value an admin set in the secrets file; else the floor."""
+    key = "small_count_threshold"
+    floor = setting_spec(key).floor_from(admin_settings().get(key))
+    return int(programme_setting(_cur(con), key, floor))
 
 
 # --- what the editor offers ------------------------------------------------------------------------

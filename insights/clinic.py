@@ -69,7 +69,7 @@ def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     return frame
 
 
-@reads("clinic_visits", "settings")
+@reads("clinic_visits", settings=("mobile_clinic_days_per_week",))
 def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per week (Monday start): distinct days the mobile clinic saw patients, the target, and whether it fell short.
 
@@ -77,7 +77,7 @@ def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     period's start or end is `full_week = False` and never marked short: its missing days were outside
     the period, not missed.
     """
-    target = int(float(setting(con, "mobile_clinic_days_per_week")))
+    target = setting(con, "mobile_clinic_days_per_week")
     where, params = filters.where("date", "village_code")
     return con.execute(
         f"""WITH weeks AS (
@@ -96,18 +96,9 @@ def mobile_clinic_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 # -- case mix ------------------------------------------------------------------------------------
 
 
-def parse_age_bands(text: str) -> list[tuple[str, int, int | None]]:
-    """'0-5,6-12,13-17,18+' -> [('0–5', 0, 5), ..., ('18+', 18, None)] (label, first age, last age or open)."""
-    bands = []
-    for part in text.replace(" ", "").split(","):
-        if not part:
-            continue
-        if part.endswith("+"):
-            bands.append((part, int(part[:-1]), None))
-        else:
-            low, high = part.split("-")
-            bands.append((f"{int(low)}–{int(high)}", int(low), int(high)))
-    return bands
+def age_bands(bands: list[tuple[int, int | None]]) -> list[tuple[str, int, int | None]]:
+    """The age_bands setting, typed ([(0, 5), ..., (18, None)]), with labels: [('0–5', 0, 5), ..., ('18+', 18, None)]."""
+    return [(f"{low}+" if high is None else f"{low}–{high}", low, high) for low, high in bands]
 
 
 @reads("clinic_visits", counts=("visits",))
@@ -119,10 +110,10 @@ def visits_by_care_and_sex(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     ).df()
 
 
-@reads("clinic_visits", "settings", counts=("visits",))
+@reads("clinic_visits", counts=("visits",), settings=("age_bands",))
 def visits_by_age_band(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """age_band (from the age_bands setting, in order), band_order, sex, visits. Ages in no band: 'other'."""
-    bands = parse_age_bands(setting(con, "age_bands"))
+    bands = age_bands(setting(con, "age_bands"))
     cases = " ".join(
         f"WHEN age_years >= {low}" + ("" if high is None else f" AND age_years <= {high}") + f" THEN {i}"
         for i, (_label, low, high) in enumerate(bands)
@@ -190,7 +181,7 @@ def ambulance_trips(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     return counts_by_period(con, "ambulance_trips", "purpose", "trips", filters, chart_grain(filters, series=3, finest="month"))
 
 
-@reads("clinic_visits", "settings", counts=("donors",))
+@reads("clinic_visits", counts=("donors",), settings=("riel_per_usd",))
 def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), site, donors (visits that gave something), donation_riel, donation_usd."""
     grain = chart_grain(filters, series=2, finest="month")
@@ -201,7 +192,7 @@ def donations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
             FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, site""",
         params,
     ).df()
-    frame["donation_usd"] = (frame["donation_riel"] / float(setting(con, "riel_per_usd"))).round(2)
+    frame["donation_usd"] = (frame["donation_riel"] / setting(con, "riel_per_usd")).round(2)
     return frame
 
 

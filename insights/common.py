@@ -15,7 +15,7 @@ import pandas as pd
 
 from schemas.registry import TABS, site
 from schemas.registry import tab as registered_tab
-from schemas.settings import default_texts
+from schemas.settings import spec as setting_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,14 +58,21 @@ class Registered(Mapping):
 
 
 def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Iterable[str] = (),
-          scoped: bool = False) -> Callable[[F], F]:
+          scoped: bool = False, settings: Iterable[str] = ()) -> Callable[[F], F]:
     """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
     that declares nothing and checks the user's role for every tab named here before running it.
 
     `counts`: the columns (or dict keys) holding counts of people or events - shown as "<5" to viewers
     when small. `shares`: the columns (or keys) holding a share worked out from those counts - hidden
     beside a hidden count, since the share would give the count back. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
-    (a figure that spans programmes, like the years with data), instead of refusing the whole figure."""
+    (a figure that spans programmes, like the years with data), instead of refusing the whole figure.
+    `settings`: the programme settings (schemas.settings) the figure uses - where one is refused in the sheet,
+    its note says the default was used (insights.left_out); declaring one declares the settings tab."""
+    settings = tuple(settings)
+    for key in settings:
+        setting_spec(key)  # an undeclared setting: KeyError at import, not a wrong figure later
+    if settings and "settings" not in tabs and not (len(tabs) == 1 and isinstance(tabs[0], RegisteredTabs)):
+        tabs = (*tabs, "settings")
     if len(tabs) == 1 and isinstance(tabs[0], RegisteredTabs):
         declared: Sequence[str] = tabs[0]
     else:
@@ -79,11 +86,10 @@ def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Ite
         fn.counts = tuple(counts)  # type: ignore[attr-defined]
         fn.shares = tuple(shares)  # type: ignore[attr-defined]
         fn.scoped = scoped  # type: ignore[attr-defined]
+        fn.settings = settings  # type: ignore[attr-defined]
         return fn
     return declare
 
-
-DEFAULT_SETTINGS: dict[str, str] = default_texts()  # from the one typed table, schemas/settings.py
 
 # Chart data is aggregated in SQL before it leaves DuckDB; no chart may get more rows than this.
 MAX_CHART_ROWS = 5000
@@ -164,22 +170,13 @@ def per_year_and_village(con: duckdb.DuckDBPyConnection, rows: str, params: list
 
 
 @reads("settings",)
-def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
-    """A programme setting from the `settings` tab, or its documented default."""
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    if row and row[0] not in (None, ""):
-        return str(row[0])
-    return DEFAULT_SETTINGS[key]
-
-
-@reads("settings",)
-def number_setting(con: duckdb.DuckDBPyConnection, key: str) -> float:
-    return float(setting(con, key))
-
-
-@reads("settings",)
-def int_list_setting(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
-    return [int(part) for part in setting(con, key).replace(" ", "").split(",") if part]
+def setting(con: duckdb.DuckDBPyConnection, key: str, floor: Any = None) -> Any:
+    """A programme setting, typed, as every figure uses it: the settings tab's value read by the setting's
+    own rule (schemas.settings), or its default where the tab has none or the rule refuses it (validation
+    reported that at its cell, and the figures' notes say it: insights.left_out). `floor`: an admin's value
+    for a privacy setting (the gateway passes it). The first row of a key counts, as in validation."""
+    row = con.execute("SELECT value FROM main.settings WHERE key = ? ORDER BY _row LIMIT 1", [key]).fetchone()
+    return setting_spec(key).read(row[0] if row else None, floor).value
 
 
 @reads(RegisteredTabs(site.names), scoped=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting, reads
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, reads, setting
 from insights.quality import written
 from schemas.i18n import N_, _
 
@@ -201,11 +201,11 @@ def herd_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     ).df()
 
 
-@reads("cows", "cow_events", "households", "villages", "settings")
+@reads("cows", "cow_events", "households", "villages", settings=("cow_pass_on_calves", "cow_pass_on_min_age_months"))
 def pass_on_obligations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per granted family and calf number (1 .. cow_pass_on_calves), as things stood at the period's end."""
-    calves_owed = int(number_setting(con, "cow_pass_on_calves"))
-    min_age = int(number_setting(con, "cow_pass_on_min_age_months"))
+    calves_owed = setting(con, "cow_pass_on_calves")
+    min_age = setting(con, "cow_pass_on_min_age_months")
     place, params = filters.where(None, "c.village_code")
     end = filters.end
     return con.execute(
@@ -263,7 +263,7 @@ def describe_obligation(row: pd.Series) -> str:
     return f"{calf}: {status.removeprefix('calf ')} {day:%d %b %Y} before being passed on"
 
 
-@reads("cows", "cow_events", "households", "villages", "settings")
+@reads("cows", "cow_events", "households", "villages", settings=("cow_pass_on_calves", "cow_pass_on_min_age_months"))
 def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The obligations as the page shows them: one row per granted family, one column per calf owed; the
     families with an overdue calf first."""
@@ -280,17 +280,18 @@ def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     return out.sort_values(["_rank", "granted_on"]).drop(columns="_rank").reset_index(drop=True)
 
 
-@reads(*TABS)
+@reads(*TABS, settings=("cow_pass_on_calves", "cow_pass_on_min_age_months", "cow_dam_min_age_months", "cow_calving_interval_days"))
 def policy_breaches(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Open cow-bank policy issues from validation, with the cow they concern."""
+    """Open cow-bank policy issues from validation, with the cow they concern (from every row, `main.`: an
+    issue's own row is one the figures leave out)."""
     place, params = filters.where(None, "k.village_code")
     return written(con.execute(
         f"""SELECT i.severity, i.rule, coalesce(e.cow_id, c.cow_id) AS cow_id, i.tab, i.cell, i.message, i.link,
                    i."row", i."column", i.shown, i.params
             FROM _issues i
-                 LEFT JOIN cow_events e ON i.tab = 'cow_events' AND e._row = i."row"
-                 LEFT JOIN cows c ON i.tab = 'cows' AND c._row = i."row"
-                 LEFT JOIN cows k ON k.cow_id = coalesce(e.cow_id, c.cow_id)
+                 LEFT JOIN main.cow_events e ON i.tab = 'cow_events' AND e._row = i."row"
+                 LEFT JOIN main.cows c ON i.tab = 'cows' AND c._row = i."row"
+                 LEFT JOIN main.cows k ON k.cow_id = coalesce(e.cow_id, c.cow_id)
             WHERE i.rule LIKE 'cow.%' AND (k.cow_id IS NULL OR {place})
             ORDER BY i.severity, i.tab, i."row" LIMIT {MAX_CHART_ROWS}""",
         params,

@@ -9,7 +9,7 @@ import duckdb
 
 from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
 from insights.common import Filters, Registered, reads
-from insights.left_out import LeftOut, left_out, tabs_read
+from insights.left_out import PRIVACY_SETTINGS, LeftOut, SettingRefused, left_out, settings_read, settings_refused, tabs_read
 from schemas.i18n import _, day, ngettext, number, percent, place_names
 from schemas.programme import resolve
 from schemas.registry import site
@@ -88,7 +88,9 @@ def year_results(con: duckdb.DuckDBPyConnection, year: int, place: str | None = 
     chosen = [name for name in PARTS if parts is None or name in parts]
     return {
         "year": year,
-        "left_out": {_TITLES[name]: left_out(con, tabs_read(*PROGRAMME_FIGURES[_TITLES[name]])) for name in chosen},
+        "left_out": {_TITLES[name]: left_out(con, tabs_read(*PROGRAMME_FIGURES[_TITLES[name]]), settings_read(*PROGRAMME_FIGURES[_TITLES[name]]))
+                     for name in chosen},
+        "settings_refused": settings_refused(con, PRIVACY_SETTINGS),  # small counts are hidden by it in every part
         **{name: PARTS[name](con, year, place) for name in chosen},
     }
 
@@ -208,10 +210,12 @@ def programme_title(part: str) -> str:
     return _TITLES[part]
 
 
-def data_problems(results: dict) -> list[LeftOut]:
-    """What the year's figures could not use, each tab once, in the registry's order of tabs."""
-    seen = {item.tab: item for items in results.get("left_out", {}).values() for item in items}
-    return [seen[tab] for tab in tabs_read(*seen)]
+def data_problems(results: dict) -> list[LeftOut | SettingRefused]:
+    """What the year's figures could not use, each once (a tab, a setting), in the registry's order of tabs."""
+    seen = list(dict.fromkeys([item for items in results.get("left_out", {}).values() for item in items]
+                              + list(results.get("settings_refused", ()))))
+    order = {tab: i for i, tab in enumerate(tabs_read(*(item.tab for item in seen)))}
+    return sorted(seen, key=lambda item: order[item.tab])
 
 
 def results_markdown(results: dict) -> str:

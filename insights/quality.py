@@ -25,8 +25,9 @@ def _in_tabs(column: str, tabs: tuple[str, ...] | None) -> tuple[str, list]:
 
 
 def _issue_villages_sql() -> str:
-    """Each issue's village, where its row has one (tabs that declare a place column)."""
-    parts = [f"SELECT '{t.name}' AS tab, _row, \"{t.place_column}\" AS village_code FROM \"{t.name}\"" for t in TABS if t.place_column]
+    """Each issue's village, where its row has one (tabs that declare a place column). Every row of the tab
+    (`main.`): the rows with errors, which the figures leave out, are the very rows issues are about."""
+    parts = [f"SELECT '{t.name}' AS tab, _row, \"{t.place_column}\" AS village_code FROM main.\"{t.name}\"" for t in TABS if t.place_column]
     return " UNION ALL ".join(parts)
 
 

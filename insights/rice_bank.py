@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from insights.common import MAX_CHART_ROWS, Filters, chart_grain, int_list_setting, number_setting, reads
+from insights.common import MAX_CHART_ROWS, Filters, chart_grain, reads, setting
 from schemas.i18n import N_, _, ngettext, number
 from schemas.ledger import direction_sql, signed_sql
 from schemas.rice_bank import RICE_LEDGER_DIRECTIONS
@@ -168,7 +168,7 @@ def ledger_count(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str 
 def _loan_book_sql(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None) -> tuple[str, list]:
     """Every loan made up to the period's end, with what it owes and what was repaid by then (a CTE `book`)."""
     where, params = _bank_where(filters, bank_id)
-    term = int(number_setting(con, "rice_loan_term_months"))
+    term = setting(con, "rice_loan_term_months")
     end = filters.end
     sql = f"""
         loans AS (
@@ -192,7 +192,7 @@ def _loan_book_sql(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: st
     return sql, [end, *params, filters.start, end, end, end, end]
 
 
-@reads("rice_banks", "rice_ledger", "households", "villages", "settings")
+@reads("rice_banks", "rice_ledger", "households", "villages", settings=("rice_loan_term_months",))
 def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """Loans still owed at the period's end or lent, due or repaid in it: overdue ones first, then by due date."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -207,7 +207,7 @@ def loan_book(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | N
     ).df()
 
 
-@reads("rice_banks", "rice_ledger", "households", "villages", "settings", counts=("loans_open", "overdue_loans"))
+@reads("rice_banks", "rice_ledger", "households", "villages", counts=("loans_open", "overdue_loans"), settings=("rice_loan_term_months",))
 def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
     """What each household still owes at the period's end: kg lent, repaid, still owed with interest; overdue first."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -224,7 +224,7 @@ def loans_by_household(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id
     ).df()
 
 
-@reads("rice_banks", "rice_ledger", "settings", counts=("loans_due", "overdue_loans"))
+@reads("rice_banks", "rice_ledger", counts=("loans_due", "overdue_loans"), settings=("rice_loan_term_months",))
 def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str | None = None) -> dict:
     """The period's loan figures: lent, repaid, repayment rate, interest earned, share of stock out on loan."""
     book, params = _loan_book_sql(con, filters, bank_id)
@@ -258,12 +258,12 @@ def loan_figures(con: duckdb.DuckDBPyConnection, filters: Filters, bank_id: str 
     }
 
 
-@reads("rice_banks", "rice_ledger", "villages", "settings", counts=("overdue_loans",))
+@reads("rice_banks", "rice_ledger", "villages", counts=("overdue_loans",), settings=("rice_loan_term_months", "rice_lean_months"))
 def bank_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per bank at the period's end: stock, capacity, loans out, lean-season cover, and its alerts."""
     book, book_params = _loan_book_sql(con, filters, None)
     where, params = filters.where(None, "b.village_code")
-    lean_months = int_list_setting(con, "rice_lean_months")
+    lean_months = setting(con, "rice_lean_months")
     frame = con.execute(
         f"""WITH {book},
             picked AS (SELECT b.*, v.village FROM rice_banks b LEFT JOIN villages v USING (village_code) WHERE {where}),

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import pandas as pd
 
-from insights.common import Filters, chart_grain, number_setting, reads
+from insights.common import Filters, chart_grain, reads, setting
 from schemas.i18n import N_, _
 from schemas.ledger import signed_sql
 from schemas.savings import LEDGER_DIRECTIONS
@@ -24,7 +24,7 @@ def dollars(riel: float, riel_per_usd: float) -> float:
     return float((Decimal(str(riel)) / Decimal(str(riel_per_usd))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-@reads("savings_groups", "savings_ledger", "settings")
+@reads("savings_groups", "savings_ledger", settings=("riel_per_usd",))
 def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> dict:
     """Combined capital of every group on a day, in riel and dollars (the report's measure)."""
     groups, params = Filters(day, day, place).where(None, "village_code")
@@ -34,7 +34,7 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
             WHERE date <= ? AND group_id IN (SELECT group_id FROM savings_groups WHERE {groups})""",
         [day, *params],
     ).fetchone()[0]
-    rate = number_setting(con, "riel_per_usd")
+    rate = setting(con, "riel_per_usd")
     return {"riel": float(riel), "usd": dollars(float(riel), rate), "riel_per_usd": rate}
 
 
@@ -85,7 +85,7 @@ def definitions() -> dict[str, str]:
 
 
 def _usd(con: duckdb.DuckDBPyConnection) -> float:
-    return number_setting(con, "riel_per_usd")
+    return setting(con, "riel_per_usd")
 
 
 @reads("savings_groups", "savings_ledger")
@@ -117,7 +117,8 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
-@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"), shares=("share_women",))
+@reads("savings_groups", "savings_ledger", "villages", counts=("members", "female_members"), shares=("share_women",),
+       settings=("riel_per_usd",))
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -139,7 +140,7 @@ def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     return frame
 
 
-@reads("savings_groups", "savings_ledger", "settings")
+@reads("savings_groups", "savings_ledger", settings=("riel_per_usd",))
 def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per group, at the end of each month (or coarser) of the period: capital, loans outstanding, cash in hand.
 

@@ -17,7 +17,7 @@ from insights.cow_bank import (
 from insights.cow_bank_charts import calves_chart, generations_chart, herd_chart, lineage_chart
 from schemas.i18n import _, day, ngettext, number
 from ui.state import query
-from ui.widgets import altair_chart, count, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
+from ui.widgets import altair_chart, count, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, settings_note, table
 
 WIDE = {"calf_1": st.column_config.TextColumn(_("Calf 1"), width="large"), "calf_2": st.column_config.TextColumn(_("Calf 2"), width="large")}
 
@@ -65,6 +65,7 @@ with left:
 with right:
     breaches = query(policy_breaches, filters)
     st.caption(_("Policy breaches found by validation"))
+    settings_note(policy_breaches.settings)  # the policy the breaches were found against
     if breaches.empty:
         st.success(_("No cow-bank policy breaches."))
     else:

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from insights.common import Filters, int_list_setting
+from insights.common import Filters, setting
 from insights.rice_bank import (
     MAX_TABLE_ROWS,
     TABS,
@@ -77,7 +77,7 @@ if clicked_bank and bank_id != picked:
 # Alerts first: what needs doing.
 status = query(bank_status, filters)
 shown_status = status if bank_id is None else status[status["bank_id"] == bank_id]
-season = len(query(int_list_setting, "rice_lean_months"))
+season = len(query(setting, "rice_lean_months"))
 for row in shown_status.itertuples():
     if row.alerts:
         st.warning(f"**{row.bank}**: {row.alerts}.")

@@ -14,7 +14,8 @@ What is read, per column kind:
   ("139,791,300", "13 000"), a currency mark before or after ("$34,947.83", "៛", "riel", "KHR"),
   a sign and an exponent. A dollar amount in a column of unit riel is `cell.wrong_currency` (converting
   it would be a guess at the day's rate); "%" is read only in a column of unit %. An int column takes a
-  whole float (3.0 -> 3); 3.5 is `cell.not_whole`. Booleans and dates are not numbers.
+  whole float (3.0 -> 3); 3.5 is `cell.not_whole`. Booleans and dates are not numbers. Past NUMBER_LIMIT
+  (either side) a number is `value.too_large` / `value.too_small`, not stored.
 - date: sheet serials (days since 1899-12-30; only between 1950 and 2100, so a count typed into a
   date cell is not taken for a day in 1905), date/datetime objects (xlsx), ISO "2018-03-25" (and
   yyyy/mm/dd), and dd/mm/yyyy or mm/dd/yyyy by `date_order`. The year must have 4 digits, and a day
@@ -46,7 +47,10 @@ FALSE_WORDS = ["no", "n", "false", "0", "ទេ", "អត់", "មិនមែ�
 SHEET_EPOCH_OFFSET = 25569  # the sheet serial of 1970-01-01 (serial 0 = 1899-12-30)
 SERIAL_MIN = 18264  # 1950-01-01: earlier "dates" are far more likely a number typed in a date cell
 SERIAL_MAX = 73415  # 2100-12-31
-INT64_LIMIT = 2.0**63
+# No count, weight or amount a programme keeps comes near this: a value past it is a typo or a paste
+# (kg = 1e26), too large or too small for any column. Nothing past it is stored, so no figure, sum or
+# cache column (BIGINT) has to hold it.
+NUMBER_LIMIT = 1e15
 
 # Kinds of raw cell, as a source hands them over.
 BLANK, TEXT, INT, FLOAT, BOOL, DATETIME, OTHER = range(7)
@@ -247,11 +251,13 @@ def _number(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
     not_number |= numeric & ~np.isfinite(values)  # inf, or an int too large for a float
     bad = {}
     usable = ~(blank | not_number | wrong_currency)
+    with np.errstate(invalid="ignore"):  # bounded when read: past NUMBER_LIMIT a value is never stored
+        huge = usable & (np.abs(values) > NUMBER_LIMIT)
+    usable &= ~huge
+    bad["value.too_large"] = _positions(huge & (values > 0))
+    bad["value.too_small"] = _positions(huge & (values < 0))
     if spec.kind == "int":
         with np.errstate(invalid="ignore"):
-            too_large = usable & (np.abs(values) >= INT64_LIMIT)
-            not_number |= too_large
-            usable &= ~too_large
             not_whole = usable & (values != np.floor(values))
         usable &= ~not_whole
         bad["cell.not_whole"] = _positions(not_whole)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 from babel.dates import format_date as babel_date
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_compact_decimal
 
 from schemas.base import ColumnSpec
-from schemas.i18n import current_language, gettext
+from schemas.i18n import HUGE, current_language, gettext, written_number
 
 RIEL = "៛"
 # Columns the app adds to a tab's rows: where a row sits in its sheet.
@@ -36,7 +36,7 @@ def blank(value: Any) -> bool:
         return True
     try:
         return bool(pd.isna(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):  # a signalling Decimal NaN refuses even to be compared
         return False
 
 
@@ -177,7 +177,7 @@ def format_number(value: Any, decimals: int = 0) -> str:
     if isinstance(value, str):
         return value  # a masked count ("<5") or a text already formatted
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=current_language())
+    return written_number(value, pattern, current_language())  # inf, 1e308, -0: never raises
 
 
 def format_riel(value: Any) -> str:
@@ -186,7 +186,9 @@ def format_riel(value: Any) -> str:
 
 def format_share(value: Any) -> str:
     """0.423 -> "42%"."""
-    return "" if blank(value) else f"{format_number(float(value) * 100)}%"
+    if blank(value):
+        return ""
+    return value if isinstance(value, str) else written_number(value, "#,##0%", current_language(), percent=True)
 
 
 def compact(value: Any, unit: str = "") -> str:
@@ -196,12 +198,17 @@ def compact(value: Any, unit: str = "") -> str:
         return "–"
     if isinstance(value, str):
         return value
-    if abs(value) < 10_000:
-        text = format_number(value, decimals=1 if abs(value) < 100 and float(value) != int(value) else 0)
-    else:
-        text = format_compact_decimal(value, format_type="short", locale=current_language(), fraction_digits=1)
-        if current_language() == "en":
-            text = re.sub(r"(?<=\d)([KMBT])$", lambda m: " " + ("k" if m[1] == "K" else m[1]), text)
+    try:
+        if abs(value) < 10_000:
+            text = format_number(value, decimals=1 if abs(value) < 100 and float(value) != int(value) else 0)
+        elif abs(value) >= HUGE:
+            text = format_number(value)  # 1.18E21: no word for that size
+        else:
+            text = format_compact_decimal(value, format_type="short", locale=current_language(), fraction_digits=1)
+            if current_language() == "en":
+                text = re.sub(r"(?<=\d)([KMBT])$", lambda m: " " + ("k" if m[1] == "K" else m[1]), text)
+    except (ArithmeticError, ValueError, TypeError):  # inf, NaN of a kind blank() does not see
+        text = format_number(value)
     return f"{text} {unit}".strip()
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextvars
 import gettext as gettext_module
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
-from numbers import Real
+from numbers import Integral, Real
 from pathlib import Path
 
 LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ"}
@@ -98,22 +99,52 @@ def babel_locale() -> str:
 def number(value: float | int, decimals: int = 0) -> str:
     """1,250 or 1,250.50: grouped digits as the current language writes them. A value the gateway
     replaced (a small count shown as "<5" to a viewer) is shown as it is."""
-    from babel.numbers import format_decimal
-
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
         return str(value)
-
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    return written_number(value, "#,##0" + ("." + "0" * decimals if decimals else ""), babel_locale())
 
 
 def percent(value: float) -> str:
-    from babel.numbers import format_percent
-
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
         return str(value)
+    return written_number(value, "#,##0%", babel_locale(), percent=True)
 
-    return format_percent(value, format="#,##0%", locale=babel_locale())
+
+HUGE = 1e18  # past any figure the programmes hold (and past a whole number the cache keeps): 1.18E21
+NO_NUMBER = "—"  # NaN: no number at all
+
+
+def written_number(value: Real | Decimal, pattern: str, locale: str, percent: bool = False) -> str:
+    """`value` written by Babel's `pattern` in `locale` (a percent pattern when `percent`), for any number, never
+    raising: NaN reads "—", an infinity "∞", a number past HUGE in scientific form (Babel's decimal context
+    cannot quantize 1e308, and 22 grouped digits tell nobody anything), a negative zero "0"."""
+    import decimal
+    import math
+
+    from babel.numbers import format_decimal, format_percent, format_scientific
+
+    suffix = "%" if percent else ""
+    try:
+        size = abs(float(value))
+    except OverflowError:  # a whole number past 1e308
+        size = math.inf
+        value = Decimal(value)
+    except (ValueError, TypeError):  # a signalling NaN
+        return NO_NUMBER
+    if math.isnan(size):
+        return NO_NUMBER
+    if math.isinf(size) and not isinstance(value, Decimal) or isinstance(value, Decimal) and value.is_infinite():
+        return ("-∞" if value < 0 else "∞") + suffix
+    try:
+        if size * (100 if percent else 1) >= HUGE:  # exactly, in Decimal: 1e308 * 100 is no float
+            exact = value if isinstance(value, Decimal) else Decimal(int(value)) if isinstance(value, Integral) else Decimal(float(value))
+            return format_scientific(exact * 100 if percent else exact, "0.##E0", locale=locale) + suffix
+        with decimal.localcontext() as context:
+            context.prec = 60  # a grouped figure to its cents, whatever its size below HUGE
+            text = (format_percent if percent else format_decimal)(value, format=pattern, locale=locale)
+    except (ArithmeticError, ValueError, TypeError):  # Babel refusing a value it cannot write: still no crash
+        return str(value) + suffix
+    return text[1:] if text.startswith("-") and not re.search("[1-9១-៩]", text) else text  # -0 -> 0
 
 
 def day(value) -> str:

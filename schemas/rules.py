@@ -152,9 +152,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("health.sexes_do_not_add_up", ERROR, N_("Women and men do not add up"),
          N_("Women and men add up to {by_sex}, but villagers, village chiefs and community leaders add up to {participants}. Check cell {cell} and the counts beside it."),
          N_("Count every participant once by sex and once by group: both totals are the same people.")),
-    Rule("settings.bad_value", WARNING, N_("Setting not readable"),
-         N_("Setting '{key}' is {value}, which is not a number; the default {default} is used. Correct it in cell {cell}."),
-         N_("Type the setting as a number.")),
+    Rule("settings.bad_value", ERROR, N_("Setting not readable"),
+         N_("Setting '{key}' is {value}, {problem}; the default {default} is used until it is corrected in cell {cell}."),
+         N_("Type the setting in its own form and limits (the README's table of settings); until then every figure uses its default.")),
 )
 
 
@@ -183,6 +183,9 @@ def message(rule_id: str, row: int | None, **fields: Any) -> str:
         fields["description"] = _(described).rstrip(".។")
     if kind:  # "group SG-01": the word in the reader's language, the id as typed
         fields["owner"] = f"{_(kind)} {fields['owner']}"
+    refused = fields.get("problem")
+    if refused:  # why a setting was refused (schemas.settings), with its limits
+        fields["problem"] = _(refused).format(**fields)
     text = _(RULES[rule_id].template).format(**fields)
     return _("Row {row}: {text}").format(row=row, text=text) if row is not None and row > 1 else text
 

@@ -19,20 +19,17 @@ from pandas._libs import lib
 
 from schemas.base import ColumnSpec, match_headers, normalise_header
 from schemas.checks import column_failures
-from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
+from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, coerce_column, empty_column
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
 from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show
 from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, as_read, make_issue
-from schemas.settings import rule_numbers
+from schemas.settings import BY_KEY as SETTING_SPECS
 from schemas.vector import pa_array
 
-__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "SETTING_DEFAULTS", "pa_array"]
-
-# Programme settings the rules read from the settings tab, with the value used when it is absent.
-SETTING_DEFAULTS = rule_numbers()  # from the one typed table, schemas/settings.py
+__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
 
 
 def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, IssueRows]:
@@ -78,7 +75,8 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
         index = columns[spec.name]
         already.setdefault(spec.name, set()).update(new_position[positions].tolist())
         issues.add_cells(rule, tab.name, header[index], index, grid.first_row + positions,
-                         [as_read(v) for v in cells[positions, index].tolist()], link, date_format=date_format, example=example)
+                         [as_read(v) for v in cells[positions, index].tolist()], link, date_format=date_format, example=example,
+                         **_bound(spec, rule))
     _schema_issues(issues, found, already, link)
     _duplicate_keys(issues, found, link)
     issues.sort()
@@ -86,14 +84,16 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
 
 
 def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",
-                      link: Link | None = None) -> tuple[dict[str, TabFrame], IssueRows]:
-    """Every registered tab (or `tabs`), then the rules across tabs. A missing tab is one issue."""
+                      link: Link | None = None, admin_settings: dict[str, Any] | None = None) -> tuple[dict[str, TabFrame], IssueRows]:
+    """Every registered tab (or `tabs`), then the rules across tabs. A missing tab is one issue.
+    `admin_settings`: programme settings an admin set in the secrets file (connectors.config.admin_settings),
+    the only way to lower a privacy setting below its default."""
     frames: dict[str, TabFrame] = {}
     issues = IssueRows()
     for tab in tabs if tabs is not None else TABS:
         frames[tab.name], found = validate_tab(tab, grids.get(tab.name), date_order=date_order, link=link)
         issues.extend(found)
-    settings, setting_issues = _settings(frames.get("settings"), link)
+    settings, setting_issues = _settings(frames.get("settings"), link, admin_settings or {})
     issues.extend(setting_issues)
     book = Book(frames, settings, link)
     for rule in CROSS_TAB_RULES:
@@ -193,12 +193,19 @@ def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]
 def _cell_issues(issues: IssueRows, found: TabFrame, rule: str, positions: np.ndarray, spec: ColumnSpec, link: Link | None,
                  row_fields: dict[str, list] | None = None, **fields: Any) -> None:
     index = found.columns[spec.name]
-    bound = spec.ge if rule == "value.too_small" else spec.le
-    if bound is not None:
-        fields["bound"] = show(bound)
+    fields.update(_bound(spec, rule))
     issues.add_cells(rule, found.tab.name, found.header[index], index, found.sheet_rows(positions),
                      found.raw_values(positions, spec.name), link, row_fields,
                      allowed=", ".join(spec.allowed or ()), description=spec.description, **fields)
+
+
+def _bound(spec: ColumnSpec, rule: str) -> dict[str, str]:
+    """The limit a too-large or too-small value broke: the column's own, else the one every number has."""
+    if rule == "value.too_small":
+        return {"bound": show(spec.ge if spec.ge is not None else -int(NUMBER_LIMIT))}
+    if rule == "value.too_large":
+        return {"bound": show(spec.le if spec.le is not None else int(NUMBER_LIMIT))}
+    return {}
 
 
 def _duplicate_keys(issues: IssueRows, found: TabFrame, link: Link | None) -> None:
@@ -221,22 +228,26 @@ def _duplicate_keys(issues: IssueRows, found: TabFrame, link: Link | None) -> No
     _cell_issues(issues, found, "key.duplicate", repeated, found.tab.column(key[0]), link, {"first_row": first})
 
 
-def _settings(found: TabFrame | None, link: Link | None) -> tuple[dict[str, float], list[Issue]]:
-    """The programme settings the rules use, read from the settings tab; defaults where absent."""
-    values = dict(SETTING_DEFAULTS)
+def _settings(found: TabFrame | None, link: Link | None, admin: dict[str, Any]) -> tuple[dict[str, Any], list[Issue]]:
+    """The programme settings the rules use, each read by its own rule (schemas.settings); the default where
+    a key is absent or blank, and where its value is refused - then one issue at the value's cell. The first
+    row of a key counts (a second one is a duplicate key, reported as such)."""
+    floors = {key: SETTING_SPECS[key].floor_from(value) for key, value in admin.items() if key in SETTING_SPECS}
+    values = {key: spec.read(None, floors.get(key)).value for key, spec in SETTING_SPECS.items()}
     issues: list[Issue] = []
     if found is None or not found.complete("key", "value"):
         return values, issues
     frame = found.frame
-    for position, (key, value) in enumerate(zip(frame["key"], frame["value"])):
-        if pd.isna(key) or key not in SETTING_DEFAULTS or pd.isna(value):
+    seen: set[str] = set()
+    for position, (key, text) in enumerate(zip(frame["key"], frame["value"])):
+        if pd.isna(key) or key not in SETTING_SPECS or key in seen:
             continue
-        number = pd.to_numeric(str(value).replace(",", ""), errors="coerce")
-        if pd.isna(number):
+        seen.add(key)
+        reading = SETTING_SPECS[key].read(None if pd.isna(text) else text, floors.get(key))
+        values[key] = reading.value
+        if reading.problem:
             index = found.columns["value"]
             issues.append(make_issue("settings.bad_value", found.tab.name, int(frame["_row"].iat[position]),
                                      found.header[index], index, found.raw(position, "value"), link,
-                                     key=key, default=SETTING_DEFAULTS[key]))
-        else:
-            values[key] = float(number)
+                                     key=key, default=reading.default, problem=reading.problem, **reading.fields))
     return values, issues

@@ -30,7 +30,13 @@ def test_whole_numbers_khmer_digits_separators_and_currency():
 def test_a_fraction_in_a_count_is_not_whole_and_text_is_not_a_number():
     values, _, bad = coerce("households", "members", [3.5, "3.5", "1,5", "ten", True, dt.date(2020, 1, 1), float("inf"), 10**30])
     assert values == [NA] * 8
-    assert bad == {"cell.not_whole": [0, 1], "cell.not_a_number": [2, 3, 4, 5, 6, 7]}
+    assert bad == {"cell.not_whole": [0, 1], "cell.not_a_number": [2, 3, 4, 5, 6], "value.too_large": [7]}
+
+
+def test_numbers_are_bounded_when_read_so_no_huge_value_is_ever_stored():
+    values, _, bad = coerce("rice_ledger", "kg", [1e26, "1e26", -1e26, 2**70, 1e308, "1e999", 1e15, -0.0, 250])
+    assert values == [NA, NA, NA, NA, NA, NA, 1e15, 0.0, 250.0]
+    assert bad == {"value.too_large": [0, 1, 3, 4, 5], "value.too_small": [2]}
 
 
 def test_amounts_in_riel_with_marks_and_a_dollar_amount_is_not_converted():

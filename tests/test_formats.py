@@ -3,11 +3,14 @@ in English and in Khmer (schemas.formats, from the labels declared in the schema
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
-from schemas.formats import compact, display_frame, download_frame, exact, format_date, format_number, label, labelled, title
-from schemas.i18n import language
+from schemas.formats import compact, display_frame, download_frame, exact, format_date, format_number, format_riel, format_share, label, labelled, title
+from schemas.i18n import language, number, percent
 from schemas.registry import TABS, tab
 
 
@@ -82,3 +85,18 @@ def test_headers_are_titles_internal_columns_read_row():
     assert title("stock_change_kg") == "Stock change (kg)"
     assert title("sheet_row") == "Row"
     assert title("What is wrong") == "What is wrong"
+
+
+def test_formatting_a_number_never_raises_whatever_it_is():
+    writers = [number, percent, format_number, compact, exact, format_share, format_riel, lambda v: number(v, 2)]
+    values = [math.inf, -math.inf, math.nan, 1e308, -1e308, 1e26, 2**70, 10**400, -0.0, -1e-9, Decimal("NaN"), Decimal("sNaN"),
+              Decimal("-Infinity"), Decimal("-0"), np.float64("nan"), np.int64(2**62), np.float64(1e300)]
+    for lang in ("en", "km"):
+        with language(lang):
+            for value in values:
+                for write in writers:
+                    assert isinstance(write(value), str), (lang, value)
+    assert [number(v) for v in (-0.0, -1e-9, 1e308, 2**70, math.inf, math.nan)] == ["0", "0", "1E308", "1.18E21", "∞", "—"]
+    assert [format_number(v) for v in (-0.0, 1e26, math.nan)] == ["0", "1E26", ""]
+    assert compact(2**70, "៛") == "1.18E21 ៛" and percent(1e308) == "1E310%" and format_share(-0.0) == "0%"
+    assert number(1_234_567.891, 2) == "1,234,567.89" and compact(118_388_000) == "118.4 M"  # the ordinary stays as it was

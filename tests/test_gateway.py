@@ -73,7 +73,7 @@ def test_a_clinic_user_gets_no_other_programmes_figures(demo_cache):
         with pytest.raises(AccessDenied, match="may not see figures"):
             figures.figure(demo_cache, CLINIC, insight, Filters.year(2017))
     results = figures.figure(demo_cache, CLINIC, overview.year_results, 2017)
-    assert set(results) == {"year", "left_out", "clinic", "health_education"}
+    assert set(results) == {"year", "left_out", "settings_refused", "clinic", "health_education"}
     assert set(results["left_out"]) == {"Clinic", "Health education"}  # what other programmes left out is theirs too
     assert list(overview.results_sentences(results)) == ["Clinic", "Health education"]
     assert set(figures.figure(demo_cache, CLINIC, overview_charts.monthly_figures, 2017)) == {"Clinic"}
@@ -81,7 +81,7 @@ def test_a_clinic_user_gets_no_other_programmes_figures(demo_cache):
         figures.figure(demo_cache, ADMIN, common.open_errors, tabs=("clinic_visits",))
     years = figures.figure(demo_cache, CLINIC, common.years_with_data)
     assert years == figures.figure(demo_cache, ADMIN, common.years_with_data, tabs=("clinic_visits",))
-    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "left_out", "prevention", "savings", "cow_bank", "rice_bank", "school_support", "wash"}
+    assert set(figures.figure(demo_cache, EDITOR, overview.year_results, 2017)) == {"year", "left_out", "settings_refused", "prevention", "savings", "cow_bank", "rice_bank", "school_support", "wash"}
 
 
 def test_a_viewer_never_gets_an_exact_small_count_for_a_small_village(demo_cache):

@@ -39,9 +39,9 @@ def test_a_missing_tab_and_a_missing_column_are_left_out_too(tmp_path):
 
 def test_the_sentences_say_how_many_rows_of_which_tab_and_where_to_fix_them():
     assert LeftOut("rice_ledger", rows=3).sentence() == (
-        "3 rows of the rice ledger have errors and are left out of these figures or counted wrong — see Data quality.")
+        "3 rows of the rice ledger have errors and are left out of these figures — see Data quality.")
     assert LeftOut("rice_ledger", rows=1).sentence(see="`python cli.py validate`") == (
-        "1 row of the rice ledger has errors and is left out of these figures or counted wrong — see `python cli.py validate`.")
+        "1 row of the rice ledger has errors and is left out of these figures — see `python cli.py validate`.")
     assert LeftOut("cows", missing=True).sentence() == "The cows tab is missing: figures from it are left out — see Data quality."
     assert LeftOut("cows", missing=True).summary() == "Cows (tab 'cows'): the tab is missing"
     assert LeftOut("rice_ledger", rows=2).summary() == "Rice ledger (tab 'rice_ledger'): 2 rows with errors"

@@ -12,11 +12,11 @@ from tests.conftest import app_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
-RICE = "1 row of the rice ledger has errors and is left out of these figures or counted wrong — see Data quality."
+RICE = "1 row of the rice ledger has errors and is left out of these figures — see Data quality."
 COWS = "The cows tab is missing: figures from it are left out — see Data quality."
-SAVINGS = "1 row of the savings ledger has errors and is left out of these figures or counted wrong — see Data quality."
-CLINIC = "1 row of the clinic visits has errors and is left out of these figures or counted wrong — see Data quality."
-PREVENTION = "1 row of the prevention activities has errors and is left out of these figures or counted wrong — see Data quality."
+SAVINGS = "1 row of the savings ledger has errors and is left out of these figures — see Data quality."
+CLINIC = "1 row of the clinic visits has errors and is left out of these figures — see Data quality."
+PREVENTION = "1 row of the prevention activities has errors and is left out of these figures — see Data quality."
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_a_bad_cell_and_a_missing_tab_are_listed_first_and_exit_1(flawed_workboo
     assert text.index("## Data problems") < text.index("## Prevention")
     # The figures are still printed, each programme with what it left out beside it.
     assert "8,403.00 kg in stock on 31 Dec 2017" in text
-    assert "*1 row of the rice ledger has errors and is left out of these figures or counted wrong — see `python cli.py validate`.*" in text
+    assert "*1 row of the rice ledger has errors and is left out of these figures — see `python cli.py validate`.*" in text
     assert "*The cows tab is missing: figures from it are left out — see `python cli.py validate`.*" in text
 
 

@@ -171,7 +171,7 @@ def test_no_personal_value_of_the_demo_is_in_any_file(packs, demo_frames):
 
 def test_a_pack_is_read_as_the_users_role_may_read_and_shown_as_to_a_viewer(demo_cache):
     clinic = published_figure(demo_cache, User(EMAIL["clinic"], "clinic"), year_results, 2018)
-    assert set(clinic) - {"year", "left_out"} == {"clinic", "health_education"}
+    assert set(clinic) - {"year", "left_out", "settings_refused"} == {"clinic", "health_education"}
     admin = published_figure(demo_cache, LOCAL_ADMIN, year_results, 2018)
     assert admin["cow_bank"]["born"] == "<5" and admin["cow_bank"]["passed_on"] == 13
     pack = build_pack(demo_cache, User(EMAIL["clinic"], "clinic"), 2018, "en")

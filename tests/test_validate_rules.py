@@ -198,11 +198,12 @@ def test_the_settings_tab_changes_the_policy():
     assert check(settings, villages(), cows, events, rules="cow.")[0] == []
 
 
-def test_a_setting_that_is_not_a_number_is_a_warning_and_the_default_is_used():
+def test_a_setting_that_is_not_a_number_is_an_error_and_the_default_is_used():
     settings = sheet("settings", "key value", ["cow_pass_on_min_age_months", "ten"])
     found, issues = check(settings)
-    assert found == [("settings", 2, "Value", "B2", "settings.bad_value", "warning")]
-    assert "the default 10 is used" in issues[0].message
+    assert found == [("settings", 2, "Value", "B2", "settings.bad_value", "error")]
+    assert issues[0].message == ("Row 2: Setting 'cow_pass_on_min_age_months' is 'ten', not a number; "
+                                 "the default 10 is used until it is corrected in cell B2.")
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

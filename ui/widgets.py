@@ -14,7 +14,7 @@ import streamlit as st
 from gateway.figures import count_shown, total_shown
 from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
-from insights.left_out import left_out, tabs_read
+from insights.left_out import PRIVACY_SETTINGS, left_out, settings_read, settings_refused, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
 from schemas.i18n import N_, _, current_language, language, ngettext, number
 from ui.state import cache, query, signed_in_user
@@ -69,14 +69,23 @@ def open_errors_notice(tabs: list[str]) -> None:
         st.page_link("pages/data_quality.py", label=label, icon=":material/warning:")
     else:
         st.caption(_("No open errors in the tabs behind this page."))
+    settings_note(PRIVACY_SETTINGS)  # every page hides small counts by them
 
 
 def left_out_note(*figures, container=None) -> None:
     """Under a figure: what of the tabs behind it the figure could not use (rows with errors, a missing tab
-    or column), so a figure copied into a report never hides that it is short. `figures`: the insights
-    that computed it (marked with @reads) or tab names."""
+    or column, a setting refused so its default was used), so a figure copied into a report never hides
+    that it is short. `figures`: the insights that computed it (marked with @reads) or tab names."""
     box = container or st
-    for item in query(left_out, tabs=tabs_read(*figures)):
+    for item in query(left_out, tabs=tabs_read(*figures), settings=settings_read(*figures)):
+        box.caption(f":material/warning: {item.sentence()}")
+
+
+def settings_note(keys: tuple[str, ...], container=None) -> None:
+    """Under a figure: each of these settings whose value in the settings tab was refused, and the default
+    the figure used instead (for a figure that reads settings through validation, like policy breaches)."""
+    box = container or st
+    for item in query(settings_refused, tuple(keys)):
         box.caption(f":material/warning: {item.sentence()}")
 
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.sources.interface import Grid, SourceError, WriteBatch
+from connectors.sources.interface import Grid, SourceError, WriteBatch, storable
 from schemas.base import match_headers
 from schemas.i18n import _
 from schemas.registry import tab as registry_tab
@@ -70,7 +70,7 @@ def extended_value(value: Any) -> dict:
         return {"userEnteredValue": {"boolValue": value}}
     if isinstance(value, (int, float)):
         return {"userEnteredValue": {"numberValue": value}}
-    return {"userEnteredValue": {"stringValue": value}}
+    return {"userEnteredValue": {"stringValue": storable(value)}}  # a lone surrogate is no UTF-8: never sent raw
 
 
 @dataclass

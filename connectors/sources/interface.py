@@ -6,10 +6,23 @@ schemas; a source never guesses them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from schemas.grid import Grid  # the shape schemas validate; re-exported for the sources
+
+# Characters no sheet can store: XML 1.0 forbids the control characters (but tab, line feed, carriage
+# return) and U+FFFE/U+FFFF in an .xlsx, and a lone surrogate is no UTF-8 at all, so neither an .xlsx nor
+# the Sheets API's JSON can carry it. A save refuses a value holding one (connectors.sync.check_edits);
+# what we write ourselves (the audit trail's old values, read from a sheet) is made storable.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def storable(text: str) -> str:
+    """`text` with each character no sheet can store written as its escape ("\\x01", "\\ufffe"), so the trail
+    still shows it was there."""
+    return UNSTORABLE.sub(lambda found: found[0].encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 class SourceError(Exception):

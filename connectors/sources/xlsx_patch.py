@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from connectors.sources.interface import storable
 from schemas.issues import column_letter
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -197,7 +198,7 @@ def _write_value(cell: Any, value: Any) -> None:
     else:
         cell.set("t", "inlineStr")
         text = etree.SubElement(etree.SubElement(cell, _IS), _T)
-        text.text = str(value)
+        text.text = storable(str(value))  # XML refuses control characters: written as their escapes
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 

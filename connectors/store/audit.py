@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.sources.interface import storable
+
 AUDIT_TAB = "audit_log"
 
 
@@ -28,10 +30,11 @@ class AuditEntry:
     via: str
 
     def sheet_row(self) -> dict[str, Any]:
-        """The row appended to the audit_log tab (values as text: RAW, readable, sortable)."""
-        return {"at": self.at.strftime("%Y-%m-%d %H:%M:%S"), "user": self.user, "tab": self.tab, "row_key": self.row_key,
-                "column": self.column or "", "old": "" if self.old is None else self.old,
-                "new": "" if self.new is None else self.new, "via": self.via}
+        """The row appended to the audit_log tab (values as text: RAW, readable, sortable). An old value read
+        from a sheet may hold a character no sheet can store (a control character, U+FFFE): written escaped."""
+        return {"at": self.at.strftime("%Y-%m-%d %H:%M:%S"), "user": self.user, "tab": self.tab, "row_key": storable(self.row_key),
+                "column": self.column or "", "old": "" if self.old is None else storable(self.old),
+                "new": "" if self.new is None else storable(self.new), "via": self.via}
 
 
 def now() -> dt.datetime:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from connectors.config import admin_settings
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
 from schemas.issue_rows import STORED, IssueRows
@@ -70,6 +71,27 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# What every figure reads: in schema `figures`, a view per tab of the rows with no error. A value that
+# breaks its column's rule (kg = 1e26, a count past its limit, a date that does not exist) never enters a
+# figure as if valid; the rows left out are exactly those the figures' notes count (insights.left_out:
+# data rows with an error in `_issues`). The Tables page, the sync path and the issues read every row (`main`).
+FIGURES = "figures"
+
+
+def figures_view_sql(tab: Tab) -> str:
+    name, literal = quote(tab.name), tab.name.replace("'", "''")
+    # NOT IN a NULL-free list: one hash anti join, measured faster than NOT EXISTS at 10% of 1 M rows in error.
+    return (f"CREATE OR REPLACE VIEW {FIGURES}.{name} AS SELECT * FROM main.{name} WHERE _row NOT IN "
+            f"(SELECT \"row\" FROM main._issues WHERE tab = '{literal}' AND severity = 'error' AND \"row\" IS NOT NULL)")
+
+
+def for_figures(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """This cursor, reading each tab's table as its figures view (unqualified names look in `figures` first;
+    `main.<tab>` still reads every row). A setting of this cursor only: others share the connection unchanged."""
+    cursor.execute(f"SET search_path = '{FIGURES},main'")
+    return cursor
+
+
 def table_sql(tab: Tab) -> str:
     """The typed SELECT that turns a validated frame into the tab's table (types from the schema)."""
     casts = [f"CAST({quote(c.name)} AS {_SQL_TYPE[c.kind]}) AS {quote(c.name)}" for c in tab.columns]
@@ -101,6 +123,7 @@ class Cache:
         self._fingerprint: str | None = None  # of the grids last loaded; None once anything else changed the tables
         self._generation: tuple[int, str] | None = None  # (change count, generation): asked by every cached query of a rerun
         self.con.execute(BOOKKEEPING)
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {FIGURES}")
         for tab in TABS:
             self._ensure_table(tab)
 
@@ -108,10 +131,15 @@ class Cache:
         """An empty typed table, so pages and insights can query a tab before the first refresh."""
         columns = [f"{quote(c.name)} {_SQL_TYPE[c.kind]}" for c in tab.columns] + ['"_row" BIGINT']
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {quote(tab.name)} ({', '.join(columns)})")
+        self.con.execute(figures_view_sql(tab))
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one rerun or one thread; it shares the process's single connection."""
         return self.con.cursor()
+
+    def figures_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for figures: each tab's rows with no error (see FIGURES)."""
+        return for_figures(self.con.cursor())
 
     def close(self) -> None:
         self.con.close()
@@ -150,7 +178,7 @@ class Cache:
                 say("Nothing changed since the last refresh", 1.0)
                 return RefreshResult(skipped=False, version=version, same_data=True)
             say("Checking every tab", 0.3)
-            frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link)
+            frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings())
             result = RefreshResult(skipped=False, version=version)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             with atomic(self.con):

@@ -2,9 +2,11 @@
 schemas and the cross-tab rules; only the problems the edit brings count."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from connectors.sources.interface import Grid
+from connectors.config import admin_settings
+from connectors.sources.interface import UNSTORABLE, Grid
 from connectors.store.cache import quote
 from connectors.sync.request import RowError, SaveRequest
 from connectors.sync.values import key_of
@@ -70,7 +72,8 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
                 info[name][r] = (key_of(tab, row) if tab.key else None, i, set(names_))
         grid_rows = [rows.get(r, []) for r in range(2, max(rows, default=1) + 1)]
         grids[name] = Grid(name, [c.title for c in tab.columns], grid_rows, first_row=2)
-    _frames, issues = validate_workbook(grids, tabs=[registered_tab(n) for n in names], date_order=date_order)
+    _frames, issues = validate_workbook(grids, tabs=[registered_tab(n) for n in names], date_order=date_order,
+                                        admin_settings=admin_settings())
     known = _known_issues(cur, names)
     warnings: list[RowError] = []
     for issue in issues:
@@ -101,35 +104,44 @@ def _known_issues(cur: Any, names: list[str]) -> set[tuple[str, int, str | None]
     return {(t, int(r), _column_name(registered_tab(t), c)) for t, r, c in rows}
 
 
-_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # line breaks and tabs are text
+
+
+def _unstorable(value: Any) -> tuple[str, str] | None:
+    """(what the value holds, its code points) when it holds an invisible control character or a character
+    no sheet can store (U+FFFE, U+FFFF, a lone surrogate: connectors.sources.interface.UNSTORABLE); else None."""
+    if not isinstance(value, str):
+        return None
+    found = sorted({c for c in value if _CONTROL.match(c) or UNSTORABLE.match(c)})
+    if not found:
+        return None
+    what = _("an invisible control character") if all(_CONTROL.match(c) for c in found) else _("a character no sheet can store")
+    return what, ", ".join(f"U+{ord(c):04X}" for c in found)
 
 
 def control_characters(request: SaveRequest) -> list[RowError]:
-    """Values holding an invisible control character (pasted from elsewhere) are refused: the sheet would
-    keep a cell nobody can read or search. Line breaks and tabs are allowed."""
-    def bad(value: Any) -> str | None:
-        if isinstance(value, str):
-            found = sorted({c for c in value if c in _CONTROL})
-            if found:
-                return ", ".join(f"U+{ord(c):04X}" for c in found)
-        return None
-
+    """Values holding an invisible control character (pasted from elsewhere) or a character no sheet can store
+    are refused, naming the tab, row, column and value: the sheet would keep a cell nobody can read or search,
+    or could not take it at all. Line breaks and tabs are allowed."""
     errors = []
     for e in request.edits:
-        codes = bad(e.new)
-        if codes:
+        found = _unstorable(e.new)
+        if found:
             tab = registered_tab(e.tab)
-            errors.append(RowError(e.tab, e.key, e.column, f"{tab.title}, row {'/'.join(e.key)}, {tab.column(e.column).title}: "
-                                   f"{e.new!r} holds an invisible control character ({codes}). Retype the value and save again.",
-                                   rule="control_character"))
+            where = _("{tab}, row {key}, {column}").format(tab=_(tab.title), key="/".join(e.key), column=_(tab.column(e.column).title))
+            errors.append(RowError(e.tab, e.key, e.column, _refused(where, e.new, *found), rule="control_character"))
     for name, rows in request.appends.items():
         tab = registered_tab(name)
         for i, row in enumerate(rows):
             for column, value in row.items():
-                codes = bad(value)
-                if codes:
-                    errors.append(RowError(name, key_of(tab, row) if tab.key else None, column,
-                                           f"{tab.title}, new row {i + 1}, {tab.column(column).title}: {value!r} holds an invisible "
-                                           f"control character ({codes}). Retype the value and save again.",
+                found = _unstorable(value)
+                if found:
+                    where = _("{tab}, new row {n}, {column}").format(tab=_(tab.title), n=i + 1, column=_(tab.column(column).title))
+                    errors.append(RowError(name, key_of(tab, row) if tab.key else None, column, _refused(where, value, *found),
                                            rule="control_character", new_row=i))
     return errors
+
+
+def _refused(where: str, value: str, what: str, codes: str) -> str:
+    return _("{where}: {value} holds {what} ({codes}). Retype the value and save again.").format(
+        where=where, value=repr(value), what=what, codes=codes)

@@ -72,7 +72,7 @@ from connectors.sync.plan import Plan, compare, landed
 from connectors.sync.request import ALREADY, CONFLICT, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, RowDelete, RowError, SaveRequest, SaveResult
 from connectors.sync.values import key_text, same, typed
 from connectors.sync.verify import confirmed, verify
-from schemas.i18n import _
+from schemas.i18n import _, ngettext
 from schemas.registry import tab as registered_tab
 
 _write_lock = threading.RLock()  # one read-check-write at a time per process
@@ -103,7 +103,9 @@ def save(cache: Any, source: Any, user: User, edits: Iterable[CellEdit] = (),
     if not errors:
         errors, warnings = check(cache, request, date_order)
     if errors:
-        return SaveResult(INVALID, f"{len(errors)} problem(s) found: nothing was saved. Correct them and save again.",
+        said = ngettext("{n} problem found: nothing was saved. Correct it and save again.",
+                        "{n} problems found: nothing was saved. Correct them and save again.", len(errors)).format(n=len(errors))
+        return SaveResult(INVALID, said,
                           errors=errors, warnings=warnings, request=request)
     result = _send(cache, source, user, request, via, date_order, queue_as=None if queue else -1)
     result.warnings = warnings

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from connectors.sources.interface import UNSTORABLE
 from connectors.store import audit
 from schemas.base import ColumnSpec
 from schemas.coerce import coerce_column
@@ -31,6 +32,8 @@ def typed(value: Any, spec: ColumnSpec, date_order: str = "day_first") -> Any:
         return None
     if isinstance(value, str) and not value.strip():
         return None
+    if isinstance(value, str) and UNSTORABLE.search(value):
+        return value  # kept as typed: the save refuses it by name (check_edits), the coercion could not even hold it
     if spec.kind == "text":
         if isinstance(value, str):
             return value.strip()
