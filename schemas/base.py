@@ -53,7 +53,7 @@ def column(
 ) -> Any:
     """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key.
 
-    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people"),
+    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people", "years"),
     `row_label` (the column that names a row, shown beside its key where another tab refers to it) and
     `place` (the village code that puts a row on the map of places: place filters, issues by village).
     `labels`: code -> (English, Khmer) for a coded column, what legends, tables, filters and downloads
@@ -102,7 +102,7 @@ class ColumnSpec:
     pii: bool
     ref: str | None  # "tab.column"
     code_width: int | None
-    unit: str | None = None  # riel | kg | % | people ...
+    unit: str | None = None  # riel | kg | % | people | years (schemas.human_forms.UNIT_WORDS)
     row_label: bool = False  # names the row (beside its key) where another tab refers to it
     place: bool = False  # the row's village code
     labels: tuple[tuple[str, str, str], ...] = ()  # (code, English, Khmer) of a coded column

@@ -25,7 +25,7 @@ class ClinicVisit(TabSchema):
     village_code: Text = code("Village code", N_("Where the patient lives."), 8, ref="villages.village_code", place=True)
     patient_code: Text = column("Patient code", N_("Pseudonymous patient code, never a name, e.g. P-004211."), pattern=r"^P-\d{4,}$", pii=True, row_label=True)
     sex: Text = column("Sex", "female or male.", isin=["female", "male"], labels=SEX_LABELS)
-    age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120)
+    age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120, unit="years")
     care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
     condition: Text = column("Condition", "Main condition treated.", required=False)
     new_patient: Bool = column("New patient", "Yes on the patient's first visit ever.")

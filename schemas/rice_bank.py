@@ -36,12 +36,11 @@ class RiceEntry(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import pandas as pd  # noqa: E402
+from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, amount, balance_below_zero, cross_tab_rule, loan_ids  # noqa: E402
+from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
+from schemas.rules_context import Book, amount, cross_tab_rule, plain  # noqa: E402
 
 RICE_IN = kinds(RICE_LEDGER_DIRECTIONS, IN)
 RICE_OUT = kinds(RICE_LEDGER_DIRECTIONS, OUT)
@@ -59,28 +58,50 @@ def rice_stock_never_below_zero(book: Book) -> Iterable[Issue]:
 
 @cross_tab_rule
 def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
-    """A loan is repaid with the bank's interest in kind, and no more."""
+    """A loan is repaid with the bank's interest in kind, and no more. A loan whose kg, bank or interest
+    could not be read, or a repayment of it whose kg or date could not be, leaves that loan unjudged."""
     ledger = book.frame("rice_ledger", "date", "bank_id", "kind", "kg", "loan_id")
     banks = book.frame("rice_banks", "bank_id", "interest_pct")
     if ledger is None or banks is None:
         return
-    interest = dict(zip(banks["bank_id"].astype(object), banks["interest_pct"].astype(object)))
+    interest: dict[Any, Any] = {}
+    for position, (bank, pct) in enumerate(zip(plain(banks["bank_id"]), plain(banks["interest_pct"]))):
+        interest.setdefault(bank, ("rice_banks", position) if pct is None else pct)
+    kinds, bank_ids, loans, kgs, dates = (plain(ledger[c]) for c in ("kind", "bank_id", "loan_id", "kg", "date"))
+    unknown_bank = [b is None or bad for b, bad in zip(bank_ids, book.dangling("rice_ledger", "bank_id").tolist())]
     owed: dict[tuple, tuple[float, float]] = {}
-    kinds = ledger["kind"]
-    is_loan = kinds.eq("loan").fillna(False).astype(bool)
-    for bank, loan, kg in ledger.loc[is_loan, ["bank_id", "loan_id", "kg"]].astype(object).itertuples(index=False):
-        pct = interest.get(bank)
-        if not (pd.isna(loan) or pd.isna(kg) or pct is None or pd.isna(pct)):
-            owed.setdefault((bank, loan), (kg * (1 + pct / 100), pct))
-    repayments = ledger[kinds.eq("repayment").fillna(False).astype(bool) & ledger["kg"].notna() & ledger["date"].notna()]
-    repayments = repayments.assign(row=repayments["_row"].astype("int64")).sort_values(["date", "row"], kind="stable")
-    repaid: dict[tuple, float] = {}
-    for position, bank, loan, kg in zip(repayments.index, repayments["bank_id"], repayments["loan_id"], repayments["kg"]):
-        key = (bank, loan)
-        if key not in owed:
+    doubt: dict[Any, list[tuple[str, int]]] = {}  # (bank, loan) or a loan id of any bank -> the rows that leave it unknown
+    for p, (kind, bank, loan, kg) in enumerate(zip(kinds, bank_ids, loans, kgs)):
+        if loan is None or kind not in ("loan", None):
             continue
-        repaid[key] = repaid.get(key, 0.0) + float(kg)
+        pct = interest.get(bank)
+        key = loan if kind is None or unknown_bank[p] else (bank, loan)
+        if key == loan or kg is None:
+            doubt.setdefault(key, []).append(("rice_ledger", p))
+        elif isinstance(pct, tuple):
+            doubt.setdefault(key, []).append(pct)
+        elif pct is not None:
+            owed.setdefault(key, (kg * (1 + pct / 100), pct))
+    for p in (p for p, kind in enumerate(kinds) if kind == "repayment" and loans[p] is not None):
+        if kgs[p] is None or dates[p] is None:
+            doubt.setdefault((bank_ids[p], loans[p]), []).append(("rice_ledger", p))
+    order = sorted((d, int(r), p) for p, (d, r) in enumerate(zip(dates, ledger["_row"])) if kinds[p] == "repayment"
+                   and kgs[p] is not None and d is not None)
+    repaid: dict[tuple, float] = {}
+    unjudged: set[Any] = set()
+    for _date, _row, p in order:
+        key = (bank_ids[p], loans[p])
+        if key not in owed and key not in doubt and loans[p] not in doubt:
+            continue
+        if key in doubt or loans[p] in doubt:
+            unjudged.update(k for k in (key, loans[p]) if k in doubt)
+            continue
+        repaid[key] = repaid.get(key, 0.0) + float(kgs[p])
         total, pct = owed[key]
         if repaid[key] > total + 1e-6:
-            yield book.issue("rice.repayment_too_large", "rice_ledger", int(position), "kg", amount=amount(kg),
-                             loan=loan, repaid=amount(repaid[key]), owed=amount(total), interest=amount(pct))
+            yield book.issue("rice.repayment_too_large", "rice_ledger", p, "kg", amount=amount(kgs[p]),
+                             loan=loans[p], repaid=amount(repaid[key]), owed=amount(total), interest=amount(pct))
+    for key in unjudged:
+        for tab in {tab for tab, _p in doubt[key]}:
+            book.leave_out(tab, [p for t, p in doubt[key] if t == tab], "rice.repayment_too_large",
+                           [key[1] if isinstance(key, tuple) else key])

@@ -43,7 +43,8 @@ class SavingsEntry(TabSchema):
 from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, balance_below_zero, cross_tab_rule, loan_ids, part_of_whole  # noqa: E402
+from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
 
 CASH_IN = {"deposit", "grant", "interest", "repayment"}
 CASH_OUT = {"withdrawal", "expense", "loan"}

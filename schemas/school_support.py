@@ -17,7 +17,7 @@ class SchoolSupport(TabSchema):
     household_id: Text = column("Household ID", "The child's family.", ref="households.household_id")
     child_code: Text = column("Child code", N_("Pseudonymous code of the child, never a name, e.g. C-000123."), pattern=r"^C-\d{4,}$", pii=True)
     sex: Text = column("Sex", "female or male.", isin=SEXES, labels=SEX_LABELS)
-    age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25)
+    age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25, unit="years")
     school: Text = column("School", "The state school the child attends.")
     grade: Int = column("Grade", "School grade, a whole number from 1 to 12.", ge=1, le=12)
     materials: Text = column("Materials given", "What was given, separated by commas, e.g. uniform, bag, books.")
