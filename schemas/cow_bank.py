@@ -81,6 +81,9 @@ def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
         if mother is None:
             continue  # no dam, or an unknown one (the foreign-key rule says so)
         calves.setdefault(dam, []).append(position)
+        unread = [p for p in (mother, position) if born[p] is None] + ([mother] if sexes[mother] is None else [])
+        if unread:  # a birth date or the mother's sex could not be read: her age at calving is not known
+            book.leave_out("cows", unread, "cow.dam_too_young", [cows["cow_id"].iat[position]])
         if sexes[mother] == "male":
             yield book.issue("cow.dam_not_female", "cows", position, "dam_id", sex="male")
         elif born[mother] is not None and born[position] is not None:
@@ -126,7 +129,12 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
         return
     dates, cow_ids, kinds = (_column(events, book, "cow_events", c) for c in ("date", "cow_id", "kind"))
     rows = events["_row"].astype(int).tolist()
-    dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None]
+    unknown_cow = book.dangling("cow_events", "cow_id").tolist()
+    unread = [p for p in range(len(events)) if None in (dates[p], cow_ids[p], kinds[p]) or unknown_cow[p]]
+    for p in unread:  # a death or a pass-on may hide in it: what it could change is not judged
+        book.leave_out("cow_events", [p], "cow.event_after_death", None if cow_ids[p] is None or unknown_cow[p] else [cow_ids[p]])
+    unread = set(unread)
+    dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None and p not in unread]
     died: dict[Any, int] = {}
     for p in sorted((p for p in dated if kinds[p] == "died"), key=lambda p: dates[p]):
         died.setdefault(cow_ids[p], p)
@@ -147,6 +155,8 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
     for p in (p for p in dated if kinds[p] == "passed_on"):
         passed_on[cow_ids[p]] = min(passed_on.get(cow_ids[p], dates[p]), dates[p])
         cow = index.get(cow_ids[p])
+        if cow is not None and born[cow] is None:
+            book.leave_out("cows", [cow], "cow.pass_on_too_young", [cow_ids[p]])
         if cow is not None and born[cow] is not None:
             months = months_between(born[cow], dates[p])
             if months < min_months:
@@ -157,8 +167,31 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
     for position, dam in enumerate(dams):
         if dam is not None:
             calves.setdefault(dam, []).append(cows["cow_id"].iat[position])
+    # A pass-on that could not be read, or a calf whose mother's ear tag points nowhere, could be any cow's.
+    unsure = _unsure_pass_ons(book, cows, unread, cow_ids, kinds, index, dams)
     for p in (p for p in dated if kinds[p] == "sold" and cow_ids[p] in granted):
+        doubt = unsure.get(None, []) + unsure.get(cow_ids[p], [])
+        if doubt:
+            for tab in {tab for tab, _position in doubt}:
+                book.leave_out(tab, [q for t, q in doubt if t == tab], "cow.sold_before_pass_ons", [cow_ids[p]])
+            continue
         passed = sum(1 for calf in calves.get(cow_ids[p], []) if calf in passed_on and passed_on[calf] <= dates[p])
         if passed < needed:
             yield book.issue("cow.sold_before_pass_ons", "cow_events", p, "date", cow=cow_ids[p], on=day(dates[p]),
                              passed=passed, needed=amount(needed))
+
+
+def _unsure_pass_ons(book: Book, cows: pd.DataFrame, unread: set[int], cow_ids: list[Any], kinds: list[Any],
+                     index: dict[Any, int], dams: list[Any]) -> dict[Any, list[tuple[str, int]]]:
+    """Mother's ear tag (None: any cow) -> the rows (tab, position) that may be a pass-on of one of her calves."""
+    unsure: dict[Any, list[tuple[str, int]]] = {}
+    for p in unread:
+        if kinds[p] not in ("passed_on", None):
+            continue
+        calf = index.get(cow_ids[p])
+        if calf is not None and dams[calf] is None:
+            continue  # a cow the programme bought: nobody's calf
+        unsure.setdefault(dams[calf] if calf is not None else None, []).append(("cow_events", p))
+    for position in book.dangling("cows", "dam_id").nonzero()[0].tolist():
+        unsure.setdefault(None, []).append(("cows", position))
+    return unsure

@@ -97,6 +97,7 @@ class Sheet:
         self.validations: list[tuple[dict, dict]] = []
         self.protected: list[dict] = []
         self.developer_metadata: list[dict] = []
+        self.merges: list[tuple[int, int, int, int]] = []  # (start row, end row, start column, end column), ends exclusive
 
     # -- shape -------------------------------------------------------------------------------
     def properties(self) -> dict:
@@ -113,7 +114,17 @@ class Sheet:
             out["protectedRanges"] = [{**p, "editors": {"users": [owner]}} for p in self.protected]
         if self.developer_metadata:
             out["developerMetadata"] = list(self.developer_metadata)
+        if self.merges:
+            from tests.sheets_server_merges import metadata
+
+            out["merges"] = metadata(self)
         return out
+
+    def _follow(self, axis: int, start: int, end: int, inserted: int = 0) -> None:
+        if self.merges:
+            from tests.sheets_server_merges import follow
+
+            self.merges = follow(self.merges, axis, start, end, inserted)
 
     def box(self, ref: a1.Ref) -> a1.Box:
         return a1.close(ref, self.title, self.row_count, self.col_count)
@@ -202,6 +213,7 @@ class Sheet:
         self.row_count -= end - start
         self.formulas = _shift(self.formulas, 0, start, end)
         self.cell_formats = _shift(self.cell_formats, 0, start, end)
+        self._follow(0, start, end)
 
     def delete_columns(self, start: int, end: int) -> None:
         for row in self.values:
@@ -211,6 +223,7 @@ class Sheet:
         self.col_count -= end - start
         self.formulas = _shift(self.formulas, 1, start, end)
         self.cell_formats = _shift(self.cell_formats, 1, start, end)
+        self._follow(1, start, end)
 
     def insert_rows(self, start: int, count: int) -> None:
         if start < len(self.values):
@@ -218,6 +231,7 @@ class Sheet:
         self.row_count += count
         self.formulas = _shift(self.formulas, 0, start, start, count)
         self.cell_formats = _shift(self.cell_formats, 0, start, start, count)
+        self._follow(0, start, start, count)
 
     def insert_columns(self, start: int, count: int) -> None:
         for row in self.values:
@@ -226,6 +240,7 @@ class Sheet:
         self.col_count += count
         self.formulas = _shift(self.formulas, 1, start, start, count)
         self.cell_formats = _shift(self.cell_formats, 1, start, start, count)
+        self._follow(1, start, start, count)
 
     def resize(self, rows: int | None, cols: int | None) -> None:
         if rows is not None:

@@ -24,8 +24,14 @@ from python_calamine import CalamineWorkbook
 from connectors.sources import xlsx_patch
 from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
 from schemas.base import match_headers
+from schemas.grid import Merge
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
+
+
+def _merges(sheet: Any) -> tuple[Merge, ...]:
+    """The sheet's merged ranges (calamine: inclusive (row, column) corners) as the Sheets API says them."""
+    return tuple(Merge(top, bottom + 1, left, right + 1) for (top, left), (bottom, right) in sheet.merged_cell_ranges or ())
 
 
 def _trim(row: list[Any]) -> list[Any]:
@@ -92,12 +98,12 @@ class WorkbookSource:
         for name in book.sheet_names:
             if wanted is not None and name not in wanted:
                 continue
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [_trim(list(r)) for r in rows]
+            sheet = book.get_sheet_by_name(name)
+            rows = [_trim(list(r)) for r in sheet.to_python(skip_empty_area=False)]
             while rows and not rows[-1]:
                 rows.pop()
             header = [("" if c is None else str(c)) for c in rows[0]] if rows else []
-            grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2)
+            grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2, merges=_merges(sheet))
         return grids
 
     def cell_link(self, tab: str, a1: str) -> str | None:
