@@ -61,7 +61,7 @@ RULES: dict[str, Rule] = _rules(
     # A cell that cannot be read as its column's type (coercion).
     Rule("cell.not_a_number", ERROR, N_("Not a number"),
          N_("'{header}' is {value}, which is not a number. Type a number such as 1250 in cell {cell}."),
-         N_("Type digits only; thousands separators, Khmer digits and a currency mark are fine.")),
+         N_("Type a number; thousands separators, Khmer digits and the column's own unit (kg, riel, %, years) are fine.")),
     Rule("cell.wrong_currency", ERROR, N_("Amount in dollars"),
          N_("'{header}' is {value}, an amount in dollars, but this column is in riel. Type the amount in riel in cell {cell}."),
          N_("Convert to riel (at the exchange rate in the settings tab) and type the riel amount.")),
@@ -70,7 +70,7 @@ RULES: dict[str, Rule] = _rules(
          N_("Counts and ages are whole numbers.")),
     Rule("cell.not_a_date", ERROR, N_("Not a date"),
          N_("'{header}' is {value}, which is not a date we can read. Type it as {date_format} (for example {example}) in cell {cell}."),
-         N_("Type dates as dd/mm/yyyy (or yyyy-mm-dd), with a 4-digit year.")),
+         N_("Type dates as dd/mm/yyyy (or yyyy-mm-dd); a date in words or with a two-digit year is read too, with a warning.")),
     Rule("cell.not_yes_no", ERROR, N_("Not yes or no"),
          N_("'{header}' is {value}; it must be Yes or No. Type Yes or No in cell {cell}."),
          N_("Yes/No, Y/N, TRUE/FALSE, 1/0, បាទ/ចាស/ទេ are all read.")),

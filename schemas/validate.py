@@ -20,7 +20,7 @@ import pandera.pandas as pa
 import pyarrow.compute as pc
 from pandas._libs import lib
 
-from schemas.base import ColumnSpec, match_headers, normalise_header
+from schemas.base import ColumnSpec, header_names, match_headers, normalise_header
 from schemas.checks import column_failures
 from schemas.coerce import DATE_FORMATS, coerce_column, empty_column
 from schemas.grid import Grid
@@ -193,7 +193,7 @@ def _header_issues(tab: Tab, header: list[str], columns: dict[str, int], link: L
     for spec in tab.columns:
         if spec.name not in columns and spec.required:
             issues.append(make_issue("header.missing_column", tab.name, None, spec.title, None))
-    known = {normalise_header(s.name) for s in tab.columns} | {normalise_header(s.title) for s in tab.columns}
+    known = header_names(tab.schema)
     first_at: dict[str, int] = {}
     for index, text in enumerate(header):
         name = normalise_header(text)

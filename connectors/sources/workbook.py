@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook
 
 from connectors.sources import xlsx_patch
 from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
-from schemas.base import match_headers
+from schemas.base import match_headers, sheet_value
 from schemas.grid import Merge
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
@@ -175,8 +175,13 @@ class WorkbookSource:
     @staticmethod
     def _apply(sheet: xlsx_patch.SheetXml, tab_name: str, batch: WriteBatch, result: WriteResult) -> None:
         spec = registered_tab(tab_name)
-        columns = match_headers(spec.schema, sheet.header())
+        header = sheet.header()
+        columns = match_headers(spec.schema, header)
         rows_by_key = _rows_by_key(sheet, spec.key, columns)
+
+        def as_held(column: str, value: Any) -> Any:  # a code as its Khmer label under a Khmer header
+            return sheet_value(spec.column(column), value, header[columns[column]] if columns[column] < len(header) else "")
+
         for update in (u for u in batch.updates if u.tab == tab_name):
             row = rows_by_key.get(tuple(update.key))
             if row is None:
@@ -184,7 +189,7 @@ class WorkbookSource:
                     key="/".join(update.key), tab=tab_name))
             if update.column not in columns:
                 raise SourceError(_("Tab '{tab}' has no column for '{column}'. Add the header before saving.").format(tab=tab_name, column=update.column))
-            sheet.set(row, columns[update.column], update.new)
+            sheet.set(row, columns[update.column], as_held(update.column, update.new))
             result.cells_updated += 1
         doomed = {rows_by_key[tuple(k)] for t, k in batch.deletes if t == tab_name and tuple(k) in rows_by_key}
         sheet.delete_rows(doomed)
@@ -193,7 +198,7 @@ class WorkbookSource:
             row = sheet.last_row() + 1
             for name, value in append.values.items():
                 if name in columns:
-                    sheet.set(row, columns[name], value)
+                    sheet.set(row, columns[name], as_held(name, value))
             result.rows_appended += 1
 
 
