@@ -53,7 +53,7 @@ RULES: dict[str, Rule] = _rules(
          N_("Nothing: the row is skipped. Delete it if nobody needs it.")),
     # Shapes of the sheet (schemas.sheet_shapes).
     Rule("cell.merged", WARNING, N_("Merged cells"),
-         N_("Cells {range} are merged, so '{header}' is {value} in each of rows {first_row} to {last_row}. If one of those rows has another value, unmerge the cells and type it."),
+         N_("Cells {range} are merged, so '{header}' is {read_as} in each of rows {first_row} to {last_row}. If one of those rows has another value, unmerge the cells and type it."),
          N_("Nothing, if every row of the merge has its value; else unmerge the cells and type each row's own value.")),
     Rule("cell.merged_key", ERROR, N_("Ids merged"),
          N_("Cells {range} are merged, but every row needs its own '{header}': rows {first_row} to {last_row} cannot be told apart. Unmerge the cells and give each row its own id."),

@@ -101,7 +101,7 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
         positions = _not_echoes(positions, echoes.get(index))
         issues.add_cells("cell.read_as", tab.name, header[index], index, grid.first_row + positions,
                          [as_read(v) for v in cells[positions, index].tolist()], link, _read_as(spec, values, positions))
-    _merge_issues(issues, tab, header, columns, merged, new_position, already, grid, link)
+    _merge_issues(issues, found, merged, new_position, already, link)
     _schema_issues(issues, found, already, link, {name: new_position[echoes[index]] for name, index in columns.items() if index in echoes})
     _duplicate_keys(issues, found, link)
     issues.sort()
@@ -149,17 +149,25 @@ def _not_echoes(positions: np.ndarray, echoes: np.ndarray | None) -> np.ndarray:
     return positions if echoes is None else positions[~np.isin(positions, echoes)]
 
 
-def _merge_issues(issues: IssueRows, tab: Tab, header: list[str], columns: dict[str, int], merged: list[MergedCells],
-                  new_position: np.ndarray, already: dict[str, set[int]], grid: Grid, link: Link | None) -> None:
-    """One issue per merge in a known column; the key cells a merge left blank are not reported blank again."""
-    names = {index: name for name, index in columns.items()}
+def _merge_issues(issues: IssueRows, found: TabFrame, merged: list[MergedCells], new_position: np.ndarray,
+                  already: dict[str, set[int]], link: Link | None) -> None:
+    """One issue per merge in a known column, saying the value as the column reads it; the key cells a merge
+    left blank are not reported blank again."""
+    names = {index: name for name, index in found.columns.items()}
+    grid, tab = found.grid, found.tab
     for merge in merged:
         name = names.get(merge.merge.start_column)
         if name is None:
             continue  # a column the back office does not read
         first, last = grid.sheet_row(merge.positions[0]), grid.sheet_row(merge.positions[-1])
-        issues.append(make_issue(merge.rule, tab.name, first, header[merge.merge.start_column], merge.merge.start_column,
-                                 merge.value, link, range=merge.merge.a1(), first_row=first, last_row=last))
+        typed = found.frame[name].iat[int(new_position[merge.positions[0]])]
+        if pd.isna(typed) or tab.column(name).kind not in ("date", "int", "float"):
+            read = {"read_as": show(as_read(merge.value))}
+        else:
+            read = _read_as(tab.column(name), found.frame[name].array, np.array([int(new_position[merge.positions[0]])]))
+            read = {key: values[0] for key, values in read.items()}
+        issues.append(make_issue(merge.rule, tab.name, first, found.header[merge.merge.start_column], merge.merge.start_column,
+                                 merge.value, link, range=merge.merge.a1(), first_row=first, last_row=last, **read))
         if merge.rule == "cell.merged_key":
             already.setdefault(name, set()).update(new_position[list(merge.positions[1:])].tolist())
 
