@@ -51,7 +51,7 @@ from schemas.cell_arrays import mask as _mask
 from schemas.coerce_dates import DATE_FORMATS, typed_days
 from schemas.human_forms import NAT, units_of
 
-__all__ = ["DATE_FORMATS", "Coerced", "coerce_column", "date_spec", "empty_column", "kinds_of"]
+__all__ = ["DATE_FORMATS", "Coerced", "coerce_column", "empty_column", "kinds_of"]
 
 TRUE_WORDS = ["yes", "y", "true", "1", "បាទ", "ចាស"]
 FALSE_WORDS = ["no", "n", "false", "0", "ទេ", "អត់", "មិនមែន"]
@@ -130,11 +130,6 @@ def coerce_column(raw: np.ndarray, spec: ColumnSpec, date_order: str = "day_firs
     raise ValueError(f"unknown column kind {spec.kind!r}")
 
 
-def date_spec() -> ColumnSpec:
-    """A date column with no other rule, to read one typed date (schemas.human_forms.read_date)."""
-    return ColumnSpec("date", "Date", "", "date", False, None, None, None, None, False, None, None)
-
-
 def empty_column(spec: ColumnSpec, n: int) -> Any:
     """A column of n nulls of the spec's dtype (for a column the sheet does not have)."""
     dtype = {"text": "string[pyarrow]", "int": "Int64", "float": "Float64", "bool": "boolean",
@@ -199,7 +194,7 @@ def _text(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
 def _label_lookup(spec: ColumnSpec) -> tuple[pa.Array, pa.Array, pa.Array]:
     """A coded column's codes, and every way to write one (code, English or Khmer label, lower case) with its code."""
     names: dict[str, str] = {}
-    for code, *labels in spec.labels:
+    for code, *_labels in spec.labels:
         names.setdefault(code.lower(), code)
     for code, *labels in spec.labels:
         for label in labels:

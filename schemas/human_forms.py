@@ -80,7 +80,8 @@ def unit_name(unit: str) -> str:
 def units_of(words: pa.Array) -> np.ndarray:
     """The unit each typed word stands for ("KG." -> "kg", "ឆ្នាំ" -> "years"); None where the word is blank
     or unknown. Vectorised: one hash look-up per cell."""
-    clean = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_trim_whitespace(words)), r"\.$", "")
+    clean = pc.utf8_trim_whitespace(pc.replace_substring(words, "\u200b", ""))  # Khmer's zero-width spaces
+    clean = pc.replace_substring_regex(pc.utf8_lower(clean), r"\.$", "")
     found = pc.index_in(clean, value_set=_UNIT_TEXTS)
     positions = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
     return np.where(positions >= 0, _UNIT_KEYS[np.maximum(positions, 0)], None)

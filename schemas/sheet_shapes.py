@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from schemas.base import ColumnSpec, normalise_header
+from schemas.base import ColumnSpec, khmer_title, normalise_header
 from schemas.grid import Grid, Merge
 from schemas.i18n import gettext, language
 
@@ -70,9 +70,9 @@ def apply_merges(grid: Grid, key_columns: set[int]) -> tuple[Grid, list[MergedCe
 def _header_words(spec: ColumnSpec) -> frozenset[str]:
     """What staff type under a header to name or describe its column: its name, its title and its
     description, in English and in Khmer (from the catalog)."""
-    words = {spec.name, spec.title, spec.description}
+    words = {spec.name, spec.title, spec.description, khmer_title(spec)}
     with language("km"):
-        words |= {gettext(spec.title), gettext(spec.description)}
+        words.add(gettext(spec.description))
     return frozenset(normalise_header(w) for w in words if w)
 
 
