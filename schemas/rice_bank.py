@@ -38,6 +38,8 @@ class RiceEntry(TabSchema):
 
 from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
+import numpy as np  # noqa: E402
+
 from schemas.issues import Issue  # noqa: E402
 from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
 from schemas.rules_context import Book, amount, cross_tab_rule, plain  # noqa: E402
@@ -67,40 +69,44 @@ def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
     interest: dict[Any, Any] = {}
     for position, (bank, pct) in enumerate(zip(plain(banks["bank_id"]), plain(banks["interest_pct"]))):
         interest.setdefault(bank, ("rice_banks", position) if pct is None else pct)
-    kinds, bank_ids, loans, kgs, dates = (plain(ledger[c]) for c in ("kind", "bank_id", "loan_id", "kg", "date"))
-    unknown_bank = [b is None or bad for b, bad in zip(bank_ids, book.dangling("rice_ledger", "bank_id").tolist())]
+    kind = ledger["kind"]
+    named = ledger["loan_id"].notna().to_numpy(dtype=bool, na_value=False) & (
+        kind.isin(["loan", "repayment"]).to_numpy(dtype=bool, na_value=False) | kind.isna().to_numpy())
+    at = np.flatnonzero(named)  # the rows that are, or may be, a loan or a repayment of one: positions in the ledger
+    rows = ledger.iloc[at]
+    kinds, bank_ids, loans, kgs, dates = (plain(rows[c]) for c in ("kind", "bank_id", "loan_id", "kg", "date"))
+    unknown_bank = [b is None or bad for b, bad in zip(bank_ids, book.dangling("rice_ledger", "bank_id")[at].tolist())]
     owed: dict[tuple, tuple[float, float]] = {}
     doubt: dict[Any, list[tuple[str, int]]] = {}  # (bank, loan) or a loan id of any bank -> the rows that leave it unknown
-    for p, (kind, bank, loan, kg) in enumerate(zip(kinds, bank_ids, loans, kgs)):
-        if loan is None or kind not in ("loan", None):
+    for i, (kind_of, bank, loan, kg) in enumerate(zip(kinds, bank_ids, loans, kgs)):
+        if kind_of == "repayment":
+            if kg is None or dates[i] is None:
+                doubt.setdefault((bank, loan), []).append(("rice_ledger", int(at[i])))
             continue
         pct = interest.get(bank)
-        key = loan if kind is None or unknown_bank[p] else (bank, loan)
+        key = loan if kind_of is None or unknown_bank[i] else (bank, loan)
         if key == loan or kg is None:
-            doubt.setdefault(key, []).append(("rice_ledger", p))
+            doubt.setdefault(key, []).append(("rice_ledger", int(at[i])))
         elif isinstance(pct, tuple):
             doubt.setdefault(key, []).append(pct)
         elif pct is not None:
             owed.setdefault(key, (kg * (1 + pct / 100), pct))
-    for p in (p for p, kind in enumerate(kinds) if kind == "repayment" and loans[p] is not None):
-        if kgs[p] is None or dates[p] is None:
-            doubt.setdefault((bank_ids[p], loans[p]), []).append(("rice_ledger", p))
-    order = sorted((d, int(r), p) for p, (d, r) in enumerate(zip(dates, ledger["_row"])) if kinds[p] == "repayment"
-                   and kgs[p] is not None and d is not None)
+    order = sorted((d, int(r), i) for i, (d, r) in enumerate(zip(dates, rows["_row"])) if kinds[i] == "repayment"
+                   and kgs[i] is not None and d is not None)
     repaid: dict[tuple, float] = {}
     unjudged: set[Any] = set()
-    for _date, _row, p in order:
-        key = (bank_ids[p], loans[p])
-        if key not in owed and key not in doubt and loans[p] not in doubt:
+    for _date, _row, i in order:
+        key = (bank_ids[i], loans[i])
+        if key not in owed and key not in doubt and loans[i] not in doubt:
             continue
-        if key in doubt or loans[p] in doubt:
-            unjudged.update(k for k in (key, loans[p]) if k in doubt)
+        if key in doubt or loans[i] in doubt:
+            unjudged.update(k for k in (key, loans[i]) if k in doubt)
             continue
-        repaid[key] = repaid.get(key, 0.0) + float(kgs[p])
+        repaid[key] = repaid.get(key, 0.0) + float(kgs[i])
         total, pct = owed[key]
         if repaid[key] > total + 1e-6:
-            yield book.issue("rice.repayment_too_large", "rice_ledger", p, "kg", amount=amount(kgs[p]),
-                             loan=loans[p], repaid=amount(repaid[key]), owed=amount(total), interest=amount(pct))
+            yield book.issue("rice.repayment_too_large", "rice_ledger", int(at[i]), "kg", amount=amount(kgs[i]),
+                             loan=loans[i], repaid=amount(repaid[key]), owed=amount(total), interest=amount(pct))
     for key in unjudged:
         for tab in {tab for tab, _p in doubt[key]}:
             book.leave_out(tab, [p for t, p in doubt[key] if t == tab], "rice.repayment_too_large",
