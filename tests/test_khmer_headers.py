@@ -7,6 +7,7 @@ import argparse
 
 import pytest
 
+import cli
 from commands import provision as command
 from connectors import sync
 from connectors.sources.workbook import WorkbookSource
@@ -67,7 +68,7 @@ def test_provision_in_khmer_writes_khmer_headers_and_khmer_dropdown_labels(sheet
     monkeypatch.setenv("GSHEETS_API_BASE", sheets_server.base_url)
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "none.toml"))
     workbook = write_xlsx(small_book(), tmp_path / "small.xlsx")
-    assert command.run(argparse.Namespace(source=f"gsheets:{key}", workbook=str(workbook), lang="km")) == 0
+    assert cli.main(["provision", "--source", f"gsheets:{key}", "--from", str(workbook), "--lang", "km"]) == 0
     book = sheets_server.state.get(key)
     ledger = book.sheet_named("rice_ledger")
     assert ledger.values[0] == [khmer_title(c) for c in tab("rice_ledger").columns]
