@@ -150,7 +150,7 @@ def _mapped_rows(tab: Tab, source: Grid, columns: dict[str, int], header: list[s
         for name, index in theirs.items():
             if name in columns and index < len(row):
                 value = row[index]
-                if name in columns and columns[name] < len(header):
+                if columns[name] < len(header):
                     value = sheet_value(tab.column(name), value, header[columns[name]])
                 cells[columns[name]] = cell_value(value)
         while cells and cells[-1] == "":

@@ -81,9 +81,11 @@ def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
         if mother is None:
             continue  # no dam, or an unknown one (the foreign-key rule says so)
         calves.setdefault(dam, []).append(position)
-        unread = [p for p in (mother, position) if born[p] is None] + ([mother] if sexes[mother] is None else [])
-        if unread:  # a birth date or the mother's sex could not be read: her age at calving is not known
-            book.leave_out("cows", unread, "cow.dam_too_young", [cows["cow_id"].iat[position]])
+        unborn = [p for p in (mother, position) if born[p] is None]
+        if unborn:  # a birth date could not be read: the mother's age at calving is not known
+            book.leave_out("cows", unborn, "cow.dam_too_young", [cows["cow_id"].iat[position]])
+        if sexes[mother] is None:
+            book.leave_out("cows", [mother], "cow.dam_not_female", [cows["cow_id"].iat[position]])
         if sexes[mother] == "male":
             yield book.issue("cow.dam_not_female", "cows", position, "dam_id", sex="male")
         elif born[mother] is not None and born[position] is not None:
