@@ -133,8 +133,9 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
     rows = events["_row"].astype(int).tolist()
     unknown_cow = book.dangling("cow_events", "cow_id").tolist()
     unread = [p for p in range(len(events)) if None in (dates[p], cow_ids[p], kinds[p]) or unknown_cow[p]]
-    for p in unread:  # a death or a pass-on may hide in it: what it could change is not judged
-        book.leave_out("cow_events", [p], "cow.event_after_death", None if cow_ids[p] is None or unknown_cow[p] else [cow_ids[p]])
+    for p in unread:  # a known cow's event whose date or kind could not be read: it may be its death
+        if cow_ids[p] is not None and not unknown_cow[p]:
+            book.leave_out("cow_events", [p], "cow.event_after_death", [cow_ids[p]])
     unread = set(unread)
     dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None and p not in unread]
     died: dict[Any, int] = {}
