@@ -6,7 +6,7 @@ For each size, every registered tab is filled (tests.fixtures_sheets.demo_grids,
 that many cells in all) in a local Sheets API server running in its own process (as Google runs
 apart from us), and three readers refresh all 17 tabs:
 
-- ours: GoogleSheetSource.version() + read() — a change token, metadata once, ONE values:batchGet
+- ours: GoogleSheetSource.version() + read() — a change token, the metadata (again after a change: merged cells), ONE values:batchGet
   (UNFORMATTED_VALUE, compact JSON, gzip); an unchanged refresh is the token only.
 - gspread-dataframe: get_as_dataframe per tab, opening the spreadsheet and the worksheet each time,
   as st-gsheets-connection does (3 calls per tab). It has no change token: every refresh reads all.

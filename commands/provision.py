@@ -1,6 +1,8 @@
-"""`python cli.py provision --source gsheets:KEY [--from WORKBOOK.xlsx]`: make a Google Sheet ready.
+"""`python cli.py provision --source gsheets:KEY [--from WORKBOOK.xlsx] [--lang en|km]`: make a Google Sheet ready.
 
-For every registered tab: create it if missing, with the schema's column titles as the header row;
+For every registered tab: create it if missing, with the schema's column titles as the header row
+(in Khmer with --lang km, and the dropdowns of coded columns then hold their Khmer labels: the app reads
+a code, its English label or its Khmer label alike, and writes a Khmer label under a Khmer header);
 freeze and protect (with a warning) the header; add dropdowns for every enumeration, checkboxes for
 yes/no columns, date checks, number ranges; formats: dates yyyy-mm-dd, whole numbers, text columns
 as text (so a code like 01020304 keeps its leading zero and a phone number is never a formula).
@@ -23,8 +25,8 @@ from typing import Any
 
 from connectors.sources.gsheets_write import cell_value, extended_value, quote_title
 from connectors.sources.interface import Grid, SourceError
-from schemas.base import ColumnSpec, match_headers
-from schemas.i18n import _
+from schemas.base import ColumnSpec, khmer_title, match_headers, sheet_value
+from schemas.i18n import LANGUAGES, _
 from schemas.issues import column_letter
 from schemas.registry import TABS, Tab
 
@@ -38,6 +40,8 @@ _METADATA_FIELDS = ("sheets(properties(sheetId,title,gridProperties),protectedRa
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default=None, help=_("gsheets:<key or URL>; default: BACKOFFICE_SOURCE."))
     parser.add_argument("--from", dest="workbook", default=None, help=_("An .xlsx workbook whose rows are copied into empty tabs."))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+                        help=_("The language of the headers and dropdown labels it writes: en (English, the default) or km (Khmer)."))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
             from connectors.sources.workbook import WorkbookSource
 
             rows = WorkbookSource(args.workbook).read()
-        done = provision(GoogleSheetSource.from_settings(spec.location), rows)
+        headers = getattr(args, "lang", None) or getattr(args, "cli_lang", None) or "en"
+        done = provision(GoogleSheetSource.from_settings(spec.location), rows, headers=headers)
     except SourceError as exc:
         print(_("Could not provision the sheet: {problem}").format(problem=exc), file=sys.stderr)
         return 2
@@ -71,11 +76,13 @@ def _column_range(sheet_id: int, column: int) -> dict:
     return {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": column, "endColumnIndex": column + 1}
 
 
-def _validation(spec: ColumnSpec) -> dict | None:
-    """The data-validation rule for a column, or None."""
+def _validation(spec: ColumnSpec, header: str) -> dict | None:
+    """The data-validation rule for a column headed `header`, or None. A coded column's dropdown holds its
+    codes, or its Khmer labels under its Khmer title (schemas.base.sheet_value)."""
     note = spec.description or spec.title
     if spec.allowed:
-        condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in spec.allowed]}
+        values = [sheet_value(spec, v, header) for v in spec.allowed]
+        condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in values]}
         return {"condition": condition, "strict": True, "showCustomUi": True, "inputMessage": note}
     if spec.kind == "bool":
         return {"condition": {"type": "BOOLEAN"}, "strict": True}
@@ -102,14 +109,14 @@ def _number_format(spec: ColumnSpec) -> dict | None:
     return None
 
 
-def rule_requests(tab: Tab, sheet_id: int, columns: dict[str, int]) -> list[dict]:
+def rule_requests(tab: Tab, sheet_id: int, columns: dict[str, int], header: list[str] | None = None) -> list[dict]:
     """Dropdowns, checks and formats for every column of the tab found in the header."""
     out = []
     for spec in tab.columns:
         if spec.name not in columns:
             continue
         rng = _column_range(sheet_id, columns[spec.name])
-        rule = _validation(spec)
+        rule = _validation(spec, header[columns[spec.name]] if header and columns[spec.name] < len(header) else spec.title)
         if rule:
             out.append({"setDataValidation": {"range": rng, "rule": rule}})
         fmt = _number_format(spec)
@@ -133,8 +140,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # what was deliberately left alone
 
 
-def _mapped_rows(tab: Tab, source: Grid, columns: dict[str, int]) -> list[list[Any]]:
-    """The workbook's rows rearranged into the sheet's column order."""
+def _mapped_rows(tab: Tab, source: Grid, columns: dict[str, int], header: list[str]) -> list[list[Any]]:
+    """The workbook's rows rearranged into the sheet's column order (codes as the sheet's header says them)."""
     theirs = match_headers(tab.schema, source.header)
     width = max(columns.values()) + 1
     out = []
@@ -142,7 +149,10 @@ def _mapped_rows(tab: Tab, source: Grid, columns: dict[str, int]) -> list[list[A
         cells = [""] * width
         for name, index in theirs.items():
             if name in columns and index < len(row):
-                cells[columns[name]] = cell_value(row[index])
+                value = row[index]
+                if columns[name] < len(header):
+                    value = sheet_value(tab.column(name), value, header[columns[name]])
+                cells[columns[name]] = cell_value(value)
         while cells and cells[-1] == "":
             cells.pop()
         out.append(cells)
@@ -151,15 +161,21 @@ def _mapped_rows(tab: Tab, source: Grid, columns: dict[str, int]) -> list[list[A
     return out
 
 
-def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Grid | None, used_ids: set[int]) -> None:
-    titles = [c.title for c in tab.columns]
+def _titles(tab: Tab, headers: str) -> list[str]:
+    return [khmer_title(c) if headers == "km" else c.title for c in tab.columns]
+
+
+def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Grid | None, used_ids: set[int],
+             headers: str = "en") -> None:
+    titles = _titles(tab, headers)
     if sheet is None:
         sheet_id = random.randint(1, 2**31 - 1)
         while sheet_id in used_ids:
             sheet_id = random.randint(1, 2**31 - 1)
         used_ids.add(sheet_id)
         columns = {c.name: i for i, c in enumerate(tab.columns)}
-        rows = _mapped_rows(tab, copy, columns) if copy else []
+        header = titles
+        rows = _mapped_rows(tab, copy, columns, header) if copy else []
         grid = {"rowCount": max(1000, len(rows) + 1), "columnCount": len(titles), "frozenRowCount": 1}
         plan.structure.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": tab.name, "gridProperties": grid}}})
         plan.structure.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
@@ -178,24 +194,26 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
             extra = start + len(missing) - grid["columnCount"]
             if extra > 0:
                 plan.structure.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": extra}})
+            names = dict(zip([c.name for c in tab.columns], titles))
             plan.structure.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": start},
-                                                   "rows": [{"values": [extended_value(c.title) for c in missing]}],
+                                                   "rows": [{"values": [extended_value(names[c.name]) for c in missing]}],
                                                    "fields": "userEnteredValue"}})
             columns.update({c.name: start + i for i, c in enumerate(missing)})
-            plan.changes.append(_("{tab}: header completed with {columns}").format(tab=tab.name, columns=", ".join(c.title for c in missing)))
+            header = header + [names[c.name] for c in missing]
+            plan.changes.append(_("{tab}: header completed with {columns}").format(tab=tab.name, columns=", ".join(names[c.name] for c in missing)))
         if grid.get("frozenRowCount", 0) != 1:
             plan.structure.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
                                                              "fields": "gridProperties.frozenRowCount"}})
             plan.changes.append(_("{tab}: header row frozen").format(tab=tab.name))
         has_data = len(top) > 1 and any(cell != "" for cell in top[1])
-        rows = _mapped_rows(tab, copy, columns) if copy and not has_data else []
+        rows = _mapped_rows(tab, copy, columns, header) if copy and not has_data else []
         if rows and len(rows) + 1 > grid["rowCount"]:
             plan.structure.append({"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": len(rows) + 1 - grid["rowCount"]}})
     if not any(p.get("description") == HEADER_NOTE for p in sheet.get("protectedRanges", [])):
         plan.structure.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1}, "description": HEADER_NOTE, "warningOnly": True}}})
         plan.changes.append(_("{tab}: header row protected (editing it asks for confirmation)").format(tab=tab.name))
-    rules = rule_requests(tab, sheet_id, columns)
+    rules = rule_requests(tab, sheet_id, columns, header)
     # The fingerprint ignores the sheet id, so the same rules on a re-created tab compare equal.
     mark = fingerprint([{k: {**v, "range": {**v["range"], "sheetId": 0}}} for r in rules for k, v in r.items()])
     stored = [m for m in sheet.get("developerMetadata", []) if m.get("metadataKey") == RULES_KEY]
@@ -213,8 +231,9 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
         plan.notes.append(_("{tab}: already has data; the workbook's rows were not copied").format(tab=tab.name))
 
 
-def provision(source: Any, copy_from: dict[str, Grid] | None = None, tabs: list[Tab] | None = None) -> Plan:
-    """Bring the Google Sheet in line with the schemas; the plan says what changed (nothing: no changes)."""
+def provision(source: Any, copy_from: dict[str, Grid] | None = None, tabs: list[Tab] | None = None, headers: str = "en") -> Plan:
+    """Bring the Google Sheet in line with the schemas; the plan says what changed (nothing: no changes).
+    `headers`: the language of the headers of the tabs and columns it adds ("en" or "km")."""
     tabs = tabs or TABS
     with source.google_errors():
         meta = source.http.fetch_sheet_metadata(source.key, params={"includeGridData": "false", "fields": _METADATA_FIELDS})
@@ -229,7 +248,7 @@ def provision(source: Any, copy_from: dict[str, Grid] | None = None, tabs: list[
     plan = Plan()
     used = {s["properties"]["sheetId"] for s in sheets.values()}
     for tab in tabs:
-        plan_tab(plan, tab, sheets.get(tab.name), tops.get(tab.name, []), (copy_from or {}).get(tab.name), used)
+        plan_tab(plan, tab, sheets.get(tab.name), tops.get(tab.name, []), (copy_from or {}).get(tab.name), used, headers)
     with source.google_errors():
         if plan.structure:
             source.http.batch_update(source.key, {"requests": plan.structure})

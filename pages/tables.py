@@ -89,11 +89,11 @@ st.caption(tab.schema.__doc__ or "")
 query = te.TableQuery(name, search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")))
 with st.expander(_("Filters"), expanded=False):
     for spec in te.enumerations(tab):
-        query.choices[spec.name] = st.multiselect(spec.title, list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
+        query.choices[spec.name] = st.multiselect(_(spec.title), list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
                                                   format_func=lambda v, spec=spec: label(spec, v))
     for spec in te.date_columns(tab):
-        if st.checkbox(_("Only some dates ({column})").format(column=spec.title), key=f"tables_fd_{name}_{spec.name}"):
-            picked = st.date_input(spec.title, (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}")
+        if st.checkbox(_("Only some dates ({column})").format(column=_(spec.title)), key=f"tables_fd_{name}_{spec.name}"):
+            picked = st.date_input(_(spec.title), (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}")
             if isinstance(picked, (tuple, list)) and len(picked) == 2:
                 query.dates[spec.name] = (picked[0], picked[1])
     if te.has_place(tab):
@@ -184,7 +184,7 @@ if writable:
             new_row = {}
             suggested = te.next_key(tab)
             for spec in tab.columns:
-                label = spec.title + ("" if spec.required else " " + _("(optional)"))
+                label = _(spec.title) + ("" if spec.required else " " + _("(optional)"))
                 described = _(spec.description)  # the reader's words where the catalog has them
                 widget_key = te.add_form_key(name, spec.name)
                 if spec.place:

@@ -11,27 +11,27 @@ ROLES = list(ROLE_LABELS)
 class Setting(TabSchema):
     """A setting the programmes' figures depend on (exchange rate, policies, thresholds)."""
 
-    key: Text = field("Key", N_("Setting name, e.g. riel_per_usd."), pattern=r"^[a-z][a-z0-9_]*$")
-    value: Text = field("Value", "Its value as text; the setting's own rule says how it is read.")
-    note: Text = field("Note", "What it means.", required=False)
+    key: Text = field(N_("Key"), N_("Setting name, e.g. riel_per_usd."), pattern=r"^[a-z][a-z0-9_]*$")
+    value: Text = field(N_("Value"), "Its value as text; the setting's own rule says how it is read.")
+    note: Text = field(N_("Note"), "What it means.", required=False)
 
 
 class User(TabSchema):
     """Who may sign in, and with which role."""
 
-    email: Text = field("E-mail", N_("The Google account the person signs in with."), pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
-    name: Text = field("Name", "The person's name.", pii=True)
-    role: Text = field("Role", "admin, editor, clinic or viewer.", isin=ROLES, labels=ROLE_LABELS)
+    email: Text = field(N_("E-mail"), N_("The Google account the person signs in with."), pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pii=True)
+    name: Text = field(N_("Name"), "The person's name.", pii=True)
+    role: Text = field(N_("Role"), "admin, editor, clinic or viewer.", isin=ROLES, labels=ROLE_LABELS)
 
 
 class AuditEntry(TabSchema):
     """One change made through the back office; only ever appended."""
 
-    at: Date = field("At", "When the change was written (UTC).")
-    user: Text = field("User", "Who made it.", pii=True)
-    tab: Text = field("Tab", "Tab changed.")
-    row_key: Text = field("Row key", "Key of the row changed.", required=False)
-    column: Text = field("Column", "Column changed (blank for a whole row).", required=False)
-    old: Text = field("Old", "Value before.", required=False)
-    new: Text = field("New", "Value after.", required=False)
-    via: Text = field("Via", "app, outbox replay, command line, ...")
+    at: Date = field(N_("At"), "When the change was written (UTC).")
+    user: Text = field(N_("User"), "Who made it.", pii=True)
+    tab: Text = field(N_("Tab"), "Tab changed.")
+    row_key: Text = field(N_("Row key"), "Key of the row changed.", required=False)
+    column: Text = field(N_("Column"), "Column changed (blank for a whole row).", required=False)
+    old: Text = field(N_("Old"), "Value before.", required=False)
+    new: Text = field(N_("New"), "Value after.", required=False)
+    via: Text = field(N_("Via"), "app, outbox replay, command line, ...")

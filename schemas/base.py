@@ -53,7 +53,7 @@ def column(
 ) -> Any:
     """A pandera Field with our metadata. `ref` is "tab.column" for a foreign key.
 
-    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people"),
+    What a column means is declared here, never read from its name: `unit` ("riel", "kg", "%", "people", "years"),
     `row_label` (the column that names a row, shown beside its key where another tab refers to it) and
     `place` (the village code that puts a row on the map of places: place filters, issues by village).
     `labels`: code -> (English, Khmer) for a coded column, what legends, tables, filters and downloads
@@ -102,7 +102,7 @@ class ColumnSpec:
     pii: bool
     ref: str | None  # "tab.column"
     code_width: int | None
-    unit: str | None = None  # riel | kg | % | people ...
+    unit: str | None = None  # riel | kg | % | people | years (schemas.human_forms.UNIT_WORDS)
     row_label: bool = False  # names the row (beside its key) where another tab refers to it
     place: bool = False  # the row's village code
     labels: tuple[tuple[str, str, str], ...] = ()  # (code, English, Khmer) of a coded column
@@ -159,15 +159,43 @@ def normalise_header(text: Any) -> str:
     return re.sub(r"[\s_\-]+", "", str(text or "")).casefold()
 
 
+def khmer_title(spec: ColumnSpec) -> str:
+    """The column's title in Khmer, from the catalog (the English title where it has none)."""
+    from schemas.i18n import gettext, language
+
+    with language("km"):
+        return gettext(spec.title)
+
+
+@cache
+def header_names(model: type[pa.DataFrameModel]) -> dict[str, str]:
+    """Every normalised header that names a column of the tab: its name, its English title, its Khmer title."""
+    wanted: dict[str, str] = {}
+    for spec in columns_of(model):
+        for text in (spec.name, spec.title, khmer_title(spec)):
+            wanted.setdefault(normalise_header(text), spec.name)
+    return wanted
+
+
+def labels_in_khmer(spec: ColumnSpec, header: Any) -> bool:
+    """Does the sheet head this coded column with its Khmer title? Then its cells hold Khmer labels (a sheet
+    provisioned with --lang km has Khmer dropdowns), and a value written there is written as one."""
+    return bool(spec.labels) and normalise_header(header) == normalise_header(khmer_title(spec)) != normalise_header(spec.title)
+
+
+def sheet_value(spec: ColumnSpec, value: Any, header: Any) -> Any:
+    """A value as the sheet's column holds it: a code as its Khmer label under a Khmer header, else as it is."""
+    if isinstance(value, str) and labels_in_khmer(spec, header):
+        return spec.label(value, "km") or value
+    return value
+
+
 def match_headers(model: type[pa.DataFrameModel], header: list[Any]) -> dict[str, int]:
-    """Schema column -> index of its header in the sheet, by normalised name or by title.
+    """Schema column -> index of its header in the sheet, by normalised name, English title or Khmer title.
 
     The first header that matches wins; later duplicates are reported by validation.
     """
-    wanted: dict[str, str] = {}
-    for spec in columns_of(model):
-        wanted.setdefault(normalise_header(spec.name), spec.name)
-        wanted.setdefault(normalise_header(spec.title), spec.name)
+    wanted = header_names(model)
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = wanted.get(normalise_header(cell))

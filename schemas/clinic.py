@@ -19,45 +19,45 @@ EDUCATORS = list(EDUCATOR_LABELS)
 class ClinicVisit(TabSchema):
     """One patient assessed on one day."""
 
-    visit_id: Text = column("Visit ID", N_("Our id for the visit, e.g. CV-0012345."), pattern=r"^CV-\d{4,}$")
-    date: Date = column("Date", "Day of the visit.")
-    site: Text = column("Site", "health_centre or mobile_clinic.", isin=SITES, labels=SITE_LABELS)
-    village_code: Text = code("Village code", N_("Where the patient lives."), 8, ref="villages.village_code", place=True)
-    patient_code: Text = column("Patient code", N_("Pseudonymous patient code, never a name, e.g. P-004211."), pattern=r"^P-\d{4,}$", pii=True, row_label=True)
-    sex: Text = column("Sex", "female or male.", isin=["female", "male"], labels=SEX_LABELS)
-    age_years: Int = column("Age (years)", "Age in whole years.", ge=0, le=120)
-    care: Text = column("Care", "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
-    condition: Text = column("Condition", "Main condition treated.", required=False)
-    new_patient: Bool = column("New patient", "Yes on the patient's first visit ever.")
-    referred_to: Text = column("Referred to", "Hospital the patient was referred to, if any.", required=False)
-    dental_kit: Bool = column("Dental kit", "Yes when given a toothbrush, toothpaste and dental education.")
-    donation_riel: Float = column("Donation (riel)", "What the patient chose to give; 0 when nothing.", required=False, ge=0, le=10_000_000, unit="riel")
+    visit_id: Text = column(N_("Visit ID"), N_("Our id for the visit, e.g. CV-0012345."), pattern=r"^CV-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the visit.")
+    site: Text = column(N_("Site"), "health_centre or mobile_clinic.", isin=SITES, labels=SITE_LABELS)
+    village_code: Text = code(N_("Village code"), N_("Where the patient lives."), 8, ref="villages.village_code", place=True)
+    patient_code: Text = column(N_("Patient code"), N_("Pseudonymous patient code, never a name, e.g. P-004211."), pattern=r"^P-\d{4,}$", pii=True, row_label=True)
+    sex: Text = column(N_("Sex"), "female or male.", isin=["female", "male"], labels=SEX_LABELS)
+    age_years: Int = column(N_("Age (years)"), "Age in whole years.", ge=0, le=120, unit="years")
+    care: Text = column(N_("Care"), "outpatient, inpatient or mobile_checkup.", isin=CARE, labels=CARE_LABELS)
+    condition: Text = column(N_("Condition"), "Main condition treated.", required=False)
+    new_patient: Bool = column(N_("New patient"), "Yes on the patient's first visit ever.")
+    referred_to: Text = column(N_("Referred to"), "Hospital the patient was referred to, if any.", required=False)
+    dental_kit: Bool = column(N_("Dental kit"), "Yes when given a toothbrush, toothpaste and dental education.")
+    donation_riel: Float = column(N_("Donation (riel)"), "What the patient chose to give; 0 when nothing.", required=False, ge=0, le=10_000_000, unit="riel")
 
 
 class AmbulanceTrip(TabSchema):
     """A trip of the clinic's ambulance."""
 
-    trip_id: Text = column("Trip ID", N_("Our id for the trip, e.g. AT-0042."), pattern=r"^AT-\d{4,}$")
-    date: Date = column("Date", "Day of the trip.")
-    purpose: Text = column("Purpose", "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES, labels=TRIP_PURPOSE_LABELS)
-    village_code: Text = code("Village code", N_("Village the trip started from."), 8, ref="villages.village_code", place=True)
-    destination: Text = column("Destination", "Where the ambulance went, e.g. Takeo Referral Hospital.")
-    visit_id: Text = column("Visit ID", "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
+    trip_id: Text = column(N_("Trip ID"), N_("Our id for the trip, e.g. AT-0042."), pattern=r"^AT-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the trip.")
+    purpose: Text = column(N_("Purpose"), "emergency_referral, deceased_transport or other.", isin=TRIP_PURPOSES, labels=TRIP_PURPOSE_LABELS)
+    village_code: Text = code(N_("Village code"), N_("Village the trip started from."), 8, ref="villages.village_code", place=True)
+    destination: Text = column(N_("Destination"), "Where the ambulance went, e.g. Takeo Referral Hospital.")
+    visit_id: Text = column(N_("Visit ID"), "The visit that led to the referral, if any.", required=False, ref="clinic_visits.visit_id")
 
 
 class HealthEducationSession(TabSchema):
     """A health and hygiene session for a village, by the clinic staff, the Kampot Health Department or both."""
 
-    session_id: Text = column("Session ID", N_("Our id for the session, e.g. HE-0042."), pattern=r"^HE-\d{4,}$")
-    date: Date = column("Date", "Day of the session.")
-    village_code: Text = code("Village code", N_("Village where it was given."), 8, ref="villages.village_code", place=True)
-    topic: Text = column("Topic", "What was taught, e.g. hand-washing, proper use of medicine.")
-    given_by: Text = column("Given by", "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS, labels=EDUCATOR_LABELS)
-    villagers: Int = column("Villagers", "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)
-    village_chiefs: Int = column("Village chiefs", "Village chiefs (and deputies) who took part.", ge=0, le=20)
-    community_leaders: Int = column("Community leaders", "Other community leaders who took part (monks, elders, group leaders).", ge=0, le=200)
-    female: Int = column("Women", "Participants who are women: all three groups together.", ge=0, le=2000)
-    male: Int = column("Men", "Participants who are men: all three groups together.", ge=0, le=2000)
+    session_id: Text = column(N_("Session ID"), N_("Our id for the session, e.g. HE-0042."), pattern=r"^HE-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the session.")
+    village_code: Text = code(N_("Village code"), N_("Village where it was given."), 8, ref="villages.village_code", place=True)
+    topic: Text = column(N_("Topic"), "What was taught, e.g. hand-washing, proper use of medicine.")
+    given_by: Text = column(N_("Given by"), "ccpcr (clinic staff), health_department (Kampot) or both.", isin=EDUCATORS, labels=EDUCATOR_LABELS)
+    villagers: Int = column(N_("Villagers"), "Villagers who took part (not counting chiefs and leaders).", ge=0, le=2000)
+    village_chiefs: Int = column(N_("Village chiefs"), "Village chiefs (and deputies) who took part.", ge=0, le=20)
+    community_leaders: Int = column(N_("Community leaders"), "Other community leaders who took part (monks, elders, group leaders).", ge=0, le=200)
+    female: Int = column(N_("Women"), "Participants who are women: all three groups together.", ge=0, le=2000)
+    male: Int = column(N_("Men"), "Participants who are men: all three groups together.", ge=0, le=2000)
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------

@@ -11,16 +11,21 @@ What is read, per column kind:
   "9"); in a gazetteer code column (`code_width`) digit-only codes are zero-padded, because a sheet
   drops the leading zero of a code typed as a number (province 9 -> "09"); Khmer digits become 0-9.
 - int / float: sheet numbers; text with Khmer digits (០-៩), thousands separators in groups of three
-  ("139,791,300", "13 000"), a currency mark before or after ("$34,947.83", "៛", "riel", "KHR"),
-  a sign and an exponent. A dollar amount in a column of unit riel is `cell.wrong_currency` (converting
-  it would be a guess at the day's rate); "%" is read only in a column of unit %. An int column takes a
-  whole float (3.0 -> 3); 3.5 is `cell.not_whole`. Booleans and dates are not numbers. Past NUMBER_LIMIT
+  ("139,791,300", "13 000"), a sign and an exponent; a unit or currency before or after the number when
+  it is the column's own ("4,000 ៛" in a riel column, "250 kg", "12 ឆ្នាំ", "10%": schemas.human_forms),
+  with a `cell.read_as` warning. A dollar amount in a column of unit riel is `cell.wrong_currency`
+  (converting it would be a guess at the day's rate); another known unit is `cell.wrong_unit` ("250 g"
+  in a kg column); in a column without a unit, any unit is not a number. An int column takes a whole
+  float (3.0 -> 3); 3.5 is `cell.not_whole`. Booleans and dates are not numbers. Past NUMBER_LIMIT
   (either side) a number is `value.too_large` / `value.too_small`, not stored.
 - date: sheet serials (days since 1899-12-30; only between 1950 and 2100, so a count typed into a
   date cell is not taken for a day in 1905), date/datetime objects (xlsx), ISO "2018-03-25" (and
-  yyyy/mm/dd), and dd/mm/yyyy or mm/dd/yyyy by `date_order`. The year must have 4 digits, and a day
-  or month that does not exist (31/02/2018, 13/25/2018) is an issue: the two are never swapped. The
-  time of day is dropped: every date column holds dates.
+  yyyy/mm/dd), and dd/mm/yyyy or mm/dd/yyyy by `date_order`. A two-digit year ("03/03/18") and a date
+  in words, English or Khmer ("3 March 2018", "៣ មីនា ២០១៨") are read with a `cell.read_as` warning
+  (schemas.human_forms). A day or month that does not exist (31/02/2018, 13/25/2018) is an issue: the
+  two are never swapped. The time of day is dropped: every date column holds dates.
+- a coded column (text with labels) reads its code, its English label or its Khmer label, any case
+  ("Loan", "ខ្ចីស្រូវ" -> "loan"), so a sheet provisioned in either language reads the same.
 - bool: Yes/No, Y/N, TRUE/FALSE, 1/0 (number or text), បាទ/ចាស (yes), ទេ/អត់/មិនមែន (no), any case.
   A blank is missing, never "no", so a tick mark such as "x" or "✓" is not read: with ticks, an
   unticked cell could not be told from a forgotten one.
@@ -30,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 from typing import Any
 
@@ -39,14 +45,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas.base import ColumnSpec
+from schemas.cell_arrays import arrow_text as _arrow_text
+from schemas.cell_arrays import blank_text as _blank_text
+from schemas.cell_arrays import latin_digits as _latin_digits
+from schemas.cell_arrays import mask as _mask
+from schemas.coerce_dates import DATE_FORMATS, typed_days
+from schemas.human_forms import NAT, units_of
 
-KHMER_DIGITS = "០១២៣៤៥៦៧៨៩"
+__all__ = ["DATE_FORMATS", "Coerced", "coerce_column", "empty_column", "kinds_of"]
+
 TRUE_WORDS = ["yes", "y", "true", "1", "បាទ", "ចាស"]
 FALSE_WORDS = ["no", "n", "false", "0", "ទេ", "អត់", "មិនមែន"]
 
-SHEET_EPOCH_OFFSET = 25569  # the sheet serial of 1970-01-01 (serial 0 = 1899-12-30)
-SERIAL_MIN = 18264  # 1950-01-01: earlier "dates" are far more likely a number typed in a date cell
-SERIAL_MAX = 73415  # 2100-12-31
 # No count, weight or amount a programme keeps comes near this: a value past it is a typo or a paste
 # (kg = 1e26), too large or too small for any column. Nothing past it is stored, so no figure, sum or
 # cache column (BIGINT) has to hold it.
@@ -67,14 +77,10 @@ _INFERRED_KIND = {"string": TEXT, "integer": INT, "floating": FLOAT, "mixed-inte
 
 _SPACE = r"[\s\x{00A0}\x{202F}]"
 _NUMBER = (
-    r"(?i)^(?P<pre>\$|usd|khr|៛)?" + _SPACE + r"*(?P<sign>[+-]?)" + _SPACE + r"*"
+    r"(?i)^(?P<pre>\$|us\$|usd|khr|៛)?" + _SPACE + r"*(?P<sign>[+-]?)" + _SPACE + r"*"
     r"(?P<digits>\d{1,3}(?:[," + r"\x{00A0}\x{202F} " + r"]\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)"
-    r"(?P<exp>e[+-]?\d+)?" + _SPACE + r"*(?P<post>\$|usd|khr|៛|riels?|%)?$"
+    r"(?P<exp>e[+-]?\d+)?" + _SPACE + r"*(?P<post>\D*?)" + _SPACE + r"*$"  # post: a unit word, read by human_forms
 )
-_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_ISO_DATE = r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})" + _TIME + "$"
-_TYPED_DATE = r"^(?P<first>\d{1,2})[-/.](?P<second>\d{1,2})[-/.](?P<year>\d{4})" + _TIME + "$"
-DATE_FORMATS = {"day_first": ("dd/mm/yyyy", "25/12/2018"), "month_first": ("mm/dd/yyyy", "12/25/2018")}
 
 
 @dataclass
@@ -84,6 +90,8 @@ class Coerced:
     values: Any  # a pandas array of the column's dtype, nulls where blank or unreadable
     blank: np.ndarray  # bool per cell: nothing was typed (None, "", spaces)
     bad: dict[str, np.ndarray] = field(default_factory=dict)  # rule id -> positions unreadable
+    read_as: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # positions read from a human form
+    fields: dict[str, dict[str, list]] = field(default_factory=dict)  # rule id -> field -> a value per position of bad[rule]
 
 
 def kinds_of(raw: np.ndarray) -> np.ndarray:
@@ -107,31 +115,8 @@ def kinds_of(raw: np.ndarray) -> np.ndarray:
     return kinds
 
 
-def _arrow_text(raw: np.ndarray) -> pa.Array:
-    """Text cells trimmed, with Khmer digits as 0-9 only when there are any (it costs ten passes)."""
-    return pc.utf8_trim_whitespace(pa.array(raw, type=pa.string(), from_pandas=True))
-
-
-def _blank_text(text: pa.Array) -> np.ndarray:
-    """Null or empty after trimming."""
-    return np.asarray(pc.fill_null(pc.equal(text, ""), True), dtype=bool)
-
-
-def _latin_digits(text: pa.Array) -> pa.Array:
-    if len(text) == 0 or pc.all(pc.string_is_ascii(text)).as_py() is not False:
-        return text
-    for i, digit in enumerate(KHMER_DIGITS):
-        text = pc.replace_substring(text, digit, str(i))
-    return text
-
-
 def _positions(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask)
-
-
-def _mask(array: pa.Array) -> np.ndarray:
-    """An Arrow boolean array as numpy, null = False."""
-    return np.asarray(pc.fill_null(array, False), dtype=bool)
 
 
 def coerce_column(raw: np.ndarray, spec: ColumnSpec, date_order: str = "day_first") -> Coerced:
@@ -198,6 +183,8 @@ def _text(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
     text = _arrow_text(raw)
     if whole is not None and whole.any():
         text = pc.replace_with_mask(text, pa.array(whole), digits)
+    if spec.labels:
+        text = _codes_of_labels(text, spec)
     if spec.code_width:
         text = _latin_digits(text)
         digits_only = pc.match_substring_regex(text, r"^\d+$")
@@ -207,10 +194,42 @@ def _text(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
     return Coerced(pd.array(text, dtype="string[pyarrow]") if len(text) else pd.array([], dtype="string[pyarrow]"), blank)
 
 
+@cache
+def _label_lookup(spec: ColumnSpec) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """A coded column's codes, and every way to write one (code, English or Khmer label, lower case) with its code."""
+    names: dict[str, str] = {}
+    for code, *_labels in spec.labels:
+        names.setdefault(code.lower(), code)
+    for code, *labels in spec.labels:
+        for label in labels:
+            names.setdefault(label.strip().lower(), code)
+    return pa.array([code for code, *_ in spec.labels]), pa.array(list(names)), pa.array(list(names.values()))
+
+
+def _codes_of_labels(text: pa.Array, spec: ColumnSpec) -> pa.Array:
+    """Labels (English or Khmer, any case) and codes in another case, as the code; anything else as typed."""
+    codes, names, their_codes = _label_lookup(spec)
+    if len(text) == 0 or pc.all(pc.or_kleene(pc.is_in(text, value_set=codes), pc.is_null(text))).as_py():
+        return text  # the usual case: every cell holds a code already
+    found = pc.index_in(pc.utf8_lower(text), value_set=names)
+    return pc.coalesce(pc.take(their_codes, found), text)
+
+
 # --- numbers ------------------------------------------------------------------------------
 
-def _numbers_from_text(raw_text: np.ndarray, spec: ColumnSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Parse typed numbers: values, blank mask, unreadable mask, dollar-in-riel mask."""
+@dataclass
+class _TypedNumbers:
+    values: np.ndarray
+    blank: np.ndarray
+    unreadable: np.ndarray
+    wrong_currency: np.ndarray  # dollars in a riel column
+    wrong_unit: np.ndarray  # another unit than the column's
+    units: np.ndarray  # the unit typed, per cell (None: none)
+    read_as: np.ndarray  # read with the column's own unit
+
+
+def _numbers_from_text(raw_text: np.ndarray, spec: ColumnSpec) -> _TypedNumbers:
+    """Parse typed numbers, and the unit or currency typed with each (schemas.human_forms)."""
     text = _latin_digits(_arrow_text(raw_text))
     blank = _blank_text(text)
     parts = pc.extract_regex(text, _NUMBER)
@@ -218,15 +237,25 @@ def _numbers_from_text(raw_text: np.ndarray, spec: ColumnSpec) -> tuple[np.ndarr
     digits = pc.replace_substring_regex(pc.struct_field(parts, "digits"), r"[,\s\x{00A0}\x{202F}]", "")
     joined = pc.binary_join_element_wise(pc.struct_field(parts, "sign"), digits, pc.struct_field(parts, "exp"), "")
     values = np.asarray(pc.cast(pc.if_else(pc.is_valid(parts), joined, "nan"), pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
-    pre = pc.utf8_lower(pc.struct_field(parts, "pre"))
-    post = pc.utf8_lower(pc.struct_field(parts, "post"))
-    percent = _mask(pc.equal(post, "%"))
-    dollars = _mask(pc.is_in(pre, pa.array(["$", "usd"]))) | _mask(pc.is_in(post, pa.array(["$", "usd"])))
-    if spec.unit != "%":
-        readable &= ~percent
-    wrong_currency = readable & dollars & (spec.unit == "riel")
-    unreadable = ~blank & ~readable
-    return values, blank, unreadable, wrong_currency
+    n = len(values)
+    none = np.zeros(n, dtype=bool)
+    units = np.full(n, None, dtype=object)
+    pre, post = pc.struct_field(parts, "pre"), pc.struct_field(parts, "post")
+    marked = readable & (_mask(pc.not_equal(pre, "")) | _mask(pc.not_equal(post, "")))
+    if not marked.any():  # the usual case: plain numbers
+        return _TypedNumbers(values, blank, ~blank & ~readable, none, none, units, none)
+    before, after = units_of(pre), units_of(post)
+    with_pre, with_post = _mask(pc.not_equal(pre, "")), _mask(pc.not_equal(post, ""))
+    units = np.where(with_pre, before, after)
+    known = marked & (units != None) & ~(with_pre & with_post & (before != after))  # noqa: E711  (elementwise)
+    units[~known] = None
+    readable &= ~marked | known
+    if spec.unit is None:
+        readable &= ~marked  # a column without a unit takes plain numbers only
+    own = known & (units == spec.unit)
+    wrong_currency = known & (units == "usd") & (spec.unit == "riel")
+    wrong_unit = readable & known & ~own & ~wrong_currency
+    return _TypedNumbers(values, blank, ~blank & ~readable, wrong_currency, wrong_unit, units, readable & own)
 
 
 def _number(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
@@ -235,6 +264,9 @@ def _number(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
     blank = kinds == BLANK
     not_number = np.isin(kinds, (BOOL, DATETIME, OTHER))
     wrong_currency = np.zeros(n, dtype=bool)
+    wrong_unit = np.zeros(n, dtype=bool)
+    units = None
+    read_as = np.empty(0, np.int64)
     numeric = (kinds == INT) | (kinds == FLOAT)
     if numeric.all():
         values = _to_float(raw)
@@ -243,14 +275,19 @@ def _number(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
     typed = kinds == TEXT
     if typed.any():
         where = _positions(typed)
-        parsed, text_blank, unreadable, dollars = _numbers_from_text(raw[where], spec)
-        values[where] = parsed
-        blank[where[text_blank]] = True
-        not_number[where[unreadable]] = True
-        wrong_currency[where[dollars]] = True
+        found = _numbers_from_text(raw[where], spec)
+        values[where] = found.values
+        blank[where[found.blank]] = True
+        not_number[where[found.unreadable]] = True
+        wrong_currency[where[found.wrong_currency]] = True
+        if found.wrong_unit.any():
+            wrong_unit[where[found.wrong_unit]] = True
+            units = np.full(n, None, dtype=object)
+            units[where] = found.units
+        read_as = where[found.read_as]
     not_number |= numeric & ~np.isfinite(values)  # inf, or an int too large for a float
     bad = {}
-    usable = ~(blank | not_number | wrong_currency)
+    usable = ~(blank | not_number | wrong_currency | wrong_unit)
     with np.errstate(invalid="ignore"):  # bounded when read: past NUMBER_LIMIT a value is never stored
         huge = usable & (np.abs(values) > NUMBER_LIMIT)
     usable &= ~huge
@@ -267,7 +304,9 @@ def _number(raw: np.ndarray, kinds: np.ndarray, spec: ColumnSpec) -> Coerced:
         array = pd.arrays.FloatingArray(np.where(usable, values, 0.0), ~usable)
     bad["cell.not_a_number"] = _positions(not_number)
     bad["cell.wrong_currency"] = _positions(wrong_currency)
-    return Coerced(array, blank, {k: v for k, v in bad.items() if len(v)})
+    bad["cell.wrong_unit"] = _positions(wrong_unit)
+    fields = {"cell.wrong_unit": {"typed_unit": units[bad["cell.wrong_unit"]].tolist()}} if units is not None else {}
+    return Coerced(array, blank, {k: v for k, v in bad.items() if len(v)}, read_as[usable[read_as]], fields)
 
 
 def _to_float(raw: np.ndarray) -> np.ndarray:
@@ -317,75 +356,9 @@ def _bool(raw: np.ndarray, kinds: np.ndarray) -> Coerced:
 # --- dates --------------------------------------------------------------------------------
 
 def _date(raw: np.ndarray, kinds: np.ndarray, date_order: str) -> Coerced:
-    n = len(raw)
-    days = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # days since 1970-01-01; min = NaT
-    known = np.zeros(n, dtype=bool)
-    blank = kinds == BLANK
     numeric = (kinds == INT) | (kinds == FLOAT)
-    if numeric.any():
-        serial = _to_float(raw[numeric])
-        ok = np.isfinite(serial) & (serial >= SERIAL_MIN) & (serial < SERIAL_MAX + 1)
-        days[numeric] = np.where(ok, np.floor(np.where(ok, serial, 0)) - SHEET_EPOCH_OFFSET, days[numeric]).astype(np.int64)
-        known[numeric] = ok
-    stamps = kinds == DATETIME
-    if stamps.any():
-        day_values = _day_numbers(raw[stamps])
-        days[stamps] = day_values
-        known[stamps] = day_values != np.iinfo(np.int64).min
-    typed = kinds == TEXT
-    if typed.any():
-        where = _positions(typed)
-        text_days, text_blank = _days_from_text(raw[where], date_order)
-        days[where] = text_days
-        known[where] = text_days != np.iinfo(np.int64).min
-        blank[where[text_blank]] = True
-    days[~known] = np.iinfo(np.int64).min
+    serials = _to_float(raw[numeric]) if numeric.any() else np.empty(0)
+    days, blank, read_as = typed_days(raw, kinds == BLANK, (numeric, serials), kinds == DATETIME, kinds == TEXT, date_order)
+    unreadable = ~blank & (days == NAT)
     values = days.astype("datetime64[D]").astype("datetime64[us]")
-    unreadable = ~blank & ~known
-    return Coerced(values, blank, {"cell.not_a_date": _positions(unreadable)} if unreadable.any() else {})
-
-
-def _day_numbers(values: np.ndarray) -> np.ndarray:
-    """Days since 1970 of date/datetime objects: vectorised, one by one only if pandas balks."""
-    try:
-        stamps = pd.DatetimeIndex(pd.to_datetime(values))
-        if stamps.tz is not None:
-            stamps = stamps.tz_localize(None)
-        return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
-    except (ValueError, TypeError, OverflowError):
-        return np.array([_day_number(v) for v in values], dtype=np.int64)
-
-
-def _day_number(value: Any) -> int:
-    try:
-        stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_localize(None)
-        return (dt.date(stamp.year, stamp.month, stamp.day) - dt.date(1970, 1, 1)).days
-    except (ValueError, TypeError, OverflowError):
-        return np.iinfo(np.int64).min
-
-
-def _days_from_text(raw_text: np.ndarray, date_order: str) -> tuple[np.ndarray, np.ndarray]:
-    text = _latin_digits(_arrow_text(raw_text))
-    blank = _blank_text(text)
-    iso = pc.extract_regex(text, _ISO_DATE)
-    typed = pc.extract_regex(text, _TYPED_DATE)
-    first, second = pc.struct_field(typed, "first"), pc.struct_field(typed, "second")
-    day, month = (first, second) if date_order != "month_first" else (second, first)
-    year = pc.coalesce(pc.struct_field(iso, "year"), pc.struct_field(typed, "year"))
-    month = pc.coalesce(pc.struct_field(iso, "month"), month)
-    day = pc.coalesce(pc.struct_field(iso, "day"), day)
-    numbers = [np.asarray(pc.fill_null(pc.cast(part, pa.int64()), 0).to_numpy(zero_copy_only=False)) for part in (year, month, day)]
-    return _days_from_parts(*numbers), blank
-
-
-def _days_from_parts(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days since 1970 for each (year, month, day); NaT-marker where that day does not exist."""
-    ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
-    month_start = (np.where(ok, year, 1970) - 1970) * 12 + np.where(ok, month, 1) - 1
-    first = month_start.astype("datetime64[M]")
-    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
-    ok &= day <= length
-    days = first.astype("datetime64[D]").astype(np.int64) + np.where(ok, day, 1) - 1
-    return np.where(ok, days, np.iinfo(np.int64).min)
+    return Coerced(values, blank, {"cell.not_a_date": _positions(unreadable)} if unreadable.any() else {}, read_as)

@@ -12,23 +12,23 @@ COW_EVENT_KINDS = list(COW_EVENT_LABELS)
 class Cow(TabSchema):
     """A cow of the bank: one the programme bought, or a calf born to one."""
 
-    cow_id: Text = column("Ear tag", N_("The cow's ear tag, e.g. CB-015."), pattern=r"^CB-\d{3,}$")
-    sex: Text = column("Sex", "female or male.", isin=COW_SEXES, labels=COW_SEX_LABELS)
-    born_on: Date = column("Born on", "Birth date (estimated for bought cows).")
-    dam_id: Text = column("Mother's ear tag", "The mother's ear tag; blank for a cow the programme bought.", required=False, ref="cows.cow_id")
-    village_code: Text = code("Village code", N_("Village of the cow bank it belongs to."), 8, ref="villages.village_code", place=True)
-    note: Text = column("Note", "Anything worth knowing.", required=False)
+    cow_id: Text = column(N_("Ear tag"), N_("The cow's ear tag, e.g. CB-015."), pattern=r"^CB-\d{3,}$")
+    sex: Text = column(N_("Sex"), "female or male.", isin=COW_SEXES, labels=COW_SEX_LABELS)
+    born_on: Date = column(N_("Born on"), "Birth date (estimated for bought cows).")
+    dam_id: Text = column(N_("Mother's ear tag"), "The mother's ear tag; blank for a cow the programme bought.", required=False, ref="cows.cow_id")
+    village_code: Text = code(N_("Village code"), N_("Village of the cow bank it belongs to."), 8, ref="villages.village_code", place=True)
+    note: Text = column(N_("Note"), "Anything worth knowing.", required=False)
 
 
 class CowEvent(TabSchema):
     """A grant, pass-on, sale or death of a cow."""
 
-    event_id: Text = column("Event ID", N_("Our id for the event, e.g. CE-0007."), pattern=r"^CE-\d{4,}$")
-    date: Date = column("Date", "Day it happened.")
-    cow_id: Text = column("Ear tag", "The cow concerned.", ref="cows.cow_id")
-    kind: Text = column("Kind", "granted, passed_on, sold or died.", isin=COW_EVENT_KINDS, labels=COW_EVENT_LABELS)
-    household_id: Text = column("Household ID", "The family receiving the cow (granted, passed_on) or holding it.", required=False, ref="households.household_id")
-    note: Text = column("Note", "Anything worth knowing.", required=False)
+    event_id: Text = column(N_("Event ID"), N_("Our id for the event, e.g. CE-0007."), pattern=r"^CE-\d{4,}$")
+    date: Date = column(N_("Date"), "Day it happened.")
+    cow_id: Text = column(N_("Ear tag"), "The cow concerned.", ref="cows.cow_id")
+    kind: Text = column(N_("Kind"), "granted, passed_on, sold or died.", isin=COW_EVENT_KINDS, labels=COW_EVENT_LABELS)
+    household_id: Text = column(N_("Household ID"), "The family receiving the cow (granted, passed_on) or holding it.", required=False, ref="households.household_id")
+    note: Text = column(N_("Note"), "Anything worth knowing.", required=False)
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
@@ -81,6 +81,11 @@ def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
         if mother is None:
             continue  # no dam, or an unknown one (the foreign-key rule says so)
         calves.setdefault(dam, []).append(position)
+        unborn = [p for p in (mother, position) if born[p] is None]
+        if unborn:  # a birth date could not be read: the mother's age at calving is not known
+            book.leave_out("cows", unborn, "cow.dam_too_young", [cows["cow_id"].iat[position]])
+        if sexes[mother] is None:
+            book.leave_out("cows", [mother], "cow.dam_not_female", [cows["cow_id"].iat[position]])
         if sexes[mother] == "male":
             yield book.issue("cow.dam_not_female", "cows", position, "dam_id", sex="male")
         elif born[mother] is not None and born[position] is not None:
@@ -126,7 +131,13 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
         return
     dates, cow_ids, kinds = (_column(events, book, "cow_events", c) for c in ("date", "cow_id", "kind"))
     rows = events["_row"].astype(int).tolist()
-    dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None]
+    unknown_cow = book.dangling("cow_events", "cow_id").tolist()
+    unread = [p for p in range(len(events)) if None in (dates[p], cow_ids[p], kinds[p]) or unknown_cow[p]]
+    for p in unread:  # a known cow's event whose date or kind could not be read: it may be its death
+        if cow_ids[p] is not None and not unknown_cow[p]:
+            book.leave_out("cow_events", [p], "cow.event_after_death", [cow_ids[p]])
+    unread = set(unread)
+    dated = [p for p in range(len(events)) if dates[p] is not None and cow_ids[p] is not None and p not in unread]
     died: dict[Any, int] = {}
     for p in sorted((p for p in dated if kinds[p] == "died"), key=lambda p: dates[p]):
         died.setdefault(cow_ids[p], p)
@@ -147,6 +158,8 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
     for p in (p for p in dated if kinds[p] == "passed_on"):
         passed_on[cow_ids[p]] = min(passed_on.get(cow_ids[p], dates[p]), dates[p])
         cow = index.get(cow_ids[p])
+        if cow is not None and born[cow] is None:
+            book.leave_out("cows", [cow], "cow.pass_on_too_young", [cow_ids[p]])
         if cow is not None and born[cow] is not None:
             months = months_between(born[cow], dates[p])
             if months < min_months:
@@ -157,8 +170,31 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
     for position, dam in enumerate(dams):
         if dam is not None:
             calves.setdefault(dam, []).append(cows["cow_id"].iat[position])
+    # A pass-on that could not be read, or a calf whose mother's ear tag points nowhere, could be any cow's.
+    unsure = _unsure_pass_ons(book, cows, unread, cow_ids, kinds, index, dams)
     for p in (p for p in dated if kinds[p] == "sold" and cow_ids[p] in granted):
+        doubt = unsure.get(None, []) + unsure.get(cow_ids[p], [])
+        if doubt:
+            for tab in {tab for tab, _position in doubt}:
+                book.leave_out(tab, [q for t, q in doubt if t == tab], "cow.sold_before_pass_ons", [cow_ids[p]])
+            continue
         passed = sum(1 for calf in calves.get(cow_ids[p], []) if calf in passed_on and passed_on[calf] <= dates[p])
         if passed < needed:
             yield book.issue("cow.sold_before_pass_ons", "cow_events", p, "date", cow=cow_ids[p], on=day(dates[p]),
                              passed=passed, needed=amount(needed))
+
+
+def _unsure_pass_ons(book: Book, cows: pd.DataFrame, unread: set[int], cow_ids: list[Any], kinds: list[Any],
+                     index: dict[Any, int], dams: list[Any]) -> dict[Any, list[tuple[str, int]]]:
+    """Mother's ear tag (None: any cow) -> the rows (tab, position) that may be a pass-on of one of her calves."""
+    unsure: dict[Any, list[tuple[str, int]]] = {}
+    for p in unread:
+        if kinds[p] not in ("passed_on", None):
+            continue
+        calf = index.get(cow_ids[p])
+        if calf is not None and dams[calf] is None:
+            continue  # a cow the programme bought: nobody's calf
+        unsure.setdefault(dams[calf] if calf is not None else None, []).append(("cow_events", p))
+    for position in book.dangling("cows", "dam_id").nonzero()[0].tolist():
+        unsure.setdefault(None, []).append(("cows", position))
+    return unsure

@@ -11,32 +11,32 @@ SEXES = list(SEX_LABELS)
 class Village(TabSchema):
     """One village of the gazetteer; codes follow Cambodia's (province 2, district 4, commune 6, village 8 digits)."""
 
-    village_code: Text = code("Village code", N_("8-digit gazetteer code of the village."), 8, place=True)
-    village: Text = column("Village", "Village name as the gazetteer spells it.", row_label=True)
-    commune_code: Text = code("Commune code", N_("6-digit code; the first 6 digits of the village code."), 6)
-    commune: Text = column("Commune", "Commune name.")
-    district_code: Text = code("District code", N_("4-digit code; the first 4 digits of the commune code."), 4)
-    district: Text = column("District", "District name.")
-    province_code: Text = code("Province code", N_("2-digit code; the first 2 digits of the district code."), 2)
-    province: Text = column("Province", "Province name.")
-    latitude: Float = column("Latitude", "Decimal degrees north, for the map.", required=False, ge=9.5, le=15.0)
-    longitude: Float = column("Longitude", "Decimal degrees east, for the map.", required=False, ge=102.0, le=108.0)
-    target_village: Bool = column("Target village", "Yes when the village is in the prevention programme's target list.")
+    village_code: Text = code(N_("Village code"), N_("8-digit gazetteer code of the village."), 8, place=True)
+    village: Text = column(N_("Village"), "Village name as the gazetteer spells it.", row_label=True)
+    commune_code: Text = code(N_("Commune code"), N_("6-digit code; the first 6 digits of the village code."), 6)
+    commune: Text = column(N_("Commune"), "Commune name.")
+    district_code: Text = code(N_("District code"), N_("4-digit code; the first 4 digits of the commune code."), 4)
+    district: Text = column(N_("District"), "District name.")
+    province_code: Text = code(N_("Province code"), N_("2-digit code; the first 2 digits of the district code."), 2)
+    province: Text = column(N_("Province"), "Province name.")
+    latitude: Float = column(N_("Latitude"), "Decimal degrees north, for the map.", required=False, ge=9.5, le=15.0)
+    longitude: Float = column(N_("Longitude"), "Decimal degrees east, for the map.", required=False, ge=102.0, le=108.0)
+    target_village: Bool = column(N_("Target village"), "Yes when the village is in the prevention programme's target list.")
 
 
 class Household(TabSchema):
     """A family registered with a programme (cow bank, rice bank, savings, prevention)."""
 
-    household_id: Text = column("Household ID", N_("Our id for the family, e.g. HH-0042."), pattern=r"^HH-\d{4,}$")
-    head_name: Text = column("Head of household", "Name of the head of household.", pii=True, row_label=True)
-    head_sex: Text = column("Sex of head", "female or male.", isin=SEXES, labels=SEX_LABELS)
-    village_code: Text = code("Village code", N_("Where the family lives."), 8, ref="villages.village_code", place=True)
-    members: Int = column("Members", "People living in the household.", ge=1, le=30, unit="people")
-    children: Int = column("Children", "Members under 18.", ge=0, le=30)
-    phone: Text = column("Phone", "A phone number for the family.", required=False, pii=True)
-    poverty_level: Text = column("Poverty level", "IDPoor category or near/not poor.", isin=POVERTY_LEVELS, labels=POVERTY_LABELS)
-    survivor: Bool = column("Survivor", "Yes when a member is a survivor of trafficking; confidential.", pii=True)
-    enrolled_on: Date = column("Enrolled on", "Date the family joined a programme.")
+    household_id: Text = column(N_("Household ID"), N_("Our id for the family, e.g. HH-0042."), pattern=r"^HH-\d{4,}$")
+    head_name: Text = column(N_("Head of household"), "Name of the head of household.", pii=True, row_label=True)
+    head_sex: Text = column(N_("Sex of head"), "female or male.", isin=SEXES, labels=SEX_LABELS)
+    village_code: Text = code(N_("Village code"), N_("Where the family lives."), 8, ref="villages.village_code", place=True)
+    members: Int = column(N_("Members"), "People living in the household.", ge=1, le=30, unit="people")
+    children: Int = column(N_("Children"), "Members under 18.", ge=0, le=30)
+    phone: Text = column(N_("Phone"), "A phone number for the family.", required=False, pii=True)
+    poverty_level: Text = column(N_("Poverty level"), "IDPoor category or near/not poor.", isin=POVERTY_LEVELS, labels=POVERTY_LABELS)
+    survivor: Bool = column(N_("Survivor"), "Yes when a member is a survivor of trafficking; confidential.", pii=True)
+    enrolled_on: Date = column(N_("Enrolled on"), "Date the family joined a programme.")
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------

@@ -22,49 +22,49 @@ MIGRATION_WORK = list(MIGRATION_WORK_LABELS)
 class Activity(TabSchema):
     """A meeting, training or session held in a village."""
 
-    activity_id: Text = column("Activity ID", N_("Our id for the activity, e.g. ACT-00123."), pattern=r"^ACT-\d{4,}$")
-    date: Date = column("Date", "Day the activity took place.")
-    kind: Text = column("Kind", "What sort of activity it was.", isin=ACTIVITY_KINDS, labels=ACTIVITY_KIND_LABELS)
-    topic: Text = column("Topic", "What was taught or discussed.")
-    village_code: Text = code("Village code", N_("Where it took place."), 8, ref="villages.village_code", place=True)
-    female: Int = column("Women", "Adult women who took part.", ge=0, le=2000)
-    male: Int = column("Men", "Adult men who took part.", ge=0, le=2000)
-    children: Int = column("Children", "Children who took part.", ge=0, le=2000)
-    authorities: Int = column("Authorities", "Local authorities (commune, village chiefs, police) among them.", ge=0, le=500)
-    facilitator: Text = column("Facilitator", "Staff member who led it.", required=False)
+    activity_id: Text = column(N_("Activity ID"), N_("Our id for the activity, e.g. ACT-00123."), pattern=r"^ACT-\d{4,}$")
+    date: Date = column(N_("Date"), "Day the activity took place.")
+    kind: Text = column(N_("Kind"), "What sort of activity it was.", isin=ACTIVITY_KINDS, labels=ACTIVITY_KIND_LABELS)
+    topic: Text = column(N_("Topic"), "What was taught or discussed.")
+    village_code: Text = code(N_("Village code"), N_("Where it took place."), 8, ref="villages.village_code", place=True)
+    female: Int = column(N_("Women"), "Adult women who took part.", ge=0, le=2000)
+    male: Int = column(N_("Men"), "Adult men who took part.", ge=0, le=2000)
+    children: Int = column(N_("Children"), "Children who took part.", ge=0, le=2000)
+    authorities: Int = column(N_("Authorities"), "Local authorities (commune, village chiefs, police) among them.", ge=0, le=500)
+    facilitator: Text = column(N_("Facilitator"), "Staff member who led it.", required=False)
 
 
 class CommunePlan(TabSchema):
     """Whether a commune's plans for a year include trafficking-in-persons (TIP) prevention."""
 
-    commune_code: Text = code("Commune code", N_("6-digit gazetteer code of the commune."), 6, ref="villages.commune_code")
-    year: Int = column("Year", "Plan year.", ge=2010, le=2100)
-    tip_in_development_plan: Bool = column("TIP in development plan", "Yes when the commune development plan includes TIP prevention.")
-    tip_in_investment_plan: Bool = column("TIP in investment plan", "Yes when the commune investment plan funds TIP prevention.")
+    commune_code: Text = code(N_("Commune code"), N_("6-digit gazetteer code of the commune."), 6, ref="villages.commune_code")
+    year: Int = column(N_("Year"), "Plan year.", ge=2010, le=2100)
+    tip_in_development_plan: Bool = column(N_("TIP in development plan"), "Yes when the commune development plan includes TIP prevention.")
+    tip_in_investment_plan: Bool = column(N_("TIP in investment plan"), "Yes when the commune investment plan funds TIP prevention.")
 
 
 class ParentGroup(TabSchema):
     """A parent group of a village: parents, teachers and the village chief."""
 
-    group_id: Text = column("Group ID", N_("Our id for the group, e.g. PG-001."), pattern=r"^PG-\d{3,}$")
-    village_code: Text = code("Village code", N_("Village of the group."), 8, ref="villages.village_code", place=True)
-    founded_on: Date = column("Founded on", "Date of the first meeting.")
-    parents: Int = column("Parents", "Parents who are members.", ge=0, le=500)
-    teachers: Int = column("Teachers", "Teachers who are members.", ge=0, le=50)
-    village_chief_member: Bool = column("Village chief is a member", "Yes when the village chief belongs to the group.")
+    group_id: Text = column(N_("Group ID"), N_("Our id for the group, e.g. PG-001."), pattern=r"^PG-\d{3,}$")
+    village_code: Text = code(N_("Village code"), N_("Village of the group."), 8, ref="villages.village_code", place=True)
+    founded_on: Date = column(N_("Founded on"), "Date of the first meeting.")
+    parents: Int = column(N_("Parents"), "Parents who are members.", ge=0, le=500)
+    teachers: Int = column(N_("Teachers"), "Teachers who are members.", ge=0, le=50)
+    village_chief_member: Bool = column(N_("Village chief is a member"), "Yes when the village chief belongs to the group.")
 
 
 class MigrationCheck(TabSchema):
     """A follow-up visit asking whether a household migrates, where to, and whether the children go too."""
 
-    check_id: Text = column("Check ID", N_("Our id for the visit, e.g. MC-00042."), pattern=r"^MC-\d{4,}$")
-    date: Date = column("Date", "Day of the visit.")
-    household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
-    migrating: Bool = column("Migrating", "Yes when adults of the household migrate for work.")
-    destination: Text = column("Destination", "Where they go (e.g. Vietnam, Thailand, Phnom Penh).", required=False)
-    work: Text = column("Work", "What work they do there.", required=False, isin=MIGRATION_WORK, labels=MIGRATION_WORK_LABELS)
-    took_children: Bool = column("Took children", "Yes when children go with the migrating adults.")
-    children_in_school: Bool = column("Children in school", "Yes when the household's children attend school.", required=False)
+    check_id: Text = column(N_("Check ID"), N_("Our id for the visit, e.g. MC-00042."), pattern=r"^MC-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the visit.")
+    household_id: Text = column(N_("Household ID"), "The family visited.", ref="households.household_id")
+    migrating: Bool = column(N_("Migrating"), "Yes when adults of the household migrate for work.")
+    destination: Text = column(N_("Destination"), "Where they go (e.g. Vietnam, Thailand, Phnom Penh).", required=False)
+    work: Text = column(N_("Work"), "What work they do there.", required=False, isin=MIGRATION_WORK, labels=MIGRATION_WORK_LABELS)
+    took_children: Bool = column(N_("Took children"), "Yes when children go with the migrating adults.")
+    children_in_school: Bool = column(N_("Children in school"), "Yes when the household's children attend school.", required=False)
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.i18n import N_, _
+from schemas.human_forms import unit_name
+from schemas.i18n import N_, _, day
 
 ERROR = "error"
 WARNING = "warning"
@@ -47,10 +48,20 @@ RULES: dict[str, Rule] = _rules(
     Rule("header.unknown_column", WARNING, N_("Column not known"),
          N_("Tab '{tab}' has a column '{header}' (cell {cell}) that the back office does not know; it is ignored. Rename it if it was meant to be one of: {known}."),
          N_("Rename the header to a known column, or leave it: it is ignored.")),
+    Rule("header.second_row", WARNING, N_("Second header row"),
+         N_("This row names or describes the columns of tab '{tab}' under their headers; it is not read as data."),
+         N_("Nothing: the row is skipped. Delete it if nobody needs it.")),
+    # Shapes of the sheet (schemas.sheet_shapes).
+    Rule("cell.merged", WARNING, N_("Merged cells"),
+         N_("Cells {range} are merged, so '{header}' is {read_as} in each of rows {first_row} to {last_row}. If one of those rows has another value, unmerge the cells and type it."),
+         N_("Nothing, if every row of the merge has its value; else unmerge the cells and type each row's own value.")),
+    Rule("cell.merged_key", ERROR, N_("Ids merged"),
+         N_("Cells {range} are merged, but every row needs its own '{header}': rows {first_row} to {last_row} cannot be told apart. Unmerge the cells and give each row its own id."),
+         N_("Never merge the cells of a tab's id column: every row has its own id.")),
     # A cell that cannot be read as its column's type (coercion).
     Rule("cell.not_a_number", ERROR, N_("Not a number"),
          N_("'{header}' is {value}, which is not a number. Type a number such as 1250 in cell {cell}."),
-         N_("Type digits only; thousands separators, Khmer digits and a currency mark are fine.")),
+         N_("Type a number; thousands separators, Khmer digits and the column's own unit (kg, riel, %, years) are fine.")),
     Rule("cell.wrong_currency", ERROR, N_("Amount in dollars"),
          N_("'{header}' is {value}, an amount in dollars, but this column is in riel. Type the amount in riel in cell {cell}."),
          N_("Convert to riel (at the exchange rate in the settings tab) and type the riel amount.")),
@@ -59,10 +70,16 @@ RULES: dict[str, Rule] = _rules(
          N_("Counts and ages are whole numbers.")),
     Rule("cell.not_a_date", ERROR, N_("Not a date"),
          N_("'{header}' is {value}, which is not a date we can read. Type it as {date_format} (for example {example}) in cell {cell}."),
-         N_("Type dates as dd/mm/yyyy (or yyyy-mm-dd), with a 4-digit year.")),
+         N_("Type dates as dd/mm/yyyy (or yyyy-mm-dd); a date in words or with a two-digit year is read too, with a warning.")),
     Rule("cell.not_yes_no", ERROR, N_("Not yes or no"),
          N_("'{header}' is {value}; it must be Yes or No. Type Yes or No in cell {cell}."),
          N_("Yes/No, Y/N, TRUE/FALSE, 1/0, បាទ/ចាស/ទេ are all read.")),
+    Rule("cell.wrong_unit", ERROR, N_("Wrong unit"),
+         N_("'{header}' is {value}, in {typed_unit}, but this column is in {unit}. Type the number of {unit} in cell {cell}."),
+         N_("Type the number in the column's own unit (kg in a kg column, years in an age column): the app never converts units.")),
+    Rule("cell.read_as", WARNING, N_("Read from words"),
+         N_("'{header}' is {value}, read as {read_as}. If that is not what was meant, correct cell {cell}."),
+         N_("Nothing, if the reading is right. To be sure, type dates as dd/mm/yyyy with a 4-digit year, and numbers without their unit.")),
     # A readable value that breaks its column's rule (pandera, per tab).
     Rule("value.missing", ERROR, N_("Required value blank"),
          N_("'{header}' is blank; it must be filled in. Type it in cell {cell}."),
@@ -152,6 +169,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("health.sexes_do_not_add_up", ERROR, N_("Women and men do not add up"),
          N_("Women and men add up to {by_sex}, but villagers, village chiefs and community leaders add up to {participants}. Check cell {cell} and the counts beside it."),
          N_("Count every participant once by sex and once by group: both totals are the same people.")),
+    Rule("rules.not_checked", WARNING, N_("Checks left out"),
+         N_("Some rows of tab '{tab}' have problems of their own (sheet rows {rows}), so these checks were not made: {checks}. They are made again once those rows are corrected."),
+         N_("Correct the rows the message names (each has its own issue); the checks that need them run again at the next refresh.")),
     Rule("settings.bad_value", ERROR, N_("Setting not readable"),
          N_("Setting '{key}' is {value}, {problem}; the default {default} is used until it is corrected in cell {cell}."),
          N_("Type the setting in its own form and limits (the README's table of settings); until then every figure uses its default.")),
@@ -173,11 +193,29 @@ def show(value: Any) -> str:
     return f"'{value}'"
 
 
+def _checks(checks: list[list[Any]]) -> str:
+    """The checks a rule could not make, as a sentence lists them: "Rice stock below zero (RB-01 from 3 Mar 2018)"."""
+    out = []
+    for rule_id, owners, since in checks:
+        scope = ", ".join(str(o) for o in owners) if owners else ""
+        if since:
+            scope = (scope + " " if scope else "") + _("from {date}").format(date=day(dt.date.fromisoformat(since)))
+        out.append(_(RULES[rule_id].title) + (f" ({scope})" if scope else ""))
+    return "; ".join(out)
+
+
 def message(rule_id: str, row: int | None, **fields: Any) -> str:
     """The sentence of a rule in the current language, with "Row N: " in front when it is about one data row.
     The template is translated first and the values put in after, so a value is never translated."""
     fields.setdefault("value", _("blank"))
     fields.setdefault("percent", "%")  # "{interest}% interest" would read as a %-format "% i" to the catalog tools
+    if "read_date" in fields:  # a date read from a human form, as the reader's language writes it
+        fields["read_as"] = day(dt.date.fromisoformat(fields["read_date"]))
+    for unit in ("unit", "typed_unit"):
+        if fields.get(unit):
+            fields[unit] = unit_name(fields[unit])
+    if "checks" in fields:
+        fields["checks"] = _checks(fields["checks"])
     described, kind = fields.get("description"), fields.pop("owner_kind", None)
     if described:  # a column's description, declared in English (N_) in its schema
         fields["description"] = _(described).rstrip(".។")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, a1
+from schemas.left_out import LeftOut
 from schemas.rules import RULES, shown
 from schemas.vector import isin
 
@@ -106,6 +107,7 @@ class Book:
         self.settings = settings or {}
         self.link = link
         self._checked: dict[str, pd.DataFrame] = {}
+        self.left_out = LeftOut()
 
     def frame(self, name: str, *needed: str) -> pd.DataFrame | None:
         """The typed frame of a tab, or None when the tab or one of the needed columns is missing
@@ -129,6 +131,28 @@ class Book:
             values.iloc[positions] = None
             frame[column] = values
         return frame
+
+    def dangling(self, tab: str, column: str) -> np.ndarray:
+        """Per row of `tab`: the column's value points to no row of the tab it refers to (the foreign-key
+        rule reports it); all False when the column refers nowhere or that tab is missing."""
+        frame = self.frame(tab, column)
+        spec = self.frames[tab].tab.column(column)
+        if frame is None or not spec.ref:
+            return np.zeros(0 if frame is None else len(frame), dtype=bool)
+        target_tab, target_column = spec.ref.split(".")
+        if self.frame(target_tab, target_column) is None:
+            return np.zeros(len(frame), dtype=bool)
+        values = frame[column]
+        return values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, self.frames[target_tab].frame[target_column])
+
+    def leave_out(self, tab: str, positions: Any, rule: str, owners: Any = None, since: Any = None) -> None:
+        """Frame rows `positions` of `tab` could not be used by `rule`: said once per tab (schemas.left_out)."""
+        self.left_out.add(tab, self.frames[tab].sheet_rows(np.asarray(positions, dtype=np.int64)).tolist(), rule, owners, since)
+
+    def not_checked(self) -> list[Issue]:
+        """One `rules.not_checked` warning per tab whose rows some rule had to leave out."""
+        return [make_issue("rules.not_checked", tab, None, None, None, None, self.link, **fields)
+                for tab, fields in self.left_out.warnings()]
 
     def setting(self, key: str, default: float) -> float:
         value = self.settings.get(key)
@@ -224,52 +248,3 @@ def yes_needs_yes(book: Book, tab: str, flag: str, needed: str, rule: str) -> It
     wrong = (frame[flag] & ~frame[needed]).to_numpy(dtype=bool, na_value=False)
     for position in np.flatnonzero(wrong):
         yield book.issue(rule, tab, int(position), flag)
-
-
-def balance_below_zero(book: Book, tab: str, owner: str, quantity: str, inflows: set[str], outflows: set[str],
-                       rule: str, owner_field: str) -> Iterable[Issue]:
-    """A running balance per owner (bank, group) that must never end a day below zero.
-
-    Within a day the inflows count first, so a loan given out the day the rice came in is fine;
-    the entry reported is the one that takes the balance from zero or more to below zero.
-    """
-    frame = book.frame(tab, "date", owner, "kind", quantity)
-    if frame is None or frame.empty:
-        return
-    kind = frame["kind"].astype(object)
-    sign = np.where(kind.isin(inflows), 1.0, np.where(kind.isin(outflows), -1.0, np.nan))
-    table = pd.DataFrame({"owner": frame[owner].astype(object), "date": frame["date"], "out": sign < 0,
-                          "signed": sign * frame[quantity].to_numpy(dtype=float, na_value=np.nan),
-                          "row": frame["_row"].astype("int64")})
-    table = table[table["owner"].notna() & table["date"].notna() & table["signed"].notna()]
-    table = table.sort_values(["owner", "date", "out", "row"], kind="stable")
-    table["balance"] = table.groupby("owner", sort=False)["signed"].cumsum()
-    before = table["balance"] - table["signed"]
-    crossing = table[(table["balance"] < -1e-9) & (before >= -1e-9)]
-    for position, row in crossing.iterrows():
-        yield book.issue(rule, tab, int(position), quantity, kind=kind.iat[position], amount=amount(abs(row["signed"])),
-                         date=day(row["date"]), balance=amount(row["balance"]), **{owner_field: row["owner"]})
-
-
-def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: str) -> Iterable[Issue]:
-    """Each loan has its own loan_id; each repayment (or interest) names a loan of the same owner."""
-    frame = book.frame(tab, owner, "kind", "loan_id")
-    if frame is None:
-        return
-    kinds, ids, owners = (plain(frame[c]) for c in ("kind", "loan_id", owner))
-    rows = frame["_row"].to_numpy(dtype=np.int64)
-    loans: dict[tuple[Any, Any], int] = {}
-    for position in np.flatnonzero([k == "loan" for k in kinds]):
-        key = (owners[position], ids[position])
-        if ids[position] is None:
-            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind="loan")
-        elif key in loans:
-            yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=loans[key])
-        else:
-            loans[key] = int(rows[position])
-    for position in np.flatnonzero([k in paying for k in kinds]):
-        if ids[position] is None:
-            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])
-        elif (owners[position], ids[position]) not in loans and owners[position] is not None:
-            yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id",
-                             owner=str(owners[position]), owner_kind=owner_words)

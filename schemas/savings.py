@@ -17,25 +17,25 @@ LEDGER_LABELS = {"deposit": ("Deposit", "ដាក់សន្សំ"), "withdra
 class SavingsGroup(TabSchema):
     """A saving group or the agricultural cooperative."""
 
-    group_id: Text = column("Group ID", N_("Our id for the group, e.g. SG-01 or AC-01."), pattern=r"^(SG|AC)-\d{2,}$")
-    name: Text = column("Name", "The group's name.", row_label=True)
-    kind: Text = column("Kind", "saving_group or agricultural_cooperative.", isin=GROUP_KINDS, labels=GROUP_KIND_LABELS)
-    village_code: Text = code("Village code", N_("Where the group meets."), 8, ref="villages.village_code", place=True)
-    founded_on: Date = column("Founded on", "Date of the first meeting.")
-    members: Int = column("Members", "Members today.", ge=1, le=500, unit="people")
-    female_members: Int = column("Women members", "Members who are women.", ge=0, le=500, unit="people")
+    group_id: Text = column(N_("Group ID"), N_("Our id for the group, e.g. SG-01 or AC-01."), pattern=r"^(SG|AC)-\d{2,}$")
+    name: Text = column(N_("Name"), "The group's name.", row_label=True)
+    kind: Text = column(N_("Kind"), "saving_group or agricultural_cooperative.", isin=GROUP_KINDS, labels=GROUP_KIND_LABELS)
+    village_code: Text = code(N_("Village code"), N_("Where the group meets."), 8, ref="villages.village_code", place=True)
+    founded_on: Date = column(N_("Founded on"), "Date of the first meeting.")
+    members: Int = column(N_("Members"), "Members today.", ge=1, le=500, unit="people")
+    female_members: Int = column(N_("Women members"), "Members who are women.", ge=0, le=500, unit="people")
 
 class SavingsEntry(TabSchema):
     """One movement of a group's cash, in riel."""
 
-    entry_id: Text = column("Entry ID", N_("Our id for the entry, e.g. SL-000123."), pattern=r"^SL-\d{4,}$")
-    date: Date = column("Date", "Day of the movement.")
-    group_id: Text = column("Group ID", "Whose cash moved.", ref="savings_groups.group_id")
-    kind: Text = column("Kind", "deposit, withdrawal, loan, repayment, interest, grant or expense.", isin=LEDGER_KINDS, labels=LEDGER_LABELS)
-    amount_riel: Float = column("Amount (riel)", "Amount in riel, always positive; the kind says which way it goes.", ge=1, le=1e10, unit="riel")
-    household_id: Text = column("Household ID", "The member's family, for deposits, loans and repayments.", required=False, ref="households.household_id")
-    loan_id: Text = column("Loan ID", "For a loan: its own id; for a repayment or interest: the loan it pays.", required=False)
-    note: Text = column("Note", "Anything worth knowing.", required=False)
+    entry_id: Text = column(N_("Entry ID"), N_("Our id for the entry, e.g. SL-000123."), pattern=r"^SL-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the movement.")
+    group_id: Text = column(N_("Group ID"), "Whose cash moved.", ref="savings_groups.group_id")
+    kind: Text = column(N_("Kind"), "deposit, withdrawal, loan, repayment, interest, grant or expense.", isin=LEDGER_KINDS, labels=LEDGER_LABELS)
+    amount_riel: Float = column(N_("Amount (riel)"), "Amount in riel, always positive; the kind says which way it goes.", ge=1, le=1e10, unit="riel")
+    household_id: Text = column(N_("Household ID"), "The member's family, for deposits, loans and repayments.", required=False, ref="households.household_id")
+    loan_id: Text = column(N_("Loan ID"), "For a loan: its own id; for a repayment or interest: the loan it pays.", required=False)
+    note: Text = column(N_("Note"), "Anything worth knowing.", required=False)
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
@@ -43,7 +43,8 @@ class SavingsEntry(TabSchema):
 from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, balance_below_zero, cross_tab_rule, loan_ids, part_of_whole  # noqa: E402
+from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
+from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
 
 CASH_IN = {"deposit", "grant", "interest", "repayment"}
 CASH_OUT = {"withdrawal", "expense", "loan"}

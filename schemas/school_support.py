@@ -12,17 +12,17 @@ SEXES = list(SEX_LABELS)
 class SchoolSupport(TabSchema):
     """Materials given to one child of a household for one school year."""
 
-    support_id: Text = column("Support ID", N_("Our id for the support, e.g. SS-0001."), pattern=r"^SS-\d{4,}$")
-    date: Date = column("Date", "Day the materials were given.")
-    household_id: Text = column("Household ID", "The child's family.", ref="households.household_id")
-    child_code: Text = column("Child code", N_("Pseudonymous code of the child, never a name, e.g. C-000123."), pattern=r"^C-\d{4,}$", pii=True)
-    sex: Text = column("Sex", "female or male.", isin=SEXES, labels=SEX_LABELS)
-    age_years: Int = column("Age (years)", "The child's age in whole years on the day.", ge=3, le=25)
-    school: Text = column("School", "The state school the child attends.")
-    grade: Int = column("Grade", "School grade, a whole number from 1 to 12.", ge=1, le=12)
-    materials: Text = column("Materials given", "What was given, separated by commas, e.g. uniform, bag, books.")
-    enrolled: Bool = column("Enrolled", "Yes when the child is enrolled in the school this year.")
-    in_school_at_year_end: Bool = column("In school at year end", "Yes when the child still attends school at the end of the year; blank until then.", required=False)
+    support_id: Text = column(N_("Support ID"), N_("Our id for the support, e.g. SS-0001."), pattern=r"^SS-\d{4,}$")
+    date: Date = column(N_("Date"), "Day the materials were given.")
+    household_id: Text = column(N_("Household ID"), "The child's family.", ref="households.household_id")
+    child_code: Text = column(N_("Child code"), N_("Pseudonymous code of the child, never a name, e.g. C-000123."), pattern=r"^C-\d{4,}$", pii=True)
+    sex: Text = column(N_("Sex"), "female or male.", isin=SEXES, labels=SEX_LABELS)
+    age_years: Int = column(N_("Age (years)"), "The child's age in whole years on the day.", ge=3, le=25, unit="years")
+    school: Text = column(N_("School"), "The state school the child attends.")
+    grade: Int = column(N_("Grade"), "School grade, a whole number from 1 to 12.", ge=1, le=12)
+    materials: Text = column(N_("Materials given"), "What was given, separated by commas, e.g. uniform, bag, books.")
+    enrolled: Bool = column(N_("Enrolled"), "Yes when the child is enrolled in the school this year.")
+    in_school_at_year_end: Bool = column(N_("In school at year end"), "Yes when the child still attends school at the end of the year; blank until then.", required=False)
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------

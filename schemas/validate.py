@@ -1,14 +1,17 @@
 """Validate what was read: raw grids in, typed frames and issues in the sheet's terms out.
 
-Per tab: match the header row, coerce each column (schemas.coerce), skip blank rows, run the tab's
-pandera schema lazily (every failure, not the first) and map each failure back to the sheet's row,
-header as written, A1 cell and the value as read; then duplicate keys. Across tabs: foreign keys and
-the programmes' rules (registered with `@cross_tab_rule` in each programme's schema module).
+Per tab: match the header row, apply merged cells and skip a second header row (schemas.sheet_shapes),
+coerce each column (schemas.coerce), skip blank rows, run the tab's pandera schema lazily (every
+failure, not the first) and map each failure back to the sheet's row, header as written, A1 cell and
+the value as read; then duplicate keys. Across tabs: foreign keys and the programmes' rules (registered
+with `@cross_tab_rule` in each programme's schema module); a rule that had to leave rows out says so
+once per tab (`rules.not_checked`).
 
 Never raises on bad data: whatever a sheet holds, the answer is frames plus issues.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +20,7 @@ import pandera.pandas as pa
 import pyarrow.compute as pc
 from pandas._libs import lib
 
-from schemas.base import ColumnSpec, match_headers, normalise_header
+from schemas.base import ColumnSpec, header_names, match_headers, normalise_header
 from schemas.checks import column_failures
 from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, coerce_column, empty_column
 from schemas.grid import Grid
@@ -25,8 +28,9 @@ from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
 from schemas.registry import TABS, Tab
 from schemas.rules import RULES, show
-from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, as_read, make_issue
+from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, amount, as_read, make_issue
 from schemas.settings import BY_KEY as SETTING_SPECS
+from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
 from schemas.vector import pa_array
 
 __all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
@@ -42,12 +46,18 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
     header = ["" if h is None else str(h) for h in grid.header]
     columns = match_headers(tab.schema, header)
     issues = IssueRows(_header_issues(tab, header, columns, link))
+    grid, merged = apply_merges(grid, {columns[k] for k in tab.key if k in columns})
+    second = second_header_row(specs, header, columns, grid)
+    if second is not None:
+        issues.append(make_issue("header.second_row", tab.name, grid.sheet_row(second), None, None, None, link))
+        grid = replace(grid, rows=grid.rows[:second] + [[]] + grid.rows[second + 1:])
     width = max(len(header), 1)
     cells = _cells(grid.rows, width)
     n = len(cells)
     blank_row = np.ones(n, dtype=bool)
     typed: dict[str, Any] = {}
-    unreadable: list[tuple[ColumnSpec, str, np.ndarray]] = []
+    unreadable: list[tuple[ColumnSpec, str, np.ndarray, dict[str, list] | None]] = []
+    forms: list[tuple[ColumnSpec, np.ndarray, Any]] = []  # cells read from a human form: a warning each
     for spec in specs:
         if spec.name not in columns:
             typed[spec.name] = empty_column(spec, n)
@@ -56,7 +66,9 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
         coerced = coerce_column(np.ascontiguousarray(cells[:, columns[spec.name]]), spec, date_order)
         typed[spec.name] = coerced.values
         blank_row &= coerced.blank
-        unreadable += [(spec, rule, positions) for rule, positions in coerced.bad.items()]
+        unreadable += [(spec, rule, positions, coerced.fields.get(rule)) for rule, positions in coerced.bad.items()]
+        if len(coerced.read_as):
+            forms.append((spec, coerced.read_as, coerced.values))
     used = set(columns.values())
     for index in range(cells.shape[1]):
         if index not in used and blank_row.any():
@@ -71,13 +83,24 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
     date_format, example = DATE_FORMATS.get(date_order, DATE_FORMATS["day_first"])
     already: dict[str, set[int]] = {}
     new_position = np.cumsum(~blank_row) - 1
-    for spec, rule, positions in unreadable:
+    echoes = _echoes(merged)  # a merge's value in the rows it covers: its issues are the first row's
+    for spec, rule, positions, row_fields in unreadable:
         index = columns[spec.name]
         already.setdefault(spec.name, set()).update(new_position[positions].tolist())
-        issues.add_cells(rule, tab.name, header[index], index, grid.first_row + positions,
-                         [as_read(v) for v in cells[positions, index].tolist()], link, date_format=date_format, example=example,
-                         **_bound(spec, rule))
-    _schema_issues(issues, found, already, link)
+        extra = {"unit": spec.unit} if rule == "cell.wrong_unit" else {"date_format": date_format, "example": example}
+        extra.update(_bound(spec, rule))
+        shown = _not_echoes(positions, echoes.get(index))
+        if row_fields is not None and len(shown) < len(positions):
+            row_fields = {k: [v for v, keep in zip(values, np.isin(positions, shown)) if keep] for k, values in row_fields.items()}
+        issues.add_cells(rule, tab.name, header[index], index, grid.first_row + shown,
+                         [as_read(v) for v in cells[shown, index].tolist()], link, row_fields, **extra)
+    for spec, positions, values in forms:
+        index = columns[spec.name]
+        positions = _not_echoes(positions, echoes.get(index))
+        issues.add_cells("cell.read_as", tab.name, header[index], index, grid.first_row + positions,
+                         [as_read(v) for v in cells[positions, index].tolist()], link, _read_as(spec, values, positions))
+    _merge_issues(issues, found, merged, new_position, already, link)
+    _schema_issues(issues, found, already, link, {name: new_position[echoes[index]] for name, index in columns.items() if index in echoes})
     _duplicate_keys(issues, found, link)
     issues.sort()
     return found, issues
@@ -98,11 +121,56 @@ def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, 
     book = Book(frames, settings, link)
     for rule in CROSS_TAB_RULES:
         issues.extend(rule(book))  # single issues, or a batch of rows from a vectorised rule
+    issues.extend(book.not_checked())
     issues.sort({name: i for i, name in enumerate(frames)})  # stable: per-tab order kept
     return frames, issues
 
 
 # --- per tab ------------------------------------------------------------------------------
+
+def _read_as(spec: ColumnSpec, values: Any, positions: np.ndarray) -> dict[str, list]:
+    """How each cell read from a human form was read: a date (written in the reader's language when the
+    message is) or a number."""
+    if spec.kind == "date":
+        return {"read_date": [str(v)[:10] for v in np.asarray(values[positions], dtype="datetime64[D]")]}
+    return {"read_as": [amount(v) for v in values[positions].tolist()]}
+
+
+def _echoes(merged: list[MergedCells]) -> dict[int, np.ndarray]:
+    """Column index -> positions in grid.rows that hold a merge's value without being its first cell."""
+    out: dict[int, list[int]] = {}
+    for merge in merged:
+        if merge.rule == "cell.merged":
+            out.setdefault(merge.merge.start_column, []).extend(merge.positions[1:])
+    return {index: np.array(sorted(positions), dtype=np.int64) for index, positions in out.items()}
+
+
+def _not_echoes(positions: np.ndarray, echoes: np.ndarray | None) -> np.ndarray:
+    return positions if echoes is None else positions[~np.isin(positions, echoes)]
+
+
+def _merge_issues(issues: IssueRows, found: TabFrame, merged: list[MergedCells], new_position: np.ndarray,
+                  already: dict[str, set[int]], link: Link | None) -> None:
+    """One issue per merge in a known column, saying the value as the column reads it; the key cells a merge
+    left blank are not reported blank again."""
+    names = {index: name for name, index in found.columns.items()}
+    grid, tab = found.grid, found.tab
+    for merge in merged:
+        name = names.get(merge.merge.start_column)
+        if name is None:
+            continue  # a column the back office does not read
+        first, last = grid.sheet_row(merge.positions[0]), grid.sheet_row(merge.positions[-1])
+        typed = found.frame[name].iat[int(new_position[merge.positions[0]])]
+        if pd.isna(typed) or tab.column(name).kind not in ("date", "int", "float"):
+            read = {"read_as": show(as_read(merge.value))}
+        else:
+            read = _read_as(tab.column(name), found.frame[name].array, np.array([int(new_position[merge.positions[0]])]))
+            read = {key: values[0] for key, values in read.items()}
+        issues.append(make_issue(merge.rule, tab.name, first, found.header[merge.merge.start_column], merge.merge.start_column,
+                                 merge.value, link, range=merge.merge.a1(), first_row=first, last_row=last, **read))
+        if merge.rule == "cell.merged_key":
+            already.setdefault(name, set()).update(new_position[list(merge.positions[1:])].tolist())
+
 
 def _frame(columns: dict[str, Any], rows: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
@@ -133,7 +201,7 @@ def _header_issues(tab: Tab, header: list[str], columns: dict[str, int], link: L
     for spec in tab.columns:
         if spec.name not in columns and spec.required:
             issues.append(make_issue("header.missing_column", tab.name, None, spec.title, None))
-    known = {normalise_header(s.name) for s in tab.columns} | {normalise_header(s.title) for s in tab.columns}
+    known = header_names(tab.schema)
     first_at: dict[str, int] = {}
     for index, text in enumerate(header):
         name = normalise_header(text)
@@ -154,9 +222,11 @@ _CHECK_RULES = {"isin": "value.not_allowed", "greater_than_or_equal_to": "value.
                 "not_nullable": "value.missing"}
 
 
-def _schema_issues(issues: IssueRows, found: TabFrame, already: dict[str, set[int]], link: Link | None) -> None:
+def _schema_issues(issues: IssueRows, found: TabFrame, already: dict[str, set[int]], link: Link | None,
+                   echoes: dict[str, np.ndarray] | None = None) -> None:
     """The schema's column checks; each failing check one batch of rows. Blank cells already reported
-    unreadable, and columns the sheet lacks (reported once as a header problem), are not reported again."""
+    unreadable, columns the sheet lacks (reported once as a header problem) and the rows a merge's value
+    covers after its first (`echoes`: reported there) are not reported again."""
     failures = column_failures(found.tab.schema, found.frame)
     if failures is None:
         failures = _pandera_failures(found)
@@ -172,6 +242,8 @@ def _schema_issues(issues: IssueRows, found: TabFrame, already: dict[str, set[in
                 positions = np.array([p for p in positions.tolist() if p not in skip], dtype=np.int64)
         else:
             found.invalid.setdefault(column, []).extend(positions.tolist())
+        if echoes and column in echoes:
+            positions = _not_echoes(positions, echoes[column])
         _cell_issues(issues, found, rule, positions, spec, link, check=text)
 
 

@@ -19,10 +19,10 @@ CLEAN_WATER_SOURCES = ("piped", "protected_well", "rainwater", "bought")
 class WashSurvey(TabSchema):
     """One visit to a household asking about its toilet, drinking water and hand-washing place."""
 
-    survey_id: Text = column("Survey ID", N_("Our id for the survey, e.g. WS-00042."), pattern=r"^WS-\d{4,}$")
-    date: Date = column("Date", "Day of the visit.")
-    household_id: Text = column("Household ID", "The family visited.", ref="households.household_id")
-    toilet: Text = column("Toilet", "none, shared (with neighbours) or own.", isin=TOILETS, labels=TOILET_LABELS)
-    water_source: Text = column("Water source", "Where the drinking water comes from.", isin=WATER_SOURCES, labels=WATER_SOURCE_LABELS)
-    handwashing: Bool = column("Hand-washing place", "Yes when there is a place to wash hands with water and soap.")
-    note: Text = column("Note", "Anything worth knowing.", required=False)
+    survey_id: Text = column(N_("Survey ID"), N_("Our id for the survey, e.g. WS-00042."), pattern=r"^WS-\d{4,}$")
+    date: Date = column(N_("Date"), "Day of the visit.")
+    household_id: Text = column(N_("Household ID"), "The family visited.", ref="households.household_id")
+    toilet: Text = column(N_("Toilet"), "none, shared (with neighbours) or own.", isin=TOILETS, labels=TOILET_LABELS)
+    water_source: Text = column(N_("Water source"), "Where the drinking water comes from.", isin=WATER_SOURCES, labels=WATER_SOURCE_LABELS)
+    handwashing: Bool = column(N_("Hand-washing place"), "Yes when there is a place to wash hands with water and soap.")
+    note: Text = column(N_("Note"), "Anything worth knowing.", required=False)

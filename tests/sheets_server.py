@@ -152,7 +152,12 @@ class SheetsServer:
 
         book = CalamineWorkbook.from_path(path)
         sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-        return self.create_spreadsheet(title or str(path).rsplit("/", 1)[-1], sheets)
+        key = self.create_spreadsheet(title or str(path).rsplit("/", 1)[-1], sheets)
+        with self.state.lock:  # the workbook's merged cells, as Google keeps them after an upload
+            for name in book.sheet_names:
+                self.state.get(key).sheet_named(name).merges = [
+                    (top, bottom + 1, left, right + 1) for (top, left), (bottom, right) in book.get_sheet_by_name(name).merged_cell_ranges or ()]
+        return key
 
     def sheet_values(self, spreadsheet_id: str, sheet: str) -> list[list]:
         """The stored rows of a sheet (a copy): "" for empty cells, dates as serials."""

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from tests import sheets_server_a1 as a1
 from tests import sheets_server_cells as cells
+from tests import sheets_server_merges as merges
 from tests.sheets_server_state import ApiError, Sheet, Spreadsheet, bad_request
 
 
@@ -196,6 +197,8 @@ def sort_range(book: Spreadsheet, req: dict, where: str) -> dict:
     """Sort the rows of a range by its sortSpecs (blank cells last, numbers before text, as Google does);
     each row's formulas, formats and notes move with it."""
     sheet, box = _grid(book, req.get("range", {}), where)
+    if any(m[1] - m[0] > 1 and m[0] < box.r1 and box.r0 < m[1] and m[2] < box.c1 and box.c0 < m[3] for m in sheet.merges):
+        raise bad_request(f"Invalid {where}.sortRange: You can't sort a range that contains vertically merged cells.")
     specs = req.get("sortSpecs", [])
     order = list(range(box.r0, min(box.r1, sheet.data_rows())))
 
@@ -309,6 +312,8 @@ HANDLERS: dict[str, Callable[[Spreadsheet, dict, str], dict]] = {
     "deleteProtectedRange": delete_protected_range,
     "createDeveloperMetadata": create_developer_metadata,
     "deleteDeveloperMetadata": delete_developer_metadata,
+    "mergeCells": merges.merge_cells,
+    "unmergeCells": merges.unmerge_cells,
     # Accepted and ignored: they change only how the sheet looks.
     "updateDimensionProperties": _no_op,
     "autoResizeDimensions": _no_op,
@@ -341,7 +346,7 @@ def batch_update(book: Spreadsheet, body: Any) -> dict:
 
 def _snapshot(book: Spreadsheet) -> list[tuple[Sheet, dict]]:
     return [(sheet, {**vars(sheet), "values": [list(r) for r in sheet.values],
-                     **{name: dict(getattr(sheet, name)) for name in Sheet.SPARSE}}) for sheet in book.sheets]
+                     **{name: dict(getattr(sheet, name)) for name in Sheet.SPARSE}, "merges": list(sheet.merges)}) for sheet in book.sheets]
 
 
 def _restore(book: Spreadsheet, saved: list[tuple[Sheet, dict]]) -> None:

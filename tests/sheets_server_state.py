@@ -104,6 +104,7 @@ class Sheet:
         self.notes: dict[tuple[int, int], str] = {}
         self.cell_validations: dict[tuple[int, int], dict] = {}
         self.links: dict[tuple[int, int], str] = {}
+        self.merges: list[tuple[int, int, int, int]] = []  # (start row, end row, start column, end column), ends exclusive
 
     # -- shape -------------------------------------------------------------------------------
     def properties(self) -> dict:
@@ -120,7 +121,17 @@ class Sheet:
             out["protectedRanges"] = [{**p, "editors": {"users": [owner]}} for p in self.protected]
         if self.developer_metadata:
             out["developerMetadata"] = list(self.developer_metadata)
+        if self.merges:
+            from tests.sheets_server_merges import metadata
+
+            out["merges"] = metadata(self)
         return out
+
+    def _follow(self, axis: int, start: int, end: int, inserted: int = 0) -> None:
+        if self.merges:
+            from tests.sheets_server_merges import follow
+
+            self.merges = follow(self.merges, axis, start, end, inserted)
 
     def box(self, ref: a1.Ref) -> a1.Box:
         return a1.close(ref, self.title, self.row_count, self.col_count)
@@ -215,6 +226,7 @@ class Sheet:
         del self.values[start:end]
         self.row_count -= end - start
         self._shift_sparse(0, start, end)
+        self._follow(0, start, end)
 
     def delete_columns(self, start: int, end: int) -> None:
         for row in self.values:
@@ -223,12 +235,14 @@ class Sheet:
                 row.pop()
         self.col_count -= end - start
         self._shift_sparse(1, start, end)
+        self._follow(1, start, end)
 
     def insert_rows(self, start: int, count: int) -> None:
         if start < len(self.values):
             self.values[start:start] = [[] for _ in range(count)]
         self.row_count += count
         self._shift_sparse(0, start, start, count)
+        self._follow(0, start, start, count)
 
     def insert_columns(self, start: int, count: int) -> None:
         for row in self.values:
@@ -236,6 +250,7 @@ class Sheet:
                 row[start:start] = [""] * count
         self.col_count += count
         self._shift_sparse(1, start, start, count)
+        self._follow(1, start, start, count)
 
     def move_rows(self, start: int, order: list[int]) -> None:
         """Rows start, start+1, ... now hold the rows that were at `order` (a sort): values and every

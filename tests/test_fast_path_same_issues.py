@@ -92,8 +92,9 @@ EXPECTED_BAD_DATES = [
     ('households', 6, 'Enrolled on', 'J6', '', 'error', 'value.missing',
      "Row 6: 'Enrolled on' is blank; it must be filled in. Type it in cell J6.",
      'https://sheet/households#J6'),
-    ('households', 7, 'Enrolled on', 'J7', '01-01-18', 'error', 'cell.not_a_date',
-     "Row 7: 'Enrolled on' is '01-01-18', which is not a date we can read. Type it as dd/mm/yyyy (for example 25/12/2018) in cell J7.",
+    # Since issue 23 a two-digit year is read, with a warning that says how (schemas.human_forms).
+    ('households', 7, 'Enrolled on', 'J7', '01-01-18', 'warning', 'cell.read_as',
+     "Row 7: 'Enrolled on' is '01-01-18', read as 1 Jan 2018. If that is not what was meant, correct cell J7.",
      'https://sheet/households#J7'),
     ('wash_surveys', 3, 'Household ID', 'C3', 'HH-0404', 'error', 'ref.not_found',
      "Row 3: 'Household ID' is 'HH-0404', but tab 'households' has no row with that Household ID. Correct it in cell C3, or add that row to 'households'.",
@@ -133,16 +134,18 @@ def test_a_storm_of_foreign_keys_to_missing_households():
 
 
 def test_the_benchmark_grids_every_tab():
-    """The bench's grids break most rules at once (every tab, cross-tab rules too): the same 1,470 issues."""
+    """The bench's grids break most rules at once (every tab, cross-tab rules too): the same 1,441 issues. (1,470
+    before issue 23: every ledger row names a bank or group that is not there, so the balance rules now leave
+    them out with one rules.not_checked warning per ledger instead of 18 + 13 knock-on errors.)"""
     grids = {t: Grid(t, rows[0], rows[1:], gid=n) for n, (t, rows) in enumerate(demo_grids(30).items())}
     _frames, issues = validate_workbook(grids, link=_link)
     assert dict(Counter(i.rule for i in issues)) == {
         "health.sexes_do_not_add_up": 20, "ledger.loan_not_found": 14, "places.name_mismatch": 44,
-        "places.unknown_code": 46, "ref.not_found": 600, "rice.stock_negative": 18, "savings.cash_negative": 13,
+        "places.unknown_code": 46, "ref.not_found": 600, "rules.not_checked": 2,
         "school.age_grade_mismatch": 10, "value.bad_format": 630, "value.too_large": 39, "value.too_small": 36,
     }
     lines = "\n".join(json.dumps(list(i.as_dict().values()), default=str, ensure_ascii=False) for i in issues)
-    assert hashlib.sha256(lines.encode()).hexdigest() == "4292fe5fa1e23cf71329ed6226547dda3a53ea2843d10035b2cf3a004f70e0f6"
+    assert hashlib.sha256(lines.encode()).hexdigest() == "3164ff778965121ad8dba82a84e7ba0f385623e15afb102de40785fdfcdfcbb9"
 
 
 def test_the_demo_workbook_is_clean(demo_workbook):
@@ -158,11 +161,19 @@ def test_the_flawed_workbook(flawed_workbook):
         ("activities", 2, "Kind", "C2", "workshopp", "error", "value.not_allowed",
          "Row 2: 'Kind' is 'workshopp'; it must be one of: authority_meeting, refresher_training, livelihood_training, "
          "awareness_session, parent_group_meeting, self_help_group_meeting. Pick one of these in cell C2.", None),
+        # Since issue 23 a ledger rule leaves out a row it cannot read, and says so once per tab.
+        ("savings_ledger", None, None, None, None, "warning", "rules.not_checked",
+         "Some rows of tab 'savings_ledger' have problems of their own (sheet rows 3), so these checks were not made: "
+         "Group cash below zero (SG-01 from 4 Feb 2016). They are made again once those rows are corrected.", None),
         ("savings_ledger", 3, "Amount (riel)", "E3", "1,5OO", "error", "cell.not_a_number",
          "Row 3: 'Amount (riel)' is '1,5OO', which is not a number. Type a number such as 1250 in cell E3.", None),
         ("cows", None, None, None, None, "error", "tab.missing",
          "The workbook has no tab 'cows'. Add a tab named 'cows' with the headers Ear tag, Sex, Born on, "
          "Mother's ear tag, Village code, Note.", None),
+        ("rice_ledger", None, None, None, None, "warning", "rules.not_checked",
+         "Some rows of tab 'rice_ledger' have problems of their own (sheet rows 3), so these checks were not made: "
+         "Rice stock below zero (RB-01 from 1 Jul 2016); Repaid more than owed (RB-01-L001). They are made again once "
+         "those rows are corrected.", None),
         ("rice_ledger", 3, "Kg", "E3", "seventy", "error", "cell.not_a_number",
          "Row 3: 'Kg' is 'seventy', which is not a number. Type a number such as 1250 in cell E3.", None),
         ("clinic_visits", 3, "Date", "B3", "31/02/2017", "error", "cell.not_a_date",

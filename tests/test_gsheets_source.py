@@ -65,7 +65,7 @@ def test_empty_rows_inside_keep_their_place_and_trailing_blanks_are_trimmed(make
     assert grid.sheet_row(2) == 4
 
 
-def test_refresh_costs_one_call_when_unchanged_and_two_after_an_edit(sheets_server, make_spreadsheet, make_source):
+def test_refresh_costs_one_call_when_unchanged_and_three_after_an_edit(sheets_server, make_spreadsheet, make_source):
     key = make_spreadsheet()
     source = make_source(key)
     token = source.version()
@@ -78,7 +78,7 @@ def test_refresh_costs_one_call_when_unchanged_and_two_after_an_edit(sheets_serv
     sheets_server.reset()
     assert source.version() != token
     assert source.read()["villages"].rows[0][1] == "Kok Thmei"
-    assert [c[2] for c in api_calls(sheets_server)] == [key, "values:batchGet"]
+    assert [c[2] for c in api_calls(sheets_server)] == [key, key, "values:batchGet"]  # token, metadata (merges), values
 
 
 def test_a_renamed_tab_is_found_again_after_one_metadata_refresh(sheets_server, make_spreadsheet, make_source):

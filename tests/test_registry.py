@@ -80,7 +80,7 @@ def test_the_readme_lists_every_validation_rule():
 
 
 def test_column_meaning_is_declared_where_the_names_suggest_it():
-    units = {"_riel": "riel", "_kg": "kg", "_pct": "%"}
+    units = {"_riel": "riel", "_kg": "kg", "_pct": "%", "_years": "years"}
     for spec in TABS:
         for column in spec.columns:
             expected = next((unit for suffix, unit in units.items() if column.name.endswith(suffix) or column.name == suffix[1:]), None)

@@ -216,7 +216,8 @@ def test_a_value_failing_its_own_check_is_reported_once_not_again_by_the_rules_o
                    ["RL-0001", "01/06/2017", "RB-01", "donation", 100],
                    ["RL-0002", "02/06/2017", "RB-01", "loan", -50, "HH-0001", "L-1"],
                    ["RL-0003", "01/12/2017", "RB-01", "repayment", 10, "HH-0001", "L-1"])
-    assert check(rice_banks(), ledger)[0] == [("rice_ledger", 3, "Kg", "E3", "value.too_small", "error")]
+    assert check(rice_banks(), ledger)[0] == [("rice_ledger", None, None, None, "rules.not_checked", "warning"),  # said once
+                                              ("rice_ledger", 3, "Kg", "E3", "value.too_small", "error")]
 
 
 def test_a_reference_to_a_row_whose_own_id_is_malformed_is_not_reported_again():

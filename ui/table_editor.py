@@ -132,9 +132,9 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existi
     cc = st.column_config
     for spec in tab.columns:
         # No `required`: the grid would silently refuse a cleared cell; the schema says "must be filled in".
-        common = {"label": spec.title, "help": _(spec.description) + (" " + _("Must be filled in.") if spec.required else "")}
+        common = {"label": _(spec.title), "help": _(spec.description) + (" " + _("Must be filled in.") if spec.required else "")}
         if spec.name in hidden:
-            config[spec.name] = cc.TextColumn(spec.title, help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
+            config[spec.name] = cc.TextColumn(_(spec.title), help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
         elif spec.allowed:
             config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), format_func=lambda v, spec=spec: label(spec, v), **common)
         elif spec.ref:
@@ -242,5 +242,5 @@ def errors_frame(user: User, tab: Tab, result: Any) -> pd.DataFrame:
     items = [*(result.errors or []), *(result.warnings or [])]
     personal = request_personal_values(user, result.request.to_payload()) if result.request is not None else set()
     return pd.DataFrame([{"Row": "/".join(e.key) if e.key else (_("new row {n}").format(n=e.new_row + 1) if e.new_row is not None else ""),
-                          "Column": tab.column(e.column).title if e.column in {c.name for c in tab.columns} else (e.column or ""),
+                          "Column": _(tab.column(e.column).title) if e.column in {c.name for c in tab.columns} else (e.column or ""),
                           "Severity": _(SEVERITY_NAMES.get(e.severity, e.severity)), "Problem": message_shown(user, e.message, personal)} for e in items])

@@ -2,8 +2,10 @@
 
 API calls are the main cost (60 reads and 60 writes per minute per user), so:
 - version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
-- read(tabs): the spreadsheet's metadata (tab titles, sheet ids) once per source object, then ONE
-  `values:batchGet` for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON.
+- read(tabs): the spreadsheet's metadata (tab titles, sheet ids, merged cells), then ONE `values:batchGet`
+  for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON. The metadata is kept, and asked
+  again only when version() saw the sheet change since: merged cells are not in the values, and staff
+  merge cells without changing one value (a read after an edit costs 3 calls; an unchanged one, 1).
 - write(batch): ONE spreadsheets:batchUpdate (see connectors.sources.gsheets_write), typed values (RAW), appends
   placed by Google at write time; never re-sent blindly (connectors.sync re-plans a failed write).
 Faults are retried a bounded number of times (connectors.sources.gsheets_http), then reported plainly.
@@ -27,12 +29,13 @@ from connectors.sources.google_http import SCOPES, authorized_session
 from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
 from connectors.sources.gsheets_write import plan, quote_title, write_request
 from connectors.sources.interface import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
+from schemas.grid import Merge
 from schemas.i18n import _
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
-_METADATA_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount))"
+_METADATA_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),sheets.merges"
 
 
 def spreadsheet_key(location: str) -> str:
@@ -63,6 +66,12 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
                             "private_key and client_email in .streamlit/secrets.toml.").format(error=type(error).__name__)) from None
 
 
+def _merges(ranges: list[dict]) -> tuple[Merge, ...]:
+    """A sheet's `merges` (GridRanges; Google leaves out a 0 index) as Merges."""
+    return tuple(Merge(r.get("startRowIndex", 0), r.get("endRowIndex", 0), r.get("startColumnIndex", 0), r.get("endColumnIndex", 0))
+                 for r in ranges)
+
+
 class GoogleSheetSource:
     """One Google Sheet as a back-office source (see connectors.sources.interface.Source)."""
 
@@ -74,6 +83,9 @@ class GoogleSheetSource:
         self.client = gspread.Client(auth=None, session=session, http_client=partial(RetryingHTTPClient, policy=self.policy))
         self.http: RetryingHTTPClient = self.client.http_client  # type: ignore[assignment]
         self._sheets: dict[str, dict] | None = None  # tab title -> sheet properties
+        self._merges: dict[str, tuple[Merge, ...]] = {}  # tab title -> its merged cells, from the same metadata
+        self._seen: str | None = None  # the last change token version() answered
+        self._sheets_seen: str | None = None  # ... when the metadata was fetched
         self._lock = threading.Lock()
 
     @classmethod
@@ -121,7 +133,8 @@ class GoogleSheetSource:
         with self.google_errors():
             response = self.http.request("get", f"{DRIVE_FILES_API_V3_URL}/{self.key}",
                                          params={"fields": "modifiedTime", "supportsAllDrives": "true"})
-            return str(response.json()["modifiedTime"])
+            self._seen = str(response.json()["modifiedTime"])
+            return self._seen
 
     def sheets(self, refresh: bool = False) -> dict[str, dict]:
         """Tab title -> sheet properties (sheetId, gridProperties); fetched once, then kept."""
@@ -130,6 +143,8 @@ class GoogleSheetSource:
                 with self.google_errors():
                     meta = self.http.fetch_sheet_metadata(self.key, params={"includeGridData": "false", "fields": _METADATA_FIELDS})
                 self._sheets = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
+                self._merges = {s["properties"]["title"]: _merges(s.get("merges", ())) for s in meta.get("sheets", [])}
+                self._sheets_seen = self._seen
             return self._sheets
 
     def read(self, tabs: list[str] | None = None) -> dict[str, Grid]:
@@ -139,7 +154,7 @@ class GoogleSheetSource:
 
             tabs = [t.name for t in TABS]
         try:
-            return self._batch_get(tabs, self.sheets())
+            return self._batch_get(tabs, self.sheets(refresh=self._sheets_seen != self._seen))
         except SourceError as error:
             if "Unable to parse range" not in str(error):
                 raise
@@ -156,7 +171,7 @@ class GoogleSheetSource:
         for name, value_range in zip(present, data.get("valueRanges", [])):
             values = value_range.get("values", [])
             header = ["" if cell is None else str(cell) for cell in values[0]] if values else []
-            grids[name] = Grid(name, header, values[1:], first_row=2, gid=sheets[name]["sheetId"])
+            grids[name] = Grid(name, header, values[1:], first_row=2, gid=sheets[name]["sheetId"], merges=self._merges.get(name, ()))
         return grids
 
     # -- writing -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.sources.interface import Grid, SourceError, WriteBatch, storable
-from schemas.base import match_headers
+from schemas.base import match_headers, sheet_value
 from schemas.i18n import _
 from schemas.registry import tab as registry_tab
 
@@ -51,6 +51,11 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, int):
         return value
     return str(value)
+
+
+def in_sheet(tab: str, column: str, value: Any, grid: Grid, index: int) -> Any:
+    """A value as its column in this sheet holds it (a code as its Khmer label under a Khmer header)."""
+    return sheet_value(registry_tab(tab).column(column), value, grid.header[index] if index < len(grid.header) else "")
 
 
 def key_text(value: Any) -> str:
@@ -123,7 +128,8 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
             raise SourceError(_("The tab '{tab}' has no column '{column}' in its header row; add it, then try again.").format(
                 tab=update.tab, column=update.column))
         row = update.at_row - 1 if update.at_row is not None else row_of(update.tab, grid, columns, update.key)
-        tab_plan.cells.append((row, columns[update.column], cell_value(update.new)))
+        index = columns[update.column]
+        tab_plan.cells.append((row, index, cell_value(in_sheet(update.tab, update.column, update.new, grid, index))))
     for append in batch.appends:
         tab_plan, grid, columns = plan_for(append.tab)
         unknown = [c for c, v in append.values.items() if c not in columns and cell_value(v) != ""]
@@ -133,7 +139,7 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
         row = [""] * max(len(grid.header), 1)
         for name, value in append.values.items():
             if name in columns:
-                row[columns[name]] = cell_value(value)
+                row[columns[name]] = cell_value(in_sheet(append.tab, name, value, grid, columns[name]))
         tab_plan.appended.append(row)
     for name, key in batch.deletes:
         tab_plan, grid, columns = plan_for(name)

@@ -23,9 +23,15 @@ from python_calamine import CalamineWorkbook
 
 from connectors.sources import xlsx_patch
 from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBatch, WriteResult
-from schemas.base import match_headers
+from schemas.base import match_headers, sheet_value
+from schemas.grid import Merge
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
+
+
+def _merges(sheet: Any) -> tuple[Merge, ...]:
+    """The sheet's merged ranges (calamine: inclusive (row, column) corners) as the Sheets API says them."""
+    return tuple(Merge(top, bottom + 1, left, right + 1) for (top, left), (bottom, right) in sheet.merged_cell_ranges or ())
 
 
 def _trim(row: list[Any]) -> list[Any]:
@@ -92,12 +98,12 @@ class WorkbookSource:
         for name in book.sheet_names:
             if wanted is not None and name not in wanted:
                 continue
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [_trim(list(r)) for r in rows]
+            sheet = book.get_sheet_by_name(name)
+            rows = [_trim(list(r)) for r in sheet.to_python(skip_empty_area=False)]
             while rows and not rows[-1]:
                 rows.pop()
             header = [("" if c is None else str(c)) for c in rows[0]] if rows else []
-            grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2)
+            grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2, merges=_merges(sheet))
         return grids
 
     def cell_link(self, tab: str, a1: str) -> str | None:
@@ -175,8 +181,13 @@ class WorkbookSource:
     @staticmethod
     def _apply(sheet: xlsx_patch.SheetXml, tab_name: str, batch: WriteBatch, result: WriteResult) -> None:
         spec = registered_tab(tab_name)
-        columns = match_headers(spec.schema, sheet.header())
+        header = sheet.header()
+        columns = match_headers(spec.schema, header)
         rows_by_key = _rows_by_key(sheet, spec.key, columns)
+
+        def as_held(column: str, value: Any) -> Any:  # a code as its Khmer label under a Khmer header
+            return sheet_value(spec.column(column), value, header[columns[column]] if columns[column] < len(header) else "")
+
         for update in (u for u in batch.updates if u.tab == tab_name):
             row = rows_by_key.get(tuple(update.key))
             if row is None:
@@ -184,7 +195,7 @@ class WorkbookSource:
                     key="/".join(update.key), tab=tab_name))
             if update.column not in columns:
                 raise SourceError(_("Tab '{tab}' has no column for '{column}'. Add the header before saving.").format(tab=tab_name, column=update.column))
-            sheet.set(row, columns[update.column], update.new)
+            sheet.set(row, columns[update.column], as_held(update.column, update.new))
             result.cells_updated += 1
         doomed = {rows_by_key[tuple(k)] for t, k in batch.deletes if t == tab_name and tuple(k) in rows_by_key}
         sheet.delete_rows(doomed)
@@ -193,7 +204,7 @@ class WorkbookSource:
             row = sheet.last_row() + 1
             for name, value in append.values.items():
                 if name in columns:
-                    sheet.set(row, columns[name], value)
+                    sheet.set(row, columns[name], as_held(name, value))
             result.rows_appended += 1
 
 

@@ -24,6 +24,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _C, _ROW, _V, _IS, _T, _F = (f"{{{NS}}}{n}" for n in ("c", "row", "v", "is", "t", "f"))
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_RANGE = re.compile(r"^([A-Z]+)(\d+):([A-Z]+)(\d+)$")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -161,7 +162,28 @@ class SheetXml:
                 number = new
             renumbered[number] = row
         self.rows = renumbered
-        del removed
+        self._move_merges(removed)
+
+    def _move_merges(self, removed: list[int]) -> None:
+        """Merged ranges follow their rows up, as a spreadsheet moves them; one left a single cell is gone."""
+        holder = self.root.find(f"{{{NS}}}mergeCells")
+        if holder is None:
+            return
+        for merge in list(holder):
+            match = _RANGE.match(merge.get("ref") or "")
+            if not match:
+                continue
+            left, top, right, bottom = match.group(1), int(match.group(2)), match.group(3), int(match.group(4))
+            top -= sum(1 for r in removed if r < top)
+            bottom -= sum(1 for r in removed if r <= bottom)
+            if bottom < top or (bottom == top and left == right):
+                holder.remove(merge)
+            else:
+                merge.set("ref", f"{left}{top}:{right}{bottom}")
+        if len(holder):
+            holder.set("count", str(len(holder)))
+        else:
+            self.root.remove(holder)
 
     def tidy_dimension(self) -> None:
         dimension = self.root.find(f"{{{NS}}}dimension")

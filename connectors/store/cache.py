@@ -268,14 +268,14 @@ class Cache:
 
 
 def _fingerprint(grids: dict[str, Any], date_order: str) -> str:
-    """A digest of every cell read (and how dates are read): equal digests mean equal tables.
+    """A digest of every cell read, the merged cells (and how dates are read): equal digests mean equal tables.
 
     marshal (format 2: no back-references, so equal cells give equal bytes) is 6x quicker than JSON
     on a million cells; a grid holding dates (a workbook's) falls back to JSON."""
     digest = hashlib.blake2b(date_order.encode(), digest_size=16)
     for name in sorted(grids):
         grid = grids[name]
-        fields = [name, grid.header, grid.rows, grid.first_row, grid.gid]
+        fields = [name, grid.header, grid.rows, grid.first_row, grid.gid, [tuple(m) for m in grid.merges]]
         try:
             digest.update(b"m" + marshal.dumps(fields, 2))
         except ValueError:  # a cell marshal does not know (a date): JSON, as text

@@ -46,6 +46,16 @@ class Located:
     def key_at(self, position: int) -> tuple[str, ...]:
         return tuple(key_text(self.cell(position, k, "day_first")) for k in self.tab.key)
 
+    def merged(self, position: int, column: str | None = None) -> str | None:
+        """The merged cells (A1 range) that hold this row's cell of `column` (with None: any cell of the row)
+        beside other rows' cells: a write there would change what those rows show, so it is refused."""
+        row = self.grid.first_row - 1 + position  # 0-based, as the sheet's merges count
+        index = self.columns.get(column) if column is not None else None
+        for merge in self.grid.merges:
+            if merge.end_row - merge.start_row > 1 and merge.covers_row(row) and (column is None or merge.covers(row, index)):
+                return merge.a1()
+        return None
+
     def twice_message(self, key: tuple[str, ...]) -> str:
         rows = [str(self.grid.first_row + p) for p in self.twice[key]]
         where = " and ".join([", ".join(rows[:-1]), rows[-1]]) if len(rows) > 1 else rows[0]
@@ -108,6 +118,12 @@ def compare(request: SaveRequest, grids: dict[str, Grid], date_order: str) -> Pl
         if position is None:
             plan.conflicts.append(Conflict(edit.tab, edit.key, edit.column, edit.old, DELETED, edit.new))
             continue
+        merged = where.merged(position, edit.column)
+        if merged:
+            plan.refusals.append(_("'{column}' of row {key} in '{tab}' is part of the merged cells {range}: a change there would "
+                                   "show on every row of the merge, or on none. Unmerge them in the sheet, then save again.").format(
+                column=where.tab.column(edit.column).title, key="/".join(edit.key), tab=where.tab.title, range=merged))
+            continue
         current = where.cell(position, edit.column, date_order)
         spec = where.tab.column(edit.column)
         if same(current, edit.new, spec, date_order):
@@ -141,6 +157,12 @@ def compare(request: SaveRequest, grids: dict[str, Grid], date_order: str) -> Pl
         position = where.index.get(delete.key)
         if position is None:
             continue  # already gone
+        merged = where.merged(position)
+        if merged:
+            plan.refusals.append(_("Row {key} of '{tab}' is part of the merged cells {range}: deleting it would change the rows "
+                                   "beside it. Unmerge them in the sheet, then delete the row again.").format(
+                key="/".join(delete.key), tab=where.tab.title, range=merged))
+            continue
         theirs = where.row(position, date_order)
         if delete.old is not None and not all(same(theirs.get(c), v, where.tab.column(c), date_order) for c, v in delete.old.items()):
             plan.conflicts.append(Conflict(delete.tab, delete.key, None, delete.old, theirs, DELETED))

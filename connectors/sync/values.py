@@ -35,8 +35,8 @@ def typed(value: Any, spec: ColumnSpec, date_order: str = "day_first") -> Any:
     if isinstance(value, str) and UNSTORABLE.search(value):
         return value  # kept as typed: the save refuses it by name (check_edits), the coercion could not even hold it
     if spec.kind == "text":
-        if isinstance(value, str):
-            return value.strip()
+        if isinstance(value, str) and not spec.labels:
+            return value.strip()  # a coded column's label (English or Khmer) is read as its code, below
     elif spec.kind == "date" and isinstance(value, dt.date):
         return pd.Timestamp(value).date() if isinstance(value, (dt.datetime, pd.Timestamp)) else value
     elif isinstance(value, str) or spec.kind == "date" or (spec.kind == "bool") != isinstance(value, bool):

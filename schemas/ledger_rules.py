@@ -1,0 +1,105 @@
+"""Rules over a ledger's rows that the programmes share: a running balance per owner that never goes below
+zero, and loans named by their ids. A row these rules cannot use (its date, owner, kind or amount could
+not be read, or its owner is not in the owners' tab) is left out, and what could then not be judged is
+not judged: the owner's balance from that day, a loan of that id. `book.leave_out` says so once per tab."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from schemas.issues import Issue
+from schemas.rules_context import Book, amount, day, plain
+
+_FROM_THE_START = "start"  # a balance unknown from its first day (the row's own date is unknown)
+
+
+def _unknown_from(owners: pd.Series, dates: pd.Series, unknown_owner: np.ndarray) -> dict[Any, Any]:
+    """Owner -> the first day its balance is unknown (_FROM_THE_START when the day is unknown too). Rows whose
+    owner is unknown could be anyone's: they count for every owner, under the key None."""
+    since: dict[Any, Any] = {}
+    for key, date in zip(np.where(unknown_owner, None, owners.to_numpy(dtype=object)), dates):
+        if since.get(key) == _FROM_THE_START:
+            continue
+        since[key] = _FROM_THE_START if pd.isna(date) else min(date, since.get(key, date))
+    return since
+
+
+def _known(owner: Any, date: Any, since: dict[Any, Any]) -> bool:
+    """Is `owner`'s balance on `date` known, given the days from which it is not?"""
+    for key in (owner, None):
+        start = since.get(key)
+        if start is not None and (isinstance(start, str) or date >= start):
+            return False
+    return True
+
+
+def balance_below_zero(book: Book, tab: str, owner: str, quantity: str, inflows: set[str], outflows: set[str],
+                       rule: str, owner_field: str) -> Iterable[Issue]:
+    """A running balance per owner (bank, group) that must never end a day below zero.
+
+    Within a day the inflows count first, so a loan given out the day the rice came in is fine;
+    the entry reported is the one that takes the balance from zero or more to below zero. From the day
+    of a row that could not be used, that owner's balance is not judged (every owner's, when the row's
+    owner is unknown).
+    """
+    frame = book.frame(tab, "date", owner, "kind", quantity)
+    if frame is None or frame.empty:
+        return
+    kind = frame["kind"].astype(object)
+    sign = np.where(kind.isin(inflows), 1.0, np.where(kind.isin(outflows), -1.0, np.nan))
+    table = pd.DataFrame({"owner": frame[owner].astype(object), "date": frame["date"], "out": sign < 0,
+                          "signed": sign * frame[quantity].to_numpy(dtype=float, na_value=np.nan),
+                          "row": frame["_row"].astype("int64")})
+    unknown_owner = table["owner"].isna().to_numpy() | book.dangling(tab, owner)
+    left = unknown_owner | table["date"].isna().to_numpy() | table["signed"].isna().to_numpy()
+    since = _unknown_from(table["owner"][left], table["date"][left], unknown_owner[left]) if left.any() else {}
+    if since:
+        days = list(since.values())
+        book.leave_out(tab, np.flatnonzero(left), rule, None if None in since else sorted(since, key=str),
+                       None if _FROM_THE_START in days else min(days))
+    table = table[~left].sort_values(["owner", "date", "out", "row"], kind="stable")
+    table["balance"] = table.groupby("owner", sort=False)["signed"].cumsum()
+    before = table["balance"] - table["signed"]
+    crossing = table[(table["balance"] < -1e-9) & (before >= -1e-9)]
+    for position, row in crossing.iterrows():
+        if since and not _known(row["owner"], row["date"], since):
+            continue  # a row left out may have moved this balance
+        yield book.issue(rule, tab, int(position), quantity, kind=kind.iat[position], amount=amount(abs(row["signed"])),
+                         date=day(row["date"]), balance=amount(row["balance"]), **{owner_field: row["owner"]})
+
+
+def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: str) -> Iterable[Issue]:
+    """Each loan has its own loan_id; each repayment (or interest) names a loan of the same owner. A row
+    whose kind could not be read may be the loan a repayment names, and a loan whose owner is unknown
+    may be any owner's: repayments naming such a loan id are not judged."""
+    frame = book.frame(tab, owner, "kind", "loan_id")
+    if frame is None:
+        return
+    kinds, ids, owners = (plain(frame[c]) for c in ("kind", "loan_id", owner))
+    unknown_owner = [o is None or bad for o, bad in zip(owners, book.dangling(tab, owner).tolist())]
+    rows = frame["_row"].to_numpy(dtype=np.int64)
+    loans: dict[tuple[Any, Any], int] = {}
+    maybe: dict[Any, list[int]] = {}  # loan id -> positions of rows that may be that loan, of any owner
+    for position in np.flatnonzero([k == "loan" for k in kinds]):
+        key = (owners[position], ids[position])
+        if ids[position] is None:
+            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind="loan")
+        elif key in loans:
+            yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=loans[key])
+        elif unknown_owner[position]:
+            maybe.setdefault(ids[position], []).append(int(position))
+        else:
+            loans[key] = int(rows[position])
+    for position in np.flatnonzero([k is None and i is not None for k, i in zip(kinds, ids)]):
+        maybe.setdefault(ids[position], []).append(int(position))
+    for position in np.flatnonzero([k in paying for k in kinds]):
+        if ids[position] is None:
+            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])
+        elif (owners[position], ids[position]) not in loans and owners[position] is not None:
+            if ids[position] in maybe:
+                book.leave_out(tab, maybe[ids[position]], "ledger.loan_not_found", [ids[position]])
+                continue
+            yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id",
+                             owner=str(owners[position]), owner_kind=owner_words)
