@@ -43,9 +43,14 @@ catalog: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location --sort-output --project "CCPCR Back Office" --output-file locale/backoffice.pot .
 	$(VENV)/bin/pybabel update --domain backoffice --input-file locale/backoffice.pot --output-dir locale --no-fuzzy-matching --ignore-obsolete
 
-# Binds to 127.0.0.1: with no sign-in configured the app runs as a single local admin.
+# Binds to 127.0.0.1: with no sign-in configured the app runs as a single local admin. It answers to this
+# computer's own names only (server.allowedHosts): a web page elsewhere that points its name at 127.0.0.1 (DNS
+# rebinding) cannot open the app's connection; the app refuses such a Host itself too (ui/auth.py).
+# `streamlit run app.py` alone gives the same app: it builds the demo workbook, catalogs and font on first start;
+# `make run` builds them beforehand.
+LOOPBACK_HOSTS := --server.allowedHosts localhost --server.allowedHosts 127.0.0.1 --server.allowedHosts ::1
 run: $(VENV)/.runtime data/demo.xlsx assets
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) $(LOOPBACK_HOSTS) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev assets
 	$(PY) -m pytest

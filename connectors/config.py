@@ -6,12 +6,14 @@ staff can change them; these are the settings of the running app itself.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SHEET_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 DEMO_WORKBOOK = ROOT / "data" / "demo.xlsx"
 APP_CACHE = ROOT / "data" / "cache.duckdb"
 
@@ -58,6 +60,28 @@ class SourceSpec:
     @property
     def is_demo(self) -> bool:
         return self.kind == "workbook" and Path(self.location) == DEMO_WORKBOOK
+
+
+def sheet_key(spec: SourceSpec | None = None) -> str | None:
+    """The configured Google Sheet's key (from a key or its address), or None for a workbook."""
+    spec = spec or source_spec()
+    if spec.kind != "gsheets":
+        return None
+    match = SHEET_KEY_IN_URL.search(spec.location)
+    return (match.group(1) if match else spec.location.strip()) or None
+
+
+def sign_in_configured() -> bool:
+    """An `[auth]` section in the app's secrets file or in Streamlit's (.streamlit/secrets.toml beside the app),
+    read as the command line can read them: the app itself asks Streamlit (ui.auth)."""
+    for path in dict.fromkeys([_secrets_file(), ROOT / ".streamlit" / "secrets.toml"]):
+        try:
+            with path.open("rb") as handle:
+                if tomllib.load(handle).get("auth"):
+                    return True
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+    return False
 
 
 def source_spec(text: str | None = None) -> SourceSpec:

@@ -152,6 +152,10 @@ RULES: dict[str, Rule] = _rules(
     Rule("health.sexes_do_not_add_up", ERROR, N_("Women and men do not add up"),
          N_("Women and men add up to {by_sex}, but villagers, village chiefs and community leaders add up to {participants}. Check cell {cell} and the counts beside it."),
          N_("Count every participant once by sex and once by group: both totals are the same people.")),
+    Rule("users.no_admin", WARNING, N_("No admin in the users tab"),
+         N_("Sign-in is on, but no row of tab '{tab}' has the role admin: nobody could manage the users and the settings "
+            "(and with no row at all, nobody could sign in). Add a row with the admin's Google e-mail and the role admin."),
+         N_("With sign-in on, give at least one person the role admin in the users tab.")),
     Rule("settings.bad_value", WARNING, N_("Setting not readable"),
          N_("Setting '{key}' is {value}, which is not a number; the default {default} is used. Correct it in cell {cell}."),
          N_("Type the setting as a number.")),

@@ -17,6 +17,7 @@ from insights.export import safe_csv
 from insights.left_out import left_out, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
 from schemas.i18n import N_, _, current_language, language, ngettext, number
+from ui.markdown import literal
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
@@ -77,7 +78,7 @@ def left_out_note(*figures, container=None) -> None:
     that computed it (marked with @reads) or tab names."""
     box = container or st
     for item in query(left_out, tabs=tabs_read(*figures)):
-        box.caption(f":material/warning: {item.sentence()}")
+        box.caption(f":material/warning: {literal(item.sentence())}")
 
 
 def csv_download(frame: pd.DataFrame, name: str, what: str, key: str, tab=None) -> None:

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
+from schemas.i18n import _
 from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
 
@@ -119,22 +120,22 @@ class Cache:
 
         say = progress or (lambda _what, _done: None)
         with self._lock:
-            say("Checking whether the data changed", 0.0)
+            say(_("Checking whether the data changed"), 0.0)
             if version is None:
                 version = source.version()
             if not force and self.stored_version(source.label) == version:
-                say("Nothing changed since the last refresh", 1.0)
+                say(_("Nothing changed since the last refresh."), 1.0)
                 return RefreshResult(skipped=True, version=version)
-            say(f"Reading {source.label}", 0.05)
+            say(_("Reading the source"), 0.05)  # never its label: it may hold the sheet's key
             grids = source.read([t.name for t in TABS])
             fingerprint = _fingerprint(grids, date_order)
             if keep_same and fingerprint == self._fingerprint:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 self.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
                 self._generation = None
-                say("Nothing changed since the last refresh", 1.0)
+                say(_("Nothing changed since the last refresh."), 1.0)
                 return RefreshResult(skipped=False, version=version, same_data=True)
-            say("Checking every tab", 0.3)
+            say(_("Checking every tab"), 0.3)
             frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link)
             result = RefreshResult(skipped=False, version=version)
             result.errors = issues.errors()
@@ -142,7 +143,7 @@ class Cache:
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             with atomic(self.con):
                 for number, tab in enumerate(TABS, start=1):
-                    say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(TABS))
+                    say(_("Loading {tab}").format(tab=tab.title), 0.4 + 0.55 * number / len(TABS))
                     frame = frames[tab.name].frame
                     self._replace_table(tab, frame)
                     result.rows[tab.name] = len(frame)
@@ -153,7 +154,7 @@ class Cache:
                 self.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
             self._changes += 1
             self._fingerprint = fingerprint
-            say("Refreshed", 1.0)
+            say(_("Refreshed"), 1.0)
             return result
 
     def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
