@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import gettext as gettext_module
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -83,12 +84,12 @@ def compiled_catalog(code: str, locale_dir: Path | None = None) -> bytes:
     out = io.BytesIO()
     write_mo(out, catalog)
     data = out.getvalue()
+    temporary = mo.with_name(f".{mo.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        temporary = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, mo)
-    except OSError:
-        pass  # read-only: this process keeps its copy in memory
+    except OSError:  # read-only: this process keeps its copy in memory
+        temporary.unlink(missing_ok=True)
     return data
 
 

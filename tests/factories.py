@@ -252,14 +252,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port with this environment -> (the process, its URL) once healthy."""
+RUN_OPTIONS = ("--server.headless", "true", "--browser.gatherUsageStats", "false")
+
+
+def start_streamlit(env: dict, log_path: Path, *, python: str | Path = sys.executable, cwd: Path = ROOT,
+                    options: tuple[str, ...] = RUN_OPTIONS) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 with this environment -> (the process, its URL) once
+    healthy. `python`, `cwd`: another checkout and its interpreter (a clean clone); `options`: more of the
+    command line."""
     port = free_port()
     log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [str(python), "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port), *options],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -273,6 +278,21 @@ def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.5)
     server.kill()
     raise RuntimeError("streamlit did not start within 90 s")
+
+
+def clean_clone(folder: Path) -> Path:
+    """This checkout's committed HEAD, cloned into `folder`: only what git holds (no demo workbook, no compiled
+    catalog, no font), as a host that deploys from the repository gets it."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(folder)], check=True, capture_output=True)
+    subprocess.run(["git", "checkout", "--quiet", head], cwd=folder, check=True, capture_output=True)
+    return folder
+
+
+def app_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without any of the app's settings, plus `settings`."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("BACKOFFICE_", "GSHEETS_")) and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return kept | settings
 
 
 def stop(process: subprocess.Popen) -> None:
