@@ -3,12 +3,13 @@
 - a catalog is compiled from its .po the first time it is needed, again when the .po is newer, and kept in
   memory where its folder cannot be written; one that cannot be loaded is said, never a quiet English;
 - the demo workbook is built on first start (one builder at a time: the others wait, then find it);
-- the Khmer font is copied where Streamlit serves it, or a warning says why it could not be.
+- the Khmer font is committed where Streamlit serves it (copied back from its package if it went missing).
 The whole path from a clean clone, in a browser, is tests/test_clean_clone_browser.py."""
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 import time
 
@@ -126,7 +127,18 @@ def test_the_app_builds_the_missing_demo_workbook_on_first_start(tmp_path, monke
     assert not [e.value for e in at.error]
 
 
-def test_the_font_is_copied_where_streamlit_serves_it_or_a_warning_says_why_not(tmp_path):
+def test_the_served_font_is_committed_and_is_the_pinned_packages_own():
+    """In git, so Streamlit serves it from the first request (before any script ran); the same bytes as the pinned
+    fontpkg-noto-sans-khmer that the charts and the PDF use, its licence beside it."""
+    from ui.startup import FONT, packaged_font
+
+    tracked = subprocess.run(["git", "ls-files", "static"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert tracked == ["static/NotoSansKhmer-OFL.txt", "static/NotoSansKhmer.ttf"]
+    assert FONT.read_bytes() == packaged_font().read_bytes()
+    assert "SIL Open Font License" in (ROOT / "static" / "NotoSansKhmer-OFL.txt").read_text()
+
+
+def test_a_missing_font_is_copied_back_or_a_warning_says_why_not(tmp_path):
     from ui.startup import install_font, packaged_font
 
     target = tmp_path / "static" / "NotoSansKhmer.ttf"

@@ -1,9 +1,11 @@
 """What a first start needs, made by the app itself: `pip install -r requirements.txt` and `streamlit run app.py`
 on a clean clone (the Streamlit Community Cloud way, no `make`) give the same app as `make run`.
 
-- The Khmer font: copied from its pinned package (fontpkg-noto-sans-khmer, OFL) to `static/` beside app.py, which
-  Streamlit serves (`server.enableStaticServing`) to the theme's font face (.streamlit/config.toml). Copied at the
-  top of the first run, before any page is drawn; where the folder cannot be written, a warning says so.
+- The Khmer font is committed in `static/` beside app.py, which Streamlit serves (`server.enableStaticServing`)
+  to the theme's font face (.streamlit/config.toml) from the very first request: a browser asks for it as soon
+  as it connects, before any script has run, so a copy made by the first run would come too late for that page.
+  Should the file be missing all the same, it is copied back from its pinned package; where that cannot be
+  written, a warning says so.
 - The demo workbook: built when it is the source and missing, with a progress bar; one session (or replica)
   builds, the others wait for it (data.build_demo.ensure_demo_workbook, handed in by app.py: ui imports no data).
 - The catalogs compile themselves when first used (schemas.i18n); one that cannot be loaded is a warning here,
@@ -30,12 +32,13 @@ def packaged_font() -> Path:
     return Path(fontpkg_noto_sans_khmer.ROOT) / "files" / "NotoSansKhmer[wdth,wght].ttf"
 
 
-def install_font(target: Path = FONT) -> str | None:
-    """Copy the font where Streamlit serves it, unless the same file is there; the problem in words, or None."""
+def install_font(target: Path | None = None) -> str | None:
+    """The font where Streamlit serves it, copied from its package if it is missing; the problem in words, or None."""
+    target = target or FONT
+    if target.is_file():
+        return None
     source = packaged_font()
     try:
-        if target.is_file() and target.stat().st_size == source.stat().st_size:
-            return None
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         shutil.copyfile(source, temporary)
