@@ -68,8 +68,9 @@ def test_a_cell_holding_markdown_is_drawn_as_its_characters(browser, broken_app)
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_text("prevention activities reached").first.wait_for(timeout=120_000)
-    page.get_by_text(PLANTED_NAME).first.wait_for(timeout=60_000)  # the Overview's rice bank sentence, as typed
-    _visible(page)
+    text = _visible(page)
+    sentences = [line for line in text.replace("\u2060", "").splitlines() if "kg in stock on" in line]  # the Overview's rice banks
+    assert any(line.startswith(f"{PLANTED_NAME} (RB-01): ") for line in sentences), sentences  # as typed
     assert page.locator("a[href*='evil.example']").count() == 0
     assert page.locator("img[src*='evil.example']").count() == 0
     page.close()
@@ -78,19 +79,13 @@ def test_a_cell_holding_markdown_is_drawn_as_its_characters(browser, broken_app)
 # --- DNS rebinding -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def rebinding_browser():
-    """chromium that resolves evil.example to 127.0.0.1, as a rebinding attacker's DNS would."""
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):
-            pytest.fail("Browser tests are required here but no chromium was found: apt-get install chromium.", pytrace=False)
-        pytest.skip("No chromium found (apt-get install chromium); browser tests skipped on this machine.")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--host-resolver-rules=MAP evil.example 127.0.0.1"])
-        yield chromium
-        chromium.close()
+def rebinding_browser(browser):
+    """chromium that resolves evil.example to 127.0.0.1, as a rebinding attacker's DNS would (launched by the same
+    Playwright as `browser`, which skips or fails where there is no chromium)."""
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="module")
