@@ -49,7 +49,9 @@ def _visible(page) -> str:
 def test_a_page_that_raises_shows_a_short_message_with_an_id_and_no_traceback(browser, broken_app):
     url, log = broken_app
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.goto(f"{url}/rice_bank", wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")  # a fresh process sends a first URL of pages/ to app.py first
+    page.get_by_text("prevention activities reached").first.wait_for(timeout=120_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Rice bank").click()
     page.get_by_text("Something went wrong while drawing this page").wait_for(timeout=120_000)
     text = _visible(page)
     found = re.search(r"Something went wrong while drawing this page \(error ([0-9a-f]{8})\)", text)
