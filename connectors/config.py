@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
@@ -33,10 +33,23 @@ def _secrets_file() -> Path:
     return Path(os.environ.get("BACKOFFICE_SECRETS") or SETTINGS["secrets_path"][0])
 
 
+_streamlit_secrets: Callable[[], dict[str, Any]] | None = None
+
+
+def read_streamlit_secrets_with(reader: Callable[[], dict[str, Any]] | None) -> None:
+    """Under Streamlit (ui.startup): how to get the secrets as Streamlit has them - its own files, wherever the
+    host put them (Streamlit Community Cloud's Secrets box). Used when BACKOFFICE_SECRETS is not set and there is
+    no .streamlit/secrets.toml beside the app."""
+    global _streamlit_secrets
+    _streamlit_secrets = reader
+
+
 def load_secrets() -> dict[str, Any]:
     """The secrets file as a dict ({} when there is none). Never log or display what it returns."""
     path = _secrets_file()
     if not path.is_file():
+        if _streamlit_secrets is not None and not os.environ.get("BACKOFFICE_SECRETS"):
+            return _streamlit_secrets()
         return {}
     with path.open("rb") as handle:
         return tomllib.load(handle)

@@ -10,6 +10,8 @@ on a clean clone (the Streamlit Community Cloud way, no `make`) give the same ap
   builds, the others wait for it (data.build_demo.ensure_demo_workbook, handed in by app.py: ui imports no data).
 - The catalogs compile themselves when first used (schemas.i18n); one that cannot be loaded is a warning here,
   never a quiet fall back to English.
+- The settings and the Google Sheet's keys are read from Streamlit's own secrets when there is no secrets file
+  beside the app (Community Cloud keeps what is pasted in its Secrets box where Streamlit, not we, looks).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import Callable
 
 import streamlit as st
 
-from connectors.config import ROOT, source_spec
+from connectors.config import ROOT, read_streamlit_secrets_with, source_spec
 from schemas.i18n import _, catalog_problem
 
 FONT = ROOT / "static" / "NotoSansKhmer.ttf"
@@ -50,8 +52,18 @@ def install_font(target: Path | None = None) -> str | None:
     return None
 
 
+def streamlit_secrets() -> dict:
+    """st.secrets as a plain dict; {} when Streamlit has none (one it cannot parse stops the app in ui.auth)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # FileNotFoundError, StreamlitSecretNotFoundError: nothing to read
+        return {}
+
+
 def prepare(build_demo: Callable[..., bool]) -> None:
-    """At the top of every run (cheap once done): the font, the demo workbook, and any catalog problem shown."""
+    """At the top of every run (cheap once done): the secrets as Streamlit has them, the font, the demo workbook,
+    and any catalog problem shown."""
+    read_streamlit_secrets_with(streamlit_secrets)
     problem = install_font()
     if problem:
         st.warning(problem)
