@@ -295,6 +295,19 @@ def app_environment(**settings: str) -> dict[str, str]:
     return kept | settings
 
 
+def websocket_answer(port: int, host: str) -> str:
+    """The status line a Streamlit on 127.0.0.1:`port` answers to its websocket's upgrade request with this Host
+    header (and an Origin of the same host): "HTTP/1.1 101 Switching Protocols", or 403 for a Host refused."""
+    import base64
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        key = base64.b64encode(os.urandom(16)).decode()
+        connection.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                            f"Origin: http://{host}\r\n\r\n").encode())
+        return connection.recv(200).decode(errors="replace").split("\r\n")[0]
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=20)

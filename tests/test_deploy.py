@@ -6,12 +6,9 @@ tests/test_clean_clone_browser.py):
   public host name only."""
 from __future__ import annotations
 
-import base64
-import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tomllib
@@ -19,7 +16,7 @@ import tomllib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.factories import APP, ROOT, app_environment, start_streamlit, stop
+from tests.factories import APP, ROOT, app_environment, start_streamlit, stop, websocket_answer
 from ui.auth import HOW_TO_SIGN_IN
 
 UNIT = ROOT / "deploy" / "backoffice.service"
@@ -73,15 +70,6 @@ def test_the_service_unit_passes_systemd_analyze_verify(tmp_path):
     assert done.returncode == 0 and not problems, done.stdout + done.stderr
 
 
-def _upgrade(port: int, host: str) -> str:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        key = base64.b64encode(os.urandom(16)).decode()
-        connection.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                            f"Origin: https://{host}\r\n\r\n").encode())
-        return connection.recv(200).decode(errors="replace").split("\r\n")[0]
-
-
 def test_the_units_command_line_serves_the_app_on_loopback_to_its_host_name_only(tmp_path, demo_workbook):
     words = _exec_start()
     assert words[1:5] == ["-m", "streamlit", "run", "app.py"]
@@ -97,7 +85,7 @@ def test_the_units_command_line_serves_the_app_on_loopback_to_its_host_name_only
     server, url = start_streamlit(env, tmp_path / "streamlit.log", options=tuple(options))
     try:
         port = int(url.rsplit(":", 1)[1])
-        assert _upgrade(port, PUBLIC_HOST) == "HTTP/1.1 101 Switching Protocols"
-        assert _upgrade(port, f"evil.example:{port}") == "HTTP/1.1 403 Forbidden"
+        assert websocket_answer(port, PUBLIC_HOST) == "HTTP/1.1 101 Switching Protocols"
+        assert websocket_answer(port, f"evil.example:{port}") == "HTTP/1.1 403 Forbidden"
     finally:
         stop(server)

@@ -5,18 +5,15 @@
   is refused by the app, and with `make run`'s options Streamlit itself refuses the connection."""
 from __future__ import annotations
 
-import base64
-import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 
 import openpyxl
 import pytest
 
-from tests.factories import CHROMIUM, ROOT, app_environment, clean_clone, start_streamlit, stop
+from tests.factories import CHROMIUM, ROOT, app_environment, clean_clone, start_streamlit, stop, websocket_answer
 
 PLANTED_NAME = "[click me](http://evil.example/x) ![](http://evil.example/pixel.png)"
 SECRET_PATH = "/srv/ccpcr/private/planted-boom"
@@ -124,16 +121,6 @@ def make_run_options() -> list[str]:
     options = words[words.index("app.py") + 1:]
     at = options.index("--server.port")
     return options[:at] + options[at + 2:]
-
-
-def websocket_answer(port: int, host: str) -> str:
-    """The status line Streamlit answers to its websocket's upgrade request with this Host header."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        key = base64.b64encode(os.urandom(16)).decode()
-        connection.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                            f"Origin: http://{host}\r\n\r\n").encode())
-        return connection.recv(200).decode(errors="replace").split("\r\n")[0]
 
 
 def test_make_run_sets_streamlits_allowed_hosts_so_another_name_gets_no_connection(tmp_path, demo_workbook):

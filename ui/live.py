@@ -27,7 +27,7 @@ from schemas.i18n import _, day
 from ui.errors import shown_safely
 from ui.language import apply_language
 from ui.markdown import literal
-from ui.state import cache, served, source, source_label, source_text
+from ui.state import cache, masked_source_text, served, source, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from
 _HOLD = "live_hold"  # the page's Reload action while it must not be redrawn, else None
@@ -128,7 +128,7 @@ def _drawn_line() -> None:
     status = poll.status()
     # The poll's last answer is the newest word on the source; before its first, this session's refresh.
     problem = status.problem if status.last_check is not None else state.get("source_problem")
-    problem = source_text(problem) if problem else problem
+    problem = masked_source_text(problem) if problem else problem
     level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.settings.max_stale_seconds)
     # Always one caption, so the page below never moves when the colour changes; brackets in a reason
     # (e.g. "[connections.gsheets]") would end the colour markup early, and the rest is shown as written.

@@ -6,7 +6,7 @@ import streamlit as st
 
 from schemas.i18n import _, number
 from ui.markdown import literal
-from ui.state import refresh, source_label, source_text
+from ui.state import masked_source_text, refresh, source_label
 
 
 def sidebar() -> None:
@@ -22,4 +22,4 @@ def sidebar() -> None:
                            else _("Refreshed: {errors} errors, {warnings} warnings.").format(errors=number(result.errors), warnings=number(result.warnings)))
         problem = st.session_state.get("source_problem")
         if problem:
-            st.warning(_("The source could not be read, so this shows the last data loaded. {problem}").format(problem=literal(source_text(problem))))
+            st.warning(_("The source could not be read, so this shows the last data loaded. {problem}").format(problem=literal(masked_source_text(problem))))

@@ -48,10 +48,10 @@ def source() -> Source:
 def source_label() -> str:
     """Where the data comes from, as the signed-in user may see it (a Google Sheet's key: admins only)."""
     spec = source_spec()
-    return _("Demo workbook (built in)") if spec.is_demo else source_text(source().label)
+    return _("Demo workbook (built in)") if spec.is_demo else masked_source_text(source().label)
 
 
-def source_text(text: str) -> str:
+def masked_source_text(text: str) -> str:
     """A text about the source (its label, why it could not be read) with the sheet's key and address hidden
     from anyone but an admin (gateway.masking)."""
     return source_text_shown(st.session_state.get(SIGNED_IN), text)
