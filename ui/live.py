@@ -27,7 +27,7 @@ from schemas.i18n import _, day
 from ui.errors import shown_safely
 from ui.language import apply_language
 from ui.markdown import literal
-from ui.state import cache, masked_source_text, served, source, source_label
+from ui.state import cache, masked_source_text, served, source, source_key, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from
 _HOLD = "live_hold"  # the page's Reload action while it must not be redrawn, else None
@@ -44,7 +44,7 @@ def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seco
 
 def poller() -> Poller:
     """The process's poll for the configured cache and source (one, whatever the number of sessions)."""
-    return _poller(str(setting("cache_path")), str(setting("source") or ""), str(setting("poll_seconds")),
+    return _poller(str(setting("cache_path")), source_key(), str(setting("poll_seconds")),
                    str(setting("max_stale_seconds")))
 
 

@@ -41,8 +41,15 @@ def cache() -> Cache:
     return _cache(str(setting("cache_path")))
 
 
+def source_key() -> str:
+    """The source as resolved from every setting (BACKOFFICE_SOURCE, else the sheet named in the secrets - a file's
+    or Streamlit's - else the demo): what the process's source and poll are kept under."""
+    spec = source_spec()
+    return f"gsheets:{spec.location}" if spec.kind == "gsheets" else spec.location
+
+
 def source() -> Source:
-    return _source(str(setting("source") or ""))
+    return _source(source_key())
 
 
 def source_label() -> str:
