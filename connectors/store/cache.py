@@ -23,6 +23,7 @@ import pyarrow as pa
 from connectors.config import admin_settings
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
+from schemas.i18n import _
 from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
 
@@ -161,13 +162,13 @@ class Cache:
 
         say = progress or (lambda _what, _done: None)
         with self._lock:
-            say("Checking whether the data changed", 0.0)
+            say(_("Checking whether the data changed"), 0.0)
             if version is None:
                 version = source.version()
             if not force and self.stored_version(source.label) == version:
-                say("Nothing changed since the last refresh", 1.0)
+                say(_("Nothing changed since the last refresh."), 1.0)
                 return RefreshResult(skipped=True, version=version)
-            say(f"Reading {source.label}", 0.05)
+            say(_("Reading the source"), 0.05)  # never its label: it may hold the sheet's key
             own = hook.tabs() if hook is not None else []
             grids = source.read([t.name for t in TABS] + own)
             fingerprint = _fingerprint({name: grid for name, grid in grids.items() if name not in own}, date_order)
@@ -175,9 +176,9 @@ class Cache:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 self.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
                 self._generation = None
-                say("Nothing changed since the last refresh", 1.0)
+                say(_("Nothing changed since the last refresh."), 1.0)
                 return RefreshResult(skipped=False, version=version, same_data=True)
-            say("Checking every tab", 0.3)
+            say(_("Checking every tab"), 0.3)
             frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings())
             result = RefreshResult(skipped=False, version=version)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -187,7 +188,7 @@ class Cache:
                 result.errors = issues.errors()
                 result.warnings = len(issues) - result.errors
                 for number, tab in enumerate(TABS, start=1):
-                    say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(TABS))
+                    say(_("Loading {tab}").format(tab=tab.title), 0.4 + 0.55 * number / len(TABS))
                     frame = frames[tab.name].frame
                     self._replace_table(tab, frame)
                     result.rows[tab.name] = len(frame)
@@ -198,7 +199,7 @@ class Cache:
                 self.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
             self._changes += 1
             self._fingerprint = fingerprint
-            say("Refreshed", 1.0)
+            say(_("Refreshed"), 1.0)
             return result
 
     def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
