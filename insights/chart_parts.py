@@ -1,6 +1,7 @@
 """What every dashboard chart shares so a manager reads it at a glance: labels instead of codes, at most
-a few legend entries (the rest as "Other"), axis labels that never overlap, and a sentence instead of an
-empty axis when there is nothing to draw."""
+a few legend entries (the rest as "Other"), axis labels that never overlap, a hidden small count written
+as its mark ("<5") where its bar would be, and a sentence instead of an empty axis when there is nothing
+to draw."""
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from schemas.formats import labelled
+from schemas.formats import HIDDEN, labelled
 from schemas.i18n import gettext as _
 
 LEGEND_ENTRIES = 8  # the legend's entries at most, "Other" included
@@ -62,3 +63,43 @@ def order_with_other_last(frame: pd.DataFrame, column: str, measure: str) -> lis
 def with_labels(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
     """The chart's data carries labels, never codes (see schemas.formats.labelled)."""
     return labelled(frame, columns)
+
+
+def hidden_counts(chart: alt.Chart, data: pd.DataFrame, measure: str, along: str, horizontal: bool = False,
+                  stacked: bool = True, colour: bool = True) -> alt.Chart | alt.LayerChart:
+    """`chart` (bars, lines or points of `measure` along `along`, drawn from `data`) with the counts the
+    gateway hid (missing in `measure`, their mark in `measure`_hidden: insights.small_counts) written as
+    their mark ("<5") where they would be: on top of the bars shown at the same place (`stacked`) or at
+    zero, one above the other when several are hidden there, in their category's colour (`colour`).
+    Nothing hidden: the chart as it is. The marks carry no number, and the bars shown keep theirs."""
+    column = measure + HIDDEN
+    if column not in data.columns or data[column].isna().all():
+        return chart
+    hidden = data[data[column].notna()].copy()
+    if stacked:
+        tops = data.groupby(along, dropna=False)[measure].sum(min_count=1)
+        hidden["_at"] = hidden[along].map(tops).astype(float).fillna(0.0)
+    else:
+        hidden["_at"] = 0.0
+    hidden["_rank"] = hidden.groupby(along, dropna=False).cumcount()
+    key, value = ("y", "x") if horizontal else ("x", "y")
+    at = {k: v for k, v in getattr(chart.encoding, value).to_dict().items() if k not in ("aggregate", "field", "stack", "type")}
+    position = {key: getattr(chart.encoding, key).copy(),  # the bars' own axis (its title kept), on the marks' positions
+                value: (alt.X if horizontal else alt.Y)(field="_at", type="quantitative", stack=None, **at)}
+    extra = {}
+    if colour and chart.encoding.color is not alt.Undefined:
+        color = chart.encoding.color.to_dict()
+        mark = chart.mark if isinstance(chart.mark, str) else chart.mark.type
+        symbol = "stroke" if mark == "line" else "circle" if mark in ("point", "circle") else "square"
+        color["legend"] = None if color.get("legend", {}) is None else {**color.get("legend", {}), "symbolType": symbol}
+        extra["color"] = alt.Color(**color)  # one legend for bars and marks, drawn as the bars are
+    # What the mark says to a screen reader (and a test reading the drawn chart): its category and its mark.
+    category = chart.encoding.color.to_dict().get("field") if chart.encoding.color is not alt.Undefined else None
+    hidden["_says"] = (hidden[category].astype(str) + ": " if category in hidden.columns else "") + hidden[column].astype(str)
+    layers = [chart]
+    for rank, rows in hidden.groupby("_rank"):
+        offset = {"align": "left", "baseline": "middle", "dx": 3 + 24 * int(rank)} if horizontal else {"baseline": "bottom", "dy": -2 - 13 * int(rank)}
+        layers.append(alt.Chart(rows).mark_text(fontWeight="bold", fontSize=11, **offset).encode(
+            text=alt.Text(f"{column}:N"), description=alt.Description("_says:N"),
+            tooltip=[alt.Tooltip(f"{column}:N", title=_("Hidden (small count)"))], **position, **extra))
+    return alt.layer(*layers)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, number_setting, reads
 from insights.quality import written
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 
 TABS = ["cows", "cow_events", "households", "villages", "settings"]
@@ -72,7 +73,8 @@ def _herd(filters: Filters, where: str = "TRUE") -> tuple[str, list]:
     return _TREE + f", picked AS (SELECT * FROM herd WHERE {place} AND {where})", [filters.end, filters.end, *params]
 
 
-@reads("cows", "cow_events", "households", "villages", counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"))
+@reads("cows", "cow_events", "households", "villages", counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"),
+       totals=(parts("herd", "founders", "born_total", complete=True),))
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Cows granted, calves born and calves passed on in the period, and the herd at its end."""
     ev_where, ev_params = filters.where("e.date", "c.village_code")

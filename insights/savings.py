@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, chart_grain, number_setting, reads
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 from schemas.ledger import signed_sql
 from schemas.savings import LEDGER_DIRECTIONS
@@ -38,7 +39,7 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
     return {"riel": float(riel), "usd": dollars(float(riel), rate), "riel_per_usd": rate}
 
 
-@reads("savings_groups", "villages", counts=("members", "women"))
+@reads("savings_groups", "villages", counts=("members", "women"), totals=(parts("members", "women"),))
 def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None, day: dt.date | None = None) -> list[dict]:
     """Groups by kind: how many, members, women members; with `day`, only the groups founded by then
     (a report on 2015 does not count groups founded in 2016)."""
@@ -117,7 +118,8 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
-@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"), shares=("share_women",))
+@reads("savings_groups", "savings_ledger", "villages", "settings", counts=("members", "female_members"), shares={"share_women": ("female_members", "members")},
+       totals=(parts("members", "female_members"),))
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -175,7 +177,7 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
 
 
 @reads("savings_groups", "savings_ledger", counts=("members", "borrowers", "loans_lent"),
-       shares=("share_borrowing", "savings_per_member_riel", "average_loan_riel"))
+       shares={"share_borrowing": ("borrowers", "members"), "savings_per_member_riel": ("members",), "average_loan_riel": ("loans_lent",)})
 def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SAVIX-style ratios per group for the period, then one total row per kind (sums of the parts, not means of ratios).
 

@@ -107,6 +107,15 @@ def number(value: float | int, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=babel_locale())
 
 
+def quantity(value: float | int, decimals: int = 2) -> str:
+    """18,500 or 11,168.5: a measured amount (kg) with decimals only where it has them."""
+    from babel.numbers import format_decimal
+
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        return str(value)
+    return format_decimal(value, format="#,##0." + "#" * decimals, locale=babel_locale())
+
+
 def percent(value: float) -> str:
     from babel.numbers import format_percent
 
