@@ -15,7 +15,17 @@ from schemas.formats import HIDDEN, labelled
 from schemas.i18n import gettext as _
 
 LEGEND_ENTRIES = 8  # the legend's entries at most, "Other" included
-LEGEND = alt.Legend(labelLimit=260, symbolLimit=LEGEND_ENTRIES + 1)
+# Under the chart, in two columns: on a phone (390 px) a legend beside the chart would squeeze it away.
+LEGEND = alt.Legend(orient="bottom", columns=2, labelLimit=170, symbolLimit=LEGEND_ENTRIES + 1)
+# A row per category in a horizontal bar chart: room for every label (Khmer is taller than Latin).
+STEP = 22
+LABEL_LIMIT = 190  # px of a category's label beside its bar; the full name is in the tooltip
+
+
+def category_axis(limit: int = LABEL_LIMIT, **options) -> alt.Axis:
+    """The axis of categories: every one labelled (Streamlit's theme would drop every other label that
+    overlaps, so a reader could not tell which bar is which)."""
+    return alt.Axis(labelOverlap=False, labelLimit=limit, **options)
 # A date axis whose ticks never repeat a label (":30 :30") nor crowd: months and years only.
 MONTH_AXIS = alt.Axis(format="%b %Y", labelOverlap=True, labelAngle=0, tickCount="month")
 
@@ -103,3 +113,15 @@ def hidden_counts(chart: alt.Chart, data: pd.DataFrame, measure: str, along: str
             text=alt.Text(f"{column}:N"), description=alt.Description("_says:N"),
             tooltip=[alt.Tooltip(f"{column}:N", title=_("Hidden (small count)"))], **position, **extra))
     return alt.layer(*layers)
+
+
+def melt_counts(frame: pd.DataFrame, id_vars: list[str] | str, value_vars: list[str], var_name: str, value_name: str) -> pd.DataFrame:
+    """frame.melt, the counts' hidden marks (`<count>_hidden`) melted alongside into `value_name`_hidden."""
+    ids = [id_vars] if isinstance(id_vars, str) else list(id_vars)
+    long = frame.melt(id_vars=ids, value_vars=value_vars, var_name=var_name, value_name=value_name)
+    marks = [v + HIDDEN for v in value_vars]
+    if any(m in frame.columns for m in marks):
+        marked = frame.assign(**{m: frame[m] if m in frame.columns else None for m in marks}).melt(
+            id_vars=ids, value_vars=marks, var_name=var_name, value_name=value_name + HIDDEN)
+        long[value_name + HIDDEN] = marked[value_name + HIDDEN].to_numpy()
+    return long

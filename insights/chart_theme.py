@@ -43,4 +43,6 @@ def time_locale(code: str) -> dict:
 def backoffice_theme() -> alt.theme.ThemeConfig:
     return {"config": {"font": FONT, "title": {"font": FONT}, "axis": {"labelFont": FONT, "titleFont": FONT},
                        "legend": {"labelFont": FONT, "titleFont": FONT}, "header": {"labelFont": FONT, "titleFont": FONT},
-                       "mark": {"font": FONT}, "text": {"font": FONT}, "locale": {"time": time_locale(current_language())}}}
+                       "mark": {"font": FONT}, "text": {"font": FONT}, "locale": {"time": time_locale(current_language())},
+                       # Categories are all labelled (Streamlit's own theme drops overlapping labels on every axis).
+                       "axisDiscrete": {"labelOverlap": False}}}

@@ -11,9 +11,7 @@ import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, reads, setting
 from insights.small_counts import parts
-from schemas.i18n import _, number
-
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+from schemas.i18n import _, number, weekday_names
 
 # The clinic's tabs: a page reading them shows their open errors.
 TABS = ["clinic_visits", "ambulance_trips", "settings"]
@@ -72,7 +70,7 @@ def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
             FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, weekday""",
         params,
     ).df()
-    frame["weekday_name"] = frame["weekday"].map(dict(enumerate(WEEKDAYS)))
+    frame["weekday_name"] = frame["weekday"].map(dict(enumerate(weekday_names())))  # in the reader's language
     return frame
 
 

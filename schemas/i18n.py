@@ -132,6 +132,14 @@ def day(value) -> str:
     return format_date(value, "d MMM y", locale=babel_locale())
 
 
+def weekday_names() -> list[str]:
+    """Monday to Sunday, short ("Mon", "ចន្ទ"), in the current language."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=babel_locale())
+    return [names[i] for i in range(7)]
+
+
 def place_names(names: list[str]) -> str:
     """"A, B and C" in the current language."""
     if len(names) <= 1:
