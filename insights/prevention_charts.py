@@ -8,10 +8,11 @@ import pydeck as pdk
 from insights.chart_parts import LEGEND, MONTH_AXIS, STEP, category_axis, hidden_counts, or_empty, with_labels
 from schemas.formats import HIDDEN, labels_of
 from schemas.gazetteer import names_of
-from schemas.i18n import current_language
+from schemas.i18n import N_, current_language
 from schemas.i18n import gettext as _
 
-STATUSES = ["reached", "target not reached yet", "not a target"]
+STATUSES = [N_("reached"), N_("target not reached yet"), N_("not a target")]  # insights.prevention.villages_reached
+PARENT_GROUPS = [N_("with parent group"), N_("without parent group")]  # insights.prevention.migration_by_quarter
 _STATUS_COLOURS = ["#2a9d8f", "#e76f51", "#bbbbbb"]
 _GRAINS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 

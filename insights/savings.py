@@ -25,6 +25,19 @@ def dollars(riel: float, riel_per_usd: float) -> float:
     return float((Decimal(str(riel)) / Decimal(str(riel_per_usd))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def in_currency(frame: pd.DataFrame, currency: str, riel_per_usd: float) -> pd.DataFrame:
+    """The frame's money in one currency: in riel its `*_riel` columns (the `*_usd` ones left out); in dollars
+    each `*_riel` column as `*_usd` at the rate (the page's riel/dollar switch), to the cent."""
+    riel = [c for c in frame.columns if str(c).endswith("_riel")]
+    usd = [c for c in frame.columns if str(c).endswith("_usd")]
+    if currency == "riel":
+        return frame.drop(columns=usd)
+    out = frame.drop(columns=usd)
+    for column in riel:
+        out[column] = out[column].map(lambda v: v if pd.isna(v) else dollars(v, riel_per_usd))
+    return out.rename(columns={c: c.removesuffix("_riel") + "_usd" for c in riel})
+
+
 @reads("savings_groups", "savings_ledger", "settings")
 def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> dict:
     """Combined capital of every group on a day, in riel and dollars (the report's measure)."""
@@ -213,7 +226,7 @@ def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     frame[["borrowers", "outstanding_riel", "at_risk_riel"]] = frame[["borrowers", "outstanding_riel", "at_risk_riel"]].fillna(0)
     totals = frame.groupby("kind", sort=False).sum(numeric_only=True).reset_index()
     totals["group_id"] = ""
-    totals["name"] = totals["kind"].map({"saving_group": "All saving groups", "agricultural_cooperative": "All cooperatives"})
+    totals["name"] = totals["kind"].map({"saving_group": _("All saving groups"), "agricultural_cooperative": _("All cooperatives")})
     frame = pd.concat([frame, totals[frame.columns]], ignore_index=True)
     members = frame["members"].where(frame["members"] > 0)
     frame["savings_per_member_riel"] = (frame["savings_riel"] / members).round(0)
