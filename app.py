@@ -10,9 +10,11 @@ from ui.language import apply_language, language_switch, remember_for
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
 from ui.state import mark_entry
+from ui.widgets import page_style
 
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 apply_language()  # before any text: the whole run speaks one language
+page_style()
 mark_entry()
 problems = registry_problems()
 if problems:  # a wrongly declared tab or setting: refuse to start rather than show wrong figures

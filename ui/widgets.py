@@ -129,6 +129,22 @@ def _shown(frame: pd.DataFrame, tab: str | None, percent: tuple[str, ...], speak
         return display_frame(frame, tab, percent=percent)
 
 
+# Headline figures wrap rather than end in "…" (Khmer words are long: "118.4 លាន ៛" in a quarter of a page),
+# and scale down a little on narrow screens. Streamlit's own style truncates a metric to one line.
+METRIC_STYLE = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;
+  line-height: 1.25; font-size: clamp(1.5rem, 2.4vw, 2.25rem);
+}
+[data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
+def page_style() -> None:
+    """The app's few style rules, once per run (app.py)."""
+    st.html(METRIC_STYLE)
+
+
 def metric(container, label: str, value, unit: str = "", help: str | None = None) -> None:
     """A headline figure in a compact form that never truncates ("118.4 M ៛"), the exact figure in its help;
     never a delta arrow. A text value (a share, a masked "<5") shows as it is."""
