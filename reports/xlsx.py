@@ -17,11 +17,11 @@ from openpyxl.styles import Font
 
 from reports.charts import FONT_FAMILY
 from reports.pack import Pack
-from schemas.i18n import LANGUAGES
+from schemas.i18n import LANGUAGES, N_
 from schemas.i18n import gettext as _
 from schemas.safe_text import xml_safe
 
-RESULTS, FIGURES, NOTES = "Results", "Figures", "Left out"
+RESULTS, FIGURES, NOTES = N_("Results"), N_("Figures"), N_("Left out")
 TEXT = Font(name=FONT_FAMILY, size=11)
 BOLD = Font(name=FONT_FAMILY, size=11, bold=True)
 HEADING = Font(name=FONT_FAMILY, size=13, bold=True)
