@@ -5,6 +5,7 @@ to draw."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +16,13 @@ from schemas.formats import HIDDEN, labelled
 from schemas.i18n import gettext as _
 
 LEGEND_ENTRIES = 8  # the legend's entries at most, "Other" included
-# Under the chart, in two columns: on a phone (390 px) a legend beside the chart would squeeze it away.
-LEGEND = alt.Legend(orient="bottom", columns=2, labelLimit=170, symbolLimit=LEGEND_ENTRIES + 1)
+# Under the chart: beside it, on a phone (390 px), a legend would squeeze the chart away. Two columns where
+# the chart is wide, one under a narrow one (its width is known only in the browser: a Vega expression).
+LEGEND = alt.Legend(orient="bottom", columns=alt.ExprRef("width < 420 ? 1 : 2"), labelLimit=alt.ExprRef("width < 420 ? 300 : 170"),
+                    symbolLimit=LEGEND_ENTRIES + 1)
 # A row per category in a horizontal bar chart: room for every label (Khmer is taller than Latin).
 STEP = 22
-LABEL_LIMIT = 190  # px of a category's label beside its bar; the full name is in the tooltip
+LABEL_LIMIT = 160  # px of a category's label beside its bar; the full name is in the tooltip
 
 
 def category_axis(limit: int = LABEL_LIMIT, **options) -> alt.Axis:
@@ -93,6 +96,10 @@ def hidden_counts(chart: alt.Chart, data: pd.DataFrame, measure: str, along: str
         hidden["_at"] = 0.0
     hidden["_rank"] = hidden.groupby(along, dropna=False).cumcount()
     key, value = ("y", "x") if horizontal else ("x", "y")
+    if data[measure].isna().all():  # everything hidden: an axis from 0 to the threshold, the marks along its foot
+        axis = getattr(chart.encoding, value).copy()
+        axis["scale"] = alt.Scale(domain=[0, max(int(re.sub(r"\D", "", m) or 0) for m in hidden[column])])
+        chart = chart.encode(**{value: axis})
     at = {k: v for k, v in getattr(chart.encoding, value).to_dict().items() if k not in ("aggregate", "field", "stack", "type")}
     position = {key: getattr(chart.encoding, key).copy(),  # the bars' own axis (its title kept), on the marks' positions
                 value: (alt.X if horizontal else alt.Y)(field="_at", type="quantitative", stack=None, **at)}

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
-from insights.chart_parts import LEGEND_ENTRIES, empty_chart, hidden_counts, top_n, with_labels
+from insights.chart_parts import LEGEND, empty_chart, hidden_counts, top_n, with_labels
 from insights.common import Filters, Registered, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
@@ -98,14 +98,9 @@ def _month_end() -> alt.X:  # titles are read when drawn: in the language of the
     return _months(_("Month end"))
 
 
-def _legend() -> alt.Legend:
-    """Under the chart, so a small chart keeps its width for the months (a bank's long name would squeeze it)."""
-    return alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=220, symbolLimit=LEGEND_ENTRIES + 1)
-
-
 def _bars(frame: pd.DataFrame, measure: str, title: str, category: str, category_title: str) -> alt.Chart | alt.LayerChart:
     bars = alt.Chart(frame).mark_bar().encode(
-        _month(), alt.Y(f"{measure}:Q", title=title, stack="zero"), alt.Color(f"{category}:N", title=category_title, legend=_legend()),
+        _month(), alt.Y(f"{measure}:Q", title=title, stack="zero"), alt.Color(f"{category}:N", title=category_title, legend=LEGEND),
         tooltip=[alt.Tooltip("month:T", title=_("Month"), format="%B %Y"), alt.Tooltip(f"{category}:N", title=category_title),
                  alt.Tooltip(f"{measure}:Q", title=title)])
     return hidden_counts(bars, frame, measure, "month")
@@ -131,7 +126,7 @@ def cow_bank_chart(frame: pd.DataFrame) -> alt.Chart | alt.LayerChart:
 
 def rice_bank_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(top_n(with_labels(frame, None), "bank", "stock_kg", by=("month",))).mark_line(point=True).encode(
-        _month_end(), alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=_legend()),
+        _month_end(), alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=LEGEND),
         tooltip=[alt.Tooltip("month:T", title=_("Month end"), format="%B %Y"), alt.Tooltip("bank:N", title=_("Bank")),
                  alt.Tooltip("stock_kg:Q", title=_("Stock (kg)"), format=",.0f")])
 

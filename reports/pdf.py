@@ -84,7 +84,7 @@ def pdf_bytes(pack: Pack) -> bytes:
             pdf.paragraph(note, 9.5)
         if programme.chart is not None:
             png = chart_png(programme.chart, programme.title)
-            if pdf.get_y() > pdf.h - 80:  # many lines above it: the chart goes whole to the next page
+            if pdf.get_y() + _height_mm(png) > pdf.h - 15:  # the chart goes whole to the next page
                 pdf.add_page()
             pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM, title=xml_safe(programme.title, "?"),
                       alt_text=xml_safe(f"{_('Chart')}: {programme.title}", "?"))
@@ -95,6 +95,12 @@ def pdf_bytes(pack: Pack) -> bytes:
     for line in pack.provenance():
         pdf.paragraph(line, bullet=True)
     return bytes(pdf.output())
+
+
+def _height_mm(png: bytes) -> float:
+    """How tall the chart is drawn CHART_WIDTH_MM wide (a PNG's size is in its IHDR chunk, bytes 16-24)."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return CHART_WIDTH_MM * height / max(width, 1)
 
 
 def _hides_small_counts(programme) -> bool:

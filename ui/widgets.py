@@ -8,6 +8,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -107,6 +108,9 @@ def altair_chart(container, chart, **options) -> Any:
     """An Altair chart, drawn without Altair checking its spec against the Vega-Lite JSON schema again:
     that check was a third of a dashboard's rerun (the charts are the same on every rerun), and every
     spec the pages send is validated once in tests/test_dashboards_at_scale.py."""
+    # The chart fills the column's width, while its height stays the plot's own: Streamlit's theme fits the
+    # height too, and a legend under the chart would then squash the plot to a sliver.
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))  # Altair's own setattr would make it a spec property
     return container.altair_chart(chart, width=options.pop("width", "stretch"), **options)
 
