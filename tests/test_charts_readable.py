@@ -123,5 +123,5 @@ def test_bar_charts_with_many_categories_run_horizontally_with_full_labels():
     topics = pd.DataFrame({"topic": [f"A rather long topic name number {i}" for i in range(20)], "kind": "awareness_session",
                            "activities": range(20)})
     spec = prevention_charts.activities_by_topic(topics).to_dict()
-    assert spec["encoding"]["y"]["field"] == "topic" and spec["encoding"]["y"]["axis"]["labelLimit"] >= 180
+    assert spec["encoding"]["y"]["field"] == "topic" and spec["encoding"]["y"]["axis"]["labelLimit"] >= 150
     assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False and spec["height"]["step"] >= 20  # every topic labelled
