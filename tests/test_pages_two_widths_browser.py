@@ -4,13 +4,9 @@ words are long), no chart squeezed narrower than a reader can use, nothing wider
 BACKOFFICE_SCREENSHOTS=1 each page is photographed whole, to docs/screenshots/<page>-<language>-<width>.png."""
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
-from tests.catalogs import build_assets
-from tests.factories import PAGE_NAMES, SCREENSHOTS, WRITE_SCREENSHOTS, start_streamlit, stop
+from tests.factories import PAGE_NAMES, SCREENSHOTS, WRITE_SCREENSHOTS
 
 WIDTHS = (1440, 390)
 NARROWEST_CHART = {1440: 300, 390: 280}  # px a chart keeps at least (a phone's column is ~350 px)
@@ -22,18 +18,6 @@ NARROW_CHARTS = """(least) => [...document.querySelectorAll('[data-testid="stVeg
     .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().width < least)
     .map(e => Math.round(e.getBoundingClientRect().width))"""
 HEIGHT = "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')].map(e => e.scrollHeight))"
-
-
-@pytest.fixture(scope="module", params=["en", "km"])
-def app_in(request, tmp_path_factory, demo_workbook):
-    build_assets()
-    work = tmp_path_factory.mktemp(f"widths-{request.param}")
-    shutil.copy(demo_workbook, work / "demo.xlsx")
-    env = dict(os.environ, BACKOFFICE_SOURCE=str(work / "demo.xlsx"), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
-               BACKOFFICE_SECRETS=str(work / "none.toml"), BACKOFFICE_LANGUAGE=request.param)
-    server, url = start_streamlit(env, work / "streamlit.log")
-    yield request.param, url
-    stop(server)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
