@@ -136,5 +136,5 @@ def total_shown(db: Any, user: User | None, frame: pd.DataFrame, column: str) ->
     hidden part could be worked out from it."""
     values = frame[column] if column in frame.columns else pd.Series(dtype=float)
     if any(isinstance(v, str) for v in values) or (column in marks(frame) and marks(frame)[column].notna().any()):
-        return SmallCount("hidden (small counts)")
+        return SmallCount(_("hidden (small counts)"))
     return count_shown(db, user, int(pd.to_numeric(values, errors="coerce").fillna(0).sum()))

@@ -1,6 +1,6 @@
-"""The pack as a PDF (fpdf2): per programme its sentences, what they left out and its chart as an image; what
-the figures leave out first and where they come from last, all in the pack's language. Every text is set in Noto Sans Khmer (it holds Latin too),
-embedded, with HarfBuzz shaping on (`set_text_shaping`), so Khmer clusters - subscript consonants,
+"""The pack as a PDF (fpdf2): per programme its sentences, what they left out and its chart as an image;
+what the figures leave out first and where they come from last, all in the pack's language. Every text is
+set in Noto Sans Khmer (it holds Latin too), embedded, with HarfBuzz shaping on (`set_text_shaping`), so Khmer clusters - subscript consonants,
 vowels written before the consonant - come out as a reader writes them.
 
 fpdf2 guesses a run's script from its first letters, so "Language: ខ្មែរ" would be shaped as Latin (the
