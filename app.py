@@ -14,12 +14,14 @@ from ui.navigation import pages_for
 from ui.sidebar import sidebar
 from ui.startup import prepare
 from ui.state import mark_entry
+from ui.widgets import page_style
 
 # No traceback in a browser, however the app was started (Community Cloud passes the legacy `False`, which
 # still shows tracebacks): whatever escapes shown_safely below gets Streamlit's generic sentence only.
 st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 apply_language()  # before any text: the whole run speaks one language
+page_style()
 mark_entry()
 with shown_safely("app.py"):
     prepare(ensure_demo_workbook)  # the font, the demo workbook on a first start, a catalog that cannot load

@@ -108,17 +108,20 @@ def _pack_options_problem(args: argparse.Namespace) -> str | None:
 
 def _write_pack(cache: Cache, year: int, fmt: str, out: Path | None) -> int:
     """The pack, built as the server's admin sees the source, published as for a donor (reports.pack)."""
-    from reports.files import build_pack, pack_bytes, write_pack  # here: the plain report never loads the renderers
+    from reports.files import PackFailed, build_pack, guarded, pack_bytes, write_pack  # here: the plain report never loads the renderers
 
-    pack = build_pack(cache, LOCAL_ADMIN, year, current_language())
-    if out is None:  # --format md alone: the pack's Markdown on standard output (its charts need --out)
-        sys.stdout.write(pack_bytes(pack, "md").decode("utf-8"))
-    else:
-        try:
-            written = write_pack(pack, fmt, out)
-        except OSError as exc:
-            print(_("Cannot write the pack to '{out}': {problem}. Pick a file you may write, or check the disk.").format(
-                out=out, problem=exc.strerror or exc), file=sys.stderr)
-            return UNUSABLE
-        print(_("Wrote {files}").format(files=", ".join(str(p) for p in written)), file=sys.stderr)
+    try:
+        pack = guarded(lambda: build_pack(cache, LOCAL_ADMIN, year, current_language()))
+        if out is None:  # --format md alone: the pack's Markdown on standard output (its charts need --out)
+            sys.stdout.write(guarded(lambda: pack_bytes(pack, "md")).decode("utf-8"))
+            return INCOMPLETE if pack.problems else CLEAN
+        written = guarded(lambda: write_pack(pack, fmt, out))
+    except PackFailed as failed:
+        print(str(failed), file=sys.stderr)
+        return UNUSABLE
+    except OSError as exc:
+        print(_("Cannot write the pack to '{out}': {problem}. Pick a file you may write, or check the disk.").format(
+            out=out, problem=exc.strerror or exc), file=sys.stderr)
+        return UNUSABLE
+    print(_("Wrote {files}").format(files=", ".join(str(p) for p in written)), file=sys.stderr)
     return INCOMPLETE if pack.problems else CLEAN

@@ -24,6 +24,7 @@ from schemas.i18n import _, ngettext
 from schemas.issues import ERROR, WARNING, Issue
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
+from schemas.safe_text import xml_safe
 from schemas.validate import users_without_admin, validate_workbook
 
 FORMATS = ("text", "json", "junit")
@@ -114,16 +115,17 @@ def as_text(issues: list[Issue], tabs: list[str]) -> str:
 
 
 def as_junit(issues: list[Issue], tabs: list[str]) -> str:
-    """One testcase per tab; each error a failure of it (warnings go to its system-out)."""
+    """One testcase per tab; each error a failure of it (warnings go to its system-out). Every text is XML-safe:
+    a control character in a cell would make the report a file no CI can read."""
     suite = ET.Element("testsuite", name="validate", tests=str(len(tabs)),
                        failures=str(sum(any(i.severity == ERROR and i.tab == t for i in issues) for t in tabs)))
     for name in tabs:
-        case = ET.SubElement(suite, "testcase", classname="validate", name=name)
+        case = ET.SubElement(suite, "testcase", classname="validate", name=xml_safe(name))
         mine = [i for i in issues if i.tab == name]
         for issue in (i for i in mine if i.severity == ERROR):
-            failure = ET.SubElement(case, "failure", type=issue.rule, message=issue.message)
-            failure.text = f"{issue.cell or ''} {issue.link or ''}".strip()
+            failure = ET.SubElement(case, "failure", type=xml_safe(issue.rule), message=xml_safe(issue.message))
+            failure.text = xml_safe(f"{issue.cell or ''} {issue.link or ''}".strip())
         warned = [i for i in mine if i.severity == WARNING]
         if warned:
-            ET.SubElement(case, "system-out").text = "\n".join(f"WARNING {i.rule}: {i.message}" for i in warned)
+            ET.SubElement(case, "system-out").text = xml_safe("\n".join(f"WARNING {i.rule}: {i.message}" for i in warned))
     return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True)

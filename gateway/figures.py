@@ -10,8 +10,9 @@
 - Personal-data columns of the declared tabs that reach the result are masked for roles without access;
   shown ones leave a view entry in the audit trail.
 - For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
-  below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a share
-  the insight declares beside a hidden count is hidden with it.
+  below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a count
+  that would give a hidden one back by subtraction from a total the insight declares it part of reads "5+";
+  a share the insight declares beside a hidden count is hidden with it (insights.small_counts).
 - Links to cells of the Google Sheet are an admin's only: with a sheet shared by link, its key opens every name.
 - `published_figure`: the same for what leaves the organisation (the donor pack): the role still decides
   what is read, but personal data is masked and small counts hidden as for viewers whatever the role.
@@ -26,7 +27,8 @@ from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal
 from connectors.store.cache import for_figures
 from gateway.masking import sheet_links_shown
 from gateway.reads import record_view, small_count_threshold
-from insights.privacy import SmallCount, suppress_counts
+from insights.small_counts import SmallCount, suppress_counts
+from schemas.formats import marks
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
@@ -102,7 +104,8 @@ def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any, pu
     result = _masked(cur, PUBLISHED if published else user, insight.tabs, result, insight.__name__)
     result = sheet_links_shown(PUBLISHED if published else user, result)
     if published or user.role in SUPPRESSED_ROLES:
-        result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()))
+        result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()),
+                                 getattr(insight, "totals", ()))
     return result
 
 
@@ -138,6 +141,6 @@ def total_shown(db: Any, user: User | None, frame: pd.DataFrame, column: str) ->
     """The column's total; when a part of it is hidden as "<5" the total is hidden too, since the
     hidden part could be worked out from it."""
     values = frame[column] if column in frame.columns else pd.Series(dtype=float)
-    if any(isinstance(v, str) for v in values):
-        return SmallCount("hidden (small counts)")
+    if any(isinstance(v, str) for v in values) or (column in marks(frame) and marks(frame)[column].notna().any()):
+        return SmallCount(_("hidden (small counts)"))
     return count_shown(db, user, int(pd.to_numeric(values, errors="coerce").fillna(0).sum()))

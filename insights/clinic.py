@@ -10,15 +10,20 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, counts_by_period, reads, setting
-from schemas.i18n import _, number
-
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+from insights.small_counts import parts
+from schemas.i18n import _, number, weekday_names
 
 # The clinic's tabs: a page reading them shows their open errors.
 TABS = ["clinic_visits", "ambulance_trips", "settings"]
 
 
-@reads("clinic_visits", counts=("assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"))
+# Every visit has its care (in-patient, out-patient, mobile check-up); the other counts are some of the visits.
+RESULT_PARTS = (parts("assessed", "inpatients", "outpatients", "mobile_checkups", complete=True), parts("assessed", "aged_0_5", "aged_6_12"),
+                parts("assessed", "new_patients"), parts("assessed", "dental_kits"))
+
+
+@reads("clinic_visits", counts=("assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"),
+       totals=RESULT_PARTS)
 def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """The report's measures for the period: patients assessed by care, young patients, new patients."""
     where, params = filters.where("date", "village_code")
@@ -39,7 +44,7 @@ def results_sentences(r: dict) -> list[str]:
     """The results block as the programme report words it."""
     n = {key: number(value or 0) for key, value in r.items()}
     return [
-        _("{assessed} patients were assessed; {inpatients} were hospitalised, {outpatients} treated as out-patients, "
+        _("{assessed} patients were assessed (one assessment per visit); {inpatients} were hospitalised, {outpatients} treated as out-patients, "
           "{mobile_checkups} checked by the mobile team ({dental_kits} received dental education and a toothbrush and toothpaste).").format(**n),
         _("Health assessments of {assessed} patients, including {aged_0_5} aged 0–5 and {aged_6_12} aged 6–12.").format(**n),
         _("{new_patients} new patients admitted to the health centre.").format(**n),
@@ -65,7 +70,7 @@ def visits_heatmap(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
             FROM clinic_visits WHERE {where} GROUP BY ALL ORDER BY 1, weekday""",
         params,
     ).df()
-    frame["weekday_name"] = frame["weekday"].map(dict(enumerate(WEEKDAYS)))
+    frame["weekday_name"] = frame["weekday"].map(dict(enumerate(weekday_names())))  # in the reader's language
     return frame
 
 
@@ -149,7 +154,7 @@ def top_conditions(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 
     ).df()
 
 
-@reads("clinic_visits", counts=("visits", "new_patients", "referrals"))
+@reads("clinic_visits", counts=("visits", "new_patients", "referrals"), totals=(parts("visits", "new_patients"), parts("visits", "referrals")))
 def new_patients_and_referrals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """month (or coarser), visits, new_patients, referrals (visits with `referred_to` filled in)."""
     grain = chart_grain(filters, series=3, finest="month")
@@ -201,7 +206,7 @@ CHART_DATA = [visits_by_site, visits_heatmap, mobile_clinic_days, visits_by_care
               top_conditions, new_patients_and_referrals, referrals_by_hospital, ambulance_trips, donations]
 
 
-@reads("clinic_visits", "villages", counts=("visits", "patients", "new_patients"))
+@reads("clinic_visits", "villages", counts=("visits", "patients", "new_patients"), totals=(parts("visits", "new_patients"),))
 def visits_by_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per patient's village: village, commune, visits, patients (distinct codes), new_patients - the period's
     visits, most first. Village-level counts: viewers see small ones as "<5" (ui.widgets.small_counts_hidden)."""

@@ -57,17 +57,20 @@ class Registered(Mapping):
         return len(dict(self._entries()))
 
 
-def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Iterable[str] = (),
-          scoped: bool = False, settings: Iterable[str] = ()) -> Callable[[F], F]:
+def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Iterable[str] | Mapping[str, tuple] = (),
+          totals: Iterable[Any] = (), scoped: bool = False, settings: Iterable[str] = ()) -> Callable[[F], F]:
     """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
     that declares nothing and checks the user's role for every tab named here before running it.
 
     `counts`: the columns (or dict keys) holding counts of people or events - shown as "<5" to viewers
     when small. `shares`: the columns (or keys) holding a share worked out from those counts - hidden
-    beside a hidden count, since the share would give the count back. `scoped`: the insight takes `tabs=` and the gateway passes only the tabs the user may read
-    (a figure that spans programmes, like the years with data), instead of refusing the whole figure.
-    `settings`: the programme settings (schemas.settings) the figure uses - where one is refused in the sheet,
-    its note says the default was used (insights.left_out); declaring one declares the settings tab."""
+    beside a hidden count, since the share would give the count back (a mapping share -> its counts: hidden
+    only when one of those is). `totals`: which counts are parts of which (insights.small_counts.Parts), so
+    that none gives a hidden count back by subtraction. `scoped`: the insight takes `tabs=` and the gateway
+    passes only the tabs the user may read (a figure that spans programmes, like the years with data),
+    instead of refusing the whole figure. `settings`: the programme settings (schemas.settings) the figure
+    uses - where one is refused in the sheet, its note says the default was used (insights.left_out);
+    declaring one declares the settings tab."""
     settings = tuple(settings)
     for key in settings:
         setting_spec(key)  # an undeclared setting: KeyError at import, not a wrong figure later
@@ -84,7 +87,8 @@ def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Ite
     def declare(fn: F) -> F:
         fn.tabs = declared  # type: ignore[attr-defined]
         fn.counts = tuple(counts)  # type: ignore[attr-defined]
-        fn.shares = tuple(shares)  # type: ignore[attr-defined]
+        fn.shares = dict(shares) if isinstance(shares, Mapping) else tuple(shares)  # type: ignore[attr-defined]
+        fn.totals = tuple(totals)  # type: ignore[attr-defined]
         fn.scoped = scoped  # type: ignore[attr-defined]
         fn.settings = settings  # type: ignore[attr-defined]
         return fn

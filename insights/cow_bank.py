@@ -9,7 +9,8 @@ import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, reads, setting
 from insights.quality import written
-from schemas.i18n import N_, _
+from insights.small_counts import parts
+from schemas.i18n import N_, _, day, ngettext, number
 
 TABS = ["cows", "cow_events", "households", "villages", "settings"]
 
@@ -31,8 +32,9 @@ def definitions() -> list[str]:
     """DEFINITIONS in the current language."""
     return [_(line).format(grace_months=OVERDUE_GRACE_MONTHS) for line in DEFINITIONS]
 
-COW_STATUSES = ["with a family", "passed on", "sold", "died", "in the bank"]
-OBLIGATION_STATUSES = ["not yet born", "growing", "due", "overdue", "passed on", "calf died", "calf sold"]
+# The statuses the SQL below computes (its codes), each read in the reader's language where shown: _(status).
+COW_STATUSES = [N_("with a family"), N_("passed on"), N_("sold"), N_("died"), N_("in the bank")]
+OBLIGATION_STATUSES = [N_("not yet born"), N_("growing"), N_("due"), N_("overdue"), N_("passed on"), N_("calf died"), N_("calf sold")]
 
 # Founders (a blank or unknown mother) and their descendants, one generation per step. A cow that is its
 # own ancestor (a validation error) is never reached from a founder, and the depth guard stops any loop.
@@ -72,7 +74,8 @@ def _herd(filters: Filters, where: str = "TRUE") -> tuple[str, list]:
     return _TREE + f", picked AS (SELECT * FROM herd WHERE {place} AND {where})", [filters.end, filters.end, *params]
 
 
-@reads("cows", "cow_events", "households", "villages", counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"))
+@reads("cows", "cow_events", "households", "villages", counts=("granted", "granted_families", "born", "passed_on", "founders", "born_total", "herd"),
+       totals=(parts("herd", "founders", "born_total", complete=True),))
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """Cows granted, calves born and calves passed on in the period, and the herd at its end."""
     ev_where, ev_params = filters.where("e.date", "c.village_code")
@@ -246,21 +249,26 @@ def pass_on_obligations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 
 
 def describe_obligation(row: pd.Series) -> str:
-    """One cell of the per-family table: the calf's status in a few words."""
+    """One cell of the per-family table: the calf's status in a few words, in the reader's language."""
     status = row["status"]
     if status == "not yet born":
-        return "not yet born"
+        return _("not yet born")
     calf = row["calf_id"]
     if status == "growing":
-        return f"{calf}: growing, {row['age_months']} months old"
-    if status in ("due", "overdue"):
-        return f"{calf}: {status} since {row['due_on']:%d %b %Y}"
+        return ngettext("{calf}: growing, {n} month old", "{calf}: growing, {n} months old", int(row["age_months"])).format(
+            calf=calf, n=number(int(row["age_months"])))
+    if status == "due":
+        return _("{calf}: due since {day}").format(calf=calf, day=day(row["due_on"]))
+    if status == "overdue":
+        return _("{calf}: overdue since {day}").format(calf=calf, day=day(row["due_on"]))
     if status == "passed on":
         to = row["passed_to"] or "?"
-        where = f" ({row['passed_to_village']})" if isinstance(row["passed_to_village"], str) else ""
-        return f"{calf}: passed on {row['passed_on_on']:%d %b %Y} to {to}{where}"
-    day = row["died_on"] if status == "calf died" else row["sold_on"]
-    return f"{calf}: {status.removeprefix('calf ')} {day:%d %b %Y} before being passed on"
+        where = row["passed_to_village"] if isinstance(row["passed_to_village"], str) else None
+        template = _("{calf}: passed on {day} to {family} ({village})") if where else _("{calf}: passed on {day} to {family}")
+        return template.format(calf=calf, day=day(row["passed_on_on"]), family=to, village=where)
+    if status == "calf died":
+        return _("{calf}: died {day} before being passed on").format(calf=calf, day=day(row["died_on"]))
+    return _("{calf}: sold {day} before being passed on").format(calf=calf, day=day(row["sold_on"]))
 
 
 @reads("cows", "cow_events", "households", "villages", settings=("cow_pass_on_calves", "cow_pass_on_min_age_months"))
@@ -276,7 +284,7 @@ def pass_on_by_family(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     rank = {"overdue": 0, "due": 1, "calf sold": 2, "calf died": 3, "growing": 4, "not yet born": 5, "passed on": 6}
     worst = long.assign(rank=long["status"].map(rank)).groupby("event_id")["rank"].min()
     heads = long.drop_duplicates("event_id").set_index("event_id")[["household_id", "village", "cow_id", "granted_on"]]
-    out = heads.join(wide).assign(worst=worst.map({v: k for k, v in rank.items()}), _rank=worst)
+    out = heads.join(wide).assign(worst=worst.map({v: _(k) for k, v in rank.items()}), _rank=worst)
     return out.sort_values(["_rank", "granted_on"]).drop(columns="_rank").reset_index(drop=True)
 
 

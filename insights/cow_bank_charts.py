@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, with_labels
+from insights.chart_parts import LEGEND, MONTH_AXIS, category_axis, hidden_counts, melt_counts, or_empty, with_labels
 from insights.cow_bank import COW_STATUSES
 from schemas.formats import labels_of
 from schemas.i18n import gettext as _
@@ -53,41 +53,33 @@ def lineage_chart(nodes: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
 def herd_chart(herd: pd.DataFrame) -> alt.Chart:
     """Cows in the herd and families reached, at the end of each month."""
     measures = {"herd": _("Cows in the herd"), "families_reached": _("Families reached")}
-    long = herd.melt(id_vars="day", value_vars=list(measures), var_name="measure", value_name="count")
+    long = melt_counts(herd, "day", list(measures), "measure", "count")
     long["measure"] = long["measure"].map(measures)
-    return (
-        alt.Chart(long)
-        .mark_line(interpolate="step-after")
-        .encode(
-            alt.X("day:T", title=None, axis=MONTH_AXIS), alt.Y("count:Q", title=_("Cows / families")),
-            alt.Color("measure:N", title=None, scale=alt.Scale(domain=list(measures.values())), legend=LEGEND),
-            tooltip=[alt.Tooltip("day:T", title=_("Day"), format="%d %b %Y"), alt.Tooltip("measure:N", title=_("Measure")),
-                     alt.Tooltip("count:Q", title=_("Count"))],
-        )
-        .properties(height=240)
+    lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
+        alt.X("day:T", title=None, axis=MONTH_AXIS), alt.Y("count:Q", title=_("Cows / families")),
+        alt.Color("measure:N", title=None, scale=alt.Scale(domain=list(measures.values())), legend=LEGEND),
+        tooltip=[alt.Tooltip("day:T", title=_("Day"), format="%d %b %Y"), alt.Tooltip("measure:N", title=_("Measure")),
+                 alt.Tooltip("count:Q", title=_("Count"))],
     )
+    return hidden_counts(lines, long, "count", "day", stacked=False).properties(height=240)
 
 
 @or_empty("calves born")
 def calves_chart(calves: pd.DataFrame) -> alt.Chart:
-    return (
-        alt.Chart(_readable(calves))
-        .mark_bar()
-        .encode(alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), alt.Y("calves:Q", title=_("Calves born")),
-                alt.Color("sex:N", title=_("Sex"), legend=LEGEND),
-                tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("calves:Q", title=_("Calves born"))])
-        .properties(height=240)
-    )
+    data = _readable(calves)
+    bars = alt.Chart(data).mark_bar().encode(
+        alt.X("year:O", title=None, axis=category_axis(labelAngle=0)), alt.Y("calves:Q", title=_("Calves born")),
+        alt.Color("sex:N", title=_("Sex"), legend=LEGEND),
+        tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("calves:Q", title=_("Calves born"))])
+    return hidden_counts(bars, data, "calves", "year").properties(height=240)
 
 
 @or_empty("cows")
 def generations_chart(generations: pd.DataFrame) -> alt.Chart:
-    return (
-        alt.Chart(_readable(generations))
-        .mark_bar()
-        .encode(alt.X("generation:O", title=_("Generation"), axis=alt.Axis(labelAngle=0)), alt.Y("cows:Q", title=_("Cows")),
-                alt.Color("status:N", title=_("Status"), scale=_status_scale(), legend=LEGEND),
-                tooltip=[alt.Tooltip("generation:O", title=_("Generation")), alt.Tooltip("status:N", title=_("Status")),
-                         alt.Tooltip("cows:Q", title=_("Cows"))])
-        .properties(height=240)
-    )
+    data = _readable(generations)
+    bars = alt.Chart(data).mark_bar().encode(
+        alt.X("generation:O", title=_("Generation"), axis=category_axis(labelAngle=0)), alt.Y("cows:Q", title=_("Cows")),
+        alt.Color("status:N", title=_("Status"), scale=_status_scale(), legend=LEGEND),
+        tooltip=[alt.Tooltip("generation:O", title=_("Generation")), alt.Tooltip("status:N", title=_("Status")),
+                 alt.Tooltip("cows:Q", title=_("Cows"))])
+    return hidden_counts(bars, data, "cows", "generation").properties(height=240)

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, one_row, reads
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 
 # The tab behind the health-education section (the Clinic page adds it to its open-error count).
@@ -15,12 +16,19 @@ DEFINITIONS = {
 }
 
 
+# Participants are villagers + chiefs + leaders, and also women + men: with the total shown, one hidden
+# group among them would come back by subtraction.
+PARTS = (parts("participants", "villagers", "village_chiefs", "community_leaders", complete=True),
+         parts("participants", "women", "men", complete=True), parts("sessions", "with_health_department"))
+
+
 def definitions() -> dict[str, str]:
     """DEFINITIONS in the current language."""
     return {key: _(line) for key, line in DEFINITIONS.items()}
 
 
-@reads("health_education", counts=("sessions", "villages", "villagers", "village_chiefs", "community_leaders", "participants", "women", "men", "with_health_department"))
+@reads("health_education", counts=("sessions", "villages", "villagers", "village_chiefs", "community_leaders", "participants", "women", "men", "with_health_department"),
+       totals=PARTS)
 def totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """sessions, villages, villagers, village_chiefs, community_leaders, participants, women, men, with_health_department."""
     where, params = filters.where("date", "village_code")

@@ -72,6 +72,24 @@ class LeftOut:
                                   self.rows).format(rows=number(self.rows), tab=name))
         return "; ".join(parts) + " — " + _("see {see}.").format(see=see)
 
+    def for_donors(self) -> str:
+        """The note under a programme in the donor pack: what is missing, in a donor's words (no tab, row or
+        command named: the pack leaves the organisation)."""
+        what = _(self.title)
+        if self.missing or self.columns:
+            return _("Records of {what} were not available: the figures that need them are left out.").format(what=what)
+        return ngettext("{n} record of {what} could not be used: it is left out of these figures or counted wrong.",
+                        "{n} records of {what} could not be used: they are left out of these figures or counted wrong.",
+                        self.rows).format(n=number(self.rows), what=what)
+
+    def for_donors_summary(self) -> str:
+        """One line of the donor pack's list of what the figures had to do without."""
+        what = _(self.title)
+        if self.missing or self.columns:
+            return _("{what}: not available").format(what=what)
+        return ngettext("{what}: {n} record could not be used", "{what}: {n} records could not be used", self.rows).format(
+            what=what, n=number(self.rows))
+
     def summary(self) -> str:
         """One line of the report's Data problems part."""
         if self.missing:

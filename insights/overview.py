@@ -10,7 +10,7 @@ import duckdb
 from insights import clinic, cow_bank, health_education, prevention, rice_bank, savings, school_support, wash
 from insights.common import Filters, Registered, reads
 from insights.left_out import PRIVACY_SETTINGS, LeftOut, SettingRefused, left_out, settings_read, settings_refused, tabs_read
-from schemas.i18n import _, day, ngettext, number, percent, place_names
+from schemas.i18n import _, day, ngettext, number, percent, place_names, quantity
 from schemas.programme import resolve
 from schemas.registry import site
 
@@ -26,26 +26,26 @@ def uses(*figures: Callable) -> Callable[[F], F]:
 
 
 @uses(prevention.coverage)
-@reads(*prevention.TABS, counts=prevention.coverage.counts)
+@reads(*prevention.TABS, counts=prevention.coverage.counts, totals=prevention.coverage.totals)
 def prevention_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return prevention.coverage(con, Filters.year(year, place))
 
 
 @uses(clinic.results)
-@reads(*clinic.TABS, counts=clinic.results.counts)
+@reads(*clinic.TABS, counts=clinic.results.counts, totals=clinic.results.totals)
 def clinic_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return clinic.results(con, Filters.year(year, place))
 
 
 @uses(savings.capital_on, savings.groups_summary)
-@reads(*savings.TABS, counts=savings.groups_summary.counts)
+@reads(*savings.TABS, counts=savings.groups_summary.counts, totals=savings.groups_summary.totals)
 def savings_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     year_end = dt.date(year, 12, 31)
     return {"capital": savings.capital_on(con, year_end, place), "groups": savings.groups_summary(con, place, year_end)}
 
 
 @uses(cow_bank.summary)
-@reads(*cow_bank.TABS, counts=cow_bank.summary.counts)
+@reads(*cow_bank.TABS, counts=cow_bank.summary.counts, totals=cow_bank.summary.totals)
 def cow_bank_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return cow_bank.summary(con, Filters.year(year, place))
 
@@ -57,19 +57,19 @@ def rice_bank_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None)
 
 
 @uses(health_education.totals)
-@reads(*health_education.TABS, counts=health_education.totals.counts)
+@reads(*health_education.TABS, counts=health_education.totals.counts, totals=health_education.totals.totals)
 def health_education_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return health_education.totals(con, Filters.year(year, place))
 
 
 @uses(school_support.summary)
-@reads(*school_support.TABS, counts=school_support.summary.counts, shares=school_support.summary.shares)
+@reads(*school_support.TABS, counts=school_support.summary.counts, shares=school_support.summary.shares, totals=school_support.summary.totals)
 def school_support_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return school_support.summary(con, Filters.year(year, place))
 
 
 @uses(wash.summary)
-@reads(*wash.TABS, counts=wash.summary.counts, shares=wash.summary.shares)
+@reads(*wash.TABS, counts=wash.summary.counts, shares=wash.summary.shares, totals=wash.summary.totals)
 def wash_part(con: duckdb.DuckDBPyConnection, year: int, place: str | None) -> dict:
     return wash.summary(con, Filters.year(year, place))
 
@@ -118,7 +118,7 @@ def prevention_sentences(year: int, p: dict) -> list[str]:
 def clinic_sentences(year: int, c: dict) -> list[str]:
     n = {key: number(value or 0) for key, value in c.items()}
     return [
-        _("{assessed} patients assessed: {inpatients} hospitalised, {outpatients} treated as out-patients, "
+        _("{assessed} patients assessed (one assessment per visit): {inpatients} hospitalised, {outpatients} treated as out-patients, "
           "{mobile_checkups} checked by the mobile team ({dental_kits} given a toothbrush and toothpaste).").format(**n),
         _("{aged_0_5} aged 0–5 and {aged_6_12} aged 6–12; {new_patients} new patients.").format(**n),
     ]
@@ -163,7 +163,7 @@ def cow_bank_sentences(year: int, cow: dict) -> list[str]:
 
 def rice_bank_sentences(year: int, rice: dict) -> list[str]:
     rice_lines = [_("{name} ({bank_id}): {stock} kg in stock on {day} (capacity {capacity} kg).").format(
-        name=b["name"], bank_id=b["bank_id"], stock=number(b["stock_kg"], 2), day=day(dt.date(year, 12, 31)),
+        name=b["name"], bank_id=b["bank_id"], stock=quantity(b["stock_kg"]), day=day(dt.date(year, 12, 31)),
         capacity=number(b["capacity_kg"])) for b in rice["stock"]]
     rice_lines += [_("{name}: {kg} kg donated in {year} (first on {first}).").format(
         name=d["name"], kg=number(d["kg"]), year=year, first=day(d["first"])) for d in rice["donations"]]

@@ -1,4 +1,6 @@
-"""One small chart per programme for the Overview: month by month through the chosen year."""
+"""One small chart per programme for the Overview and the donor pack: month by month through the chosen
+year. Each is drawn from its frame as the gateway returned it, so a count hidden for viewers (and in the
+pack) is written as its mark ("<5") where its bar would be, and the bars shown keep their numbers."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
-from insights.chart_parts import LEGEND, empty_chart, top_n, with_labels
+from insights.chart_parts import LEGEND, empty_chart, hidden_counts, top_n, with_labels
 from insights.common import Filters, Registered, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
@@ -81,36 +83,52 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, year: int, place: str | None
 
 monthly_figures.parts = PARTS  # type: ignore[attr-defined]
 
+def _months(title: str | None) -> alt.X:
+    """January to December, each a band whether anything happened in it or not (a year is always the same
+    twelve months), named in the language of the page being drawn (the theme's time locale)."""
+    return alt.X("month:O", timeUnit="month", title=title, scale=alt.Scale(domain=[alt.DateTime(month=m) for m in range(1, 13)]),
+                 axis=alt.Axis(format="%b", labelAngle=0, labelOverlap=True))
+
+
 def _month() -> alt.X:
-    return alt.X("month:T", title=None, axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
+    return _months(None)
 
 
 def _month_end() -> alt.X:  # titles are read when drawn: in the language of the page being drawn
-    return alt.X("month:T", title=_("Month end"), axis=alt.Axis(format="%b", labelOverlap=True, labelAngle=0))
+    return _months(_("Month end"))
 
 
-def prevention_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(with_labels(frame, {"kind": "activities.kind"})).mark_bar().encode(
-        _month(), alt.Y("activities:Q", title=_("Activities")), alt.Color("kind:N", title=_("Kind"), legend=LEGEND))
+def _bars(frame: pd.DataFrame, measure: str, title: str, category: str, category_title: str) -> alt.Chart | alt.LayerChart:
+    bars = alt.Chart(frame).mark_bar().encode(
+        _month(), alt.Y(f"{measure}:Q", title=title, stack="zero"), alt.Color(f"{category}:N", title=category_title, legend=LEGEND),
+        tooltip=[alt.Tooltip("month:T", title=_("Month"), format="%B %Y"), alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{measure}:Q", title=title)])
+    return hidden_counts(bars, frame, measure, "month")
 
 
-def clinic_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(with_labels(frame, None)).mark_bar().encode(
-        _month(), alt.Y("visits:Q", title=_("Patients")), alt.Color("care:N", title=_("Care"), legend=LEGEND))
+def prevention_chart(frame: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    return _bars(with_labels(frame, {"kind": "activities.kind"}), "activities", _("Activities"), "kind", _("Kind"))
+
+
+def clinic_chart(frame: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    return _bars(with_labels(frame, None), "visits", _("Patients assessed (visits)"), "care", _("Care"))
 
 
 def savings_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(with_labels(frame, None)).mark_line(point=True).encode(_month_end(), alt.Y("capital_riel:Q", title=_("Capital (riel)")))
+    return alt.Chart(with_labels(frame, None)).mark_line(point=True).encode(
+        _month_end(), alt.Y("capital_riel:Q", title=_("Capital (riel)")),
+        tooltip=[alt.Tooltip("month:T", title=_("Month end"), format="%B %Y"), alt.Tooltip("capital_riel:Q", title=_("Capital (riel)"), format=",.0f")])
 
 
-def cow_bank_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(with_labels(frame, {"kind": "cow_events.kind"})).mark_bar().encode(
-        _month(), alt.Y("events:Q", title=_("Events")), alt.Color("kind:N", title=_("Event"), legend=LEGEND))
+def cow_bank_chart(frame: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    return _bars(with_labels(frame, {"kind": "cow_events.kind"}), "events", _("Events"), "kind", _("Event"))
 
 
 def rice_bank_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(top_n(with_labels(frame, None), "bank", "stock_kg", by=("month",))).mark_line(point=True).encode(
-        _month_end(), alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=LEGEND))
+        _month_end(), alt.Y("stock_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", title=_("Bank"), legend=LEGEND),
+        tooltip=[alt.Tooltip("month:T", title=_("Month end"), format="%B %Y"), alt.Tooltip("bank:N", title=_("Bank")),
+                 alt.Tooltip("stock_kg:Q", title=_("Stock (kg)"), format=",.0f")])
 
 
 # What each programme's chart counts, for its empty state ("No records for prevention activities ...").

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, chart_grain, reads
+from insights.small_counts import parts
 from schemas.prevention import ACTIVITY_KINDS
 
 TABS = ["activities", "villages", "commune_plans", "parent_groups", "migration_checks", "households"]
@@ -121,7 +122,8 @@ def parent_groups(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     ).df()
 
 
-@reads("parent_groups", counts=("parents", "teachers", "village_chiefs", "members"))
+@reads("parent_groups", counts=("parents", "teachers", "village_chiefs", "members"),
+       totals=(parts("members", "parents", "teachers", "village_chiefs", complete=True),))
 def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """groups, parents, teachers, village_chiefs and members of the parent groups founded by the period's end."""
     place, params = filters.where(None, "village_code")
@@ -136,7 +138,8 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
     return totals
 
 
-@reads("migration_checks", "households", "parent_groups", counts=("checks", "migrating", "took_children"), shares=("share_took_children",))
+@reads("migration_checks", "households", "parent_groups", counts=("checks", "migrating", "took_children"), shares={"share_took_children": ("took_children", "migrating")},
+       totals=(parts("checks", "migrating"), parts("migrating", "took_children")))
 def migration_by_quarter(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per quarter, split by whether the household's village had a parent group on the day of the check:
     quarter, parent_group ('with parent group' / 'without parent group'), checks, migrating, took_children,

@@ -5,13 +5,14 @@ import altair as alt
 import pandas as pd
 import pydeck as pdk
 
-from insights.chart_parts import LEGEND, MONTH_AXIS, or_empty, with_labels
-from schemas.formats import labels_of
+from insights.chart_parts import LEGEND, MONTH_AXIS, STEP, category_axis, hidden_counts, or_empty, with_labels
+from schemas.formats import HIDDEN, labels_of
 from schemas.gazetteer import names_of
-from schemas.i18n import current_language
+from schemas.i18n import N_, current_language
 from schemas.i18n import gettext as _
 
-STATUSES = ["reached", "target not reached yet", "not a target"]
+STATUSES = [N_("reached"), N_("target not reached yet"), N_("not a target")]  # insights.prevention.villages_reached
+PARENT_GROUPS = [N_("with parent group"), N_("without parent group")]  # insights.prevention.migration_by_quarter
 _STATUS_COLOURS = ["#2a9d8f", "#e76f51", "#bbbbbb"]
 _GRAINS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 
@@ -28,57 +29,66 @@ def _kind_colour() -> alt.Color:
 def activities_by_month(frame: pd.DataFrame) -> alt.Chart:
     grain = frame.columns[0]  # "month", or coarser for a long period
     name = _(_GRAINS.get(grain, grain.title()))
-    return alt.Chart(_kinds(frame)).mark_bar().encode(
+    data = _kinds(frame)
+    bars = alt.Chart(data).mark_bar().encode(
         alt.X(f"{grain}:T", title=name, axis=MONTH_AXIS), alt.Y("activities:Q", title=_("Activities"), stack="zero"),
         _kind_colour(),
         tooltip=[alt.Tooltip(f"{grain}:T", title=name, format="%b %Y"), alt.Tooltip("kind:N", title=_("Kind")),
                  alt.Tooltip("activities:Q", title=_("Activities")), alt.Tooltip("women:Q", title=_("Women")),
                  alt.Tooltip("men:Q", title=_("Men")), alt.Tooltip("children:Q", title=_("Children")),
                  alt.Tooltip("authorities:Q", title=_("Authorities"))],
-    ).properties(height=260)
+    )
+    return hidden_counts(bars, data, "activities", grain).properties(height=260)
 
 
 @or_empty("prevention activities")
 def activities_by_topic(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(_kinds(frame)).mark_bar().encode(
-        alt.Y("topic:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)), alt.X("activities:Q", title=_("Activities"), stack="zero"),
+    data = _kinds(frame)
+    order = data.groupby("topic")["activities"].sum().sort_values(ascending=False).index.tolist()  # biggest first, hidden ones too
+    bars = alt.Chart(data).mark_bar().encode(
+        alt.Y("topic:N", title=None, sort=order, axis=category_axis()), alt.X("activities:Q", title=_("Activities"), stack="zero"),
         _kind_colour(),
         tooltip=[alt.Tooltip("topic:N", title=_("Topic")), alt.Tooltip("kind:N", title=_("Kind")), alt.Tooltip("activities:Q", title=_("Activities"))],
-    ).properties(height=alt.Step(18))
+    )
+    return hidden_counts(bars, data, "activities", "topic", horizontal=True).properties(height=alt.Step(STEP))
 
 
 def participants(totals: dict) -> alt.Chart:
     data = pd.DataFrame({"who": [_("Women"), _("Men"), _("Children")], "people": [totals["women"], totals["men"], totals["children"]]})
     return alt.Chart(data).mark_bar().encode(
-        alt.Y("who:N", title=None, sort=None), alt.X("people:Q", title=_("Participants")),
+        alt.Y("who:N", title=None, sort=None, axis=category_axis()), alt.X("people:Q", title=_("Participants")),
         tooltip=[alt.Tooltip("who:N", title=_("Who")), alt.Tooltip("people:Q", title=_("Participants"))],
     ).properties(height=110)
 
 
 def _located(frame: pd.DataFrame) -> pd.DataFrame:
-    """The villages with coordinates, their status in words and, in Khmer, their official Khmer names."""
+    """The villages with coordinates, their status in words, in Khmer their official Khmer names, and their
+    activities as a tooltip says them (a count hidden for viewers as its mark, "<5")."""
     located = frame.dropna(subset=["latitude", "longitude"]).assign(status=lambda f: f["status"].map(lambda s: _(s)))
     if current_language() == "km" and "village_code" in located and not located.empty:
         located["village"] = names_of("village", located["village_code"], "kh").fillna(located["village"])
+    marks = located["activities" + HIDDEN] if "activities" + HIDDEN in located else pd.Series(None, index=located.index, dtype=object)
+    located["activities_shown"] = [m if isinstance(m, str) else "" if pd.isna(n) else f"{int(n)}" for n, m in zip(located["activities"], marks)]
     return located
 
 
 @or_empty("villages with a location")
 def village_map(frame: pd.DataFrame) -> alt.LayerChart:
-    """Villages as points on latitude/longitude, each named by its official name. No base map here: the
-    app works offline (village_street_map draws the same villages on street-map tiles when online)."""
+    """Villages as points on latitude/longitude. Dozens of names would pile on each other, so the map names
+    only the target villages not reached yet (what needs doing); every village is named on hover. No base
+    map here: the app works offline (village_street_map draws the same villages on street-map tiles when online)."""
     located = _located(frame)
     if located.empty:
         return village_map(located)  # the empty state: no village has coordinates
-    activities = "activities:Q" if pd.api.types.is_numeric_dtype(located["activities"]) else "activities:N"  # "<5" for viewers
     where = [alt.Longitude("longitude:Q"), alt.Latitude("latitude:Q")]
     tooltip = [alt.Tooltip("village:N", title=_("Village")), alt.Tooltip("commune:N", title=_("Commune")),
                alt.Tooltip("district:N", title=_("District")), alt.Tooltip("province:N", title=_("Province")),
-               alt.Tooltip("status:N", title=_("Village")), alt.Tooltip(activities, title=_("Activities"))]
+               alt.Tooltip("status:N", title=_("Village")), alt.Tooltip("activities_shown:N", title=_("Activities"))]
     dots = alt.Chart(located).mark_circle(size=60, opacity=0.85).encode(
         *where, alt.Color("status:N", title=_("Village"), scale=alt.Scale(domain=[_(s) for s in STATUSES], range=_STATUS_COLOURS), legend=LEGEND),
         tooltip=tooltip)
-    names = alt.Chart(located).mark_text(align="left", dx=6, dy=-4, fontSize=10, color="#333333").encode(
+    to_reach = located[located["status"] == _(STATUSES[1])]
+    names = alt.Chart(to_reach).mark_text(align="left", dx=6, dy=-4, fontSize=10, color="#333333").encode(
         *where, alt.Text("village:N"), tooltip=tooltip)
     return alt.layer(dots, names).project("mercator").properties(height=420)
 
@@ -89,7 +99,7 @@ def commune_plans(frame: pd.DataFrame) -> alt.Chart:
                       var_name="plan", value_name="with_tip")
     long["plan"] = long["plan"].map({"tip_in_development_plan": _("Development plan"), "tip_in_investment_plan": _("Investment plan")})
     return alt.Chart(long).mark_bar().encode(
-        alt.X("year:O", title=_("Plan year"), axis=alt.Axis(labelAngle=0)), alt.XOffset("plan:N"),
+        alt.X("year:O", title=_("Plan year"), axis=category_axis(labelAngle=0)), alt.XOffset("plan:N"),
         alt.Y("with_tip:Q", title=_("Communes with TIP prevention")), alt.Color("plan:N", title=None, legend=LEGEND),
         tooltip=[alt.Tooltip("year:O", title=_("Plan year")), alt.Tooltip("plan:N", title=_("Plan")),
                  alt.Tooltip("with_tip:Q", title=_("With TIP prevention")), alt.Tooltip("communes:Q", title=_("Communes"))],
@@ -97,8 +107,8 @@ def commune_plans(frame: pd.DataFrame) -> alt.Chart:
 
 
 def quarter_label(day: pd.Timestamp) -> str:
-    """The quarter a check fell in, as the axis names it: "2018 Q3"."""
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    """The quarter a check fell in, as the axis names it: "2018 Q3" (in Khmer, in Khmer words)."""
+    return _("{year} Q{quarter}").format(year=day.year, quarter=(day.month - 1) // 3 + 1)
 
 
 @or_empty("migration checks")
@@ -108,7 +118,7 @@ def migration_share(frame: pd.DataFrame) -> alt.Chart:
                         parent_group=frame["parent_group"].map(lambda s: _(s) if isinstance(s, str) else ""))
     order = data.sort_values("quarter")["quarter_name"].drop_duplicates().tolist()
     return alt.Chart(data).mark_line(point=True).encode(
-        alt.X("quarter_name:O", title=_("Quarter"), sort=order, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        alt.X("quarter_name:O", title=_("Quarter"), sort=order, axis=category_axis(labelAngle=0 if len(order) <= 6 else -90)),
         alt.Y("share_took_children:Q", title=_("Migrating households that took their children"), axis=alt.Axis(format="%")),
         alt.Color("parent_group:N", title=_("Village at the time of the check"), legend=LEGEND),
         tooltip=[alt.Tooltip("quarter_name:N", title=_("Quarter")), alt.Tooltip("parent_group:N", title=_("Village")),

@@ -1,10 +1,9 @@
-"""Privacy helpers that stay pure (no Streamlit, no source): small counts suppressed, personal data in
-validation issues masked. Who gets which treatment is decided in the gateway, not here.
+"""Privacy helpers that stay pure (no Streamlit, no source): personal data in validation issues masked
+(small counts: insights.small_counts). Who gets which treatment is decided in the gateway, not here.
 """
 from __future__ import annotations
 
-import numbers
-from typing import Any, Iterable
+from typing import Iterable
 
 import pandas as pd
 
@@ -12,30 +11,6 @@ from schemas.base import match_headers
 from schemas.registry import tab as registered_tab
 
 MASK = "•••"  # the same mark as connectors.access.MASK (insights do not import connectors)
-
-
-def suppress_small_counts(frame: pd.DataFrame, count_columns: Iterable[str], threshold: int) -> pd.DataFrame:
-    """A copy where every count in `count_columns` from 1 to threshold - 1 reads "<threshold" (e.g. "<5"),
-    and the column's other counts are text too ("12").
-
-    Zero stays "0" (nobody can be recognised in nobody); missing values stay missing. The columns become
-    text only when something was suppressed, so charts keep numbers where nothing was hidden."""
-    out = frame.copy()
-    label = f"<{int(threshold)}"
-    for column in count_columns:
-        if column not in out.columns:
-            continue
-        values = pd.to_numeric(out[column], errors="coerce")
-        small = values.notna() & (values > 0) & (values < threshold)
-        if small.any():  # the whole column as text: one type per column (Arrow, CSV)
-            out[column] = pd.Series([None if pd.isna(v) else label if s else _count_text(v)
-                                     for v, s in zip(out[column], small)], index=out.index, dtype=object)
-    return out
-
-
-def _count_text(value: object) -> str:
-    number = float(value)  # type: ignore[arg-type]
-    return str(int(number)) if number.is_integer() else str(value)
 
 
 def pii_headers(tab_name: str, headers: Iterable[str | None]) -> set[str]:
@@ -89,56 +64,3 @@ def mask_issue_frame(frame: pd.DataFrame, masked_tabs: Iterable[str]) -> pd.Data
             out.at[index, "message"] = message
             out.at[index, "value"] = MASK if text else value
     return out
-
-
-class SmallCount(str):
-    """A count hidden as "<5": text that formats as itself whatever the format ("{:,}" included), so a
-    page's f"{n:,}" shows "<5" rather than failing or the number."""
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
-
-
-def suppress_counts(value: Any, count_names: Iterable[str], threshold: int, share_names: Iterable[str] = ()) -> Any:
-    """`value` (a frame, a dict, a list of those, nested) with every count named in `count_names` from 1 to
-    threshold - 1 hidden: frame columns as suppress_small_counts does, dict values as SmallCount("<5").
-
-    A share (`share_names`) beside a hidden count is hidden too - in the same frame row or the same dict -
-    since "75 %" of "<5" children gives the count back (3 of 4)."""
-    names, shares = tuple(count_names), tuple(share_names)
-    if not names:
-        return value
-    if isinstance(value, pd.DataFrame):
-        hidden_rows = _small_rows(value, names, threshold)
-        out = suppress_small_counts(value, names, threshold)
-        for column in shares:
-            if column in out.columns and hidden_rows.any():
-                out[column] = out[column].astype(float).where(~hidden_rows)
-        return out
-    if isinstance(value, dict):
-        out = {k: _small(v, threshold) if k in names else suppress_counts(v, names, threshold, shares)
-               for k, v in value.items()}
-        if any(isinstance(out[k], SmallCount) for k in names if k in out):
-            out.update({k: SmallCount(SHARE_HIDDEN) for k in shares if out.get(k) is not None})
-        return out
-    if isinstance(value, (list, tuple)):
-        return type(value)(suppress_counts(v, names, threshold, shares) for v in value)
-    return value
-
-
-SHARE_HIDDEN = "—"  # language-neutral: the share beside a "<5" count is left out, not worded
-
-
-def _small_rows(frame: pd.DataFrame, count_names: tuple[str, ...], threshold: int) -> pd.Series:
-    small = pd.Series(False, index=frame.index)
-    for column in count_names:
-        if column in frame.columns:
-            values = pd.to_numeric(frame[column], errors="coerce")
-            small |= values.notna() & (values > 0) & (values < threshold)
-    return small
-
-
-def _small(value: Any, threshold: int) -> Any:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or pd.isna(value):
-        return value
-    return SmallCount(f"<{int(threshold)}") if 0 < value < threshold else value

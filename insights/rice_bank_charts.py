@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insights.chart_parts import LEGEND, MONTH_AXIS, empty_chart, or_empty, with_labels
+from insights.chart_parts import LEGEND, MONTH_AXIS, STEP, category_axis, empty_chart, or_empty, with_labels
 from schemas.formats import label
 from schemas.i18n import gettext as _
 
@@ -37,7 +37,7 @@ def stock_chart(stock: pd.DataFrame, banks: pd.DataFrame) -> alt.LayerChart:
     capacity = (
         alt.Chart(banks[["bank", "capacity_kg"]])
         .mark_rule(strokeDash=[6, 4])
-        .encode(alt.Y("capacity_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N"),
+        .encode(alt.Y("capacity_kg:Q", title=_("Stock (kg)")), alt.Color("bank:N", legend=LEGEND),
                 tooltip=[alt.Tooltip("bank:N", title=_("Bank")), alt.Tooltip("capacity_kg:Q", title=_("Capacity (kg)"), format=",.0f")])
     )
     return alt.layer(lines, capacity).properties(height=320)
@@ -69,9 +69,9 @@ def cover_chart(status: pd.DataFrame, season_months: int) -> alt.LayerChart | al
         return empty_chart("lean-season lending")
     bars = alt.Chart(data).mark_bar().encode(
         alt.X("lean_cover_months:Q", title=_("Months of lean-season lending the stock covers")),
-        alt.Y("bank:N", title=None, axis=alt.Axis(labelLimit=260)),
+        alt.Y("bank:N", title=None, axis=category_axis()),
         color=alt.when(alt.datum.lean_cover_months < season_months).then(alt.value("#d62728")).otherwise(alt.value("#2ca02c")),
         tooltip=[alt.Tooltip("bank:N", title=_("Bank")), alt.Tooltip("lean_cover_months:Q", title=_("Cover (months)"))],
     )
     season = alt.Chart(pd.DataFrame({"months": [season_months]})).mark_rule(strokeDash=[6, 4]).encode(x="months:Q")
-    return alt.layer(bars, season).properties(height=40 + 45 * max(len(data), 1))
+    return alt.layer(bars, season).properties(height=alt.Step(max(STEP, 30)))

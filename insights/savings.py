@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, chart_grain, reads, setting
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 from schemas.ledger import signed_sql
 from schemas.savings import LEDGER_DIRECTIONS
@@ -24,6 +25,19 @@ def dollars(riel: float, riel_per_usd: float) -> float:
     return float((Decimal(str(riel)) / Decimal(str(riel_per_usd))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def in_currency(frame: pd.DataFrame, currency: str, riel_per_usd: float) -> pd.DataFrame:
+    """The frame's money in one currency: in riel its `*_riel` columns (the `*_usd` ones left out); in dollars
+    each `*_riel` column as `*_usd` at the rate (the page's riel/dollar switch), to the cent."""
+    riel = [c for c in frame.columns if str(c).endswith("_riel")]
+    usd = [c for c in frame.columns if str(c).endswith("_usd")]
+    if currency == "riel":
+        return frame.drop(columns=usd)
+    out = frame.drop(columns=usd)
+    for column in riel:
+        out[column] = out[column].map(lambda v: v if pd.isna(v) else dollars(v, riel_per_usd))
+    return out.rename(columns={c: c.removesuffix("_riel") + "_usd" for c in riel})
+
+
 @reads("savings_groups", "savings_ledger", settings=("riel_per_usd",))
 def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> dict:
     """Combined capital of every group on a day, in riel and dollars (the report's measure)."""
@@ -38,7 +52,7 @@ def capital_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None =
     return {"riel": float(riel), "usd": dollars(float(riel), rate), "riel_per_usd": rate}
 
 
-@reads("savings_groups", "villages", counts=("members", "women"))
+@reads("savings_groups", "villages", counts=("members", "women"), totals=(parts("members", "women"),))
 def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None, day: dt.date | None = None) -> list[dict]:
     """Groups by kind: how many, members, women members; with `day`, only the groups founded by then
     (a report on 2015 does not count groups founded in 2016)."""
@@ -117,8 +131,8 @@ def loan_book(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = 
     ).df()
 
 
-@reads("savings_groups", "savings_ledger", "villages", counts=("members", "female_members"), shares=("share_women",),
-       settings=("riel_per_usd",))
+@reads("savings_groups", "savings_ledger", "villages", counts=("members", "female_members"), shares={"share_women": ("female_members", "members")},
+       totals=(parts("members", "female_members"),), settings=("riel_per_usd",))
 def groups_on(con: duckdb.DuckDBPyConnection, day: dt.date, place: str | None = None) -> pd.DataFrame:
     """Each group founded by `day`: members, share of women, capital, loans outstanding and cash in hand (riel and $)."""
     where, params = Filters(dt.date(1900, 1, 1), day, place).where(None, "g.village_code")
@@ -176,7 +190,7 @@ def capital_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
 
 
 @reads("savings_groups", "savings_ledger", counts=("members", "borrowers", "loans_lent"),
-       shares=("share_borrowing", "savings_per_member_riel", "average_loan_riel"))
+       shares={"share_borrowing": ("borrowers", "members"), "savings_per_member_riel": ("members",), "average_loan_riel": ("loans_lent",)})
 def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SAVIX-style ratios per group for the period, then one total row per kind (sums of the parts, not means of ratios).
 
@@ -212,7 +226,7 @@ def ratios(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     frame[["borrowers", "outstanding_riel", "at_risk_riel"]] = frame[["borrowers", "outstanding_riel", "at_risk_riel"]].fillna(0)
     totals = frame.groupby("kind", sort=False).sum(numeric_only=True).reset_index()
     totals["group_id"] = ""
-    totals["name"] = totals["kind"].map({"saving_group": "All saving groups", "agricultural_cooperative": "All cooperatives"})
+    totals["name"] = totals["kind"].map({"saving_group": _("All saving groups"), "agricultural_cooperative": _("All cooperatives")})
     frame = pd.concat([frame, totals[frame.columns]], ignore_index=True)
     members = frame["members"].where(frame["members"] > 0)
     frame["savings_per_member_riel"] = (frame["savings_riel"] / members).round(0)

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from insights.common import MAX_CHART_ROWS, Filters, one_row, per_year_and_village, reads
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 
 # The tabs behind the school-support figures: a page reading them shows their open errors.
@@ -23,7 +24,10 @@ DEFINITIONS = {
 }
 
 # Worked out from the counts: hidden with them (gateway) where a count is small.
-SHARES = ("share_in_school", "materials_per_child")
+SHARES = {"share_in_school": ("in_school", "answered"), "materials_per_child": ("items", "children")}
+# Enrolled of the children supported, answered of the enrolled, in school of those answered: a small
+# count of children not enrolled, or dropped out, must not come back by subtraction.
+PARTS = (parts("children", "enrolled"), parts("enrolled", "answered"), parts("answered", "in_school"))
 
 def definitions() -> dict[str, str]:
     """DEFINITIONS in the current language."""
@@ -52,7 +56,7 @@ def _child_years(filters: Filters) -> tuple[str, list]:
 
 
 @reads("school_support", "households", counts=("children", "enrolled", "in_school", "answered", "items"),
-       shares=SHARES)
+       shares=SHARES, totals=PARTS)
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """children, enrolled, in_school, answered, share_in_school, items, materials_per_child (see DEFINITIONS)."""
     child_years, params = _child_years(filters)
@@ -60,7 +64,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 
 @reads("school_support", "households", counts=("children", "enrolled", "in_school", "answered", "items"),
-       shares=SHARES)
+       shares=SHARES, totals=PARTS)
 def by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, children, enrolled, in_school, answered, share_in_school, items, materials_per_child."""
     child_years, params = _child_years(filters)
@@ -68,7 +72,7 @@ def by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 
 @reads("school_support", "households", "villages", counts=("children", "enrolled", "in_school", "answered", "items"),
-       shares=SHARES)
+       shares=SHARES, totals=PARTS)
 def by_year_and_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, village, commune, district, children, enrolled, in_school, answered, share_in_school, items, materials_per_child."""
     child_years, params = _child_years(filters)

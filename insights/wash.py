@@ -9,10 +9,20 @@ import duckdb
 import pandas as pd
 
 from insights.common import Filters, one_row, per_year_and_village, reads
+from insights.small_counts import parts
 from schemas.i18n import N_, _
 from schemas.wash import CLEAN_WATER_SOURCES
 
 TABS = ["wash_surveys", "households", "villages"]
+
+# Each a part of the households surveyed (or of those with a toilet): shown beside them, none may give
+# back a small count of households without by subtraction.
+PARTS = (parts("households", "with_toilet"), parts("households", "clean_water"), parts("households", "handwashing"),
+         parts("with_toilet", "own_toilet"))
+
+# Each share is worked out from its count and the households: hidden when one of those is.
+SHARES = {"share_toilet": ("with_toilet", "households"), "share_clean_water": ("clean_water", "households"),
+          "share_handwashing": ("handwashing", "households")}
 
 _CLEAN = "(" + ", ".join(f"'{s}'" for s in CLEAN_WATER_SOURCES) + ")"
 
@@ -51,7 +61,7 @@ def _latest(filters: Filters) -> tuple[str, list]:
 
 
 @reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
-       shares=("share_toilet", "share_clean_water", "share_handwashing"))
+       shares=SHARES, totals=PARTS)
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """At the period's end: households, with_toilet, own_toilet, clean_water, handwashing and their shares."""
     latest, params = _latest(filters)
@@ -59,7 +69,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 
 @reads("wash_surveys", "households", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
-       shares=("share_toilet", "share_clean_water", "share_handwashing"))
+       shares=SHARES, totals=PARTS)
 def by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The trend: year, as_of, households, with_toilet, ..., share_handwashing, for every year of the period."""
     latest, params = _latest(filters)
@@ -67,7 +77,7 @@ def by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 
 @reads("wash_surveys", "households", "villages", counts=("households", "with_toilet", "own_toilet", "clean_water", "handwashing"),
-       shares=("share_toilet", "share_clean_water", "share_handwashing"))
+       shares=SHARES, totals=PARTS)
 def by_year_and_village(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """year, village, commune, district, households, with_toilet, ..., share_handwashing."""
     latest, params = _latest(filters)

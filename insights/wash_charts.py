@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insights.chart_parts import LEGEND, or_empty, with_labels
+from insights.chart_parts import LEGEND, STEP, category_axis, hidden_counts, or_empty, with_labels
 from schemas.i18n import gettext as _
 
 _SHARES = {"share_toilet": "With a toilet", "share_clean_water": "Clean water", "share_handwashing": "Hand-washing place"}
@@ -34,21 +34,22 @@ def villages(frame: pd.DataFrame) -> alt.Chart:
     data = _long(frame, ["village", "commune"])
     data["place"] = data["village"].astype(str) + ", " + data["commune"].astype(str)  # village names repeat across communes
     return alt.Chart(data).mark_point(filled=True, size=60).encode(
-        alt.Y("place:N", title=None, axis=alt.Axis(labelLimit=260)),
+        alt.Y("place:N", title=None, axis=category_axis()),
         alt.X("share:Q", title=_("Households"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         alt.Color("measure:N", title=None, sort=[_(m) for m in _SHARES.values()], legend=LEGEND), alt.Shape("measure:N", title=None),
         tooltip=[alt.Tooltip("village:N", title=_("Village")), alt.Tooltip("commune:N", title=_("Commune")),
                  alt.Tooltip("measure:N", title=_("Measure")), alt.Tooltip("share:Q", title=_("Share"), format=".0%")],
-    ).properties(height=alt.Step(14))
+    ).properties(height=alt.Step(STEP))
 
 
 @or_empty("hygiene surveys")
 def water_sources(frame: pd.DataFrame) -> alt.Chart:
     clean, not_clean = _("Clean"), _("Not clean")
     data = with_labels(frame, {"water_source": "wash_surveys.water_source"}).assign(kind=frame["clean"].map({True: clean, False: not_clean}))
-    return alt.Chart(data).mark_bar().encode(
-        alt.Y("water_source:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)), alt.X("households:Q", title=_("Households")),
+    bars = alt.Chart(data).mark_bar().encode(
+        alt.Y("water_source:N", title=None, sort=data["water_source"].tolist(), axis=category_axis()), alt.X("households:Q", title=_("Households")),
         alt.Color("kind:N", title=None, scale=alt.Scale(domain=[clean, not_clean], range=["#2a7ab0", "#c9854a"]), legend=LEGEND),
         tooltip=[alt.Tooltip("water_source:N", title=_("Water source")), alt.Tooltip("kind:N", title=_("Clean?")),
                  alt.Tooltip("households:Q", title=_("Households"))],
-    ).properties(height=alt.Step(18))
+    )
+    return hidden_counts(bars, data, "households", "water_source", horizontal=True).properties(height=alt.Step(STEP))

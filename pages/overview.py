@@ -6,7 +6,7 @@ from insights.common import default_year, years_with_data
 from insights.overview import PROGRAMME_FIGURES, results_sentences, year_results
 from insights.overview_charts import monthly_figures, programme_charts, results_table
 from reports import FORMATS
-from schemas.i18n import LANGUAGES, _, current_language
+from schemas.i18n import _, current_language
 from schemas.registry import TABS
 from ui.markdown import literal
 from ui.state import cache, query, signed_in_user
@@ -34,20 +34,22 @@ for programme, sentences in sentences_by_programme.items():
 
 csv_download(results_table(sentences_by_programme), f"ccpcr-results-{year}", _("results for {year}").format(year=year), key="overview_csv")
 
-# The donor pack: built through the gateway for the signed-in role, shown as to a viewer (reports.pack).
+# The donor pack: built through the gateway for the signed-in role, shown as to a viewer (reports.pack), in
+# the language the page shows.
 with st.expander(_("Donor pack (PDF, XLSX, Markdown)"), expanded=False):
-    st.caption(_("For donors: the year's figures per programme with these charts, the data problems and the source. "
-                 "Small counts read \"<5\" whatever your role, and the pack holds no personal data."))
-    languages = list(LANGUAGES)
-    pack_language = st.selectbox(_("Language of the pack"), languages, index=languages.index(current_language()),
-                                 format_func=LANGUAGES.get, key="pack_language")
+    st.caption(_("For donors, in the language of this page: the year's figures per programme with these charts, what they leave "
+                 "out and when the records were read. Small counts read \"<5\" whatever your role, and the pack holds no personal data."))
+    pack_language = current_language()
     wanted = (year, place, pack_language, cache().generation())
     if st.button(_("Prepare donor pack"), key="pack_prepare"):
-        from reports.files import build_pack, pack_bytes  # the renderers load on the first pack, not with the page
+        from reports.files import PackFailed, prepare  # the renderers load on the first pack, not with the page
 
         with st.spinner(_("Preparing the donor pack…")):
-            pack = build_pack(cache(), signed_in_user(), year, pack_language, place)
-            st.session_state["donor_pack"] = (wanted, {fmt: pack_bytes(pack, fmt) for fmt in FORMATS})
+            try:
+                st.session_state["donor_pack"] = (wanted, prepare(cache(), signed_in_user(), year, pack_language, place))
+            except PackFailed as failed:
+                st.session_state.pop("donor_pack", None)
+                st.error(str(failed))
     prepared = st.session_state.get("donor_pack")
     if prepared and prepared[0] == wanted:
         from reports.files import MIME, file_name

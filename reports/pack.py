@@ -1,33 +1,61 @@
-"""The donor pack's content, collected once through the gateway: per programme the year's sentences (the
-report's own words), its figures, the aggregated tables behind them and its chart; the data problems; the
-source and when it was read. reports.md, reports.xlsx and reports.pdf only write it out.
+"""The donor pack's content, collected once through the gateway, in one language: per programme the
+year's sentences (the report's own words), its figures, the tables behind them and its chart with the
+very table it is drawn from; what the figures had to leave out; when the records were read.
+reports.md, reports.xlsx and reports.pdf only write it out.
 
 A pack leaves the organisation, so it is collected with `published_figure` whatever the signed-in role:
-the role still decides which programmes are read, but small counts read "<5" as for viewers and
+the role still decides which programmes are read, but small counts are hidden as for viewers and
 personal-data columns are masked. Sentences are masked again for any personal value they might quote, and
 `collect` refuses (PersonalDataInPack) a table in which a personal-data column survived unmasked.
+
+It speaks to donors: no commands, file names, sheet names or row counts; where the figures come from is
+said in plain words ("From the programme's records, read 7 Dec 2026."); coded values read as their
+labels and every count stays a number (a hidden one reads "<5" in its own cell).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
 
 from gateway.figures import published_figure
 from gateway.masking import MASK, masked_text, personal_values
-from gateway.reads import source_freshness
-from insights.overview import data_problems, programme_title, results_markdown, results_sentences, year_results
+from gateway.reads import small_count_threshold, source_freshness
+from insights.common import places
+from insights.overview import data_problems, programme_title, results_sentences, year_results
 from insights.overview_charts import monthly_figures, programme_charts
-from schemas.i18n import current_language
+from schemas.formats import HIDDEN, labelled, marked, title
+from schemas.i18n import N_, current_language, day
 from schemas.i18n import gettext as _
 from schemas.registry import tab as registered_tab
 
-# Figure names the plain rule (underscores to spaces, first letter up) would word badly.
-_LABELS = {"aged_0_5": "Aged 0–5", "aged_6_12": "Aged 6–12", "usd": "US dollars", "riel_per_usd": "Riel per US dollar",
-           "kg": "Kg", "capacity_kg": "Capacity (kg)", "stock_kg": "Stock (kg)", "bank_id": "Bank ID",
-           "capital_riel": "Capital (riel)", "first": "First donation"}
+# What each figure of the year's results is, in words (the keys of insights.overview.year_results).
+FIGURE_LABELS = {
+    "villages": N_("Villages reached"), "communes": N_("Communes"), "districts": N_("Districts"), "provinces": N_("Provinces"),
+    "province_names": N_("Provinces reached"), "activities": N_("Activities"),
+    "assessed": N_("Patients assessed (visits)"), "inpatients": N_("Hospitalised"), "outpatients": N_("Out-patients"),
+    "mobile_checkups": N_("Checked by the mobile team"), "aged_0_5": N_("Aged 0–5"), "aged_6_12": N_("Aged 6–12"),
+    "new_patients": N_("New patients"), "dental_kits": N_("Given a toothbrush and toothpaste"),
+    "sessions": N_("Sessions"), "villagers": N_("Villagers"), "village_chiefs": N_("Village chiefs"),
+    "community_leaders": N_("Community leaders"), "participants": N_("Participants"), "women": N_("Women"), "men": N_("Men"),
+    "with_health_department": N_("With the Health Department"),
+    "capital": N_("Capital"), "riel": N_("Riel"), "usd": N_("US dollars"), "riel_per_usd": N_("Riel per US dollar"),
+    "groups": N_("Groups"), "kind": N_("Kind"), "members": N_("Members"), "name": N_("Name"),
+    "granted": N_("Cows granted"), "granted_families": N_("Families granted a cow"), "born": N_("Calves born"),
+    "passed_on": N_("Calves passed on"), "founders": N_("Founding cows"), "born_total": N_("Born since"), "herd": N_("Herd"),
+    "grant_villages": N_("Villages granted a cow"), "grant_communes": N_("Communes granted a cow"),
+    "stock": N_("Stock at the year's end"), "stock_kg": N_("Stock (kg)"), "capacity_kg": N_("Capacity (kg)"), "bank_id": N_("Bank ID"),
+    "donations": N_("Donations"), "kg": N_("Kg"), "first": N_("First donation"),
+    "children": N_("Children supported"), "enrolled": N_("Enrolled"), "in_school": N_("Still in school at year end"),
+    "answered": N_("With a year-end answer"), "items": N_("Items of material"), "materials_per_child": N_("Items per child"),
+    "share_in_school": N_("Share still in school"), "households": N_("Households surveyed"), "with_toilet": N_("With a toilet"),
+    "own_toilet": N_("With their own toilet"), "clean_water": N_("With clean water"), "handwashing": N_("With a hand-washing place"),
+    "share_toilet": N_("Share with a toilet"), "share_clean_water": N_("Share with clean water"),
+    "share_handwashing": N_("Share with a hand-washing place"),
+}
+CHART_DATA = N_("The chart's figures")
 
 
 class PersonalDataInPack(RuntimeError):
@@ -37,35 +65,39 @@ class PersonalDataInPack(RuntimeError):
 @dataclass
 class Programme:
     title: str
-    sentences: list[str]  # as the Markdown report states them
-    notes: list[str]  # what the figures left out (rows with errors, a missing tab)
-    figures: list[tuple[str, str, Any]]  # (key, label, value); key e.g. "capital.riel"
-    tables: dict[str, pd.DataFrame]  # a title -> an aggregated table (the figures' lists, the chart's data)
-    chart: Any | None  # the Overview's Altair chart, when the programme has one
+    sentences: list[str]  # as the report states them
+    notes: list[str]  # what the figures left out, for a donor
+    figures: list[tuple[str, str, Any]]  # (key, label, value); key e.g. "capital.riel"; a count stays a number
+    tables: dict[str, pd.DataFrame]  # a title -> a table as the pack shows it (headers in words, labels, numbers)
+    chart: Any | None = None  # the Overview's Altair chart, when the programme has one
+    chart_table: str | None = None  # the title of the table the chart is drawn from (its own data)
 
 
 @dataclass
 class Pack:
     year: int
     language: str
-    place: str | None
-    markdown: str  # the report, as `cli.py report` words it (suppressed and masked as the rest of the pack)
+    place: str | None  # the place's name, when the pack is about one place
     problems: list[str]
     programmes: list[Programme]
-    source: dict[str, Any]  # source, kind, refreshed_at, rows
+    read_at: dt.datetime | None  # when the records were read
     built_at: dt.datetime
+    threshold: int = 5
+    notes: list[str] = field(default_factory=list)
 
-    def source_lines(self) -> list[str]:
-        """The source and its freshness, in the pack's words."""
-        read = self.source.get("refreshed_at")
-        return [f"{_('Source')}: {self.source.get('source') or _('unknown')} ({_(self.source.get('kind') or 'unknown')})",
-                f"{_('Read at')}: {read:%d %b %Y %H:%M} UTC" if read else _("Read at: never"),
-                f"{_('Rows read')}: {self.source.get('rows', 0):,}",
-                f"{_('Pack built at')}: {self.built_at:%d %b %Y %H:%M} UTC"]
+    def provenance(self) -> list[str]:
+        """Where the figures come from, for a donor (in the current language)."""
+        read = (_("From the programme's records, read {day}.").format(day=day(self.read_at)) if self.read_at
+                else _("From the programme's records."))
+        return [read, _("Prepared on {day}.").format(day=day(self.built_at))]
+
+    def privacy_note(self) -> str:
+        return _("Counts below {n} read \"<{n}\" so that nobody can be recognised; a count that would give one of them away by "
+                 "subtraction reads \"{n}+\". The pack holds no personal data.").format(n=self.threshold)
 
 
 def label(key: str) -> str:
-    return _(_LABELS.get(key) or key.replace("_", " ").capitalize())
+    return _(FIGURE_LABELS[key]) if key in FIGURE_LABELS else title(key)
 
 
 def collect(db: Any, user: Any, year: int, place: str | None = None) -> Pack:
@@ -81,18 +113,36 @@ def collect(db: Any, user: Any, year: int, place: str | None = None) -> Pack:
     for part in year_results.parts:
         if part not in results:
             continue
-        title = programme_title(part)
-        personal = _personal_columns(year_results.parts[part])
-        figures, tables = _figures_and_tables(results[part], personal, mask)
-        if title in frames:
-            _refuse_personal(frames[title], _personal_columns(monthly_figures.parts[title]), title)
-            tables[_("Chart data")] = _readable(frames[title], mask)
-        programmes.append(Programme(title, [mask(s) for s in sentences[title]],
-                                    [mask(item.sentence(see="`python cli.py validate`")) for item in notes.get(title, [])],
-                                    figures, tables, charts.get(title)))
-    return Pack(year=year, language=current_language(), place=place, markdown=mask(results_markdown(results)),
-                problems=[mask(item.summary()) for item in data_problems(results)], programmes=programmes,
-                source=source_freshness(db), built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        name = programme_title(part)
+        figures, tables = _figures_and_tables(results[part], _personal_columns(year_results.parts[part]), mask)
+        programme = Programme(_(name), [mask(s) for s in sentences[name]], [mask(item.for_donors()) for item in notes.get(name, [])],
+                              figures, tables)
+        if name in frames and name in charts:
+            _refuse_personal(frames[name], _personal_columns(monthly_figures.parts[name]), name)
+            programme.chart, programme.chart_table = charts[name], _(CHART_DATA)
+            tables[programme.chart_table] = _readable(chart_data(charts[name]), mask)
+        programmes.append(programme)
+    read = source_freshness(db).get("refreshed_at")
+    return Pack(year=year, language=current_language(), place=_place_name(db, user, place),
+                problems=[mask(item.for_donors_summary()) for item in data_problems(results)], programmes=programmes,
+                read_at=read, built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), threshold=small_count_threshold(db))
+
+
+def chart_data(chart: Any) -> pd.DataFrame:
+    """The rows a chart is drawn from (of a layered chart: its first layer's, the marks of hidden counts aside)."""
+    data = chart.layer[0].data if hasattr(chart, "layer") else chart.data
+    return data if isinstance(data, pd.DataFrame) else pd.DataFrame()
+
+
+def _place_name(db: Any, user: Any, place: str | None) -> str | None:
+    if not place:
+        return None
+    gazetteer = published_figure(db, user, places)
+    for level in ("village", "commune", "district", "province"):
+        found = gazetteer.loc[gazetteer[f"{level}_code"] == place, level]
+        if len(found):
+            return str(found.iloc[0])
+    return place
 
 
 def _personal_columns(insight: Callable[..., Any]) -> set[str]:
@@ -121,7 +171,8 @@ def _figures_and_tables(values: dict, personal: set[str], mask: Callable[[str], 
                 _refuse_personal(frame, personal, name)
                 tables[name] = _readable(frame, mask)
             elif isinstance(v, list):
-                figures.append((path, name, mask(", ".join(map(str, v)))))
+                if v:
+                    figures.append((path, name, mask(", ".join(map(str, v)))))
             else:
                 figures.append((path, name, mask(v) if isinstance(v, str) else v))
 
@@ -130,11 +181,12 @@ def _figures_and_tables(values: dict, personal: set[str], mask: Callable[[str], 
 
 
 def _readable(frame: pd.DataFrame, mask: Callable[[str], str]) -> pd.DataFrame:
-    """Headers in words, text cells masked, month stamps as dates."""
-    out = frame.copy()
+    """As the pack shows a table: coded values as their labels, text masked, month stamps as dates, counts
+    as numbers with a hidden one as its mark, helper columns of a chart left out, headers in words."""
+    out = marked(labelled(frame.drop(columns=[c for c in frame.columns if str(c).startswith("_")])))
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.date
         elif not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = [mask(v) if isinstance(v, str) else v for v in out[column]]
-    return out.rename(columns={c: label(c) for c in out.columns})
+    return out.rename(columns={c: label(c) for c in out.columns if not str(c).endswith(HIDDEN)})

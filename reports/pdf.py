@@ -1,11 +1,11 @@
-"""The pack as a PDF (fpdf2): per programme its sentences, what they left out and its chart as an image; the
-data problems first and the source last. Every text is set in Noto Sans Khmer (it holds Latin too),
-embedded, with HarfBuzz shaping on (`set_text_shaping`), so Khmer clusters - subscript consonants,
+"""The pack as a PDF (fpdf2): per programme its sentences, what they left out and its chart as an image;
+what the figures leave out first and where they come from last, all in the pack's language. Every text is
+set in Noto Sans Khmer (it holds Latin too), embedded, with HarfBuzz shaping on (`set_text_shaping`), so Khmer clusters - subscript consonants,
 vowels written before the consonant - come out as a reader writes them.
 
 fpdf2 guesses a run's script from its first letters, so "Language: ខ្មែរ" would be shaped as Latin (the
 Khmer left unshaped): a text holding any Khmer is shaped as Khmer (HarfBuzz sets its Latin letters as
-they are)."""
+they are). Every text is XML-safe first ("?" for what cannot be shown: the font has no U+FFFD)."""
 from __future__ import annotations
 
 import io
@@ -15,8 +15,8 @@ from fpdf import FPDF
 
 from reports.charts import FONT_FILE, chart_png
 from reports.pack import Pack
-from schemas.i18n import LANGUAGES
 from schemas.i18n import gettext as _
+from schemas.safe_text import xml_safe
 
 FAMILY = "NotoSansKhmer"
 TEXT_WIDTH_MM = 180  # A4 less the margins
@@ -34,9 +34,11 @@ class _PackPDF(FPDF):
         self.add_font(FAMILY, "", str(FONT_FILE), variations={"wght": 400})
         self.add_font(FAMILY, "B", str(FONT_FILE), variations={"wght": 700})
         self.set_title(_("CCPCR results for {year}").format(year=pack.year))
+        self.set_lang(pack.language)
         self.set_creator("CCPCR Back Office")
 
     def write_text(self, text: str, size: float) -> None:
+        text = xml_safe(text, "?")
         if KHMER.search(text):
             self.set_text_shaping(True, script="khmr", language="km")
         else:
@@ -64,13 +66,12 @@ def pdf_bytes(pack: Pack) -> bytes:
     pdf = _PackPDF(pack)
     pdf.add_page()
     pdf.heading(_("CCPCR results for {year}").format(year=pack.year), 18)
-    pdf.paragraph(f"{_('Language')}: {LANGUAGES.get(pack.language, pack.language)}"
-                  + (f" — {_('Place')}: {pack.place}" if pack.place else ""), 9.5)
-    pdf.paragraph(_("Counts below the threshold read \"<5\"; the pack holds no personal data."), 9.5)
+    if pack.place:
+        pdf.paragraph(f"{_('Place')}: {pack.place}", 9.5)
+    pdf.paragraph(pack.privacy_note(), 9.5)
     if pack.problems:
-        pdf.heading(_("Data problems"))
-        pdf.paragraph(_("The figures below leave out, or count wrong, what these tabs could not give them. "
-                        "`python cli.py validate` lists every cell to fix; then build the pack again."))
+        pdf.heading(_("What the figures leave out"))
+        pdf.paragraph(_("Some of the programme's records could not be used; the figures below leave them out:"))
         for problem in pack.problems:
             pdf.paragraph(problem, bullet=True)
     for programme in pack.programmes:
@@ -83,17 +84,25 @@ def pdf_bytes(pack: Pack) -> bytes:
             pdf.paragraph(note, 9.5)
         if programme.chart is not None:
             png = chart_png(programme.chart, programme.title)
-            if pdf.get_y() > pdf.h - 80:  # many lines above it: the chart goes whole to the next page
+            if pdf.get_y() + _height_mm(png) > pdf.h - 15:  # the chart goes whole to the next page
                 pdf.add_page()
-            pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM, title=programme.title, alt_text=f"{_('Chart')}: {programme.title}")
+            pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM, title=xml_safe(programme.title, "?"),
+                      alt_text=xml_safe(f"{_('Chart')}: {programme.title}", "?"))
             if _hides_small_counts(programme):
-                pdf.paragraph(_("Months with a count below the threshold show no bar or point here: those counts are hidden."), 8.5)
+                pdf.paragraph(_("A count below {n} shows as \"<{n}\" where its bar would be.").format(n=pack.threshold), 8.5)
             pdf.ln(3)
-    pdf.heading(_("Source and freshness"))
-    for line in pack.source_lines():
+    pdf.heading(_("About these figures"))
+    for line in pack.provenance():
         pdf.paragraph(line, bullet=True)
     return bytes(pdf.output())
 
 
+def _height_mm(png: bytes) -> float:
+    """How tall the chart is drawn CHART_WIDTH_MM wide (a PNG's size is in its IHDR chunk, bytes 16-24)."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return CHART_WIDTH_MM * height / max(width, 1)
+
+
 def _hides_small_counts(programme) -> bool:
-    return any(isinstance(v, str) and v.startswith("<") for frame in programme.tables.values() for v in frame.to_numpy().ravel())
+    table = programme.tables.get(programme.chart_table)
+    return table is not None and any(isinstance(v, str) and v[:1] == "<" and v[1:].isdigit() for v in table.to_numpy().ravel())

@@ -1,6 +1,9 @@
-"""The pack as a workbook: an "About" sheet (year, source, freshness, data problems) and one sheet per
-programme with its sentences, its figures (one per row: figure, value) and the aggregated tables behind
-them and behind its chart. Counts hidden as "<5" stay text; everything else keeps its number type."""
+"""The pack as a workbook: an "About" sheet (year, where the figures come from, what they leave out) and one
+sheet per programme with its sentences, its figures (one per row: figure, value) and the tables behind
+them, the chart's own table among them. Counts are numbers a spreadsheet sums; a hidden one is its mark
+("<5") in its own cell. Every cell is set in Noto Sans Khmer (it holds Latin letters too), so Khmer does
+not show as boxes where no Khmer font is installed, and every text is XML-safe (openpyxl refuses control
+characters)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,18 +15,21 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from reports.charts import FONT_FAMILY
 from reports.pack import Pack
-from schemas.i18n import LANGUAGES
+from schemas.i18n import LANGUAGES, N_
 from schemas.i18n import gettext as _
+from schemas.safe_text import xml_safe
 
-RESULTS, FIGURES, NOTES = "Results", "Figures", "Left out"
-BOLD = Font(bold=True)
-HEADING = Font(bold=True, size=13)
+RESULTS, FIGURES, NOTES = N_("Results"), N_("Figures"), N_("Left out")
+TEXT = Font(name=FONT_FAMILY, size=11)
+BOLD = Font(name=FONT_FAMILY, size=11, bold=True)
+HEADING = Font(name=FONT_FAMILY, size=13, bold=True)
 
 
 def sheet_title(title: str) -> str:
     """A valid sheet name (31 characters, none of []:*?/\\)."""
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    return re.sub(r"[\[\]:*?/\\]", " ", xml_safe(title))[:31]
 
 
 def workbook_bytes(pack: Pack) -> bytes:
@@ -36,8 +42,9 @@ def workbook_bytes(pack: Pack) -> bytes:
         rows = _Rows(sheet)
         rows.add([f"{programme.title} — {pack.year}"], HEADING)
         rows.section(_(RESULTS), [[s] for s in programme.sentences])
-        rows.section(_(FIGURES), [[name, value] for _key, name, value in programme.figures], header=[_("Figure"), _("Value")],
-                     formats={row: _number_format(key) for row, (key, _name, _value) in enumerate(programme.figures)})
+        if programme.figures:
+            rows.section(_(FIGURES), [[name, value] for _key, name, value in programme.figures], header=[_("Figure"), _("Value")],
+                         formats={row: _number_format(key) for row, (key, _name, _value) in enumerate(programme.figures)})
         if programme.notes:
             rows.section(_(NOTES), [[n] for n in programme.notes])
         for title, frame in programme.tables.items():
@@ -55,9 +62,9 @@ def _about(sheet, pack: Pack) -> None:
     rows.add([_("Language"), LANGUAGES.get(pack.language, pack.language)])
     if pack.place:
         rows.add([_("Place"), pack.place])
-    rows.add([_("Small counts"), _("Counts below the threshold read \"<5\" (as for viewers); no personal data.")])
-    rows.section(_("Source and freshness"), [[line] for line in pack.source_lines()])
-    rows.section(_("Data problems"), [[p] for p in pack.problems] or [[_("None: every figure is complete.")]])
+    rows.add([_("Small counts"), pack.privacy_note()])
+    rows.section(_("About these figures"), [[line] for line in pack.provenance()])
+    rows.section(_("What the figures leave out"), [[p] for p in pack.problems] or [[_("Nothing: every record could be used.")]])
     sheet.column_dimensions["A"].width = 60
 
 
@@ -72,8 +79,7 @@ class _Rows:
         for cell in self.sheet[self.sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # openpyxl would store it as a formula: a name typed "=..." stays a name
-            if font is not None:
-                cell.font = font
+            cell.font = font or TEXT
             if number_format and isinstance(cell.value, (int, float)):
                 cell.number_format = number_format
 
@@ -93,9 +99,10 @@ def _number_format(key: str) -> str | None:
 
 
 def _cell(value: Any) -> Any:
-    """A value openpyxl writes as the type it is: "<5" as text, dates as dates, missing as empty."""
+    """A value openpyxl writes as the type it is: a hidden count's mark ("<5") as text, counts as numbers,
+    dates as dates, missing as empty; text made XML-safe."""
     if isinstance(value, str):
-        return str(value)  # a SmallCount ("<5") included
+        return xml_safe(str(value))  # a SmallCount ("<5") included
     if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):

@@ -23,6 +23,9 @@ from schemas.base import ColumnSpec
 from schemas.i18n import HUGE, current_language, gettext, written_number
 
 RIEL = "៛"
+# A column `c` may come with a column `c` + HIDDEN: where that holds a mark ("<5": a count the gateway hid,
+# insights.small_counts), the mark is what `c` reads - its value there is missing, never a number.
+HIDDEN = "_hidden"
 # Columns the app adds to a tab's rows: where a row sits in its sheet.
 INTERNAL_TITLES = {"sheet_row": "Row", "_row": "Row", "row": "Row"}
 # A unit at the end of a computed column's name becomes its title's unit: capital_riel -> "Capital (riel)".
@@ -237,9 +240,32 @@ def _with_time(date: Any) -> Any:
     return lambda v: "" if blank(v) else f"{date(v)} {pd.Timestamp(v):%H:%M:%S}"
 
 
+def marks(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """column -> its marks (see HIDDEN), for the columns that have some."""
+    return {c: frame[c + HIDDEN] for c in frame.columns if isinstance(c, str) and c + HIDDEN in frame.columns}
+
+
+def marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each column with marks as one column of its numbers and, where hidden, its mark ("<5"); the marks'
+    own columns dropped (a table, a workbook sheet: the counts stay numbers, the hidden ones read "<5")."""
+    found = marks(frame)
+    out = frame.drop(columns=[c + HIDDEN for c in found])
+    for column, mark in found.items():
+        out[column] = _with_marks(out[column], mark)
+    return out
+
+
+def _with_marks(values: pd.Series, mark: pd.Series) -> pd.Series:
+    """The values (Python numbers, blanks None), with the mark where there is one."""
+    plain = [m if isinstance(m, str) else None if blank(v) else v.item() if hasattr(v, "item") else v for v, m in zip(values, mark)]
+    return pd.Series(plain, index=values.index, dtype=object)
+
+
 def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any, percent: tuple[str, ...] = ()) -> pd.DataFrame:
     """Labels, Yes/No and titles; dates and numbers as `date` and `number` write them (None: as they are);
-    `percent` columns (and any share_*) as "42%" when numbers are written."""
+    `percent` columns (and any share_*) as "42%" when numbers are written; a hidden count as its mark."""
+    hidden = marks(frame)
+    frame = frame.drop(columns=[c + HIDDEN for c in hidden])
     tab = _registered(tab)
     specs = {c.name: c for c in tab.columns} if tab is not None else {}
     out = labelled(frame, {n: s for n, s in specs.items() if s.labels} if tab is not None else None)
@@ -259,6 +285,8 @@ def _for_people(frame: pd.DataFrame, tab: Any, date: Any, number: Any, percent: 
                 out[name] = series.map(lambda v, d=decimals: number(v, d)).astype(object)
         elif number is not None:
             out[name] = series.map(lambda v: "" if blank(v) else str(v)).astype(object)
+    for name, mark in hidden.items():
+        out[name] = _with_marks(out[name], mark)
     out.columns = [title(c, tab) for c in out.columns]
     if out.index.name in INTERNAL_TITLES:
         out.index.name = gettext(INTERNAL_TITLES[out.index.name])

@@ -164,6 +164,15 @@ def number(value: float | int, decimals: int = 0) -> str:
     return written_number(value, "#,##0" + ("." + "0" * decimals if decimals else ""), babel_locale())
 
 
+def quantity(value: float | int, decimals: int = 2) -> str:
+    """18,500 or 11,168.5: a measured amount (kg) with decimals only where it has them."""
+    from babel.numbers import format_decimal
+
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        return str(value)
+    return format_decimal(value, format="#,##0." + "#" * decimals, locale=babel_locale())
+
+
 def percent(value: float) -> str:
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
         return str(value)
@@ -212,6 +221,14 @@ def day(value) -> str:
     from babel.dates import format_date
 
     return format_date(value, "d MMM y", locale=babel_locale())
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, short ("Mon", "ចន្ទ"), in the current language."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=babel_locale())
+    return [names[i] for i in range(7)]
 
 
 def place_names(names: list[str]) -> str:

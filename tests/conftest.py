@@ -142,6 +142,21 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module", params=["km", "en"])
+def app_in(request, tmp_path_factory, demo_workbook):
+    """(language, URL): the demo app under `streamlit run` in Khmer, then in English (BACKOFFICE_LANGUAGE)."""
+    from tests.catalogs import build_assets
+
+    build_assets()
+    work = tmp_path_factory.mktemp(f"browser-{request.param}")
+    shutil.copy(demo_workbook, work / "demo.xlsx")
+    env = dict(os.environ, BACKOFFICE_SOURCE=str(work / "demo.xlsx"), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
+               BACKOFFICE_SECRETS=str(work / "none.toml"), BACKOFFICE_LANGUAGE=request.param)
+    server, url = start_streamlit(env, work / "streamlit.log")
+    yield request.param, url
+    stop(server)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, demo_workbook):
     """The demo app under `streamlit run` on a free port, for a module's browser tests."""

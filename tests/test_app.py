@@ -26,7 +26,7 @@ def test_the_overview_shows_2017_in_the_reports_terms(app_env):
     at.selectbox(key="year").set_value(2017).run()
     assert not at.exception, at.exception
     text = _text(at)
-    assert "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
+    assert "11,292 patients assessed (one assessment per visit): 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
     assert "55 villages in 18 communes of 11 districts in 3 provinces" in text
 
 

@@ -26,4 +26,4 @@ def test_the_overview_downloads_the_donor_pack_as_pdf_and_xlsx(browser, app_url,
     assert len(pdf_images(saved["PDF"])) == 5
     book = openpyxl.load_workbook(saved["XLSX"])
     figures = {r[0]: r[1] for r in sheet_blocks(book["Clinic"])["Figures"][1:]}
-    assert figures["Assessed"] == 11_618
+    assert figures["Patients assessed (visits)"] == 11_618

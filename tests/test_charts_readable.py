@@ -60,19 +60,25 @@ def test_an_overview_programme_with_nothing_in_the_year_says_so():
     assert rows(charts["Prevention"]) == [{"text": "No records for prevention activities in this period and place."}]
 
 
-def test_short_mobile_clinic_weeks_are_red_bars_up_to_the_target():
+def test_short_mobile_clinic_weeks_are_red_bars_up_to_the_target_and_weeks_without_outing_have_no_bar():
     frame = pd.DataFrame({"week": pd.to_datetime(["2018-01-01", "2018-01-08", "2018-01-15", "2018-01-22"]),
                           "mobile_days": [3, 0, 1, 0], "target": 3,
                           "full_week": [True, True, True, False], "short": [False, True, True, False]})
     spec = clinic_charts.mobile_days_against_target(frame).to_dict()
-    bars = layers(spec)[0]
+    bars, held, none, _target = layers(spec)
     scale = bars["encoding"]["color"]["scale"]
-    red = dict(zip(scale["domain"], scale["range"]))["short of the target"]
-    assert red == "#d1495b"
+    colours = dict(zip(scale["domain"], scale["range"]))
+    assert colours["short of the target"] == "#d1495b" and colours["no outing this week"] != colours["short of the target"]
     weeks = {row["week"][:10]: row for row in spec["datasets"][bars["data"]["name"]]}
-    assert weeks["2018-01-08"]["week_status"] == "short of the target" and weeks["2018-01-08"]["bar_top"] == 3  # no gap
-    assert weeks["2018-01-15"]["bar_top"] == 3 and weeks["2018-01-01"]["week_status"] == "on target"
-    assert weeks["2018-01-22"]["week_status"] == "part of the week outside the period"
+    assert set(weeks) == {"2018-01-01", "2018-01-15"}  # a week with no day out has no bar: it never reads as three days
+    assert weeks["2018-01-15"]["week_status"] == "short of the target" and weeks["2018-01-15"]["bar_top"] == 3  # no gap
+    assert weeks["2018-01-01"]["week_status"] == "on target"
+    marked = {row["week"][:10]: row for row in spec["datasets"][none["data"]["name"]]}
+    assert none["mark"]["type"] == "point" and set(marked) == {"2018-01-08"}
+    assert marked["2018-01-08"]["week_status"] == "no outing this week" and marked["2018-01-08"]["mobile_days"] == 0
+    with language("km"):
+        khmer = clinic_charts.mobile_days_against_target(frame).to_dict()
+    assert "on target" not in str(khmer["datasets"]) and "short of the target" not in str(khmer["datasets"])
 
 
 def test_the_migration_chart_ticks_by_quarter():
@@ -117,4 +123,5 @@ def test_bar_charts_with_many_categories_run_horizontally_with_full_labels():
     topics = pd.DataFrame({"topic": [f"A rather long topic name number {i}" for i in range(20)], "kind": "awareness_session",
                            "activities": range(20)})
     spec = prevention_charts.activities_by_topic(topics).to_dict()
-    assert spec["encoding"]["y"]["field"] == "topic" and spec["encoding"]["y"]["axis"]["labelLimit"] >= 200
+    assert spec["encoding"]["y"]["field"] == "topic" and spec["encoding"]["y"]["axis"]["labelLimit"] >= 150
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False and spec["height"]["step"] >= 20  # every topic labelled

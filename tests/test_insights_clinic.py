@@ -77,7 +77,7 @@ def test_results_count_care_ages_and_new_patients_in_the_period_and_place(cache)
     assert r == {"assessed": 3, "inpatients": 1, "outpatients": 1, "mobile_checkups": 1,
                  "aged_0_5": 1, "aged_6_12": 2, "new_patients": 1, "dental_kits": 1}
     assert clinic.results_sentences(r) == [
-        "3 patients were assessed; 1 were hospitalised, 1 treated as out-patients, 1 checked by the mobile team "
+        "3 patients were assessed (one assessment per visit); 1 were hospitalised, 1 treated as out-patients, 1 checked by the mobile team "
         "(1 received dental education and a toothbrush and toothpaste).",
         "Health assessments of 3 patients, including 1 aged 0–5 and 2 aged 6–12.",
         "1 new patients admitted to the health centre.",
@@ -176,6 +176,6 @@ def test_the_demo_workbook_gives_the_reports_2017_figures(demo_cache):
     r = clinic.results(demo_cache.cursor(), Filters.year(2017))
     assert (r["assessed"], r["inpatients"], r["outpatients"], r["mobile_checkups"]) == (11_292, 375, 2_954, 7_963)
     assert (r["aged_0_5"], r["aged_6_12"], r["new_patients"]) == (2_261, 3_606, 300)
-    assert clinic.results_sentences(r)[0].startswith("11,292 patients were assessed; 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team")
+    assert clinic.results_sentences(r)[0].startswith("11,292 patients were assessed (one assessment per visit); 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team")
     weeks = clinic.mobile_clinic_days(demo_cache.cursor(), Filters.year(2017))
     assert len(weeks) == 53 and weeks["target"].eq(3).all()

@@ -92,7 +92,7 @@ def test_pass_on_obligations_per_granted_family(cache):
     ]
     by_family = cow_bank.pass_on_by_family(cache.cursor(), YEAR_2018)
     assert by_family[["household_id", "calf_1", "calf_2", "worst"]].values.tolist() == [
-        ["HH-0001", "CB-003: passed on 15 Jan 2017 to HH-0003 (Tnot)", "CB-004: overdue since 01 Feb 2018", "overdue"],
+        ["HH-0001", "CB-003: passed on 15 Jan 2017 to HH-0003 (Tnot)", "CB-004: overdue since 1 Feb 2018", "overdue"],
         ["HH-0002", "CB-006: growing, 6 months old", "not yet born", "growing"],
     ]
 

@@ -3,26 +3,10 @@ and the riel sign ៛ render in Noto Sans Khmer, served by the app itself (stati
 every page can be photographed in both languages (only with BACKOFFICE_SCREENSHOTS=1)."""
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
-from tests.catalogs import build_assets
-from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, start_streamlit, stop
+from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS
 from tests.factories import PAGE_NAMES as PAGES
-
-
-@pytest.fixture(scope="module", params=["km", "en"])
-def app_in(request, tmp_path_factory, demo_workbook):
-    build_assets()
-    work = tmp_path_factory.mktemp(f"browser-{request.param}")
-    shutil.copy(demo_workbook, work / "demo.xlsx")
-    env = dict(os.environ, BACKOFFICE_SOURCE=str(work / "demo.xlsx"), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
-               BACKOFFICE_SECRETS=str(work / "none.toml"), BACKOFFICE_LANGUAGE=request.param)
-    server, url = start_streamlit(env, work / "streamlit.log")
-    yield request.param, url
-    stop(server)
 
 
 @pytest.fixture(scope="module")

@@ -165,7 +165,21 @@ def test_the_report_in_khmer_keeps_every_figure(demo_workbook, capsys, monkeypat
     english = capsys.readouterr().out
     assert khmer.startswith("# លទ្ធផលរបស់ CCPCR សម្រាប់ឆ្នាំ 2017")
     assert "ក្នុងឆ្នាំ 2017 សកម្មភាពបង្ការបានទៅដល់ ភូមិ 55 ក្នុង ឃុំ 18 នៃ ស្រុក 11 ក្នុង ខេត្ត 3" in khmer
-    assert "អ្នកជំងឺ 11,292 នាក់ត្រូវបានពិនិត្យ៖ សម្រាកពេទ្យ 375 នាក់" in khmer
+    assert "អ្នកជំងឺ 11,292 នាក់ត្រូវបានពិនិត្យ (រាប់តាមការមកពិនិត្យនីមួយៗ)៖ សម្រាកពេទ្យ 375 នាក់" in khmer
     assert "31 ធ្នូ 2017" in khmer and "31 Dec 2017" in english
     figures = re.compile(r"\d(?:[\d,.]*\d)?")
     assert sorted(figures.findall(khmer)) == sorted(figures.findall(english))  # the same figures, none lost
+
+
+def test_a_khmer_page_shows_no_english_status_in_its_tables_and_charts(khmer_pages):
+    """Coded values and statuses that insights compute (a calf "not yet born", a week "on target", a cow "with a
+    family", a village "reached") read in Khmer in tables, legends and chart data, like the schemas' labels."""
+    from insights.clinic_charts import _WEEK_COLOURS
+    from insights.cow_bank import COW_STATUSES, OBLIGATION_STATUSES
+    from insights.prevention_charts import PARENT_GROUPS, STATUSES
+
+    words = {*COW_STATUSES, *OBLIGATION_STATUSES, *_WEEK_COLOURS, *STATUSES, *PARENT_GROUPS, "All saving groups", "All cooperatives"}
+    pattern = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![A-Za-z])")
+    offenders = [f"{page} [{s.where}] {s.text[:80]!r}" for page, shown in khmer_pages.items() for s in shown
+                 if s.where in ("dataframe cell", "chart data") and pattern.search(s.text) and page not in ("pages/tables.py", "pages/sync.py")]
+    assert not offenders, "\n".join(offenders[:40])

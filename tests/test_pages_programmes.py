@@ -32,7 +32,7 @@ def test_the_page_renders_with_charts_and_downloads(app_env, page):
 
 def test_the_clinic_page_states_the_reports_2017_results(app_env):
     text = page_text(open_page("pages/clinic.py", "2017"))
-    assert "11,292 patients were assessed; 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
+    assert "11,292 patients were assessed (one assessment per visit); 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
     assert "including 2,261 aged 0–5 and 3,606 aged 6–12" in text
     assert "300 new patients" in text
 

@@ -20,7 +20,9 @@ from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from gateway import reads
 from insights.export import safe_csv
-from insights.privacy import SHARE_HIDDEN, mask_issue_frame, suppress_counts, suppress_small_counts
+from insights.privacy import mask_issue_frame
+from insights.small_counts import SHARE_HIDDEN, parts, suppress_counts, suppress_small_counts
+from schemas.formats import display_frame, download_frame, marked
 from schemas.issues import ISSUE_KEYS
 from tests.factories import small_book, write_xlsx
 from ui import table_editor as te
@@ -67,15 +69,21 @@ def test_every_download_in_the_app_goes_through_safe_csv():
 
 # --- small counts -------------------------------------------------------------------------------
 
-def test_small_counts_read_below_the_threshold():
-    frame = pd.DataFrame({"village": ["a", "b", "c", "d"], "visits": [0, 1, 4, 5], "kg": [1, 2, 3, 4]})
+def test_small_counts_read_below_the_threshold_and_carry_no_number():
+    frame = pd.DataFrame({"village": ["a", "b", "c", "d"], "visits": [0, 1, 4, 12], "kg": [1, 2, 3, 4]})
     out = suppress_small_counts(frame, ["visits", "missing"], 5)
-    assert out["visits"].tolist() == ["0", "<5", "<5", "5"]
+    # The column keeps its numbers (a chart draws them, a workbook sums them); the hidden ones are missing...
+    assert str(out["visits"].dtype) == "Int64" and out["visits"].tolist()[::3] == [0, 12] and out["visits"][1:3].isna().all()
+    # ...and their own marker column says what to show there.
+    assert out["visits_hidden"].tolist() == [None, "<5", "<5", None]
     assert out["kg"].tolist() == [1, 2, 3, 4]  # not a count column
-    assert frame["visits"].tolist() == [0, 1, 4, 5]  # the input is untouched
-    assert suppress_small_counts(frame, ["visits"], 3)["visits"].tolist() == ["0", "<3", "4", "5"]
+    assert frame["visits"].tolist() == [0, 1, 4, 12]  # the input is untouched
+    assert marked(out)["visits"].tolist() == [0, "<5", "<5", 12]  # a table or a sheet: numbers, and the marks
+    assert display_frame(out)["Visits"].tolist() == ["0", "<5", "<5", "12"] and "Visits hidden" not in display_frame(out)
+    assert download_frame(out)["Visits"].tolist() == [0, "<5", "<5", 12]
+    assert suppress_small_counts(frame, ["visits"], 3)["visits_hidden"].tolist() == [None, "<3", None, None]
     unchanged = suppress_small_counts(pd.DataFrame({"n": [7, 9]}), ["n"], 5)
-    assert pd.api.types.is_numeric_dtype(unchanged["n"])  # charts keep numbers when nothing is hidden
+    assert list(unchanged.columns) == ["n"] and unchanged["n"].tolist() == [7, 9]
 
 
 def test_a_share_beside_a_hidden_count_is_hidden_with_it():
@@ -83,8 +91,10 @@ def test_a_share_beside_a_hidden_count_is_hidden_with_it():
     frame = pd.DataFrame({"village": ["Chrey", "Tnaot"], "enrolled": [4, 12], "in_school": [3, 9],
                           "share_in_school": [0.75, 0.75], "kg": [1.0, 2.0]})
     out = suppress_counts(frame, ("enrolled", "in_school"), 5, ("share_in_school",))
-    assert out["enrolled"].tolist() == ["<5", "12"] and out["in_school"].tolist() == ["<5", "9"]
+    assert out["enrolled_hidden"].tolist() == ["<5", None] and out["in_school_hidden"].tolist() == ["<5", None]
+    assert out["enrolled"][1] == 12 and out["in_school"][1] == 9
     assert pd.isna(out.loc[0, "share_in_school"]) and out.loc[1, "share_in_school"] == 0.75
+    assert out["share_in_school_hidden"].tolist() == [SHARE_HIDDEN, None]
     assert out["kg"].tolist() == [1.0, 2.0]
     summary = {"households": 4, "with_toilet": 2, "share_toilet": 0.5, "nested": {"n": 9, "share": 0.1}}
     shown = suppress_counts(summary, ("households", "with_toilet", "n"), 5, ("share_toilet", "share"))
@@ -93,6 +103,31 @@ def test_a_share_beside_a_hidden_count_is_hidden_with_it():
     assert shown["nested"] == {"n": 9, "share": 0.1}  # nothing small there: the share stays
     big = suppress_counts({"households": 40, "share_toilet": 0.5}, ("households",), 5, ("share_toilet",))
     assert big == {"households": 40, "share_toilet": 0.5}
+
+
+TOILETS = (parts("households", "with_toilet"), parts("with_toilet", "own_toilet"))
+
+
+def test_a_part_beside_its_total_never_gives_a_small_count_back_by_subtraction():
+    # 9 households, 8 with a toilet: 1 without. Shown as they are, the two give the 1 back.
+    shown = suppress_counts({"households": 9, "with_toilet": 8, "own_toilet": 8, "share_toilet": 0.89},
+                            ("households", "with_toilet", "own_toilet"), 5, ("share_toilet",), TOILETS)
+    assert shown["households"] == 9 and shown["with_toilet"] == "5+" and shown["share_toilet"] == SHARE_HIDDEN
+    # own_toilet (8) stays: with with_toilet hidden, nothing tells how many share one.
+    assert shown["own_toilet"] == 8
+    # 12 households, 5 with a toilet: 7 without - nothing to hide.
+    assert suppress_counts({"households": 12, "with_toilet": 5}, ("households", "with_toilet"), 5, (), TOILETS) == \
+        {"households": 12, "with_toilet": 5}
+    # Parts that add up to their total: one hidden part comes back from the others unless one more is hidden.
+    people = suppress_counts({"participants": 40, "women": 3, "men": 37}, ("participants", "women", "men"), 5, (),
+                             (parts("participants", "women", "men", complete=True),))
+    assert people == {"participants": 40, "women": "<5", "men": "5+"}
+    # In a frame, row by row: the same marks in the marker columns, no number where they are.
+    frame = pd.DataFrame({"village": ["Chrey", "Tnaot"], "households": [9, 20], "with_toilet": [8, 12], "own_toilet": [2, 5]})
+    out = suppress_counts(frame, ("households", "with_toilet", "own_toilet"), 5, (), TOILETS)
+    assert out["with_toilet_hidden"].tolist() == ["5+", None] and out["own_toilet_hidden"].tolist() == ["<5", None]
+    assert pd.isna(out["with_toilet"][0]) and pd.isna(out["own_toilet"][0]) and out["households"].tolist() == [9, 20]
+    assert marked(out)[["households", "with_toilet", "own_toilet"]].to_numpy().tolist() == [[9, "5+", "<5"], [20, 12, 5]]
 
 
 def test_every_share_an_insight_declares_is_one_it_returns_beside_its_counts():

@@ -19,7 +19,7 @@ def test_the_2017_report_prints_the_programme_reports_figures(demo_workbook):
     text = out.stdout
     for figure in [
         "In 2017, prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces (Kampong Thom, Koh Kong and Svay Rieng)",
-        "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
+        "11,292 patients assessed (one assessment per visit): 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
         "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",
     ]:
         assert figure in text, text
@@ -37,7 +37,7 @@ def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
     assert "139,791,300 riel ($34,947.83 at 4,000 riel per dollar)" in text
     assert "25 saving groups with" in text
     assert "1 agricultural cooperative in Andoung Pou commune with 45 members, 20 of them women." in text
-    assert "18,500.00 kg in stock on 31 Dec 2018" in text
+    assert "18,500 kg in stock on 31 Dec 2018" in text
     assert "13,000 kg donated in 2018 (first on 26 Apr 2018)" in text
     assert "Herd at the end of 2018: 30 founding cows + 25 born since." in text
 
@@ -70,7 +70,7 @@ def test_a_bad_cell_and_a_missing_tab_are_listed_first_and_exit_1(flawed_workboo
     ]
     assert text.index("## Data problems") < text.index("## Prevention")
     # The figures are still printed, each programme with what it left out beside it.
-    assert "8,403.00 kg in stock on 31 Dec 2017" in text
+    assert "8,403 kg in stock on 31 Dec 2017" in text
     assert "*1 row of the rice ledger has errors and is left out of these figures — see `python cli.py validate`.*" in text
     assert "*The cows tab is missing: figures from it are left out — see `python cli.py validate`.*" in text
 

@@ -69,10 +69,12 @@ def test_report_format_pdf_on_the_demo_holds_the_seed_figures_and_the_charts(tmp
     text = pdf_text(out)
     for figure in ["In 2017, prevention activities reached 55 villages in 18 communes of 11 districts in 3 provinces "
                    "(Kampong Thom, Koh Kong and Svay Rieng)",
-                   "11,292 patients assessed: 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
+                   "11,292 patients assessed (one assessment per visit): 375 hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team",
                    "2,261 aged 0–5 and 3,606 aged 6–12; 300 new patients",
-                   "Health education: 40 sessions in 17 villages", "Source: Workbook"]:
+                   "Health education: 40 sessions in 17 villages", "From the programme's records, read"]:
         assert figure in text, text
+    # For donors: no command, no file or sheet name, no row count.
+    assert not [word for word in ("cli.py", "validate", "demo.xlsx", "Workbook", "Rows read", "tab '") if word in text], text
     charts = programme_charts(monthly_figures(demo_cache.cursor(), 2017))
     assert len(pdf_images(out)) == len(charts) == 5
 
@@ -80,7 +82,7 @@ def test_report_format_pdf_on_the_demo_holds_the_seed_figures_and_the_charts(tmp
 def test_the_2018_pack_holds_savings_rice_and_cows_in_every_format(packs):
     text = pdf_text(packs["2018-en.pdf"])
     markdown = packs["2018-en.md"].read_text(encoding="utf-8")
-    for figure in ["139,791,300 riel ($34,947.83 at 4,000 riel per dollar)", "18,500.00 kg in stock on 31 Dec 2018",
+    for figure in ["139,791,300 riel ($34,947.83 at 4,000 riel per dollar)", "18,500 kg in stock on 31 Dec 2018",
                    "13,000 kg donated in 2018 (first on 26 Apr 2018)", "Herd at the end of 2018: 30 founding cows + 25 born since."]:
         assert figure in text and figure in markdown
     assert len(pdf_images(packs["2018-en.pdf"])) == 5
@@ -93,10 +95,10 @@ def test_with_lang_km_the_pdf_embeds_the_khmer_font_and_its_text_is_khmer_shaped
     path = packs["2018-km.pdf"]
     fonts = pdf_fonts(path)
     assert fonts and all("NotoSansKhmer" in line and line.split()[-5:-3] == ["yes", "yes"] for line in fonts), fonts  # emb, sub
-    assert "ខ្មែរ" in pdf_text(path)
-    # Shaped: HarfBuzz drew the cluster ខ្មែ (a subscript consonant, a vowel written before it) as one glyph run
-    # whose text is the whole cluster; unshaped, every character would be its own glyph.
-    assert "ខ្មែ" in to_unicode_maps(path)
+    assert "ធនាគារគោ" in pdf_text(path)  # the Cow bank's heading: the pack is in Khmer
+    # Shaped: HarfBuzz drew the cluster ស្ត្រ (two subscript consonants) as one glyph run whose text is the whole
+    # cluster; unshaped, every character would be its own glyph.
+    assert "ស្ត្រ" in to_unicode_maps(path)
 
 
 def _markdown_sections(text: str) -> dict[str, list[str]]:
@@ -111,7 +113,7 @@ def _markdown_sections(text: str) -> dict[str, list[str]]:
 
 def _numbers_stated(sentence: str, year: int) -> list[float]:
     """The figures a sentence states: not dates, age bands, IDs, the year or a hidden "<5"."""
-    sentence = re.sub(r"\d{1,2} [A-Z][a-z]{2} \d{4}|\d+–\d+|[A-Z]+-\d+|<\d+", " ", sentence)
+    sentence = re.sub(r"\d{1,2} [A-Z][a-z]{2} \d{4}|\d+–\d+|[A-Z]+-\d+|<\d+|\d+\+", " ", sentence)
     found = [t.replace(",", "").replace("$", "") for t in re.findall(r"\$?\d[\d,]*(?:\.\d+)?%?", sentence)]
     return [float(t.rstrip("%")) / (100 if t.endswith("%") else 1) for t in found if t != str(year)]
 
@@ -126,7 +128,7 @@ def _matches(stated: float, value: object) -> bool:
 def test_the_xlsx_opens_and_its_figures_equal_the_markdowns(packs, year):
     sections = _markdown_sections(packs[f"{year}-en.md"].read_text(encoding="utf-8"))
     book = openpyxl.load_workbook(packs[f"{year}-en.xlsx"])
-    programmes = [s for s in sections if s not in ("Charts", "Source and freshness")]
+    programmes = [s for s in sections if s not in ("About these figures", "What the figures leave out")]
     assert book.sheetnames == ["About", *programmes]
     for programme in programmes:
         blocks = sheet_blocks(book[programme])
@@ -136,15 +138,24 @@ def test_the_xlsx_opens_and_its_figures_equal_the_markdowns(packs, year):
             for stated in _numbers_stated(sentence, year):
                 assert any(_matches(stated, v) for v in values), (programme, sentence, stated)
     figures = {r[0]: r[1] for r in sheet_blocks(book["Clinic"])["Figures"][1:]}
-    assert figures["Assessed"] == (11_292 if year == 2017 else 11_618)
-    about = [r[0] for r in sheet_blocks(book["About"])["Source and freshness"]]
-    assert about == sections["Source and freshness"]
+    assert figures["Patients assessed (visits)"] == (11_292 if year == 2017 else 11_618)
+    about = [r[0] for r in sheet_blocks(book["About"])["About these figures"]]
+    assert about == sections["About these figures"]
+    assert "Figures" not in sheet_blocks(book["Rice bank"])  # its results are tables only: no empty "Figures" table
+    stock = sheet_blocks(book["Rice bank"])["Stock at the year's end"]
+    header = [h for h in stock[0] if h is not None]
+    assert set(header) == {"Bank ID", "Capacity (kg)", "Name", "Stock (kg)"}
+    assert isinstance(stock[1][header.index("Stock (kg)")], (int, float))  # a number a spreadsheet sums
+    kinds = [r[0] for r in sheet_blocks(book["Savings groups"])["Groups"][1:]]
+    assert set(kinds) <= {"Saving group", "Agricultural cooperative"} and kinds  # labels, never codes
+    fonts = {c.font.name for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Noto Sans Khmer"}  # Khmer shows where no Khmer font is installed
 
 
 def test_the_pack_hides_small_counts_even_when_an_admin_builds_it(packs):
     book = openpyxl.load_workbook(packs["2018-en.xlsx"])
     figures = {r[0]: r[1] for r in sheet_blocks(book["Cow bank"])["Figures"][1:]}
-    assert figures["Born"] == "<5" and figures["Passed on"] == 13  # 4 calves born in 2018: hidden for donors
+    assert figures["Calves born"] == "<5" and figures["Calves passed on"] == 13  # 4 calves born in 2018: hidden for donors
     assert "<5 calves born" in packs["2018-en.md"].read_text(encoding="utf-8")
 
 
@@ -202,23 +213,23 @@ def test_unusable_pack_options_exit_2_with_a_clear_message_and_write_nothing(tmp
 
 
 def test_a_flawed_sources_pack_lists_its_data_problems_and_exits_1(tmp_path, flawed_workbook):
-    problems = ["Prevention activities (tab 'activities'): 1 row with errors", "Savings ledger (tab 'savings_ledger'): 1 row with errors",
-                "Cows (tab 'cows'): the tab is missing", "Rice ledger (tab 'rice_ledger'): 1 row with errors",
-                "Clinic visits (tab 'clinic_visits'): 1 row with errors"]
+    problems = ["Prevention activities: 1 record could not be used", "Savings ledger: 1 record could not be used",
+                "Cows: not available", "Rice ledger: 1 record could not be used", "Clinic visits: 1 record could not be used"]
     for fmt in ("xlsx", "pdf"):
         out = tmp_path / f"flawed.{fmt}"
         run = report("--year", 2017, "--source", flawed_workbook, "--out", out)
         assert run.returncode == 1, run.stderr
         if fmt == "xlsx":
             book = openpyxl.load_workbook(out)
-            assert [r[0] for r in sheet_blocks(book["About"])["Data problems"]] == problems
+            assert [r[0] for r in sheet_blocks(book["About"])["What the figures leave out"]] == problems
             assert [r[0] for r in sheet_blocks(book["Cow bank"])["Left out"]] == [
-                "The cows tab is missing: figures from it are left out — see `python cli.py validate`."]
+                "Records of Cows were not available: the figures that need them are left out."]
         else:
             text = pdf_text(out)
-            assert text.index("Data problems") < text.index("Prevention • In 2017")
+            assert text.index("What the figures leave out") < text.index("Prevention • In 2017")
             assert all(f"• {problem}" in text for problem in problems), text
-            assert "8,403.00 kg in stock on 31 Dec 2017" in text
+            assert "8,403 kg in stock on 31 Dec 2017" in text
+            assert "cli.py" not in text and "tab '" not in text
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(tmp_path):
@@ -229,9 +240,8 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(tmp_path):
 
     bank = '=HYPERLINK("http://x","Teng Mao")'
     programme = Programme("Rice bank", ["Teng Mao: 9,176 kg donated."], [], [("donations", "Donations", 1)],
-                          {"Stock": pd.DataFrame({"Name": [bank], "Stock (kg)": [18500.0]})}, None)
-    pack = Pack(2018, "en", None, "", [], [programme], {"source": "Workbook x.xlsx", "kind": "Workbook",
-                "refreshed_at": dt.datetime(2018, 12, 31, 8, 0), "rows": 3}, dt.datetime(2019, 1, 2, 9, 0))
+                          {"Stock": pd.DataFrame({"Name": [bank], "Stock (kg)": [18500.0]})})
+    pack = Pack(2018, "en", None, [], [programme], dt.datetime(2018, 12, 31, 8, 0), dt.datetime(2019, 1, 2, 9, 0))
     path = tmp_path / "p.xlsx"
     path.write_bytes(workbook_bytes(pack))
     cells = [c for row in openpyxl.load_workbook(path)["Rice bank"].iter_rows() for c in row if c.value == bank]

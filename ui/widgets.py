@@ -8,6 +8,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -117,6 +118,9 @@ def altair_chart(container, chart, **options) -> Any:
     """An Altair chart, drawn without Altair checking its spec against the Vega-Lite JSON schema again:
     that check was a third of a dashboard's rerun (the charts are the same on every rerun), and every
     spec the pages send is validated once in tests/test_dashboards_at_scale.py."""
+    # The chart fills the column's width, while its height stays the plot's own: Streamlit's theme fits the
+    # height too, and a legend under the chart would then squash the plot to a sliver.
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))  # Altair's own setattr would make it a spec property
     return container.altair_chart(chart, width=options.pop("width", "stretch"), **options)
 
@@ -137,6 +141,22 @@ def _shown(frame: pd.DataFrame, tab: str | None, percent: tuple[str, ...], speak
     let this user see) is written cell by cell in words only once, not on every rerun."""
     with language(speaking):
         return display_frame(frame, tab, percent=percent)
+
+
+# Headline figures wrap rather than end in "…" (Khmer words are long: "118.4 លាន ៛" in a quarter of a page),
+# and scale down a little on narrow screens. Streamlit's own style truncates a metric to one line.
+METRIC_STYLE = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;
+  line-height: 1.25; font-size: clamp(1.5rem, 2.4vw, 2.25rem);
+}
+[data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
+def page_style() -> None:
+    """The app's few style rules, once per run (app.py)."""
+    st.html(METRIC_STYLE)
 
 
 def metric(container, label: str, value, unit: str = "", help: str | None = None) -> None:
