@@ -19,7 +19,7 @@ import duckdb
 from insights.common import RegisteredTabs, reads
 from schemas.i18n import _, ngettext, number
 from schemas.registry import TABS, site
-from schemas.settings import SETTINGS
+from schemas.settings import SETTINGS, spec
 
 # The settings every page reads whoever opens it (small counts are hidden by them on every page).
 PRIVACY_SETTINGS = tuple(s.key for s in SETTINGS if s.privacy)
@@ -119,6 +119,18 @@ class SettingRefused:
         return _("{key} in the settings tab is {value}, {problem}: {default} is used — see {see}.").format(
             key=self.key, value=self.value if self.value is not None else _("blank"), problem=self._why(), default=self.default,
             see=see or _("Data quality"))
+
+    def _what(self) -> str:
+        return _(spec(self.key).note)
+
+    def for_donors(self) -> str:
+        """The note under a programme in the donor pack, in a donor's words (no tab or setting's code named)."""
+        return _("{what}: the value recorded could not be used, so the standard value {default} is used.").format(
+            what=self._what(), default=self.default)
+
+    def for_donors_summary(self) -> str:
+        """One line of the donor pack's list of what the figures had to do without."""
+        return _("{what}: the standard value {default} is used").format(what=self._what(), default=self.default)
 
     def summary(self) -> str:
         """One line of the report's Data problems part."""

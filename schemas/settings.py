@@ -156,16 +156,16 @@ def _bands(text: str) -> list[tuple[int, int | None]]:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("riel_per_usd", "4000", NUMBER, "savings", "Exchange rate for the dollar columns", low=1000, high=10_000),
-    SettingSpec("cow_pass_on_calves", "2", WHOLE, "cow_bank", "Calves a family passes on before the cow is theirs", low=0, high=10),
-    SettingSpec("cow_pass_on_min_age_months", "10", WHOLE, "cow_bank", "A calf passed on is at least this old", low=0, high=60),
-    SettingSpec("cow_dam_min_age_months", "20", WHOLE, "cow_bank", "A dam is at least this old at calving", low=6, high=120),
-    SettingSpec("cow_calving_interval_days", "300", WHOLE, "cow_bank", "Fewest days between two calvings", low=200, high=1000),
-    SettingSpec("rice_lean_months", "7,8,9,10", MONTHS, "rice_bank", "The lean season's months"),
-    SettingSpec("rice_loan_term_months", "6", WHOLE, "rice_bank", "Months until a rice loan is due", low=1, high=36),
-    SettingSpec("mobile_clinic_days_per_week", "3", WHOLE, "clinic", "Days the mobile clinic runs", low=0, high=7),
-    SettingSpec("age_bands", "0-5,6-12,13-17,18+", BANDS, "clinic", "Age bands of the clinic figures"),
-    SettingSpec("small_count_threshold", "5", WHOLE, "admin", "Counts below this show as <N to viewers", low=1, high=1000,
+    SettingSpec("riel_per_usd", "4000", NUMBER, "savings", N_("Exchange rate for the dollar columns"), low=1000, high=10_000),
+    SettingSpec("cow_pass_on_calves", "2", WHOLE, "cow_bank", N_("Calves a family passes on before the cow is theirs"), low=0, high=10),
+    SettingSpec("cow_pass_on_min_age_months", "10", WHOLE, "cow_bank", N_("A calf passed on is at least this old"), low=0, high=60),
+    SettingSpec("cow_dam_min_age_months", "20", WHOLE, "cow_bank", N_("A dam is at least this old at calving"), low=6, high=120),
+    SettingSpec("cow_calving_interval_days", "300", WHOLE, "cow_bank", N_("Fewest days between two calvings"), low=200, high=1000),
+    SettingSpec("rice_lean_months", "7,8,9,10", MONTHS, "rice_bank", N_("The lean season's months")),
+    SettingSpec("rice_loan_term_months", "6", WHOLE, "rice_bank", N_("Months until a rice loan is due"), low=1, high=36),
+    SettingSpec("mobile_clinic_days_per_week", "3", WHOLE, "clinic", N_("Days the mobile clinic runs"), low=0, high=7),
+    SettingSpec("age_bands", "0-5,6-12,13-17,18+", BANDS, "clinic", N_("Age bands of the clinic figures")),
+    SettingSpec("small_count_threshold", "5", WHOLE, "admin", N_("Counts below this show as <N to viewers"), low=1, high=1000,
                 privacy=True),
 )
 BY_KEY: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
