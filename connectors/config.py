@@ -24,6 +24,7 @@ SETTINGS: dict[str, tuple[Any, str, str]] = {
     "secrets_path": (str(ROOT / ".streamlit" / "secrets.toml"), "BACKOFFICE_SECRETS", "Where the secrets file is read from."),
     "poll_seconds": (30, "BACKOFFICE_POLL_SECONDS", "While someone has the app open, ask the source's change token this often (seconds)."),
     "max_stale_seconds": (120, "BACKOFFICE_MAX_STALE_SECONDS", "Read everything at least this often while the app is open, as the token can lag an edit (seconds)."),
+    "app_url": ("http://localhost:8501", "BACKOFFICE_APP_URL", "The app's address, for the links the command line prints to fix a problem in the Tables page."),
 }
 
 

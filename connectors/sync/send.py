@@ -72,7 +72,7 @@ from connectors.sync.plan import Plan, compare, landed
 from connectors.sync.request import ALREADY, CONFLICT, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, RowDelete, RowError, SaveRequest, SaveResult
 from connectors.sync.values import key_text, same, typed
 from connectors.sync.verify import confirmed, verify
-from schemas.i18n import _
+from schemas.i18n import _, ngettext
 from schemas.registry import tab as registered_tab
 
 _write_lock = threading.RLock()  # one read-check-write at a time per process
@@ -103,7 +103,8 @@ def save(cache: Any, source: Any, user: User, edits: Iterable[CellEdit] = (),
     if not errors:
         errors, warnings = check(cache, request, date_order)
     if errors:
-        return SaveResult(INVALID, f"{len(errors)} problem(s) found: nothing was saved. Correct them and save again.",
+        return SaveResult(INVALID, ngettext("{n} problem found: nothing was saved. Correct it and save again.",
+                                            "{n} problems found: nothing was saved. Correct them and save again.", len(errors)).format(n=len(errors)),
                           errors=errors, warnings=warnings, request=request)
     result = _send(cache, source, user, request, via, date_order, queue_as=None if queue else -1)
     result.warnings = warnings
@@ -201,9 +202,16 @@ def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, d
     if wrong:
         return SaveResult(FAILED, _("Your changes were written, but these could not be proven to be in the right place - check them "
                             "in the sheet: {cells}").format(cells=" ".join(wrong)), written=written, audit=attempted, request=request, notes=notes)
-    message = _("Saved: {changed} cell(s) changed, {added} row(s) added, {deleted} row(s) deleted.").format(
-        changed=written.cells_updated, added=written.rows_appended, deleted=written.rows_deleted)
+    message = saved_message(written)
     return SaveResult(SAVED, " ".join([message, *notes]), written=written, audit=attempted, request=request, notes=notes)
+
+
+def saved_message(written: WriteResult) -> str:
+    """"Saved: 1 cell changed." - what was written, each part in its own plural, the parts with nothing left out."""
+    parts = [ngettext("{n} cell changed", "{n} cells changed", n).format(n=n) for n in [written.cells_updated] if n]
+    parts += [ngettext("{n} row added", "{n} rows added", n).format(n=n) for n in [written.rows_appended] if n]
+    parts += [ngettext("{n} row deleted", "{n} rows deleted", n).format(n=n) for n in [written.rows_deleted] if n]
+    return _("Saved: {what}.").format(what=", ".join(parts) or _("nothing changed"))
 
 
 def _prove(source: Any, plan: Plan, grids: Any, date_order: str) -> tuple[list[str], list[str]]:
