@@ -226,7 +226,7 @@ if result is not None:
 
 # -- add a row ----------------------------------------------------------------------------------
 if writable:
-    with st.expander(_("Add a row"), expanded=False):
+    with st.expander(_("Add a row"), expanded=False, key=f"tables_add_box_{name}"):  # keyed: stays open across a save
         place = place_picker(f"tables_add_place_{name}") if te.has_place(tab) else None
         suggested = te.next_key(tab)
         fresh = state.pop(f"tables_add_saved_{name}", False)  # after an add: every field blank, the next free id suggested
