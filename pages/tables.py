@@ -49,6 +49,7 @@ def _editing() -> bool:
 def _show_all_rows() -> None:
     """Leave a problem's row for the whole tab (and the link's address with it)."""
     state.pop("tables_focus", None)
+    state.pop("tables_focus_asked", None)  # the same link, opened again, applies again
     st.query_params.clear()
 
 
