@@ -128,3 +128,25 @@ def test_after_a_delete_every_problem_below_still_names_its_row_and_cell_in_the_
     rows = WorkbookSource(planted).read(["households"])["households"].rows
     assert [r[0] for r in rows] == ["HH-0041", "HH-0042", "HH-0043"] and rows[2][4] == "ten"  # sheet row 4 now
     assert "Row 4: 'Members' is 'ten', which is not a number. Type a number such as 1250 in cell E4." in _problems(at)
+
+
+def test_renumbering_moves_the_row_cell_link_and_the_rows_a_message_names():
+    from connectors.store.cache import Cache
+    from connectors.sync.cache_update import renumber_issues
+
+    cache = Cache(":memory:")
+    link = "https://docs.google.com/spreadsheets/d/KEY/edit#gid=7&range="
+    cache.cursor().executemany('INSERT INTO _issues (tab, "row", "column", cell, value, severity, rule, link, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        ["cows", 3, "Ear tag", "A3", "C-01", "error", "key.duplicate", None, '{"first_row": 2}'],
+        ["cows", 7, "Born on", "AB7", "x", "error", "cow.calves_too_close", link + "AB7", '{"other_row": 9, "days": 30}'],
+        ["cows", 12, "Ear tag", "A12", "C-09", "error", "key.duplicate", link + "A12", '{"first_row": 5}'],
+        ["cows", 4, "Ear tag", "A4", "C-04", "error", "key.duplicate", None, '{"first_row": 3}'],
+        ["cow_events", 9, "Kind", "D9", "x", "error", "value.not_allowed", None, "{}"],
+    ])
+    renumber_issues(cache.cursor(), "cows", 5)  # sheet row 5 of cows was deleted
+    assert cache.cursor().execute('SELECT "row", cell, link, params FROM _issues ORDER BY tab, "row"').fetchall() == [
+        (9, "D9", None, "{}"),  # another tab: untouched
+        (3, "A3", None, '{"first_row": 2}'),  # above the deleted row: untouched
+        (4, "A4", None, '{"first_row": 3}'),
+        (6, "AB6", link + "AB6", '{"other_row": 8, "days": 30}'),  # below: moved up, the row it names too
+    ]  # the duplicate of the deleted row's id went with it
