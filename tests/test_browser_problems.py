@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import openpyxl
@@ -43,8 +44,10 @@ def planted_app(tmp_path_factory, demo_workbook):
     book["rice_ledger"]["E3"] = "abc"
     book.save(workbook)
     log = work / "streamlit.log"
+    # A quiet poll: the workbook's own saves would otherwise come back as a refresh that redraws the page
+    # while a test types (the live redraw has its own browser tests: tests/test_live_browser.py).
     env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
-               BACKOFFICE_SECRETS=str(work / "none.toml"))
+               BACKOFFICE_SECRETS=str(work / "none.toml"), BACKOFFICE_POLL_SECONDS="3600", BACKOFFICE_MAX_STALE_SECONDS="7200")
     env.pop("BACKOFFICE_LANGUAGE", None)
     env.pop("BACKOFFICE_DATE_ORDER", None)
     server, url = start_streamlit(env, log)
@@ -80,10 +83,16 @@ def _open_cell(page, cell) -> None:
     page.keyboard.press("Enter")
 
 
-def _cells(grid, title: str) -> list[str]:
-    """The texts the grid shows in the column headed `title` (its accessible cells: the rows drawn)."""
-    index = _column_index(grid, title)
-    return [] if index is None else [(t or "").strip() for t in grid.locator(f"td[aria-colindex='{index}']").all_text_contents()]
+def _cells(grid, title: str, seconds: float = 30) -> list[str]:
+    """The texts the grid shows in the column headed `title` (its accessible cells: the rows drawn), once it
+    has drawn some (a loaded machine draws late)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        index = _column_index(grid, title)
+        texts = [] if index is None else [(t or "").strip() for t in grid.locator(f"td[aria-colindex='{index}']").all_text_contents()]
+        if texts or time.monotonic() > deadline:
+            return texts
+        grid.page.wait_for_timeout(500)
 
 
 def test_a_problem_opens_its_cell_in_the_tables_page_and_is_fixed_there(browser, planted_app):
