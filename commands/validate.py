@@ -26,6 +26,7 @@ from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 from schemas.safe_text import xml_safe
 from schemas.validate import users_without_admin, validate_workbook
+from ui.cell_links import fix_url
 
 FORMATS = ("text", "json", "junit")
 
@@ -70,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
         for chunk in as_json(shown, [t.name for t in tabs]):
             sys.stdout.write(chunk)
         return 1 if errors else 0
-    out = {"text": as_text, "junit": as_junit}[args.format](list(shown), [t.name for t in tabs])
+    if args.format == "text":
+        out = as_text(list(shown), [t.name for t in tabs], app_url=str(setting("app_url")))
+    else:
+        out = as_junit(list(shown), [t.name for t in tabs])
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 1 if errors else 0
 
@@ -99,7 +103,9 @@ def as_json(issues: Iterable[Issue], tabs: list[str]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def as_text(issues: list[Issue], tabs: list[str]) -> str:
+def as_text(issues: list[Issue], tabs: list[str], app_url: str = "") -> str:
+    """For people: one line per problem, then where it is fixed - the sheet's own cell (a Google Sheet) and,
+    with `app_url`, the app's Tables page at that tab, row and column (every source)."""
     errors = sum(i.severity == ERROR for i in issues)
     warnings = sum(i.severity == WARNING for i in issues)
     lines = []
@@ -107,7 +113,10 @@ def as_text(issues: list[Issue], tabs: list[str]) -> str:
         where = f"{issue.tab}!{issue.cell}" if issue.cell else issue.tab
         lines.append(f"{issue.severity.upper():7} {where:22} {issue.rule:32} {issue.message}")
         if issue.link:
-            lines.append(f"{'':8}{issue.link}")
+            lines.append(f"{'':8}" + _("in the sheet: {link}").format(link=issue.link))
+        fix = fix_url(issue.tab, issue.row, issue.column, base=app_url) if app_url and issue.rule != "tab.missing" else None
+        if fix:
+            lines.append(f"{'':8}" + _("fix in the app: {link}").format(link=fix))
     lines.append(_("{tabs} tabs checked: {errors}, {warnings}.").format(
         tabs=len(tabs), errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
         warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)))

@@ -31,6 +31,7 @@ SETTINGS: dict[str, tuple[Any, str, str]] = {
                           "Write every problem back into the sheet: off, tab (the app's Problems tab) or tab+notes (also a note on each cell with a problem)."),
     "small_count_threshold": ("", "BACKOFFICE_SMALL_COUNT_THRESHOLD", "The lowest small-count threshold: the settings tab may raise it, "
                               "never lower it below this (blank: 5). Only an admin lowers it, here."),
+    "app_url": ("http://localhost:8501", "BACKOFFICE_APP_URL", "The app's address, for the links the command line prints to fix a problem in the Tables page."),
 }
 
 

@@ -29,7 +29,7 @@ from connectors.sync import outbox
 from gateway.masking import email_shown, sheet_links_shown
 from insights import quality
 from insights.common import setting as programme_setting
-from schemas.i18n import N_, _
+from schemas.i18n import N_, _, ngettext
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
 from schemas.settings import spec as setting_spec
@@ -113,6 +113,12 @@ def issues(con: Any, user: User, tab: str | None = None, rule: str | None = None
         require_read(user, tab)
     readable, masked = quality_scope(user)
     return sheet_links_shown(user, quality.issue_list(_cur(con), tab, rule, severity, village, limit, tabs=readable, masked=masked))
+
+
+def row_issues(con: Any, user: User, tab: str, rows: Sequence[int]) -> pd.DataFrame:
+    """insights.quality.row_issues for rows of a tab the user may read (the Tables editor's problems column)."""
+    require_read(user, tab)
+    return quality.row_issues(_cur(con), tab, [int(r) for r in rows], masked=quality_scope(user)[1])
 
 
 def issue_groups(con: Any, user: User, tab: str | None = None, rule: str | None = None, severity: str | None = None,
@@ -203,7 +209,10 @@ def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_
         edits, deletes = request.get("edits", []), request.get("deletes", [])
         appends = request.get("appends", {})
         tabs = sorted({e[0] for e in edits} | {t for t, r in appends.items() if r} | {d[0] for d in deletes})
-        changes = f"{len(edits)} cell(s), {sum(len(r) for r in appends.values())} new row(s), {len(deletes)} deletion(s)"
+        added = sum(len(r) for r in appends.values())
+        changes = ", ".join([ngettext("{n} cell", "{n} cells", len(edits)).format(n=len(edits)),
+                             ngettext("{n} new row", "{n} new rows", added).format(n=added),
+                             ngettext("{n} deletion", "{n} deletions", len(deletes)).format(n=len(deletes))])
         out.append({"id": int(entry_id), "queued_at": queued_at, "user": who, "state": state, "tabs": ", ".join(tabs),
                     "changes": changes, "last_error": error})
     return pd.DataFrame(out, columns=["id", "queued_at", "user", "state", "tabs", "changes", "last_error"])

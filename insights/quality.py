@@ -78,6 +78,17 @@ def issue_list(con: duckdb.DuckDBPyConnection, tab: str | None = None, rule: str
     ).df()), masked)
 
 
+def row_issues(con: duckdb.DuckDBPyConnection, tab: str, rows: list[int], masked: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The issues of some rows of one tab (a page of the Tables editor), in sheet order, with their sentences;
+    personal-data values and messages masked when `tab` is in `masked`."""
+    if not rows:
+        rows = [-1]
+    marks = ", ".join("?" for _ in rows)
+    return mask_issue_frame(written(con.execute(
+        f"""SELECT tab, "row", "column", cell, value, severity, rule, message, link, shown, params FROM _issues
+            WHERE tab = ? AND "row" IN ({marks}) ORDER BY "row", severity = 'warning', cell""", [tab, *rows]).df()), masked)
+
+
 def written(issues: pd.DataFrame) -> pd.DataFrame:
     """The issues with their sentences, written now in the current language from each rule's stored fields
     (only for the rows asked for: a page's 5,000, not a storm's 80,000); `shown` and `params` dropped."""

@@ -1,4 +1,6 @@
-"""Data quality: every open problem against its cell, errors first, with a link to fix it."""
+"""Data quality: every open problem against its cell, errors first, each with a link that opens it: the
+Tables page at that tab and row with the cell marked (any source, ui.cell_links), and the sheet's own cell
+on a Google Sheet."""
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +12,7 @@ from schemas.i18n import _
 from schemas.rules import RULES, SEVERITY_NAMES
 from ui import sheet_problems
 from ui.auth import current_user
+from ui.cell_links import fix_urls
 from ui.state import query, read
 from ui.widgets import altair_chart, csv_download, metric, place_picker, table
 
@@ -17,6 +20,21 @@ from ui.widgets import altair_chart, csv_download, metric, place_picker, table
 def by_rule_title(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as shown: each rule by its title (declared with the rule, both languages); the download keeps the id."""
     return frame.assign(rule=frame["rule"].map(lambda r: _(RULES[r].title) if r in RULES else r))
+
+
+def with_fix_links(frame: pd.DataFrame, row: str = "row") -> pd.DataFrame:
+    """The problems with `fix` first: the Tables page at each one's tab, row and column (`row`: the frame's
+    column holding the sheet row), for every source; `link` stays the sheet's own cell where it has one."""
+    fix = fix_urls(frame["tab"].tolist(), frame[row].tolist(), frame["column"].tolist())
+    out = frame.assign(fix=fix)[["fix", *frame.columns]]
+    return out.drop(columns=["link"]) if out["link"].isna().all() else out  # a workbook's cells have no address
+
+
+def link_columns(what: str) -> dict:
+    """The two links as one-click columns: into the app (any source) and into the sheet (Google Sheets)."""
+    return {"fix": st.column_config.LinkColumn(_("Fix"), display_text=what, help=_("Opens the Tables page at this row, with the cell marked.")),
+            "link": st.column_config.LinkColumn(_("In the sheet"), display_text=_("open in the sheet"),
+                                                help=_("Opens the cell in the Google Sheet (a workbook on disk has no such link)."))}
 
 
 user = current_user()
@@ -48,11 +66,11 @@ with st.expander(_("Village"), expanded=False):
     village = place_picker("dq_place")
 groups = read(reads.issue_groups, tab, rule, severity, village)
 st.markdown(_("**By rule, tab and column**"))
-table(by_rule_title(groups), column_config={"link": st.column_config.LinkColumn(_("Open"), display_text=_("open first cell"))})
+groups = groups.assign(first_row=[str(rows).split(",")[0].strip() if isinstance(rows, str) else None for rows in groups["first_rows"]])
+table(by_rule_title(with_fix_links(groups, "first_row")).drop(columns=["first_row"]), column_config=link_columns(_("fix the first")))
 issues = read(reads.issues, tab, rule, severity, village)
-table(by_rule_title(issues), column_config={
-    "link": st.column_config.LinkColumn(_("Open"), display_text=_("open cell")),
-    "message": st.column_config.TextColumn(_("What is wrong"), width="large"),
+table(by_rule_title(with_fix_links(issues)), column_config={
+    **link_columns(_("fix this cell")), "message": st.column_config.TextColumn(_("What is wrong"), width="large"),
 })
 sheet_problems.confirm_warnings(user)
 if len(issues) == 5000:

@@ -8,10 +8,10 @@ from connectors.access import AccessDenied
 from connectors.config import setting
 from connectors.sources.interface import SourceError
 from gateway import reads
-from schemas.formats import blank, title
 from schemas.i18n import _, day, number
 from schemas.registry import TABS
 from ui import live, sheet_problems
+from ui.audit_view import audit_shown
 from ui.auth import current_user
 from ui.markdown import literal
 from ui.state import cache, refresh, source, source_label
@@ -23,12 +23,6 @@ TAB_TITLES = {t.name: t.title for t in TABS}
 def tab_title(name: str) -> str:
     """A tab as the Tables page names it ("Clinic visits"); the download keeps the sheet's own tab name."""
     return TAB_TITLES.get(name, name)
-
-
-def titled_trail(trail):
-    """The audit trail as people read it: each tab and column by its title ("Villages", "Village")."""
-    columns = [c if blank(c) or t not in TAB_TITLES else title(c, t) for t, c in zip(trail["tab"], trail["column"])]
-    return trail.assign(tab=trail["tab"].map(tab_title), column=columns)
 
 
 user = current_user()
@@ -119,7 +113,7 @@ trail = reads.audit_log(cache(), user, tab=tab, who=who, via=via)
 if trail.empty:
     st.caption(_("Nothing in the audit trail for these filters yet."))
 else:
-    table(titled_trail(trail), tab="audit_log")
+    table(audit_shown(trail), tab="audit_log")  # edited / added / deleted, values as the tables write them
     if len(trail) == 5000:
         st.caption(_("Showing the newest 5,000 entries; narrow the filters to see older ones."))
     csv_download(trail, "audit-trail", _("the audit trail"), key="sync_audit_csv", tab="audit_log")

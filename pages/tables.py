@@ -1,5 +1,6 @@
 """Tables: one generic editor for every registered tab. Saving goes through connectors.sync
-(validation, conflict check, one batched write, audit, offline outbox); the helpers are ui.table_editor."""
+(validation, conflict check, one batched write, audit, offline outbox); the helpers are ui.table_editor,
+ui.table_inputs (the add form's inputs) and ui.problem_fix (the page opened at a problem: ui.cell_links)."""
 import datetime as dt
 
 import streamlit as st
@@ -17,8 +18,13 @@ from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 from ui import live
 from ui import table_editor as te
+from ui.audit_view import audit_shown
 from ui.auth import current_user
+from ui.cell_links import focus_from
+from ui.problem_fix import problem_box, typed_fix
 from ui.state import cache, source
+from ui.table_cells import date_hint, date_input_format
+from ui.table_inputs import blank_value, column_input
 from ui.widgets import place_picker, table
 
 user = current_user()
@@ -33,7 +39,40 @@ def _reset_editor() -> None:
     state["tables_nonce"] += 1
 
 
-live.hold_redraws(on_reload=_reset_editor)  # a redraw by the poll would drop what is being typed in the grid
+def _editing() -> bool:
+    """Unsaved work on the page: edits in the grid, or a correction typed in the problem's box. Only then
+    is a redraw by the poll held (it would drop them); otherwise the page follows the sheet by itself."""
+    edits = state.get(state.get("tables_editor_key", "")) or {}
+    return any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")) or state.get("tables_fix_typed", False)
+
+
+def _show_all_rows() -> None:
+    """Leave a problem's row for the whole tab (and the link's address with it)."""
+    state.pop("tables_focus", None)
+    state.pop("tables_focus_asked", None)  # the same link, opened again, applies again
+    st.query_params.clear()
+
+
+def _save(edits, appends, deletes) -> None:
+    try:
+        state["tables_result"] = sync.save(cache(), source(), user, edits, {name: appends} if appends else None, deletes,
+                                           date_order=date_order)
+    except SourceError as exc:
+        state["tables_result"] = sync.SaveResult(sync.FAILED, str(exc))
+    except PermissionError as exc:
+        state["tables_result"] = sync.SaveResult(sync.REFUSED, str(exc))
+    if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY, sync.CONFLICT):
+        _reset_editor()
+
+
+live.hold_redraws(on_reload=_reset_editor, editing=_editing)
+
+# -- opened at a problem (a link from Data quality or the command line: ui.cell_links) --------------
+asked = focus_from(st.query_params.to_dict())
+if asked is not None and state.get("tables_focus_asked") != asked:
+    state["tables_focus_asked"] = asked  # applied once: picking another tab later is not undone on the next run
+    state["tables_focus"] = asked
+    state["tables_tab"] = asked.tab
 
 st.title(_("Tables"))
 
@@ -81,19 +120,27 @@ if not tabs:
     st.info(_("Your role may not read any tab."))
     st.stop()
 names = [t.name for t in tabs]
-name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: registered_tab(n).title)
+if state.get("tables_tab") not in (None, *names):  # a link to a tab this role may not read
+    st.warning(_("Your role may not read the tab this link opens."))
+    state.pop("tables_tab")
+    _show_all_rows()
+name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: registered_tab(n).title, on_change=_show_all_rows)
 tab = registered_tab(name)
 writable = can_write(user, tab) and bool(tab.key)
+focus = state.get("tables_focus")
+focus = focus if focus is not None and focus.tab == name and focus.row is not None else None
 st.caption(tab.schema.__doc__ or "")
 
-query = te.TableQuery(name, search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")))
+query = te.TableQuery(name, search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")),
+                      rows=(focus.row,) if focus else ())
 with st.expander(_("Filters"), expanded=False):
     for spec in te.enumerations(tab):
         query.choices[spec.name] = st.multiselect(_(spec.title), list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
                                                   format_func=lambda v, spec=spec: label(spec, v))
     for spec in te.date_columns(tab):
         if st.checkbox(_("Only some dates ({column})").format(column=_(spec.title)), key=f"tables_fd_{name}_{spec.name}"):
-            picked = st.date_input(_(spec.title), (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}")
+            picked = st.date_input(_(spec.title), (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}",
+                                   format=date_input_format(date_order))
             if isinstance(picked, (tuple, list)) and len(picked) == 2:
                 query.dates[spec.name] = (picked[0], picked[1])
     if te.has_place(tab):
@@ -104,29 +151,32 @@ pages = max((total - 1) // te.PAGE_SIZE + 1, 1)
 if pages > 1:
     query.page = int(st.number_input(_("Page (of {pages})").format(pages=pages), 1, pages, 1, key=f"tables_page_{name}"))
 editor_key = f"tables_editor_{name}_{state['tables_nonce']}"
-frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query))  # unsaved edits keep their rows
+state["tables_editor_key"] = editor_key
+frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query, date_order))  # unsaved edits keep their rows
 st.caption(ngettext("{n} row", "{n} rows", total).format(n=number(total)) + (_("; showing {shown} from row {first}").format(
     shown=number(len(frame)), first=number((query.page - 1) * te.PAGE_SIZE + 1)) if pages > 1 else ""))
+if te.date_columns(tab):
+    st.caption(date_hint(date_order))
+
+
+def _save_fix(edits) -> bool:
+    _save(edits, [], [])
+    return state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY)
+
+
+if focus is not None:
+    problem_box(con, user, tab, focus, frame, writable=writable, date_order=date_order, save=_save_fix, show_all=_show_all_rows)
+state["tables_fix_typed"] = typed_fix(focus, frame)
 
 # -- the editor ---------------------------------------------------------------------------------
+marked = focus.column if focus is not None else None  # highlighted and read-only: corrected in the box above
 st.data_editor(
-    frame, key=editor_key, column_config=te.column_config(con, user, tab, frame),
-    column_order=[c.name for c in tab.columns], disabled=te.disabled_columns(user, tab) if writable else True,
-    num_rows="dynamic" if writable else "fixed", width="stretch", hide_index=False,
+    te.styled(frame, (focus.row, marked) if marked else None), key=editor_key,
+    column_config=te.column_config(con, user, tab, frame, date_order=date_order, focus=marked),
+    column_order=te.column_order(tab, frame, marked), disabled=te.disabled_columns(user, tab) + [marked] * bool(marked) if writable else True,
+    num_rows="dynamic" if writable else "fixed", width="stretch", hide_index=False, placeholder="",
 )
 changes = te.changes(user, tab, frame, state.get(editor_key), te.next_key(tab))
-
-
-def _save(edits, appends, deletes) -> None:
-    try:
-        state["tables_result"] = sync.save(cache(), source(), user, edits, {name: appends} if appends else None, deletes,
-                                           date_order=date_order)
-    except SourceError as exc:
-        state["tables_result"] = sync.SaveResult(sync.FAILED, str(exc))
-    except PermissionError as exc:
-        state["tables_result"] = sync.SaveResult(sync.REFUSED, str(exc))
-    if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY, sync.CONFLICT):
-        _reset_editor()
 
 
 if writable:
@@ -177,40 +227,31 @@ if result is not None:
 
 # -- add a row ----------------------------------------------------------------------------------
 if writable:
-    with st.expander(_("Add a row"), expanded=False):
+    with st.expander(_("Add a row"), expanded=False, key=f"tables_add_box_{name}"):  # keyed: stays open across a save
         place = place_picker(f"tables_add_place_{name}") if te.has_place(tab) else None
-        # Not cleared on submit: a refused row keeps what was typed; a saved one clears it (below).
+        suggested = te.next_key(tab)
+        fresh = state.pop(f"tables_add_saved_{name}", False)  # after an add: every field blank, the next free id suggested
+        # Not cleared on submit: a refused row keeps what was typed; a saved one starts blank (above).
         with st.form(f"tables_add_{name}", clear_on_submit=False):
             new_row = {}
-            suggested = te.next_key(tab)
             for spec in tab.columns:
-                label = _(spec.title) + ("" if spec.required else " " + _("(optional)"))
-                described = _(spec.description)  # the reader's words where the catalog has them
+                title = _(spec.title) + ("" if spec.required else " " + _("(optional)"))
                 widget_key = te.add_form_key(name, spec.name)
                 if spec.place:
                     new_row[spec.name] = place
-                    st.text_input(label, value=place or "", disabled=True, help=_("Pick the village above."), key=widget_key)
-                elif spec.name in tab.key and suggested and len(tab.key) == 1:
-                    new_row[spec.name] = st.text_input(label, value=suggested, help=described, key=widget_key)
-                elif spec.allowed:
-                    new_row[spec.name] = st.selectbox(label, list(spec.allowed), index=None, help=described, key=widget_key)
-                elif spec.ref and (labels := te.fk_labels(con, user, spec.ref)):
-                    new_row[spec.name] = st.selectbox(label, list(labels), index=None, format_func=labels.get, help=described, key=widget_key)
-                elif spec.kind == "date":
-                    new_row[spec.name] = st.date_input(label, value=None, help=described, key=widget_key)
-                elif spec.kind in ("int", "float"):  # as text, like the grid: the schema reads it and says what is wrong
-                    new_row[spec.name] = st.text_input(label, help=described, key=widget_key)
-                elif spec.kind == "bool":
-                    new_row[spec.name] = st.checkbox(label, help=described, key=widget_key)
-                elif spec.pii and spec.name in te.masked_columns(user, tab):
-                    new_row[spec.name] = st.text_input(label, type="password", help=described, key=widget_key)
-                else:
-                    new_row[spec.name] = st.text_input(label, help=described, key=widget_key)
+                    state[widget_key] = place or ""
+                    st.text_input(title, disabled=True, help=_("Pick the village above."), key=widget_key)
+                    continue
+                if spec.name in tab.key and suggested and len(tab.key) == 1 and (fresh or widget_key not in state):
+                    state[widget_key] = suggested
+                elif fresh:
+                    state[widget_key] = blank_value(spec, con, user)
+                new_row[spec.name] = column_input(st, con, user, spec, widget_key, title=title, date_order=date_order,
+                                                  masked=spec.pii and spec.name in te.masked_columns(user, tab))
             if st.form_submit_button(_("Add the row")):
                 _save([], [new_row], [])
                 if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY):
-                    for spec in tab.columns:  # the next add starts blank, with the next free key suggested
-                        state.pop(te.add_form_key(name, spec.name), None)
+                    state[f"tables_add_saved_{name}"] = True
                 st.rerun()
 
 # -- a row's history ----------------------------------------------------------------------------
@@ -222,4 +263,4 @@ if tab.key and len(frame):
         if history.empty:
             st.caption(_("No change to this row was made through the back office yet."))
         else:
-            table(history, tab="audit_log")
+            table(audit_shown(history, name), tab="audit_log")

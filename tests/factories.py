@@ -319,6 +319,50 @@ def open_page(browser, url: str):
     return page
 
 
+# --- the Tables grid in a browser (glide-data-grid keeps an accessible DOM table beside its canvas) -------
+
+def grid_cell(grid, key: str, title: str):
+    """The grid's accessible cell (glide-data-grid keeps a DOM table beside its canvas) in the row whose
+    cells hold `key` and the column headed `title`: found by the header's text, never by pixels."""
+    header = grid.locator("th[role='columnheader']").filter(has_text=title)
+    column = next(header.nth(i).get_attribute("aria-colindex") for i in range(header.count())
+                  if header.nth(i).inner_text().strip() == title)
+    row = grid.locator("tbody tr[role='row']").filter(has=grid.page.locator("td[role='gridcell']", has_text=key))
+    assert row.count() == 1, f"{row.count()} rows of the grid hold {key!r}"
+    return row.locator(f"td[aria-colindex='{column}']")
+
+
+def wait_until_idle(page) -> None:
+    """Until the app's run after an edit is over: the status widget shows while the script runs."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+
+
+def type_into_cell(page, grid, key: str, title: str, typed: str) -> None:
+    """Type into one cell of the Tables grid: select it through its accessible cell, open its editor with
+    Enter and type, then wait until the cell shows what was typed. A focus the grid took only for itself
+    (a loaded machine, or a rerun that redrew the grid) is tried again."""
+    for attempt in range(4):
+        wait_until_idle(page)
+        cell = grid_cell(grid, key, title)
+        for _ in range(10):
+            cell.focus()
+            page.wait_for_timeout(200 * (attempt + 1))
+            if cell.get_attribute("aria-selected") == "true":
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300 * (attempt + 1))
+        page.keyboard.press("Control+A")
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+        for _ in range(10):  # the grid's accessible cells follow the canvas a little later
+            page.wait_for_timeout(500)
+            if (grid_cell(grid, key, title).text_content() or "").strip() == typed:
+                wait_until_idle(page)
+                return
+    raise AssertionError(f"could not type {typed!r} into the {title!r} cell of {key} in the grid")
+
+
 def page_text(at: AppTest) -> str:
     """The page's markdown and captions, as one text."""
     return "\n".join([m.value for m in at.markdown] + [str(c.value) for c in at.caption])

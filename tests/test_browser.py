@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, open_page
+from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, grid_cell, open_page, type_into_cell
 from tests.factories import PAGE_NAMES as PAGES
 
 if not Path(CHROMIUM).exists():
@@ -36,48 +36,6 @@ def test_every_page_renders_in_a_browser(browser, app_url, name):
     page.close()
 
 
-def grid_cell(grid, key: str, title: str):
-    """The grid's accessible cell (glide-data-grid keeps a DOM table beside its canvas) in the row whose
-    cells hold `key` and the column headed `title`: found by the header's text, never by pixels."""
-    header = grid.locator("th[role='columnheader']").filter(has_text=title)
-    column = next(header.nth(i).get_attribute("aria-colindex") for i in range(header.count())
-                  if header.nth(i).inner_text().strip() == title)
-    row = grid.locator("tbody tr[role='row']").filter(has=grid.page.locator("td[role='gridcell']", has_text=key))
-    assert row.count() == 1, f"{row.count()} rows of the grid hold {key!r}"
-    return row.locator(f"td[aria-colindex='{column}']")
-
-
-def wait_until_idle(page) -> None:
-    """Until the app's run after an edit is over: the status widget shows while the script runs."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
-
-
-def _type_into_cell(page, grid, key: str, title: str, typed: str) -> None:
-    """Type into one cell of the Tables grid: select it through its accessible cell, open its editor with
-    Enter and type, then wait until the cell shows what was typed. A focus the grid took only for itself
-    (a loaded machine, or a rerun that redrew the grid) is tried again."""
-    for attempt in range(4):
-        wait_until_idle(page)
-        cell = grid_cell(grid, key, title)
-        for _ in range(10):
-            cell.focus()
-            page.wait_for_timeout(200 * (attempt + 1))
-            if cell.get_attribute("aria-selected") == "true":
-                break
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(300 * (attempt + 1))
-        page.keyboard.press("Control+A")
-        page.keyboard.type(typed)
-        page.keyboard.press("Enter")
-        for _ in range(10):  # the grid's accessible cells follow the canvas a little later
-            page.wait_for_timeout(500)
-            if (grid_cell(grid, key, title).text_content() or "").strip() == typed:
-                wait_until_idle(page)
-                return
-    raise AssertionError(f"could not type {typed!r} into the {title!r} cell of {key} in the grid")
-
-
 def test_typing_into_the_grid_keeps_what_was_typed_and_shows_each_cells_message(browser, app_url):
     """The Tables grid edits numbers as text: "-50" keeps its sign, "1,5OO" its letter O, and Save answers
     with the schema's message for each cell (nothing is written: the save is refused)."""
@@ -92,7 +50,7 @@ def test_typing_into_the_grid_keeps_what_was_typed_and_shows_each_cells_message(
     page.wait_for_timeout(2500)  # the grid draws after its rows arrive
     grid = page.locator("[data-testid='stDataFrame']").first
     for key, typed in [("RL-000002", "-50"), ("RL-000003", "1,5OO")]:  # both loans, in sheet rows 3 and 4
-        _type_into_cell(page, grid, key, "Kg", typed)
+        type_into_cell(page, grid, key, "Kg", typed)
     assert grid_cell(grid, "RL-000002", "Kg").text_content() == "-50"  # the first edit survived the second's rerun
     page.get_by_role("button", name="Save").click()
     page.get_by_text("nothing was saved", exact=False).first.wait_for(timeout=60_000)

@@ -28,7 +28,7 @@ CLINIC, VIEWER = User("clinic@example.org", "clinic"), User("viewer@example.org"
 # Not figures a page asks for: a helper the declared insights call, and the issue queries gateway.reads
 # runs with the user's scope (quality_scope).
 NOT_PAGE_FIGURES = {"common.counts_by_period", "common.one_row", "common.per_year_and_village", "quality.issue_counts", "quality.issue_totals", "quality.issue_list",
-                    "quality.issue_groups",
+                    "quality.issue_groups", "quality.row_issues",
                     "quality.open_errors_by_tab"}
 INSIGHT_MODULES = ["clinic", "common", "cow_bank", "health_education", "overview", "overview_charts", "prevention", "quality",
                    "rice_bank", "savings", "school_support", "wash"]

@@ -2,8 +2,8 @@
 server started from the command line (`python -m tests.sheets_server --load`), with short poll intervals.
 
 An edit by another person, and a save by another app process with its own cache, show on an open
-Overview without a click; an idle page costs only token checks and bounded-staleness reads; a closed one
-costs nothing. The rule per minute at the default settings is pinned, tick by tick, in tests/test_poll.py.
+Overview without a click - and on the Tables page too, unless it holds unsaved edits (then it offers a
+Reload); an idle page costs only token checks and bounded-staleness reads; a closed one costs nothing. The rule per minute at the default settings is pinned, tick by tick, in tests/test_poll.py.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.factories import PAGE_NAMES, ROOT, free_port, open_page, start_streamlit, stop
+from tests.factories import PAGE_NAMES, ROOT, free_port, grid_cell, open_page, start_streamlit, stop, type_into_cell, wait_until_idle
 
 POLL_SECONDS, MAX_STALE_SECONDS = 2, 10
 BEFORE, AFTER_EDIT, AFTER_SAVE = "(capacity 25,000 kg)", "(capacity 31,337 kg)", "(capacity 27,182 kg)"
@@ -147,23 +147,48 @@ def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F
     page.close()
 
 
-def test_a_half_typed_edit_in_the_tables_editor_survives_a_change_in_the_sheet(browser, live_app, sheet):  # noqa: F811
-    base, key = sheet
-    page = _overview_with(browser, live_app, "Data as of ")  # (a fresh process learns st.navigation from the entry page)
-    page.goto(f"{live_app}/tables", wait_until="domcontentloaded")
+def _tables(browser, url):
+    page = _overview_with(browser, url, "Data as of ")  # (a fresh process learns st.navigation from the entry page)
+    page.goto(f"{url}/tables", wait_until="domcontentloaded")
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for(timeout=90_000)
+    grid.locator("td[role='gridcell']", has_text="Kouk Taek").first.wait_for(state="attached", timeout=90_000)
+    wait_until_idle(page)
     page.wait_for_timeout(1500)
-    box = grid.bounding_box()
-    page.mouse.dblclick(box["x"] + 226, box["y"] + 51)  # row 1, the village's name (the key column is read-only)
-    editor = page.locator("textarea").first
-    editor.wait_for(timeout=10_000)
-    assert editor.input_value() == "Chantrea"
-    page.keyboard.press("Control+A")
-    page.keyboard.type("Half typ")
+    return page, grid
+
+
+def _shows(page, grid, key: str, text: str, seconds: float = 60) -> bool:
+    """Look, without touching the page, until the Village cell of row `key` reads `text` (the grid is redrawn
+    meanwhile: a look while it is gone counts as not yet)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if grid_cell(grid, key, "Village").text_content() == text:
+                return True
+        except (StopIteration, AssertionError):
+            pass
+        page.wait_for_timeout(500)
+    return False
+
+
+def test_with_nothing_edited_the_tables_page_follows_the_sheet_by_itself(browser, live_app, sheet):  # noqa: F811
+    base, key = sheet
+    page, grid = _tables(browser, live_app)
+    assert grid_cell(grid, "20010302", "Village").text_content() == "Kouk Taek"
+    _admin(base, "edit", {"spreadsheetId": key, "sheet": "villages", "cell": "B3", "value": "Kouk Taek Thmei"})
+    assert _shows(page, grid, "20010302", "Kouk Taek Thmei")  # redrawn, without a click
+    assert "The sheet changed since this page was drawn" not in page.inner_text("body")
+    page.close()
+
+
+def test_an_unsaved_edit_in_the_tables_editor_holds_the_redraw_until_reload(browser, live_app, sheet):  # noqa: F811
+    base, key = sheet
+    page, grid = _tables(browser, live_app)
+    type_into_cell(page, grid, "20010301", "Village", "Half typed")  # in the grid's state, not saved
     _admin(base, "edit", {"spreadsheetId": key, "sheet": "villages", "cell": "B3", "value": "Edited by someone else"})
     assert _wait_for_text(page, "The sheet changed since this page was drawn", 60), page.inner_text("body")[:2000]
-    assert editor.input_value() == "Half typ"  # nothing was redrawn under the typing hands
-    page.keyboard.type("ed")
-    assert editor.input_value() == "Half typed"  # and the typing goes on
+    assert grid_cell(grid, "20010301", "Village").text_content() == "Half typed"  # nothing was redrawn under the edit
+    page.get_by_role("button", name="Reload").click()  # the person chooses: their unsaved edit goes, the sheet's edit shows
+    assert _shows(page, grid, "20010302", "Edited by someone else")
+    assert _shows(page, grid, "20010301", "Chantrea")
     page.close()

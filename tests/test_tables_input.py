@@ -3,7 +3,6 @@ comes back as the validation message of its cell (the words of the Data quality 
 written; after an add, the form suggests the next free key, and a refused add keeps what was typed."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -102,7 +101,7 @@ def test_zero_is_not_silently_reverted(small_app):
 
 
 def _fill_add_form(at: AppTest, kg: str) -> None:
-    at.date_input(key="tables_add_rice_ledger_date").set_value(dt.date(2017, 7, 1))
+    at.text_input(key="tables_add_rice_ledger_date").input("01/07/2017")  # as the sheet is typed: dd/mm/yyyy
     at.selectbox(key="tables_add_rice_ledger_bank_id").set_value("RB-01")
     at.selectbox(key="tables_add_rice_ledger_kind").set_value("donation")
     at.text_input(key="tables_add_rice_ledger_kg").input(kg)

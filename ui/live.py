@@ -7,9 +7,11 @@ every page, and the redraw of an open page when the cache changed underneath it.
 - `freshness()` draws the line in a fragment that reruns every few seconds: it keeps the session's
   heartbeat going, keeps "40 s ago" true, and reruns the page once the cache's in-memory change count
   moved past what the page drew.
-- A page that must not be redrawn under the user's hands (the Tables editor) calls `hold_redraws()`:
-  then the line says the sheet changed and offers a Reload instead. `steady()` keeps the editor's rows
-  as they were while it holds unsaved edits, so a rerun the user causes does not replace them either.
+- A page that must not be redrawn under the user's hands (the Tables editor) calls `hold_redraws()` with
+  what tells it that something is being edited: while that is true, the line says the sheet changed and
+  offers a Reload instead; otherwise the page redraws by itself like any other. `steady()` keeps the
+  editor's rows as they were while it holds unsaved edits, so a rerun the user causes does not replace them.
+  (A cell whose editor is open but not yet committed is not known to the server: a redraw closes it.)
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from ui.markdown import literal
 from ui.state import cache, masked_source_text, served, source, source_key, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from
-_HOLD = "live_hold"  # the page's Reload action while it must not be redrawn, else None
+_HOLD = "live_hold"  # (the page's Reload action, whether it is editing now) while it may hold, else None
 _STEADY = "live_steady"
 
 
@@ -70,9 +72,10 @@ def poll_summary() -> dict[str, Any]:
     return describe(poll.status(), poll.settings)
 
 
-def hold_redraws(on_reload: Callable[[], None]) -> None:
-    """This page must not be redrawn by the poll; `on_reload` runs before the Reload the line offers."""
-    st.session_state[_HOLD] = on_reload
+def hold_redraws(on_reload: Callable[[], None], editing: Callable[[], bool] = lambda: True) -> None:
+    """This page is not redrawn by the poll while `editing()` says so (asked each time the line looks):
+    the line offers a Reload instead, and `on_reload` runs before it. Nothing being edited: it redraws."""
+    st.session_state[_HOLD] = (on_reload, editing)
 
 
 def steady(key: str, query: Any, read: Callable[[], Any]) -> Any:
@@ -116,9 +119,10 @@ def _drawn_line() -> None:
     poll = poller()
     poll.heartbeat(_session_id())
     if cache().change_count != state.get(_SEEN):
-        on_reload = state.get(_HOLD)
-        if on_reload is None:
+        hold = state.get(_HOLD)
+        if hold is None or not hold[1]():
             st.rerun()
+        on_reload = hold[0]
         left, right = st.columns([5, 1])
         left.warning(_("The sheet changed since this page was drawn. Reload to see it; unsaved edits in the table "
                        "are discarded, so save them first to keep them."))

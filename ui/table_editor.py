@@ -26,6 +26,7 @@ from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 from schemas.rules import SEVERITY_NAMES
 from ui.state import cache
+from ui.table_cells import NO, PROBLEMS, WARNING_MARK, YES, date_hint, date_text, number_text, problems_by_row, unreadable_cells, yes_no_code, yes_no_label
 
 PAGE_SIZE = 200
 
@@ -37,6 +38,7 @@ class TableQuery:
     choices: dict[str, list[str]] = field(default_factory=dict)  # enumeration column -> values kept
     dates: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # date column -> (from, to)
     place: str | None = None  # a gazetteer code (province ... village); rows whose place column starts with it
+    rows: tuple[int, ...] = ()  # only these sheet rows (a problem's row, opened from Data quality)
     page: int = 1
     page_size: int = PAGE_SIZE
 
@@ -74,6 +76,9 @@ def _where(user: User, tab: Tab, q: TableQuery) -> tuple[str, list[Any]]:
     if q.place and has_place(tab):
         where.append(f"{quote(tab.place_column)} LIKE ?")
         params.append(q.place + "%")
+    if q.rows:
+        where.append(f"_row IN ({', '.join('?' for _ in q.rows)})")
+        params += [int(r) for r in q.rows]
     return " AND ".join(where), params
 
 
@@ -84,10 +89,11 @@ def count(con: Any, user: User, q: TableQuery) -> int:
     return reads.count_rows(con, user, tab, where=where, params=params)
 
 
-def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
+def rows(con: Any, user: User, q: TableQuery, date_order: str = "day_first") -> tuple[pd.DataFrame, int]:
     """One page of the tab as this user may see it, and how many rows match in all.
 
-    Through gateway.reads: the role is checked, personal data masked, and the view audited."""
+    Through gateway.reads: the role is checked, personal data masked, and the view audited; the page's
+    known problems (masked alike) fill in what was typed in cells that could not be read."""
     tab = registered_tab(q.tab)
     require_read(user, tab)
     where, params = _where(user, tab, q)
@@ -95,65 +101,104 @@ def rows(con: Any, user: User, q: TableQuery) -> tuple[pd.DataFrame, int]:
     offset = max(q.page - 1, 0) * q.page_size
     shown = f"page {q.page}" + (f", search '{q.search.strip()}'" if q.search.strip() else "")
     frame = reads.read_tab(con, user, tab, where=where, params=params, limit=q.page_size, offset=offset, what=shown)
-    return editor_frame(user, tab, frame), int(total)
+    issues = reads.row_issues(con, user, tab.name, [int(r) for r in frame["_row"]])
+    return editor_frame(user, tab, frame, date_order, issues), int(total)
 
 
-def editor_frame(user: User, tab: Tab, frame: pd.DataFrame) -> pd.DataFrame:
-    """Types st.data_editor shows well (dates as dates, text as objects), personal data masked, `_row` as index.
+def editor_frame(user: User, tab: Tab, frame: pd.DataFrame, date_order: str = "day_first",
+                 issues: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows as the grid shows them (ui.table_cells): every cell as typed text or a code, personal data
+    masked, what could not be read shown as typed, each row's problems in `PROBLEMS`, `_row` as index.
 
     Numbers are shown and edited as text: a number cell of the grid drops what it cannot read (the sign of
     "-50" under a minimum, "abc", "1,5OO") without a word, so the text goes as typed to the schema, whose
-    message says what is wrong."""
+    message says what is wrong. Dates likewise, in the sheet's date order."""
     frame = frame.copy()
     for spec in tab.columns:
+        values = frame[spec.name]
         if spec.kind == "date":
-            frame[spec.name] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[spec.name]],
-                                         index=frame.index, dtype=object)
+            shown = [date_text(v, date_order) for v in values]
         elif spec.kind in ("int", "float"):
-            frame[spec.name] = pd.Series([number_text(v) for v in frame[spec.name]], index=frame.index, dtype=object)
-        elif spec.kind == "text":
-            frame[spec.name] = frame[spec.name].astype(object).where(frame[spec.name].notna(), None)
+            shown = [number_text(v) for v in values]
+        elif spec.kind == "bool":
+            shown = [yes_no_code(v) for v in values]
+        else:
+            shown = values.astype(object).where(values.notna(), None).tolist()
+        frame[spec.name] = pd.Series(shown, index=frame.index, dtype=object)
     frame = mask_personal_data(user, tab, frame)
+    hidden = set(masked_columns(user, tab))
+    if issues is not None and not issues.empty:
+        at = {int(r): i for i, r in zip(frame.index, frame["_row"])}
+        for (row, column), typed in unreadable_cells(issues).items():
+            if row in at and column not in hidden and frame.at[at[row], column] is None:
+                frame.at[at[row], column] = typed
+        problems = problems_by_row(issues)
+        frame[PROBLEMS] = pd.Series([problems.get(int(r)) for r in frame["_row"]], index=frame.index, dtype=object)
     return frame.set_index("_row", drop=True).rename_axis("Row")
 
 
-def number_text(value: Any) -> str | None:
-    """A cached number as a person would type it: 70.0 -> "70", 0.5 -> "0.5"; blank -> None."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    number = float(value)
-    return str(int(number)) if number.is_integer() else str(number)
-
-
-def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, existing: bool = True) -> dict[str, Any]:
-    """st.data_editor's column_config from the schema."""
+def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, date_order: str = "day_first",
+                  focus: str | None = None) -> dict[str, Any]:
+    """st.data_editor's column_config from the schema: coded and yes/no columns pick labels in the reader's
+    language and store the code, dates and numbers are typed as text. `focus`: the column a problem link
+    opened, marked beside the row's problems (its cell is corrected in the box above the grid)."""
     config: dict[str, Any] = {}
     hidden = set(masked_columns(user, tab))
     cc = st.column_config
     for spec in tab.columns:
+        title = f"{WARNING_MARK} {_(spec.title)}" if spec.name == focus else _(spec.title)
         # No `required`: the grid would silently refuse a cleared cell; the schema says "must be filled in".
-        common = {"label": _(spec.title), "help": _(spec.description) + (" " + _("Must be filled in.") if spec.required else "")}
+        common = {"label": title, "help": _(spec.description) + (" " + _("Must be filled in.") if spec.required else "")}
+        if spec.name == focus:
+            common["help"] = _("Correct this cell in the box above the table.") + " " + common["help"]
+        current = [str(v) for v in frame[spec.name].dropna().unique()] if spec.name in frame else []
         if spec.name in hidden:
-            config[spec.name] = cc.TextColumn(_(spec.title), help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
+            config[spec.name] = cc.TextColumn(title, help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
         elif spec.allowed:
-            config[spec.name] = cc.SelectboxColumn(options=list(spec.allowed), format_func=lambda v, spec=spec: label(spec, v), **common)
-        elif spec.ref:
-            labels = fk_labels(con, user, spec.ref)
-            if labels:
-                current = [str(v) for v in frame[spec.name].dropna().unique()] if spec.name in frame else []
-                options = list(labels) + [v for v in current if v not in labels]
-                config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, labels=labels: labels.get(v, v), **common)
-            else:
-                config[spec.name] = cc.TextColumn(**common)
-        elif spec.kind == "date":
-            config[spec.name] = cc.DateColumn(format="DD MMM YYYY", **common)  # "21 Feb 2016", as schemas.formats
-        elif spec.kind in ("int", "float"):
-            config[spec.name] = cc.TextColumn(**common)  # as text: see editor_frame
+            options = list(spec.allowed) + [v for v in current if v not in spec.allowed]  # a value not allowed shows as typed
+            config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, spec=spec: label(spec, v), **common)
+        elif spec.ref and (labels := fk_labels(con, user, spec.ref)):
+            options = list(labels) + [v for v in current if v not in labels]
+            config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, labels=labels: labels.get(v, v), **common)
         elif spec.kind == "bool":
-            config[spec.name] = cc.CheckboxColumn(**common)
+            options = [YES, NO] + [v for v in current if v not in (YES, NO)]  # what was typed and not read, as typed
+            config[spec.name] = cc.SelectboxColumn(options=options, format_func=yes_no_label, **common)
+        elif spec.kind == "date":
+            config[spec.name] = cc.TextColumn(**{**common, "help": common["help"] + " " + date_hint(date_order)})
         else:
-            config[spec.name] = cc.TextColumn(**common)
+            config[spec.name] = cc.TextColumn(**common)  # numbers too: see editor_frame
+    if PROBLEMS in frame:
+        config[PROBLEMS] = cc.TextColumn(_("Problems"), disabled=True, width="large",
+                                         help=_("What is wrong in this row, as on the Data quality page. Correct the cell and save."))
     return config
+
+
+def column_order(tab: Tab, frame: pd.DataFrame, focus: str | None = None) -> list[str]:
+    """The row's problems first (when the page has any), then the focused column, then the tab's columns."""
+    names = [c.name for c in tab.columns]
+    if focus in names:
+        names = [focus] + [n for n in names if n != focus]
+    return ([PROBLEMS] if PROBLEMS in frame and frame[PROBLEMS].notna().any() else []) + names
+
+
+ERROR_STYLE = "color: #c62828; font-weight: 600"
+FOCUS_STYLE = "background-color: #fde7e9; color: #b71c1c; font-weight: 700"
+
+
+def styled(frame: pd.DataFrame, focus: tuple[int, str] | None = None) -> Any:
+    """The grid's data, each row's problems in the error colour and the cell a problem link opened (sheet row,
+    column) highlighted. A style shows on read-only columns only: the page makes the focused column read-only
+    while its cell is corrected in the box above the grid."""
+    problems = PROBLEMS in frame and frame[PROBLEMS].notna().any()
+    cell = focus if focus is not None and focus[0] in frame.index and focus[1] in frame.columns else None
+    if not problems and cell is None:
+        return frame
+    style = frame.style
+    if problems:
+        style = style.map(lambda v: ERROR_STYLE if isinstance(v, str) and v else "", subset=[PROBLEMS])
+    if cell is not None:
+        style = style.map(lambda _v: FOCUS_STYLE, subset=pd.IndexSlice[[cell[0]], [cell[1]]])
+    return style
 
 
 def next_key(tab: Tab) -> str | None:

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from connectors.config import setting
 from gateway.figures import count_shown, total_shown
 from insights.common import Filters, default_year, open_errors, places, years_with_data
 from insights.export import safe_csv
@@ -20,6 +21,7 @@ from schemas.formats import compact, display_frame, download_frame, exact, title
 from schemas.i18n import N_, _, current_language, language, ngettext, number
 from ui.markdown import literal
 from ui.state import cache, query, signed_in_user
+from ui.table_cells import date_input_format
 
 _LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
            ("commune", "commune_code", N_("Commune")), ("village", "village_code", N_("Village"))]
@@ -52,7 +54,8 @@ def dashboard_filters(key: str) -> Filters:
     latest = query(default_year)
     period = left.selectbox(_("Period"), choices, index=years.index(latest) if latest in years else len(years) - 1, key=f"{key}_period")
     if period == custom:
-        picked = right.date_input(_("From – to"), (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range")
+        picked = right.date_input(_("From – to"), (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)), key=f"{key}_range",
+                                  format=date_input_format(setting("date_order")))  # typed in the sheet's date order
         # While a person is still choosing, the widget holds only the start: keep the year's end.
         start, end = (picked[0], picked[-1]) if isinstance(picked, (tuple, list)) and picked else (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
     else:

@@ -2,6 +2,7 @@
 issues updated in place, without a full refresh."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from connectors.sources.interface import CellUpdate
@@ -10,6 +11,7 @@ from connectors.store.transaction import atomic
 from connectors.sync.request import DELETED, Conflict, SaveRequest
 from connectors.sync.values import key_of
 from schemas.base import normalise_header
+from schemas.issues import params_json
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
@@ -54,7 +56,33 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                 cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(tab, key))
                 cur.execute(f"UPDATE {quote(name)} SET _row = _row - 1 WHERE _row > ?", [row])
                 cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" = ?', [name, row])
-                cur.execute('UPDATE _issues SET "row" = "row" - 1 WHERE tab = ? AND "row" > ?', [name, row])
+                renumber_issues(cur, name, row)
+
+
+# The fields of a rule's message that name another row of the same tab ("also used in row 12").
+ROW_FIELDS = ("first_row", "other_row", "died_row")
+
+
+def renumber_issues(cur: Any, tab_name: str, gone: int) -> None:
+    """After sheet row `gone` of `tab_name` was deleted, the problems below it move up with their rows: the
+    row, the A1 cell, the link's cell and every row their message names, so each "Row N" (and "cell E7")
+    still matches the sheet. A problem that named the deleted row (an id also used there) went with it."""
+    cur.execute("""UPDATE _issues SET
+                       link = CASE WHEN cell IS NOT NULL AND ends_with(link, cell)
+                                   THEN left(link, length(link) - length(cell)) || regexp_extract(cell, '^[A-Z]+') || CAST("row" - 1 AS VARCHAR)
+                                   ELSE link END,
+                       cell = CASE WHEN cell IS NOT NULL THEN regexp_extract(cell, '^[A-Z]+') || CAST("row" - 1 AS VARCHAR) END,
+                       "row" = "row" - 1
+                   WHERE tab = ? AND "row" > ?""", [tab_name, gone])
+    naming = " OR ".join(f"params LIKE '%\"{field}\"%'" for field in ROW_FIELDS)
+    for rowid, stored in cur.execute(f"SELECT rowid, params FROM _issues WHERE tab = ? AND ({naming})", [tab_name]).fetchall():
+        fields = json.loads(stored)
+        named = [k for k in ROW_FIELDS if isinstance(fields.get(k), int)]
+        if any(fields[k] == gone for k in named):
+            cur.execute("DELETE FROM _issues WHERE rowid = ?", [rowid])
+        elif any(fields[k] > gone for k in named):
+            fields.update({k: fields[k] - 1 for k in named if fields[k] > gone})
+            cur.execute("UPDATE _issues SET params = ? WHERE rowid = ?", [params_json(fields), rowid])
 
 
 def _forget_issues(cur: Any, tab: Tab, row: int, column: str) -> None:

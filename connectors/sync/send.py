@@ -203,9 +203,16 @@ def _send(cache: Any, source: Any, user: User, request: SaveRequest, via: str, d
     if wrong:
         return SaveResult(FAILED, _("Your changes were written, but these could not be proven to be in the right place - check them "
                             "in the sheet: {cells}").format(cells=" ".join(wrong)), written=written, audit=attempted, request=request, notes=notes)
-    message = _("Saved: {changed} cell(s) changed, {added} row(s) added, {deleted} row(s) deleted.").format(
-        changed=written.cells_updated, added=written.rows_appended, deleted=written.rows_deleted)
+    message = saved_message(written)
     return SaveResult(SAVED, " ".join([message, *notes]), written=written, audit=attempted, request=request, notes=notes)
+
+
+def saved_message(written: WriteResult) -> str:
+    """"Saved: 1 cell changed." - what was written, each part in its own plural, the parts with nothing left out."""
+    parts = [ngettext("{n} cell changed", "{n} cells changed", n).format(n=n) for n in [written.cells_updated] if n]
+    parts += [ngettext("{n} row added", "{n} rows added", n).format(n=n) for n in [written.rows_appended] if n]
+    parts += [ngettext("{n} row deleted", "{n} rows deleted", n).format(n=n) for n in [written.rows_deleted] if n]
+    return _("Saved: {what}.").format(what=", ".join(parts) or _("nothing changed"))
 
 
 def _prove(source: Any, plan: Plan, grids: Any, date_order: str) -> tuple[list[str], list[str]]:
