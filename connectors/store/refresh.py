@@ -1,0 +1,88 @@
+"""The refresh: read -> check -> load, in proportion to what changed (the cache itself only stores).
+
+- The change token first: unchanged, nothing else is asked (one call).
+- ONE read of every tab; each tab's fingerprint (the source's digest of the cells as sent, when it has one)
+  says which tabs changed. Only those are typed and checked again, and only the cross-tab rules that read
+  them (or the settings they use) run again (schemas.workbook_check); the issues of the rest are kept.
+- In ONE transaction: the changed tabs' tables are replaced (Arrow in, no pandas copy), the unchanged ones
+  kept as they are; `_issues` is rewritten only when some tab's issues changed. A reader never sees half a
+  refresh, and a failed refresh leaves the last good cache as it was.
+- Every table the refresh replaced, or whose issues changed, gets a new stamp (Cache.generation(tabs)):
+  a figure cached on tabs that did not change survives the refresh.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyarrow as pa
+
+from connectors.config import admin_settings
+from connectors.sources.interface import Source
+from connectors.store.transaction import atomic
+from schemas.registry import TABS
+
+
+def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Any = None,
+            version: str | None = None, keep_same: bool = False, hook: Any = None) -> Any:
+    """See Cache.refresh."""
+    from connectors.store.cache import RefreshResult
+
+    say = progress or (lambda _what, _done: None)
+    with cache._lock:
+        say("Checking whether the data changed", 0.0)
+        if version is None:
+            version = source.version()
+        if not force and cache.stored_version(source.label) == version:
+            say("Nothing changed since the last refresh", 1.0)
+            return RefreshResult(skipped=True, version=version)
+        say(f"Reading {source.label}", 0.05)
+        own = hook.tabs() if hook is not None else []
+        grids = source.read([t.name for t in TABS] + own)
+        prints = {t.name: (grids[t.name].fingerprint(date_order) if t.name in grids else "missing") for t in TABS}
+        if keep_same and prints == cache.loaded and (hook is None or hook.unchanged(cache.cursor(), grids)):
+            now = _now()
+            cache.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
+            cache.forget_generation()
+            say("Nothing changed since the last refresh", 1.0)
+            return RefreshResult(skipped=False, version=version, same_data=True)
+        say("Checking the tabs that changed", 0.3)
+        checked = cache.check.run(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings(),
+                                  context=source.label, fingerprints=prints)
+        result = RefreshResult(skipped=False, version=version, checked=sorted(checked.checked), rules_run=list(checked.rules_run))
+        now = _now()
+        issues = checked.issues
+        reload = [t for t in TABS if cache.loaded.get(t.name) != prints[t.name]]
+        with atomic(cache.con):
+            if hook is not None:
+                issues = hook.validated(cache.con, grids, issues)
+            result.errors = issues.errors()
+            result.warnings = len(issues) - result.errors
+            for number, tab in enumerate(reload, start=1):
+                say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(reload))
+                cache.replace_table(tab, checked.frames[tab.name].frame)
+            for tab in TABS:
+                result.rows[tab.name] = len(checked.frames[tab.name].frame)
+            cache.con.executemany("INSERT OR REPLACE INTO _meta VALUES (?, ?, ?, ?, ?)",
+                                  [[t.name, source.label, version, now, result.rows[t.name]] for t in TABS])
+            digests = issues.digests()
+            if digests != cache.issues_stored:
+                cache.con.execute("DELETE FROM _issues")
+                cache.insert_issues(issues)
+            cache.con.execute("INSERT OR REPLACE INTO _meta VALUES ('*', ?, ?, ?, ?)", [source.label, version, now, sum(result.rows.values())])
+            cache.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
+        result.reloaded = [t.name for t in reload]
+        moved = set(result.reloaded) | {t for t in set(digests) | set(cache.issues_stored) if digests.get(t) != cache.issues_stored.get(t)}
+        cache.stored(prints, digests, moved, version)
+        say("Refreshed", 1.0)
+        return result
+
+
+def arrow_of(frame: Any) -> pa.Table:
+    """A typed frame as Arrow: the text columns are Arrow already (no copy), and DuckDB scans Arrow faster
+    than it converts pandas' masked arrays."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
