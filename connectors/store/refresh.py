@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from connectors.config import admin_settings
+from connectors.sources.gsheets_http import gc_paused
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
 from schemas.registry import TABS
@@ -47,8 +48,9 @@ def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str 
             say("Nothing changed since the last refresh", 1.0)
             return RefreshResult(skipped=False, version=version, same_data=True)
         say("Checking the tabs that changed", 0.3)
-        checked = cache.check.run(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings(),
-                                  context=source.label, fingerprints=prints)
+        with gc_paused():  # a million decoded cells are a million objects the collector would rescan, for nothing
+            checked = cache.check.run(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings(),
+                                      context=source.label, fingerprints=prints)
         result = RefreshResult(skipped=False, version=version, checked=sorted(checked.checked), rules_run=list(checked.rules_run))
         now = _now()
         issues = checked.issues
