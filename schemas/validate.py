@@ -32,6 +32,7 @@ from schemas.rules_context import Link, TabFrame, amount, as_read, make_issue
 from schemas.settings import BY_KEY as SETTING_SPECS
 from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
 from schemas.vector import pa_array
+from schemas.workbook_check import WorkbookCheck
 
 __all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
 
@@ -110,10 +111,13 @@ def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, 
     `admin_settings`: programme settings an admin set in the secrets file (connectors.config.admin_settings),
     the only way to lower a privacy setting below its default. One run of schemas.workbook_check (which a
     refresh keeps between reads, to check only what changed)."""
-    from schemas.workbook_check import WorkbookCheck
-
-    checked = WorkbookCheck().run(grids, tabs=tabs, date_order=date_order, link=link, admin_settings=admin_settings)
+    checked = new_check().run(grids, tabs=tabs, date_order=date_order, link=link, admin_settings=admin_settings)
     return checked.frames, checked.issues
+
+
+def new_check() -> WorkbookCheck:
+    """A validation that remembers its answer, so the next run redoes only what changed (a refresh keeps one)."""
+    return WorkbookCheck(validate_tab, settings_of, shaped)
 
 
 def shaped(tab: Tab, grid: Grid, columns: dict[str, int]) -> tuple[Grid, list[MergedCells], int | None]:

@@ -108,7 +108,12 @@ def rule_units(frames: Mapping[str, TabFrame]) -> list[tuple[str, Callable[[Book
 
 
 class WorkbookCheck:
-    def __init__(self) -> None:
+    """`check_tab(tab, grid, date_order=, link=) -> (TabFrame, IssueRows)`, `settings_of(found, link, admin)` and
+    `reshape(tab, grid, columns) -> (grid, ...)` are schemas.validate's (schemas.validate.new_check)."""
+
+    def __init__(self, check_tab: Callable[..., tuple[TabFrame, IssueRows]], settings_of: Callable[..., tuple[dict, list]],
+                 reshape: Callable[..., tuple[Grid, Any, Any]]) -> None:
+        self._check_tab, self._settings_of, self._reshape = check_tab, settings_of, reshape
         self._context: Any = None
         self._tabs: dict[str, _TabResult] = {}
         self._rules: dict[str, _RuleResult] = {}
@@ -121,8 +126,6 @@ class WorkbookCheck:
     def run(self, grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",
             link: Link | None = None, admin_settings: dict[str, Any] | None = None, context: Any = None,
             fingerprints: dict[str, str] | None = None) -> Checked:
-        from schemas.validate import settings_of, validate_tab  # validate imports this module
-
         tabs = list(tabs) if tabs is not None else list(TABS)
         context = (context, date_order, tuple(t.name for t in tabs), tuple(sorted((admin_settings or {}).items())))
         if context != self._context:
@@ -137,15 +140,15 @@ class WorkbookCheck:
             grid = grids.get(tab.name)
             kept = self._tabs.get(tab.name)
             if kept is not None and kept.fingerprint == prints[tab.name]:
-                done.frames[tab.name] = replace(kept.found, grid=_shaped(tab, grid, kept) if grid is not None else None)
+                done.frames[tab.name] = replace(kept.found, grid=self._shaped(tab, grid, kept) if grid is not None else None)
             else:
-                found, issues = validate_tab(tab, grid, date_order=date_order, link=link)
+                found, issues = self._check_tab(tab, grid, date_order=date_order, link=link)
                 done.frames[tab.name] = found
                 kept = self._tabs[tab.name] = _TabResult(prints[tab.name], replace(found, grid=None), issues,
                                                          grid is not None and found.grid is not grid)
                 done.checked.add(tab.name)
             done.issues.extend(kept.issues)
-        settings, setting_issues = settings_of(done.frames.get("settings"), link, admin_settings or {})
+        settings, setting_issues = self._settings_of(done.frames.get("settings"), link, admin_settings or {})
         done.issues.extend(setting_issues)
         book = _RecordingBook(done.frames, settings, link)
         left_out = LeftOut()
@@ -167,11 +170,7 @@ class WorkbookCheck:
         return done
 
 
-def _shaped(tab: Tab, grid: Grid, kept: _TabResult) -> Grid:
-    """The grid as the kept frame was typed from: the read's own grid, or with its merges and second header
-    row applied again (the cells are the same: the fingerprint says so)."""
-    if not kept.reshaped:
-        return grid
-    from schemas.validate import shaped
-
-    return shaped(tab, grid, kept.found.columns)[0]
+    def _shaped(self, tab: Tab, grid: Grid, kept: _TabResult) -> Grid:
+        """The grid as the kept frame was typed from: the read's own grid, or with its merges and second header
+        row applied again (the cells are the same: the fingerprint says so)."""
+        return self._reshape(tab, grid, kept.found.columns)[0] if kept.reshaped else grid

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
@@ -18,10 +17,10 @@ import duckdb
 import pandas as pd
 
 from connectors.sources.interface import Source
+from connectors.store.refresh import RefreshResult, arrow_of, refresh
 from connectors.store.transaction import atomic
 from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
-from schemas.workbook_check import WorkbookCheck
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 
@@ -52,19 +51,6 @@ CREATE TABLE IF NOT EXISTS _audit ("at" TIMESTAMP, "user" VARCHAR, tab VARCHAR, 
 CREATE TABLE IF NOT EXISTS _outbox (id BIGINT PRIMARY KEY, queued_at TIMESTAMP, "user" VARCHAR, batch_json VARCHAR,
     state VARCHAR, last_error VARCHAR);
 """
-
-
-@dataclass
-class RefreshResult:
-    skipped: bool  # the change token was unchanged: nothing else was read
-    version: str
-    same_data: bool = False  # read, but every cell was as at the last read: tables kept, only the time moved
-    rows: dict[str, int] = field(default_factory=dict)
-    errors: int = 0
-    warnings: int = 0
-    checked: list[str] = field(default_factory=list)  # tabs typed and checked again (their cells changed)
-    rules_run: list[str] = field(default_factory=list)  # cross-tab rules run again (they read a changed tab)
-    reloaded: list[str] = field(default_factory=list)  # tables replaced
 
 
 def quote(name: str) -> str:
@@ -125,7 +111,7 @@ class Cache:
         self._stamps: dict[str, str] = {}  # tab -> when its table or its issues last changed
         self.loaded: dict[str, str] = {}  # tab -> fingerprint of the cells its table was loaded from (connectors.store.refresh)
         self.issues_stored: dict[str, str] = {}  # tab -> digest of its rows in `_issues`
-        self.check = WorkbookCheck()  # the last validation, kept so the next one redoes only what changed
+        self._check: Any = None  # the last validation, kept so the next one redoes only what changed
         self.con.execute(BOOKKEEPING)
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {FIGURES}")
         for tab in TABS:
@@ -161,8 +147,6 @@ class Cache:
         costs one call, not two). `keep_same`: when every cell is as at the last read, keep the tables and the
         generation, so open pages need not redraw (the poll's reads). `hook`: tabs the app owns, read in the
         same call, and what the app keeps of a validation before its issues are stored (connectors.problems)."""
-        from connectors.store.refresh import refresh  # imported late: validation pulls in pandera
-
         return refresh(self, source, force=force, date_order=date_order, progress=progress, version=version,
                        keep_same=keep_same, hook=hook)
 
@@ -173,6 +157,15 @@ class Cache:
         self._changes += 1
         for name in moved:
             self._stamps[name] = f"{version}:{self._changes}"
+
+    @property
+    def check(self) -> Any:
+        """The validation this cache's refreshes share (schemas.workbook_check), made at the first refresh."""
+        if self._check is None:
+            from schemas.validate import new_check  # imported late: validation pulls in pandera
+
+            self._check = new_check()
+        return self._check
 
     def forget_generation(self) -> None:
         self._generation = None
@@ -194,8 +187,6 @@ class Cache:
             self.changed(frames)
 
     def replace_table(self, tab: Tab, frame: pd.DataFrame) -> None:
-        from connectors.store.refresh import arrow_of
-
         self.con.register("_incoming", arrow_of(frame))
         try:
             self.con.execute(f"CREATE OR REPLACE TABLE {quote(tab.name)} AS SELECT {table_sql(tab)} FROM _incoming")

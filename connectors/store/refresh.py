@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -24,11 +25,22 @@ from connectors.store.transaction import atomic
 from schemas.registry import TABS
 
 
+@dataclass
+class RefreshResult:
+    skipped: bool  # the change token was unchanged: nothing else was read
+    version: str
+    same_data: bool = False  # read, but every cell was as at the last read: tables kept, only the time moved
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+    checked: list[str] = field(default_factory=list)  # tabs typed and checked again (their cells changed)
+    rules_run: list[str] = field(default_factory=list)  # cross-tab rules run again (they read a changed tab)
+    reloaded: list[str] = field(default_factory=list)  # tables replaced
+
+
 def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Any = None,
             version: str | None = None, keep_same: bool = False, hook: Any = None) -> Any:
     """See Cache.refresh."""
-    from connectors.store.cache import RefreshResult
-
     say = progress or (lambda _what, _done: None)
     with cache._lock:
         say("Checking whether the data changed", 0.0)
