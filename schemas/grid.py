@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -35,6 +36,7 @@ class Merge(NamedTuple):
 
 
 _LATER = object()  # header and rows decoded when first asked for (Grid.decoded_later)
+_DECODING = threading.Lock()
 
 
 @dataclass
@@ -67,9 +69,11 @@ class Grid:
         decode = self.__dict__.get("_decode")
         if name not in ("header", "rows") or decode is None:
             raise AttributeError(name)
-        header, rows = decode()
-        self.__dict__.update(header=header, rows=rows)
-        del self.__dict__["_decode"]
+        with _DECODING:  # two threads reading one grid decode it once
+            if "_decode" in self.__dict__:
+                header, rows = decode()
+                self.__dict__.update(header=header, rows=rows)
+                del self.__dict__["_decode"]
         return self.__dict__[name]
 
     @property
