@@ -24,31 +24,33 @@ data/demo.xlsx: $(VENV)/.runtime
 
 demo: data/demo.xlsx
 
-# Built at install, never committed: the compiled catalogs (recompiled when their .po changes) and the Khmer
-# font copied from its pinned package (fontpkg-noto-sans-khmer, OFL-1.1) to static/, which Streamlit serves.
+# The compiled catalogs: built here ahead of time, and by the app itself at first use when missing or older
+# than their .po (schemas/i18n.py), so `streamlit run app.py` alone needs no make. The Khmer font is committed
+# in static/ (Noto Sans Khmer from the pinned fontpkg-noto-sans-khmer, OFL-1.1, licence beside it; a test
+# checks they are the same file): Streamlit serves it from the very first request, before any script ran.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/backoffice.po))
-KHMER_FONT := static/NotoSansKhmer.ttf
 
 locale/%/LC_MESSAGES/backoffice.mo: locale/%/LC_MESSAGES/backoffice.po $(VENV)/.runtime
 	$(VENV)/bin/pybabel compile --domain backoffice --input-file $< --output-file $@
 
-$(KHMER_FONT): $(VENV)/.runtime
-	mkdir -p static
-	$(PY) -c "import shutil, sys, fontpkg_noto_sans_khmer as f; shutil.copyfile(f.ROOT / 'files' / 'NotoSansKhmer[wdth,wght].ttf', sys.argv[1])" $@
-
-assets: $(CATALOGS) $(KHMER_FONT)
+assets: $(CATALOGS)
 
 # After changing texts in the code: extract them and merge into each language's .po (then translate what is new).
 catalog: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location --sort-output --project "CCPCR Back Office" --output-file locale/backoffice.pot .
 	$(VENV)/bin/pybabel update --domain backoffice --input-file locale/backoffice.pot --output-dir locale --no-fuzzy-matching --ignore-obsolete
 
-# Binds to 127.0.0.1: with no sign-in configured the app runs as a single local admin.
+# Binds to 127.0.0.1: with no sign-in configured the app runs as a single local admin. It answers to this
+# computer's own names only (server.allowedHosts): a web page elsewhere that points its name at 127.0.0.1 (DNS
+# rebinding) cannot open the app's connection; the app refuses such a Host itself too (ui/auth.py).
+# `streamlit run app.py` alone gives the same app: it builds the demo workbook and the catalogs on first start;
+# `make run` builds them beforehand.
+LOOPBACK_HOSTS := --server.allowedHosts localhost --server.allowedHosts 127.0.0.1 --server.allowedHosts ::1
 run: $(VENV)/.runtime data/demo.xlsx assets
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) $(LOOPBACK_HOSTS) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev assets
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) data/demo.xlsx data/cache.duckdb $(CATALOGS) $(KHMER_FONT)
+	rm -rf $(VENV) data/demo.xlsx data/cache.duckdb $(CATALOGS)

@@ -1,28 +1,38 @@
-"""Entry point: page config, the language, sign-in, the data, the sidebar and the navigation. Nothing else lives here.
-Sign-in comes first: nothing reads or writes the source before it succeeds (ui.auth loads the data)."""
+"""Entry point: page config, the language, what a first start needs, sign-in, the data, the sidebar and the
+navigation. Nothing else lives here. Sign-in comes first: nothing reads or writes the source before it succeeds
+(ui.auth loads the data). Every page runs inside `shown_safely`: an exception is a short message with an id."""
 import streamlit as st
 
+from data.build_demo import ensure_demo_workbook
 from gateway.declared import registry_problems
 from schemas.i18n import _
 from ui import live
 from ui.auth import require_user
-from ui.language import apply_language, language_switch, remember_for
+from ui.errors import shown_safely
+from ui.language import apply_language, language_switch
 from ui.navigation import pages_for
 from ui.sidebar import sidebar
+from ui.startup import prepare
 from ui.state import mark_entry
 
+# No traceback in a browser, however the app was started (Community Cloud passes the legacy `False`, which
+# still shows tracebacks): whatever escapes shown_safely below gets Streamlit's generic sentence only.
+st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="CCPCR Back Office", page_icon=":material/grass:", layout="wide")
 apply_language()  # before any text: the whole run speaks one language
 mark_entry()
-problems = registry_problems()
-if problems:  # a wrongly declared tab or setting: refuse to start rather than show wrong figures
-    st.error(_("The back office cannot start: the registry of tabs is inconsistent. Fix these in schemas/ and restart:")
-             + "\n\n" + "\n".join(f"- {problem}" for problem in problems))
-    st.stop()
-user = require_user()
-remember_for(user)
-language_switch(user)
-live.start()  # after sign-in: the poll never reads for a page nobody may see
-sidebar()
-live.freshness()
-st.navigation(pages_for(user)).run()
+with shown_safely("app.py"):
+    prepare(ensure_demo_workbook)  # the font, the demo workbook on a first start, a catalog that cannot load
+    problems = registry_problems()
+    if problems:  # a wrongly declared tab or setting: refuse to start rather than show wrong figures
+        st.error(_("The back office cannot start: the registry of tabs is inconsistent. Fix these in schemas/ and restart:")
+                 + "\n\n" + "\n".join(f"- {problem}" for problem in problems))
+        st.stop()
+    user = require_user()  # also applies the user's saved language before anything is drawn for them
+    language_switch(user)
+    live.start()  # after sign-in: the poll never reads for a page nobody may see
+    sidebar()
+    live.freshness()
+    page = st.navigation(pages_for(user))
+    with shown_safely(f"the page {page.url_path or 'overview'}"):
+        page.run()

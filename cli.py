@@ -8,7 +8,7 @@ import argparse
 import importlib
 import sys
 
-from schemas.i18n import LANGUAGES, N_, _, configured_language, language
+from schemas.i18n import LANGUAGES, N_, _, catalog_problem, configured_language, language
 
 COMMANDS = {
     "report": N_("The year's results in Markdown (English or Khmer: --lang), in the programme report's terms; exit 0 when complete, "
@@ -16,6 +16,8 @@ COMMANDS = {
     "validate": N_("Check every tab; exit 0 when there are no errors, 1 when there are, 2 when the source cannot be read."),
     "provision": N_("Create missing tabs, headers and dropdowns in a Google Sheet, optionally copying a workbook in."),
 }
+
+LANG_HELP = N_("The language of the help and messages: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en.")
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -44,14 +46,19 @@ def chosen_language(argv: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with language(chosen_language(argv)):
+        problem = catalog_problem()
+        if problem:  # never a quiet fall back to English
+            print(problem, file=sys.stderr)
         parser = new_parser(prog="cli.py", description=_("CCPCR Back Office command line."))
-        parser.add_argument("--lang", dest="cli_lang", choices=sorted(LANGUAGES), default=None,
-                            help=_("The language of the help and messages: en (English) or km (Khmer); default: BACKOFFICE_LANGUAGE, else en."))
+        parser.add_argument("--lang", dest="cli_lang", choices=sorted(LANGUAGES), default=None, help=_(LANG_HELP))
         commands = parser.add_subparsers(dest="command", required=True, title=_("commands"))
         modules = {}
         for name, help_text in COMMANDS.items():
             modules[name] = importlib.import_module(f"commands.{name}")
-            modules[name].add_arguments(new_parser(commands.add_parser, name, help=_(help_text), description=_(help_text)))
+            command = new_parser(commands.add_parser, name, help=_(help_text), description=_(help_text))
+            modules[name].add_arguments(command)
+            if "--lang" not in command._option_string_actions:  # --lang before or after any command
+                command.add_argument("--lang", dest="lang", choices=sorted(LANGUAGES), default=argparse.SUPPRESS, help=_(LANG_HELP))
         args = parser.parse_args(argv)
         return modules[args.command].run(args)
 

@@ -19,9 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from commands.source import opened, unreadable
 from connectors.access import LOCAL_ADMIN
 from connectors.config import setting
-from connectors.sources import open_source
 from connectors.sources.interface import SourceError
 from connectors.store.cache import Cache
 from gateway.masking import mask_personal_values
@@ -62,15 +62,18 @@ def _run(args: argparse.Namespace) -> int:
         fmt = fmt or out.suffix.lstrip(".").lower()
     cache = Cache(":memory:")  # its own cache: the command line never blocks on a running app
     try:
-        cache.refresh(open_source(args.source), date_order=setting("date_order"))
+        cache.refresh(opened(args.source), date_order=setting("date_order"))
     except SourceError as exc:
-        print(_("Could not read the source: {problem}").format(problem=exc), file=sys.stderr)
+        print(unreadable(exc), file=sys.stderr)
         return UNREADABLE
     years = years_with_data(cache.figures_cursor())
+    if not years:  # one plain sentence: there is no year to pick from
+        print(_("No data for {year}: the source holds no dated rows yet, so there is nothing to report. Check --source, "
+                "or enter the year's records first.").format(year=args.year), file=sys.stderr)
+        return INCOMPLETE
     if args.year not in years:
-        held = (_("the source holds data for {years}").format(years=", ".join(map(str, years))) if years
-                else _("the source holds no dated rows yet"))
-        print(_("No data for {year}: {held}. Pick one of those years.").format(year=args.year, held=held), file=sys.stderr)
+        print(_("No data for {year}: the source holds data for {years}. Pick one of those years.").format(
+            year=args.year, years=", ".join(map(str, years))), file=sys.stderr)
         return INCOMPLETE
     if pack:
         return _write_pack(cache, args.year, fmt, out)

@@ -15,8 +15,8 @@ import sys
 from typing import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
-from connectors.config import admin_settings, setting
-from connectors.sources import open_source
+from commands.source import opened, unreadable
+from connectors.config import admin_settings, setting, sign_in_configured
 from connectors.sources.interface import SourceError
 from gateway.declared import registry_problems
 from insights.privacy import MASK, masked_message, pii_headers
@@ -24,7 +24,7 @@ from schemas.i18n import _, ngettext
 from schemas.issues import ERROR, WARNING, Issue
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
-from schemas.validate import validate_workbook
+from schemas.validate import users_without_admin, validate_workbook
 
 FORMATS = ("text", "json", "junit")
 
@@ -54,13 +54,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"validate: {exc.args[0]}", file=sys.stderr)
         return 2
     try:
-        source = open_source(args.source)
+        source = opened(args.source)
         grids = source.read([t.name for t in tabs])
     except SourceError as exc:
-        print(_("validate: could not read the source: {problem}").format(problem=exc), file=sys.stderr)
+        print(unreadable(exc), file=sys.stderr)
         return 2
     link = getattr(source, "cell_link", None)
-    _frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link, admin_settings=admin_settings())
+    frames, issues = validate_workbook(grids, tabs=tabs, date_order=setting("date_order"), link=link, admin_settings=admin_settings())
+    if sign_in_configured():  # with sign-in on, an empty users tab or one without an admin locks everybody out
+        issues.extend(users_without_admin(frames))
     shown: Iterable[Issue] = issues if getattr(args, "show_personal_data", False) else mask_personal_data(issues)
     errors = any(i.severity == ERROR for i in issues)
     if args.format == "json":  # streamed: an error storm is written issue by issue, never held as one text

@@ -7,12 +7,14 @@ settings, which only an admin may lower (`admin_settings`).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+SHEET_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 DEMO_WORKBOOK = ROOT / "data" / "demo.xlsx"
 APP_CACHE = ROOT / "data" / "cache.duckdb"
 
@@ -36,10 +38,23 @@ def _secrets_file() -> Path:
     return Path(os.environ.get("BACKOFFICE_SECRETS") or SETTINGS["secrets_path"][0])
 
 
+_streamlit_secrets: Callable[[], dict[str, Any]] | None = None
+
+
+def read_streamlit_secrets_with(reader: Callable[[], dict[str, Any]] | None) -> None:
+    """Under Streamlit (ui.startup): how to get the secrets as Streamlit has them - its own files, wherever the
+    host put them (Streamlit Community Cloud's Secrets box). Used when BACKOFFICE_SECRETS is not set and there is
+    no .streamlit/secrets.toml beside the app."""
+    global _streamlit_secrets
+    _streamlit_secrets = reader
+
+
 def load_secrets() -> dict[str, Any]:
     """The secrets file as a dict ({} when there is none). Never log or display what it returns."""
     path = _secrets_file()
     if not path.is_file():
+        if _streamlit_secrets is not None and not os.environ.get("BACKOFFICE_SECRETS"):
+            return _streamlit_secrets()
         return {}
     with path.open("rb") as handle:
         return tomllib.load(handle)
@@ -72,6 +87,28 @@ class SourceSpec:
     @property
     def is_demo(self) -> bool:
         return self.kind == "workbook" and Path(self.location) == DEMO_WORKBOOK
+
+
+def sheet_key(spec: SourceSpec | None = None) -> str | None:
+    """The configured Google Sheet's key (from a key or its address), or None for a workbook."""
+    spec = spec or source_spec()
+    if spec.kind != "gsheets":
+        return None
+    match = SHEET_KEY_IN_URL.search(spec.location)
+    return (match.group(1) if match else spec.location.strip()) or None
+
+
+def sign_in_configured() -> bool:
+    """An `[auth]` section in the app's secrets file or in Streamlit's (.streamlit/secrets.toml beside the app),
+    read as the command line can read them: the app itself asks Streamlit (ui.auth)."""
+    for path in dict.fromkeys([_secrets_file(), ROOT / ".streamlit" / "secrets.toml"]):
+        try:
+            with path.open("rb") as handle:
+                if tomllib.load(handle).get("auth"):
+                    return True
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+    return False
 
 
 def source_spec(text: str | None = None) -> SourceSpec:

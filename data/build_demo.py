@@ -7,19 +7,21 @@ every tab's schema and the cross-tab rules, and is the same on every run (fixed 
     python -m data.build_demo [--out data/demo.xlsx] [--scale N]
 
 `--scale N` multiplies the bulk tabs (clinic visits, ledgers, activities) for benchmarks; the
-report's figures then no longer hold.
+report's figures then no longer hold. Nobody has to run it: the app and the command line build the
+demo workbook the first time they need it (`ensure_demo_workbook`).
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import datetime as dt
+import fcntl
 import os
 import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import pandas as pd
@@ -76,17 +78,20 @@ class _StableZip(ZipFile):
         return info
 
 
-def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str],
+                   progress: Callable[[float], None] | None = None) -> Path:
     """One sheet per tab (named as the tab), row 1 the column titles; written atomically.
 
     Dates are Excel dates, booleans and numbers native, codes text, blanks empty cells; the same
-    frames always give a byte-identical file.
+    frames always give a byte-identical file. `progress(share)` hears how far the writing is (0 to 1).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(write_only=True)
     book.properties.created = book.properties.modified = STAMP
-    for name, frame in frames.items():
+    for done, (name, frame) in enumerate(frames.items()):
+        if progress:
+            progress(done / (len(frames) + 1))
         specs = tab(name).columns
         sheet = book.create_sheet(name)
         sheet.append([spec.title for spec in specs])
@@ -102,6 +107,38 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str]
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def ensure_demo_workbook(path: str | os.PathLike[str] = DEFAULT_OUT, progress: Callable[[float], None] | None = None,
+                         waiting: Callable[[], None] | None = None) -> bool:
+    """Build the demo workbook at `path` unless it is there already; True when this call built it.
+
+    A first start may see several sessions (threads) and replicas (processes) ask at once: the workbook's own
+    lock file (NAME.xlsx.lock, the one the workbook source's saves hold) lets one build while the others wait
+    (`waiting()` is told once) and then find it built. `progress(share)` hears how far the building is."""
+    path = Path(path)
+    if path.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(path.suffix + ".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.is_file():  # built by whoever held the lock before us
+                return False
+            say = progress or (lambda _share: None)
+            say(0.0)
+            frames = build_demo_frames()
+            say(0.3)
+            write_workbook(frames, path, progress=lambda share: say(0.3 + 0.7 * share))
+            say(1.0)
+            return True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@
 - For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
   below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a share
   the insight declares beside a hidden count is hidden with it.
+- Links to cells of the Google Sheet are an admin's only: with a sheet shared by link, its key opens every name.
 - `published_figure`: the same for what leaves the organisation (the donor pack): the role still decides
   what is read, but personal data is masked and small counts hidden as for viewers whatever the role.
 """
@@ -23,6 +24,7 @@ import pandas as pd
 
 from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal_data, sees_personal_data
 from connectors.store.cache import for_figures
+from gateway.masking import sheet_links_shown
 from gateway.reads import record_view, small_count_threshold
 from insights.privacy import SmallCount, suppress_counts
 from schemas.i18n import _
@@ -98,6 +100,7 @@ def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple
 
 def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any, published: bool = False) -> Any:
     result = _masked(cur, PUBLISHED if published else user, insight.tabs, result, insight.__name__)
+    result = sheet_links_shown(PUBLISHED if published else user, result)
     if published or user.role in SUPPRESSED_ROLES:
         result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()))
     return result

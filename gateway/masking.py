@@ -1,5 +1,5 @@
 """The other ways out, masked the same way as the tables: a save's conflicts (after a save and in the
-outbox), its errors, an outbox entry's message, and staff e-mail addresses.
+outbox), its errors, an outbox entry's message, staff e-mail addresses, and the Google Sheet's key and address.
 
 Whoever may not see a tab's personal data sees ••• for those columns here too - also inside a whole row
 (a row deleted or added meanwhile is shown as its columns). Staff e-mails are personal data (the users
@@ -7,11 +7,13 @@ tab): only an admin sees another person's address; everyone sees their own.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 import pandas as pd
 
 from connectors.access import MASK, User, sees_personal_data
+from connectors.config import sheet_key
 from connectors.store.audit import text
 from insights.privacy import masked_message
 from schemas.i18n import _
@@ -121,3 +123,31 @@ def masked_text(text: str, values: Iterable[str]) -> str:
         if value in text:
             text = text.replace(value, MASK)
     return text
+
+
+# The Google Sheet's key and address: with a sheet shared by link, whoever has them reads every name in it, so
+# only admins see them (the sidebar, the freshness line, reasons a read failed, links to cells).
+SHEET_ADDRESS = re.compile(r"https?://docs\.google\.com/spreadsheets/d/[A-Za-z0-9_-]+[^\s)\]'\"<>]*")
+
+
+def source_text_shown(user: User | None, text: str) -> str:
+    """`text` (a source's label, a reason it could not be read) with the sheet's address and key as ••• for
+    anyone but an admin."""
+    if not text or (user is not None and user.is_admin):
+        return text
+    text = SHEET_ADDRESS.sub(MASK, str(text))
+    key = sheet_key()
+    return text.replace(key, MASK) if key else text
+
+
+def sheet_links_shown(user: User | None, result: Any) -> Any:
+    """Frames (also inside dicts and lists) with their links to cells of the sheet emptied for anyone but an admin."""
+    if user is not None and user.is_admin:
+        return result
+    if isinstance(result, pd.DataFrame):
+        return result.assign(link=None) if "link" in result.columns else result
+    if isinstance(result, dict):
+        return {k: sheet_links_shown(user, v) for k, v in result.items()}
+    if isinstance(result, list):
+        return [sheet_links_shown(user, v) for v in result]
+    return result

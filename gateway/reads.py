@@ -26,7 +26,7 @@ from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_pe
 from connectors.config import admin_settings
 from connectors.store.cache import quote
 from connectors.sync import outbox
-from gateway.masking import email_shown
+from gateway.masking import email_shown, sheet_links_shown
 from insights import quality
 from insights.common import setting as programme_setting
 from schemas.i18n import N_, _
@@ -112,15 +112,15 @@ def issues(con: Any, user: User, tab: str | None = None, rule: str | None = None
     if tab:
         require_read(user, tab)
     readable, masked = quality_scope(user)
-    return quality.issue_list(_cur(con), tab, rule, severity, village, limit, tabs=readable, masked=masked)
+    return sheet_links_shown(user, quality.issue_list(_cur(con), tab, rule, severity, village, limit, tabs=readable, masked=masked))
 
 
 def issue_groups(con: Any, user: User, tab: str | None = None, rule: str | None = None, severity: str | None = None,
                  village: str | None = None) -> pd.DataFrame:
-    """insights.quality.issue_groups within the user's scope (counts, rows and cell links: no values)."""
+    """insights.quality.issue_groups within the user's scope (counts, rows and cell links - an admin's only: no values)."""
     if tab:
         require_read(user, tab)
-    return quality.issue_groups(_cur(con), tab, rule, severity, village, tabs=quality_scope(user)[0])
+    return sheet_links_shown(user, quality.issue_groups(_cur(con), tab, rule, severity, village, tabs=quality_scope(user)[0]))
 
 
 def issue_counts(con: Any, user: User) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from insights import clinic, health_education
 from insights import clinic_charts as charts
 from insights import health_education_charts as education_charts
 from schemas.i18n import _, day, number
+from ui.markdown import literal
 from ui.state import query
 from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table, total
 
@@ -26,7 +27,7 @@ open_errors_notice(clinic.TABS + health_education.TABS)
 
 results = query(clinic.results, filters)
 st.subheader(_("Results, {start} – {end}").format(start=day(filters.start), end=day(filters.end)))
-st.markdown("\n".join(f"- {sentence}" for sentence in clinic.results_sentences(results)))
+st.markdown("\n".join(f"- {literal(sentence)}" for sentence in clinic.results_sentences(results)))
 cols = st.columns(4)
 metric(cols[0], _("Patients assessed"), results["assessed"])
 metric(cols[1], _("Hospitalised"), results["inpatients"])

@@ -8,6 +8,7 @@ from insights.overview_charts import monthly_figures, programme_charts, results_
 from reports import FORMATS
 from schemas.i18n import LANGUAGES, _, current_language
 from schemas.registry import TABS
+from ui.markdown import literal
 from ui.state import cache, query, signed_in_user
 from ui.widgets import altair_chart, csv_download, file_download, left_out_note, open_errors_notice, place_picker
 
@@ -26,7 +27,7 @@ sentences_by_programme = results_sentences(results)
 for programme, sentences in sentences_by_programme.items():
     st.subheader(_(programme))
     text, chart = st.columns([3, 2])
-    text.markdown("\n".join(f"- {s}" for s in sentences))
+    text.markdown("\n".join(f"- {literal(s)}" for s in sentences))
     left_out_note(*PROGRAMME_FIGURES[programme], container=text)
     if programme in charts:
         altair_chart(chart, charts[programme])

@@ -5,6 +5,7 @@ from insights import prevention
 from insights import prevention_charts as charts
 from schemas.formats import period_text
 from schemas.i18n import _, ngettext, number, place_names
+from ui.markdown import literal
 from ui.state import query
 from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
@@ -21,7 +22,7 @@ reach = {"villages": ngettext("**{n} village**", "**{n} villages**", coverage["v
          "provinces": ngettext("{n} province", "{n} provinces", coverage["provinces"]).format(n=number(coverage["provinces"]))}
 if coverage["province_names"]:
     st.markdown(_("In {period}, prevention activities reached {villages} in {communes} of {districts} in {provinces} ({names}).").format(
-        period=period, names=place_names(coverage["province_names"]), **reach))
+        period=period, names=literal(place_names(coverage["province_names"])), **reach))
 else:
     st.markdown(_("In {period}, prevention activities reached {villages} in {communes} of {districts} in {provinces}.").format(period=period, **reach))
 cols = st.columns(4)

@@ -20,6 +20,7 @@ from insights.rice_bank import (
 )
 from insights.rice_bank_charts import BANK_CLICK, PERIOD_BRUSH, cover_chart, flows_chart, stock_chart
 from schemas.i18n import N_, _, day, number, percent
+from ui.markdown import literal
 from ui.state import query
 from ui.widgets import altair_chart, csv_download, dashboard_filters, left_out_note, metric, open_errors_notice, table
 
@@ -72,7 +73,7 @@ picked = st.selectbox(_("Bank"), [None, *bank_ids], key="rice_bank_pick", format
 by_name = {name: bank_id for bank_id, name in names.items()}
 bank_id = by_name.get(clicked_bank) or picked
 if clicked_bank and bank_id != picked:
-    st.caption(_("Showing **{bank}**, clicked on the chart — click it again (or empty space) to show all banks.").format(bank=clicked_bank))
+    st.caption(_("Showing **{bank}**, clicked on the chart — click it again (or empty space) to show all banks.").format(bank=literal(clicked_bank)))
 
 # Alerts first: what needs doing.
 status = query(bank_status, filters)
@@ -80,7 +81,7 @@ shown_status = status if bank_id is None else status[status["bank_id"] == bank_i
 season = len(query(setting, "rice_lean_months"))
 for row in shown_status.itertuples():
     if row.alerts:
-        st.warning(f"**{row.bank}**: {row.alerts}.")
+        st.warning(f"**{literal(row.bank)}**: {literal(row.alerts)}.")
 
 figures = query(loan_figures, filters, bank_id)
 cols = st.columns(5)
@@ -142,7 +143,7 @@ altair_chart(st, cover_chart(shown_status, season))
 left_out_note(bank_status)
 no_history = shown_status[shown_status["lean_cover_months"].isna()]
 if not no_history.empty:
-    st.caption(_("No lending in past lean seasons to measure cover against: ") + ", ".join(no_history["bank"]) + ".")
+    st.caption(_("No lending in past lean seasons to measure cover against: ") + literal(", ".join(no_history["bank"])) + ".")
 cover = shown_status[["bank", "village", "capacity_kg", "stock_kg", "principal_out_kg", "share_on_loan", "kg_per_lean_month",
                       "lean_months_seen", "lean_cover_months", "overdue_loans", "alerts"]]
 table(cover)

@@ -13,6 +13,7 @@ from schemas.i18n import _, day, number
 from schemas.registry import TABS
 from ui import live, sheet_problems
 from ui.auth import current_user
+from ui.markdown import literal
 from ui.state import cache, refresh, source, source_label
 from ui.widgets import csv_download, metric, table
 
@@ -36,7 +37,7 @@ if user is None:
 try:
     status = reads.sync_status(cache(), user)
 except AccessDenied as exc:  # the page is hidden from non-admins; this holds even if it is opened anyway
-    st.error(str(exc))
+    st.error(literal(exc))
     st.stop()
 st.title(_("Sync & history"))
 state = st.session_state
@@ -44,21 +45,21 @@ state = st.session_state
 # -- source and freshness -----------------------------------------------------------------------
 st.subheader(_("Source and freshness"))
 cols = st.columns(3)
-cols[0].markdown(_("**Source**") + f"  \n{source_label()}")
+cols[0].markdown(_("**Source**") + f"  \n{literal(source_label())}")
 cols[1].markdown(_("**Last refresh**") + "  \n" + (f"{day(status['refreshed_at'])} {status['refreshed_at']:%H:%M:%S} UTC" if status["refreshed_at"] else _("never")))
 cols[2].markdown(_("**Version**") + f"  \n`{status['version'] or '—'}`")
 st.caption(_("{rows} rows in the cache. The version is the source's change token: a refresh reads "
              "everything only when it changed (or when forced).").format(rows=number(status["rows"])))
 problem = state.get("source_problem")
 if problem:
-    st.warning(_("The last refresh could not read the source: {problem}").format(problem=problem))
+    st.warning(_("The last refresh could not read the source: {problem}").format(problem=literal(problem)))
 poll = live.poll_summary()
 cols = st.columns(4)
 cols[0].markdown(_("**Last token check**") + f"  \n{poll['last_token_check']}")
 cols[1].markdown(_("**Last full read**") + f"  \n{poll['last_full_read']}")
 cols[2].markdown(_("**Calls in the last hour**") + f"  \n{number(poll['calls_last_hour'])}")
 cols[3].markdown(_("**Sessions open**") + f"  \n{number(poll['sessions'])}")
-st.caption(_("The background poll of this app process: {detail}").format(detail=poll["detail"]))
+st.caption(_("The background poll of this app process: {detail}").format(detail=literal(poll["detail"])))
 
 force = st.checkbox(_("Read everything even if nothing changed (force)"), key="sync_force")
 if st.button(_("Refresh now"), key="sync_refresh", type="primary"):
@@ -67,7 +68,7 @@ if st.button(_("Refresh now"), key="sync_refresh", type="primary"):
     bar.empty()
     result = state.get("last_refresh")
     if "source_problem" in state:
-        st.error(_("The source could not be read: {problem}").format(problem=state["source_problem"]))
+        st.error(_("The source could not be read: {problem}").format(problem=literal(state["source_problem"])))
     elif result is not None:
         st.success(_("Nothing changed since the last refresh.") if result.skipped
                    else _("Refreshed: {rows} rows, {errors} errors, {warnings} warnings.").format(

@@ -10,6 +10,7 @@ import contextvars
 import gettext as gettext_module
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -18,6 +19,7 @@ from numbers import Integral, Real
 from pathlib import Path
 
 LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ"}
+ENGLISH_NAMES: dict[str, str] = {"en": "English", "km": "Khmer"}
 DEFAULT_LANGUAGE = "en"
 
 _language: contextvars.ContextVar[str | None] = contextvars.ContextVar("backoffice_language", default=None)
@@ -51,15 +53,73 @@ def language(code: str) -> Iterator[None]:
         _language.reset(token)
 
 
-# Catalogs: locale/<lang>/LC_MESSAGES/backoffice.po, compiled to .mo at install (`make`); English is the
-# source language, so a text with no Khmer translation yet shows in English rather than not at all.
+# Catalogs: locale/<lang>/LC_MESSAGES/backoffice.po, compiled to its .mo the first time it is needed and again
+# whenever the .po is newer (so a clean clone, where git holds only the .po, speaks Khmer with no build step).
+# English is the source language, so a text with no Khmer translation yet shows in English rather than not at
+# all; a whole catalog that cannot be loaded is no such quiet fallback: `catalog_problem()` says why, and the
+# app and the command line show it.
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "backoffice"
+_problems: dict[str, str] = {}
+
+
+def catalog_files(code: str, locale_dir: Path | None = None) -> tuple[Path, Path]:
+    folder = (locale_dir or LOCALE_DIR) / code / "LC_MESSAGES"
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
+def compiled_catalog(code: str, locale_dir: Path | None = None) -> bytes:
+    """The .mo bytes of a language: its .mo when it is as new as its .po, else the .po compiled now (Babel) and
+    written beside it (one rename, so a reader never sees half a file); where the folder cannot be written
+    (a read-only checkout) the compiled catalog is only kept in memory."""
+    import io
+
+    po, mo = catalog_files(code, locale_dir)
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return mo.read_bytes()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as source:  # no .po either: FileNotFoundError, said by catalog_problem()
+        catalog = read_po(source, locale=code)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    data = out.getvalue()
+    temporary = mo.with_name(f".{mo.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, mo)
+    except OSError:  # read-only: this process keeps its copy in memory
+        temporary.unlink(missing_ok=True)
+    return data
 
 
 @lru_cache(maxsize=None)
 def _catalog(code: str) -> gettext_module.NullTranslations:
-    return gettext_module.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
+    import io
+
+    _problems.pop(code, None)
+    try:
+        return gettext_module.GNUTranslations(io.BytesIO(compiled_catalog(code)))
+    except Exception as exc:  # a missing or damaged .po/.mo: English is shown, and said (catalog_problem)
+        _problems[code] = f"{type(exc).__name__}: {exc}"
+        return gettext_module.NullTranslations()
+
+
+def catalog_problem(code: str | None = None) -> str | None:
+    """Why the texts of a language (default: the current one) could not be loaded, or None when they were.
+    Not from the catalog (it is what failed): in both languages, with the reason as the system gave it."""
+    code = code or current_language()
+    if code == DEFAULT_LANGUAGE:
+        return None
+    _catalog(code)
+    reason = _problems.get(code)
+    if reason is None:
+        return None
+    po, _mo = catalog_files(code)
+    return (f"The {ENGLISH_NAMES[code]} texts could not be loaded from {po} ({reason}), so this shows English. "
+            f"Restore that file from git and restart. / មិនអាចផ្ទុកអត្ថបទ{LANGUAGES[code]}ពី {po} បានទេ ({reason}) "
+            "ដូច្នេះបង្ហាញជាភាសាអង់គ្លេស។ សូមយកឯកសារនោះពី git មកវិញ ហើយចាប់ផ្តើមកម្មវិធីឡើងវិញ។")
 
 
 def gettext(message: str) -> str:

@@ -175,6 +175,10 @@ RULES: dict[str, Rule] = _rules(
     Rule("settings.bad_value", ERROR, N_("Setting not readable"),
          N_("Setting '{key}' is {value}, {problem}; the default {default} is used until it is corrected in cell {cell}."),
          N_("Type the setting in its own form and limits (the README's table of settings); until then every figure uses its default.")),
+    Rule("users.no_admin", WARNING, N_("No admin in the users tab"),
+         N_("Sign-in is on, but no row of tab '{tab}' has the role admin: nobody could manage the users and the settings "
+            "(and with no row at all, nobody could sign in). Add a row with the admin's Google e-mail and the role admin."),
+         N_("With sign-in on, give at least one person the role admin in the users tab.")),
 )
 
 

@@ -130,6 +130,18 @@ def shaped(tab: Tab, grid: Grid, columns: dict[str, int]) -> tuple[Grid, list[Me
     return grid, merged, second
 
 
+def users_without_admin(frames: dict[str, TabFrame]) -> list[Issue]:
+    """users.no_admin, for a source whose app has sign-in on (the caller knows; schemas read no settings): no
+    row of the users tab is an admin - or there is no row, or no tab, at all."""
+    found = frames.get("users")
+    if found is None:  # the users tab was not among those checked
+        return []
+    if "role" in found.columns and (found.frame["role"] == "admin").any():
+        return []
+    column = found.columns.get("role")
+    return [make_issue("users.no_admin", "users", None, found.header[column] if column is not None else None, column)]
+
+
 # --- per tab ------------------------------------------------------------------------------
 
 def _read_as(spec: ColumnSpec, values: Any, positions: np.ndarray) -> dict[str, list]:

@@ -252,14 +252,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port with this environment -> (the process, its URL) once healthy."""
+RUN_OPTIONS = ("--server.headless", "true", "--browser.gatherUsageStats", "false")
+
+
+def start_streamlit(env: dict, log_path: Path, *, python: str | Path = sys.executable, cwd: Path = ROOT,
+                    options: tuple[str, ...] = RUN_OPTIONS) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 with this environment -> (the process, its URL) once
+    healthy. `python`, `cwd`: another checkout and its interpreter (a clean clone); `options`: more of the
+    command line."""
     port = free_port()
     log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [str(python), "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port), *options],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -273,6 +278,34 @@ def start_streamlit(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.5)
     server.kill()
     raise RuntimeError("streamlit did not start within 90 s")
+
+
+def clean_clone(folder: Path) -> Path:
+    """This checkout's committed HEAD, cloned into `folder`: only what git holds (no demo workbook, no compiled
+    catalog, no font), as a host that deploys from the repository gets it."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(folder)], check=True, capture_output=True)
+    subprocess.run(["git", "checkout", "--quiet", head], cwd=folder, check=True, capture_output=True)
+    return folder
+
+
+def app_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without any of the app's settings, plus `settings`."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("BACKOFFICE_", "GSHEETS_")) and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return kept | settings
+
+
+def websocket_answer(port: int, host: str) -> str:
+    """The status line a Streamlit on 127.0.0.1:`port` answers to its websocket's upgrade request with this Host
+    header (and an Origin of the same host): "HTTP/1.1 101 Switching Protocols", or 403 for a Host refused."""
+    import base64
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        key = base64.b64encode(os.urandom(16)).decode()
+        connection.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                            f"Origin: http://{host}\r\n\r\n").encode())
+        return connection.recv(200).decode(errors="replace").split("\r\n")[0]
 
 
 def stop(process: subprocess.Popen) -> None:

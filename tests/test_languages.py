@@ -12,11 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from tests.catalogs import LOCALE, build_assets
+from tests.catalogs import build_assets, english_fragments
 from tests.page_text import Shown, page_texts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -69,24 +68,6 @@ def english_pages(app_settings):
     return _walk(app_settings, "en")
 
 
-def _english_fragments() -> list[str]:
-    """The English words of every translated text, cut at its placeholders and bold marks: any of these on a
-    Khmer page is a text that was not translated. Short ones ("Rice bank") could be a tab's own name, so
-    only fragments of two words or more and 12 characters are used."""
-    with (LOCALE / "km" / "LC_MESSAGES" / "backoffice.po").open("rb") as po:
-        catalog = read_po(po, locale="km")
-    fragments = set()
-    for message in catalog:
-        ids = [message.id] if isinstance(message.id, str) else list(message.id) if message.id else []
-        for msgid in ids:
-            # quoted names ('Materials given', `python cli.py validate`) are the sheet's headers and commands, kept as typed
-            for piece in re.split(r"\{[^}]*\}|\*\*|`[^`]*`|'[^']*'", msgid):
-                piece = piece.strip(" .,:;—–()'")
-                if len(piece) >= 12 and " " in piece and not KHMER.search(piece):
-                    fragments.add(piece)
-    return sorted(fragments, key=len, reverse=True)
-
-
 # Not this catalog's texts: what the data holds, the charts' own titles (checked on their own below, by
 # test_a_khmer_chart_has_no_english_title) and the tabs' declared titles (schemas).
 NOT_WRAPPED_HERE = ("dataframe cell", "chart data", "chart title")
@@ -95,7 +76,7 @@ NOT_WRAPPED_HERE = ("dataframe cell", "chart data", "chart title")
 def _english_left(pages: dict[str, list[Shown]], kinds=None) -> list[str]:
     from schemas.registry import TABS
 
-    fragments, tab_titles = _english_fragments(), {t.title for t in TABS}
+    fragments, tab_titles = english_fragments(), {t.title for t in TABS}
     return [f"{page} [{s.where}] {fragment!r} in {s.text[:120]!r}"
             for page, shown in pages.items() for s in shown
             if (s.where in kinds if kinds else s.where not in NOT_WRAPPED_HERE) and s.text not in tab_titles
@@ -103,7 +84,7 @@ def _english_left(pages: dict[str, list[Shown]], kinds=None) -> list[str]:
 
 
 def test_a_khmer_page_shows_no_english_sentence_of_the_catalog(khmer_pages):
-    assert len(_english_fragments()) > 300
+    assert len(english_fragments()) > 300
     offenders = _english_left(khmer_pages)
     assert not offenders, "English left on Khmer pages:\n" + "\n".join(offenders)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from ui.live import freshness_text
+from ui.markdown import literal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NOW = dt.datetime(2026, 12, 1, 14, 3, 40)
@@ -62,9 +63,9 @@ def test_the_line_goes_red_with_the_reason_once_the_poll_cannot_read_the_source(
     at = _app()  # a page opened now (AppTest keeps only a page's own elements on a second run)
     red = at.main.children[0].children[0]
     assert type(red).__name__ == "Caption", red
-    assert red.value.startswith(":red[Data as of ") and red.value.endswith(
+    assert red.value.startswith(":red[Data as of ") and red.value.endswith(literal(  # the reason shown as written
         f"The source cannot be read, so this is the last data loaded: The workbook {app_env['workbook']} does not exist. "
-        "Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.]"), red.value
+        "Check the path in BACKOFFICE_SOURCE (or --source).") + "]"), red.value
 
 
 def test_the_sync_page_shows_the_poll(app_env):

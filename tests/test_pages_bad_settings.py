@@ -3,6 +3,7 @@ figures that use the setting: on a copy of the demo workbook with the values fro
 Streamlit runtime, as the local admin and as a viewer."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,9 @@ def bad_settings(request, monkeypatch, tmp_path, demo_workbook):
 
 
 def _notes(at: AppTest) -> set[str]:
-    return {c.value.removeprefix(":material/warning: ") for c in at.caption if c.value.startswith(":material/warning:")}
+    """The notes as a reader sees them: data in a note is escaped for Markdown (ui.markdown.literal)."""
+    return {re.sub(r"\\(.)", r"\1", c.value.removeprefix(":material/warning: "))
+            for c in at.caption if c.value.startswith(":material/warning:")}
 
 
 def _texts(at: AppTest) -> str:

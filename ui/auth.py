@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -22,7 +23,9 @@ from connectors.access import LOCAL_ADMIN, User
 from connectors.config import _secrets_file, load_secrets
 from gateway.reads import user_for
 from schemas.i18n import N_, _
-from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting, signed_in_user
+from ui.language import remember_for
+from ui.markdown import literal
+from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting, served, signed_in_user
 
 ROLE_NAMES = {"admin": N_("admin"), "editor": N_("editor"), "clinic": N_("clinic staff"), "viewer": N_("viewer")}
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -79,6 +82,33 @@ def sign_in_configured() -> bool:
     return auth_section() is not None
 
 
+def request_host() -> str | None:
+    """The host name this page was asked for (the Host header without its port), or None when there is no
+    request behind the run (AppTest) or its Host is malformed."""
+    try:
+        host = st.context.headers.get("Host")
+    except Exception:  # no session behind this run
+        return None
+    if not host:
+        return None
+    try:
+        return urlsplit(f"//{host}").hostname
+    except ValueError:
+        return None
+
+
+def refuse_foreign_host() -> None:
+    """The local admin answers pages asked for by a loopback name only. A web page elsewhere can point its own
+    name at 127.0.0.1 (DNS rebinding) and drive a local app from the user's browser: its requests carry that
+    name in their Host header, so they are refused here (and by `server.allowedHosts`, which `make run` sets)."""
+    host = request_host()
+    if host is None and not served():
+        return  # AppTest: no HTTP request at all
+    if host is None or not is_loopback(host):
+        _refuse(_("This local app answers only to the addresses of this computer (127.0.0.1 or localhost), and this "
+                  "page was asked for as {host}. Open it at http://127.0.0.1 instead.").format(host=literal(host) if host else _("an unknown name")))
+
+
 def current_user() -> User | None:
     """The user let in on this rerun (require_user ran first in app.py), or None."""
     return signed_in_user()
@@ -102,11 +132,13 @@ def require_user() -> User:
         if not is_loopback(address):
             shown = address or _("every interface (server.address is not set)")
             _refuse(_("No sign-in is configured and the app listens on {address}, so anyone who can reach it "
-                      "would be the admin. The app stays closed.").format(address=shown) + " " + _(HOW_TO_SIGN_IN))
+                      "would be the admin. The app stays closed.").format(address=literal(shown)) + " " + _(HOW_TO_SIGN_IN))
+        refuse_foreign_host()
         st.session_state[SIGNED_IN] = LOCAL_ADMIN
+        remember_for(LOCAL_ADMIN.email)
         ensure_loaded()
         _replay_once(LOCAL_ADMIN)
-        st.sidebar.caption(_("No sign-in configured: you are the local admin, and the app listens on {address} only.").format(address=address))
+        st.sidebar.caption(_("No sign-in configured: you are the local admin, and the app listens on {address} only.").format(address=literal(address)))
         return LOCAL_ADMIN
     if streamlit_auth() is None:
         _refuse(_("Sign-in is configured in {file}, but Streamlit reads `[auth]` from "
@@ -119,6 +151,8 @@ def require_user() -> User:
             st.login()
         st.stop()
     email = str(st.user.get("email") or "")
+    if email:
+        remember_for(email)
     ensure_loaded()  # signed in with Google: the users tab may now be read (a change-token call if unchanged)
     user = user_for(cache().cursor(), email) if email else None
     if user is None:
@@ -132,7 +166,7 @@ def require_user() -> User:
     _replay_once(user)
     with st.sidebar:
         st.caption(_("Signed in as {email} ({role}); the app listens on {address}.").format(
-            email=user.email, role=_(ROLE_NAMES.get(user.role, user.role)), address=address or _("every interface")))
+            email=literal(user.email), role=_(ROLE_NAMES.get(user.role, user.role)), address=literal(address) if address else _("every interface")))
         if st.button(_("Sign out"), key="sign_out"):
             st.logout()
     return user

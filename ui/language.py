@@ -23,12 +23,13 @@ def apply_language() -> str:
     return current_language()
 
 
-def remember_for(user: User) -> None:
-    """Once signed in: this user's saved choice, unless they picked one in this session already."""
-    if st.session_state.get(_LOADED_FOR) == user.email:
+def remember_for(email: str) -> None:
+    """Once the e-mail is known (before anything is drawn for it: the sidebar's sign-in note, the loading spinner):
+    this user's saved choice, unless they picked one in this session already."""
+    if st.session_state.get(_LOADED_FOR) == email:
         return
-    st.session_state[_LOADED_FOR] = user.email
-    saved = saved_language(user.email)
+    st.session_state[_LOADED_FOR] = email
+    saved = saved_language(email)
     if saved in LANGUAGES and st.session_state.get(_CHOSEN) in (None, saved):
         st.session_state[_CHOSEN] = saved
         set_language(saved)

@@ -24,7 +24,10 @@ from connectors.config import setting
 from connectors.poll import Poller, PollSettings, describe
 from connectors.sources.interface import SourceError
 from schemas.i18n import _, day
-from ui.state import cache, source, source_label
+from ui.errors import shown_safely
+from ui.language import apply_language
+from ui.markdown import literal
+from ui.state import cache, masked_source_text, served, source, source_key, source_label
 
 _SEEN = "live_seen"  # the cache's change count the page was drawn from
 _HOLD = "live_hold"  # the page's Reload action while it must not be redrawn, else None
@@ -34,23 +37,14 @@ _STEADY = "live_steady"
 @st.cache_resource(show_spinner=False)
 def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:
     poller = Poller(cache(), source(), PollSettings.from_settings(), date_order=setting("date_order"))
-    if _served():
+    if served():  # under AppTest a poll thread would outlive every test: there the poll is ticked by hand
         poller.start()
     return poller
 
 
-def _served() -> bool:
-    """True under `streamlit run`, a real server with browsers. AppTest puts a stand-in Runtime in place while
-    a script runs, so `runtime.exists()` is true there too: a poll thread would outlive every test and keep
-    asking its source. Under AppTest the poll is ticked by hand."""
-    from streamlit.runtime import Runtime, exists
-
-    return exists() and type(Runtime.instance()) is Runtime
-
-
 def poller() -> Poller:
     """The process's poll for the configured cache and source (one, whatever the number of sessions)."""
-    return _poller(str(setting("cache_path")), str(setting("source") or ""), str(setting("poll_seconds")),
+    return _poller(str(setting("cache_path")), source_key(), str(setting("poll_seconds")),
                    str(setting("max_stale_seconds")))
 
 
@@ -107,9 +101,17 @@ def freshness() -> None:
 
 
 def _line() -> None:
+    # A fragment's rerun runs this function alone, not app.py: set the session's language again, or the line
+    # (and the Reload warning) would come out in BACKOFFICE_LANGUAGE on a page drawn in another language.
+    apply_language()
+    with shown_safely("the freshness line"):
+        _drawn_line()
+
+
+def _drawn_line() -> None:
     state = st.session_state
     if "live_problem" in state:
-        st.error(state["live_problem"])
+        st.error(literal(state["live_problem"]))
         return
     poll = poller()
     poll.heartbeat(_session_id())
@@ -126,10 +128,11 @@ def _line() -> None:
     status = poll.status()
     # The poll's last answer is the newest word on the source; before its first, this session's refresh.
     problem = status.problem if status.last_check is not None else state.get("source_problem")
+    problem = masked_source_text(problem) if problem else problem
     level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.stale_after())
     # Always one caption, so the page below never moves when the colour changes; brackets in a reason
-    # (e.g. "[connections.gsheets]") would end the colour markup early.
-    plain = text.replace("[", "(").replace("]", ")")
+    # (e.g. "[connections.gsheets]") would end the colour markup early, and the rest is shown as written.
+    plain = literal(text.replace("[", "(").replace("]", ")"))
     st.caption({"fresh": plain, "stale": f":orange[{plain}]", "down": f":red[{plain}]"}[level])
 
 

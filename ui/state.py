@@ -21,7 +21,9 @@ from connectors.sources import open_source
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from gateway.figures import figure, require_known_role
+from gateway.masking import source_text_shown
 from schemas.i18n import _, current_language
+from ui.markdown import literal
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
@@ -41,13 +43,35 @@ def cache() -> Cache:
     return _cache(str(setting("cache_path")))
 
 
+def source_key() -> str:
+    """The source as resolved from every setting (BACKOFFICE_SOURCE, else the sheet named in the secrets - a file's
+    or Streamlit's - else the demo): what the process's source and poll are kept under."""
+    spec = source_spec()
+    return f"gsheets:{spec.location}" if spec.kind == "gsheets" else spec.location
+
+
 def source() -> Source:
-    return _source(str(setting("source") or ""))
+    return _source(source_key())
 
 
 def source_label() -> str:
+    """Where the data comes from, as the signed-in user may see it (a Google Sheet's key: admins only)."""
     spec = source_spec()
-    return _("Demo workbook (built in)") if spec.is_demo else source().label
+    return _("Demo workbook (built in)") if spec.is_demo else masked_source_text(source().label)
+
+
+def masked_source_text(text: str) -> str:
+    """A text about the source (its label, why it could not be read) with the sheet's key and address hidden
+    from anyone but an admin (gateway.masking)."""
+    return source_text_shown(st.session_state.get(SIGNED_IN), text)
+
+
+def served() -> bool:
+    """True under `streamlit run`, a real server with browsers. AppTest puts a stand-in Runtime in place while
+    a script runs, so `runtime.exists()` is true there too."""
+    from streamlit.runtime import Runtime, exists
+
+    return exists() and type(Runtime.instance()) is Runtime
 
 
 def mark_entry() -> None:
@@ -118,7 +142,7 @@ def _through_gateway(cached: Callable[..., Any], fn: Callable[..., Any], args: t
         generation = f"{cache().generation(tabs_read(fn))}:{current_language()}"
         return cached(fn.__module__, fn.__name__, generation, user.email, user.role, args, tuple(sorted(kwargs.items())))
     except AccessDenied as exc:  # the page stops at the first figure this role may not see
-        st.error(str(exc))
+        st.error(literal(exc))
         st.stop()
 
 

@@ -17,6 +17,7 @@ from insights.export import safe_csv
 from insights.left_out import PRIVACY_SETTINGS, left_out, settings_read, settings_refused, tabs_read
 from schemas.formats import compact, display_frame, download_frame, exact, title
 from schemas.i18n import N_, _, current_language, language, ngettext, number
+from ui.markdown import literal
 from ui.state import cache, query, signed_in_user
 
 _LEVELS = [("province", "province_code", N_("Province")), ("district", "district_code", N_("District")),
@@ -78,7 +79,7 @@ def left_out_note(*figures, container=None) -> None:
     that it is short. `figures`: the insights that computed it (marked with @reads) or tab names."""
     box = container or st
     for item in query(left_out, tabs=tabs_read(*figures), settings=settings_read(*figures)):
-        box.caption(f":material/warning: {item.sentence()}")
+        box.caption(f":material/warning: {literal(item.sentence())}")
 
 
 def settings_note(keys: tuple[str, ...], container=None) -> None:
@@ -86,7 +87,7 @@ def settings_note(keys: tuple[str, ...], container=None) -> None:
     the figure used instead (for a figure that reads settings through validation, like policy breaches)."""
     box = container or st
     for item in query(settings_refused, tuple(keys)):
-        box.caption(f":material/warning: {item.sentence()}")
+        box.caption(f":material/warning: {literal(item.sentence())}")
 
 
 def csv_download(frame: pd.DataFrame, name: str, what: str, key: str, tab=None) -> None:

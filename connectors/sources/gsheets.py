@@ -25,7 +25,7 @@ from typing import Any
 import gspread
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_VALUES_BATCH_URL
 
-from connectors.config import load_secrets, setting
+from connectors.config import SHEET_KEY_IN_URL, load_secrets, setting
 from connectors.sources.answer import grids_from_answer, merges_of
 from connectors.sources.google_http import SCOPES, authorized_session
 from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, google_errors
@@ -34,7 +34,6 @@ from connectors.sources.interface import Grid, SourceError, SourceStale, SourceU
 from schemas.grid import Merge
 from schemas.i18n import _
 
-_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 _METADATA_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),sheets.merges"
@@ -43,7 +42,7 @@ _METADATA_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCoun
 def spreadsheet_key(location: str) -> str:
     """The key from a key or a Google Sheets URL."""
     location = (location or "").strip()
-    match = _KEY_IN_URL.search(location)
+    match = SHEET_KEY_IN_URL.search(location)
     key = match.group(1) if match else location
     if not _KEY.match(key):
         raise SourceError(_("'{location}' is not a Google Sheet key or address. Use BACKOFFICE_SOURCE=gsheets:<key>, where "

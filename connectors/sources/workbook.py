@@ -74,19 +74,23 @@ class WorkbookSource:
         try:
             stat = self.path.stat()
         except FileNotFoundError as exc:
-            raise SourceError(_("The workbook {path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.").format(
-                path=self.path)) from exc
+            raise self._missing() from exc
         return f"{stat.st_mtime_ns}-{stat.st_size}"
 
     def tab_titles(self) -> list[str]:
         return list(self._open().sheet_names)
 
+    def _missing(self) -> SourceError:
+        """One message for a missing workbook, whoever asks (its version, a read; the app, validate, report)."""
+        return SourceError(_("The workbook {path} does not exist. Check the path in BACKOFFICE_SOURCE (or --source).").format(path=self.path))
+
     def _open(self) -> CalamineWorkbook:
+        if not self.path.is_file():  # calamine says "os error 2" its own way
+            raise self._missing()
         try:
             return CalamineWorkbook.from_path(str(self.path))
         except FileNotFoundError as exc:
-            raise SourceError(_("The workbook {path} does not exist. Check BACKOFFICE_SOURCE, or run `make run` to build the demo workbook.").format(
-                path=self.path)) from exc
+            raise self._missing() from exc
         except Exception as exc:  # calamine raises its own types for damaged files
             raise SourceError(_("The workbook {path} could not be read ({problem}). Is it a valid .xlsx file?").format(
                 path=self.path, problem=f"{type(exc).__name__}: {exc}")) from exc

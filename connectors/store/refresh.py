@@ -23,6 +23,7 @@ from connectors.config import admin_settings
 from connectors.sources.gsheets_http import gc_paused
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
+from schemas.i18n import _
 from schemas.registry import TABS
 
 
@@ -44,13 +45,13 @@ def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str 
     """See Cache.refresh."""
     say = progress or (lambda _what, _done: None)
     with cache._lock:
-        say("Checking whether the data changed", 0.0)
+        say(_("Checking whether the data changed"), 0.0)
         if version is None:
             version = source.version()
         if not force and cache.stored_version(source.label) == version:
-            say("Nothing changed since the last refresh", 1.0)
+            say(_("Nothing changed since the last refresh."), 1.0)
             return RefreshResult(skipped=True, version=version)
-        say(f"Reading {source.label}", 0.05)
+        say(_("Reading the source"), 0.05)  # never its label: it may hold the sheet's key
         own = hook.tabs() if hook is not None else []
         grids = source.read([t.name for t in TABS] + own)
         prints = {t.name: (grids[t.name].fingerprint(date_order) if t.name in grids else "missing") for t in TABS}
@@ -58,9 +59,9 @@ def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str 
             now = _now()
             cache.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
             cache.forget_generation()
-            say("Nothing changed since the last refresh", 1.0)
+            say(_("Nothing changed since the last refresh."), 1.0)
             return RefreshResult(skipped=False, version=version, same_data=True)
-        say("Checking the tabs that changed", 0.3)
+        say(_("Checking the tabs that changed"), 0.3)
         with gc_paused():  # a million decoded cells are a million objects the collector would rescan, for nothing
             checked = cache.check.run(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings(),
                                       context=source.label, fingerprints=prints)
@@ -78,7 +79,7 @@ def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str 
             result.errors = issues.errors()
             result.warnings = len(issues) - result.errors
             for number, tab in enumerate(reload, start=1):
-                say(f"Loading {tab.title}", 0.4 + 0.55 * number / len(reload))
+                say(_("Loading {tab}").format(tab=tab.title), 0.4 + 0.55 * number / len(reload))
                 cache.replace_table(tab, checked.frames[tab.name].frame)
             for tab in TABS:
                 result.rows[tab.name] = len(checked.frames[tab.name].frame)
@@ -93,7 +94,7 @@ def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str 
         result.reloaded = [t.name for t in reload]
         moved = set(result.reloaded) | {t for t in set(digests) | set(cache.issues_stored) if digests.get(t) != cache.issues_stored.get(t)}
         cache.stored(prints, digests, moved, version)
-        say("Refreshed", 1.0)
+        say(_("Refreshed"), 1.0)
         return result
 
 
