@@ -104,6 +104,7 @@ def ours(base: str, key: str, folder: str) -> tuple[Callable[[], Any], Callable[
         if made.get("cache") is not None:
             made["cache"].close()
         made["cache"] = Cache(Path(folder) / f"whole-{time.monotonic_ns()}.duckdb")
+        os.sync()  # the last turn's files on disk, so their write-back does not fall into this turn
 
     def refresh() -> Any:
         return made["cache"].refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
@@ -121,6 +122,7 @@ def after_an_edit(server: Server, base: str, key: str, folder: str, tab: str, ce
         cache.refresh(source)  # in step with the sheet (other readers edit it too), off the clock
         turn[0] += 1
         server.edit_cell(key, tab, cell, f"Edited {turn[0]}")
+        os.sync()
 
     def refresh() -> Any:
         result = cache.refresh(source)
@@ -226,16 +228,20 @@ def main(argv: list[str] | None = None) -> int:
                 storm_cache: list[Cache] = []
 
                 def storm_prepare(key: str = storm_key, made: list[Cache] = storm_cache) -> None:
+                    if made:
+                        made[-1].close()
                     made.append(Cache(Path(folder) / f"storm-{len(made)}.duckdb"))
+                    os.sync()
 
-                readers = {"floor": (lambda: None, floor(server.base, key)), "ours": ours(server.base, key, folder),
+                readers = {"floor": (os.sync, floor(server.base, key)), "ours": ours(server.base, key, folder),
                            "edit": after_an_edit(server, server.base, key, folder, "rice_banks", "B2"),
                            "edit_big": after_an_edit(server, server.base, key, folder, "clinic_visits", "I2"),
-                           "peer": (lambda: None, peer(server.base, key)),
+                           "peer": (os.sync, peer(server.base, key)),
                            "storm": (storm_prepare, lambda key=storm_key: storm_cache[-1].refresh(
                                GoogleSheetSource.from_settings(key, secrets={}, api_base=server.base), force=True))}
                 times = alternate(readers, args.repeat, {"peer": args.peer_turns or args.repeat})
                 issues = storm_cache[-1].con.execute("SELECT count(*) FROM _issues").fetchone()[0]
+                storm_cache[-1].close()
                 assert issues >= wrong, f"the storm should have at least {wrong} issues, found {issues}"
                 rows.append({"cells": cells, **times, "issues": issues, "rss": peak_rss(server.base, key)})
                 loads.append(load_average())
