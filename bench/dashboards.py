@@ -5,7 +5,7 @@
 The workbook is the demo's (every reference tab as it is: villages, groups, banks, settings, users...) with
 clinic visits, savings ledger rows and households repeated, under new ids, to the sizes asked. Its typed
 frames go straight into a DuckDB cache file through the refresh's own load (`Cache.load_frames`, the
-`_replace_table` a refresh runs after validation); the HTTP read and validation are skipped, since at these
+`replace_table` a refresh runs after validation); the HTTP read and validation are skipped, since at these
 sizes they are what bench/e2e.py measures and would take minutes before a single page is drawn. The cache is
 then stamped as read from a placeholder workbook, so the app's own first-sign-in refresh finds "nothing
 changed" and serves these tables.

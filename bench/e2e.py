@@ -1,18 +1,22 @@
-"""End-to-end refresh benchmark: our whole refresh against st-gsheets-connection's bare read, and the floor.
+"""End-to-end refresh benchmark: our whole refresh, and after a one-cell edit, against the floor and the peer.
 
-    python -m bench.e2e [--cells 1e6,1e7] [--repeat 3] [--no-write]
+    python -m bench.e2e [--cells 1e6,1e7] [--repeat 5] [--peer-turns N] [--no-write]
 
 The payload is the demo workbook (clean: no issue) with its clinic visits repeated, under new visit ids,
 until the workbook holds about --cells cells; it sits in the local Sheets server, in its own process. In
-ONE run, on the same payload, the readers take turns (ours, peer, floor, ours, peer, floor, ...), and the
+ONE run, on the same payload, the readers take turns (floor, ours, edit, ..., floor, ours, ...), and the
 median of --repeat turns is reported:
 
-- ours: `Cache.refresh(GoogleSheetSource)`, forced, from a source made new (no metadata yet): the change
-  token, metadata, ONE values:batchGet, coercion, validation with the rules across tabs, and the DuckDB load in one
-  transaction into a cache file, as the app does it.
-- peer: st-gsheets-connection's read path: gspread-dataframe `get_as_dataframe` per tab, opening the
-  spreadsheet and the worksheet each time (3 calls per tab). It neither validates nor caches.
 - floor: one HTTP GET of the same batchGet answer and `json.loads` of it: no code could read it for less.
+- ours: `Cache.refresh(GoogleSheetSource)` into a new cache file (made before the clock starts), from a
+  source made new (no metadata yet): the change token, metadata, ONE values:batchGet, typing and checking
+  every tab with the rules across tabs, and the DuckDB load in one transaction, as the app's first refresh.
+- edit: a refresh of the app's one open cache after another person typed into one cell of the rice banks
+  tab (the change token moved): token, metadata, the whole batchGet read, then only what changed.
+- edit (clinic visits): the same after an edit in the big tab (the one the payload grows).
+- peer: st-gsheets-connection's read path: gspread-dataframe `get_as_dataframe` per tab, opening the
+  spreadsheet and the worksheet each time (3 calls per tab). It neither validates nor caches. Its turns
+  can be limited with --peer-turns (a turn at 10 M cells takes minutes).
 - storm: ours on the same payload after one column of clinic visits is made unreadable in 10% of all rows
   (every one an issue), to compare an error storm with a clean refresh.
 
@@ -92,11 +96,39 @@ def storm(grids: dict[str, list[list]]) -> tuple[dict[str, list[list]], int]:
     return {**grids, "clinic_visits": visits}, wrong
 
 
-def ours(base: str, key: str, cache: Cache) -> Callable[[], Any]:
-    """A forced refresh into the app's one open cache, from a source made new (no metadata yet)."""
+def ours(base: str, key: str, folder: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """(make a new cache file, refresh it from a source made new): the app's first refresh, whole."""
+    made: dict[str, Any] = {}
+
+    def prepare() -> None:
+        if made.get("cache") is not None:
+            made["cache"].close()
+        made["cache"] = Cache(Path(folder) / f"whole-{time.monotonic_ns()}.duckdb")
+        os.sync()  # the last turn's files on disk, so their write-back does not fall into this turn
+
     def refresh() -> Any:
-        return cache.refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
-    return refresh
+        return made["cache"].refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
+    return prepare, refresh
+
+
+def after_an_edit(server: Server, base: str, key: str, folder: str, tab: str, cell: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """(someone types into one cell, refresh the app's open cache): the refresh in proportion to the change."""
+    cache = Cache(Path(folder) / f"edit-{tab}.duckdb")
+    source = GoogleSheetSource.from_settings(key, secrets={}, api_base=base)
+    cache.refresh(source)
+    turn = [0]
+
+    def prepare() -> None:
+        cache.refresh(source)  # in step with the sheet (other readers edit it too), off the clock
+        turn[0] += 1
+        server.edit_cell(key, tab, cell, f"Edited {turn[0]}")
+        os.sync()
+
+    def refresh() -> Any:
+        result = cache.refresh(source)
+        assert result.checked == [tab], result.checked
+        return result
+    return prepare, refresh
 
 
 def peer(base: str, key: str) -> Callable[[], Any]:
@@ -120,16 +152,23 @@ def floor(base: str, key: str) -> Callable[[], Any]:
     return read
 
 
-def alternate(readers: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+Turn = tuple[Callable[[], Any], Callable[[], Any]]  # (made ready off the clock, timed)
+
+
+def alternate(readers: dict[str, Turn], repeat: int, turns: dict[str, int] | None = None) -> dict[str, float]:
     """Median seconds per reader, the readers taking turns so that the load falls on all alike."""
     times: dict[str, list[float]] = {name: [] for name in readers}
-    for _ in range(repeat):
-        for name, run in readers.items():
+    for turn in range(repeat):
+        for name, (prepare, run) in readers.items():
+            if turn >= (turns or {}).get(name, repeat):
+                continue
+            prepare()
             gc.collect()
             start = time.perf_counter()
             kept = run()
             times[name].append(time.perf_counter() - start)
             del kept
+            print(f"  {name}: {times[name][-1]:.2f} s", flush=True)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -142,7 +181,7 @@ def peak_rss(base: str, key: str) -> float:
 
 
 def one_refresh(base: str, key: str, cache_path: str) -> None:
-    ours(base, key, Cache(cache_path))()
+    Cache(cache_path).refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2)  # KiB on Linux -> GB
 
 
@@ -152,18 +191,21 @@ def load_average() -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| cells | ours | peer (get_as_dataframe) | floor (GET + json) | ours vs peer | ours vs floor | storm (issues) | storm vs clean | peak RSS (ours) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| cells | floor (GET + json) | ours, whole | whole vs floor | after an edit (rice banks) | vs floor | "
+             "after an edit (clinic visits) | vs floor | peer (get_as_dataframe) | ours vs peer | storm (issues) | storm vs clean | peak RSS (ours) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['cells']:,} | {r['ours']:.2f} s | {r['peer']:.2f} s | {r['floor']:.2f} s | {r['peer'] / r['ours']:.1f}x faster | "
-                     f"{r['ours'] / r['floor']:.1f}x the floor | {r['storm']:.2f} s ({r['issues']:,}) | {r['storm'] / r['ours']:.2f}x | {r['rss']:.2f} GB |")
+        lines.append(f"| {r['cells']:,} | {r['floor']:.2f} s | {r['ours']:.2f} s | {r['ours'] / r['floor']:.2f}x | {r['edit']:.2f} s | "
+                     f"{r['edit'] / r['floor']:.2f}x | {r['edit_big']:.2f} s | {r['edit_big'] / r['floor']:.2f}x | {r['peer']:.2f} s | "
+                     f"{r['peer'] / r['ours']:.1f}x faster | {r['storm']:.2f} s ({r['issues']:,}) | {r['storm'] / r['ours']:.2f}x | {r['rss']:.2f} GB |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cells", default="1e6", help="Comma-separated sizes in cells, e.g. 1e6,1e7.")
-    parser.add_argument("--repeat", type=int, default=3, help="Turns per reader; the median is reported.")
+    parser.add_argument("--repeat", type=int, default=5, help="Turns per reader; the median is reported.")
+    parser.add_argument("--peer-turns", type=int, default=None, help="Turns of the peer (default: --repeat).")
     parser.add_argument("--no-write", action="store_true", help="Print only; leave docs/benchmarks.md alone.")
     parser.add_argument("--one-refresh", nargs=3, metavar=("BASE", "KEY", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -183,31 +225,44 @@ def main(argv: list[str] | None = None) -> int:
                 stormy, wrong = storm(grids)
                 storm_key = server.load(stormy)
                 del grids, stormy
-                clean_cache, storm_cache = Cache(Path(folder) / f"clean-{cells}.duckdb"), Cache(Path(folder) / f"storm-{cells}.duckdb")
-                times = alternate({"ours": ours(server.base, key, clean_cache), "peer": peer(server.base, key),
-                                   "floor": floor(server.base, key), "storm": ours(server.base, storm_key, storm_cache)}, args.repeat)
-                issues = storm_cache.con.execute("SELECT count(*) FROM _issues").fetchone()[0]
-                clean_cache.close()
-                storm_cache.close()
+                storm_cache: list[Cache] = []
+
+                def storm_prepare(key: str = storm_key, made: list[Cache] = storm_cache) -> None:
+                    if made:
+                        made[-1].close()
+                    made.append(Cache(Path(folder) / f"storm-{len(made)}.duckdb"))
+                    os.sync()
+
+                readers = {"floor": (os.sync, floor(server.base, key)), "ours": ours(server.base, key, folder),
+                           "edit": after_an_edit(server, server.base, key, folder, "rice_banks", "B2"),
+                           "edit_big": after_an_edit(server, server.base, key, folder, "clinic_visits", "I2"),
+                           "peer": (os.sync, peer(server.base, key)),
+                           "storm": (storm_prepare, lambda key=storm_key: storm_cache[-1].refresh(
+                               GoogleSheetSource.from_settings(key, secrets={}, api_base=server.base), force=True))}
+                times = alternate(readers, args.repeat, {"peer": args.peer_turns or args.repeat})
+                issues = storm_cache[-1].con.execute("SELECT count(*) FROM _issues").fetchone()[0]
+                storm_cache[-1].close()
                 assert issues >= wrong, f"the storm should have at least {wrong} issues, found {issues}"
                 rows.append({"cells": cells, **times, "issues": issues, "rss": peak_rss(server.base, key)})
                 loads.append(load_average())
                 print(table(rows[-1:]), flush=True)
-                summary = (f"e2e refresh: ours {times['ours']:.2f} s, peer {times['peer']:.2f} s, floor {times['floor']:.2f} s; "
-                           f"speedup {times['peer'] / times['ours']:.1f}x at {cells} cells")
+                summary = (f"e2e refresh at {cells} cells: whole {times['ours'] / times['floor']:.2f}x the floor, after an edit "
+                           f"{times['edit'] / times['floor']:.2f}x (rice banks) and {times['edit_big'] / times['floor']:.2f}x (clinic visits); "
+                           f"{times['peer'] / times['ours']:.1f}x faster than the peer; peak {rows[-1]['rss']:.2f} GB")
                 print(summary, flush=True)
     finally:
         server.stop()
     if not args.no_write:
         write_section(title="End to end", body=
             f"`python -m bench.e2e --cells {args.cells} --repeat {args.repeat}` ({started}) — the demo workbook, clinic "
-            "visits repeated to the size, in the local Sheets server in its own process on loopback. Ours is the whole "
-            "refresh (change token, metadata, one batchGet, coercion, validation with the cross-tab rules, issues stored as "
-            "rows, DuckDB load into a cache file); the peer is st-gsheets-connection's read path (gspread-dataframe `get_as_dataframe` per tab, 51 "
-            "calls, no validation, no cache); the floor is one HTTP GET + `json.loads` of the same batchGet answer. The "
-            "readers take turns on the same payload; median of the turns. Storm: ours with 'Age (years)' of clinic visits "
-            "unreadable in 10% of all rows. Peak RSS: one refresh of ours in a child process. The machine was shared with "
-            f"other work: {'; '.join(loads)}.\n\n" + table(rows) + f"\n\n{summary}\n"
+            "visits repeated to the size, in the local Sheets server in its own process on loopback. Floor: one HTTP GET + "
+            "`json.loads` of the batchGet answer. Ours, whole: the app's first refresh (change token, metadata, one batchGet, "
+            "every tab typed and checked with the cross-tab rules, issues stored, DuckDB load into a new cache file). After an "
+            "edit: the open cache refreshed after one cell of one tab changed (the whole answer still read). Peer: "
+            "st-gsheets-connection's read path (gspread-dataframe `get_as_dataframe` per tab, 51 calls, no validation, no cache). "
+            "The readers take turns on the same payload; medians of the turns. Storm: ours with 'Age (years)' of clinic visits "
+            "unreadable in 10% of all rows. Peak RSS: one whole refresh of ours in a child process. The machine (2 cores) "
+            f"was shared with other sessions: {'; '.join(loads)}.\n\n" + table(rows) + f"\n\n{summary}\n"
         )
     print(summary)
     return 0

@@ -71,6 +71,10 @@ class Server:
     def edit(self, key: str) -> None:
         self.http.post(f"{self.base}/_admin/edit", json={"spreadsheetId": key, "sheet": "villages", "cell": "B2", "value": f"edit {time.time()}"})
 
+    def edit_cell(self, key: str, sheet: str, cell: str, value: object) -> None:
+        """Another person types `value` into one cell (Drive's modifiedTime moves)."""
+        self.http.post(f"{self.base}/_admin/edit", json={"spreadsheetId": key, "sheet": sheet, "cell": cell, "value": value})
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)

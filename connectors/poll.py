@@ -4,7 +4,10 @@ Sheets API calls are the cost that binds first (60 reads a minute per user, 300 
 poll asks as little as it can:
 - while a session is open, the change token (one call) every `poll_seconds`; when it moved, one read;
 - Drive's modifiedTime can lag an edit by about three minutes, so a full read (one call, in place of
-  that tick's token check) whenever the next tick would leave the data older than `max_stale_seconds`;
+  that tick's token check) whenever the next tick would leave the data older than `max_stale_seconds`,
+  or, where a full read costs more than a tenth of that, as often as keeps full reads to a tenth of the
+  time (`FULL_READ_SHARE`): at the 10 M-cell cap a full read of a minute comes every ten minutes, not
+  every two (`Poller.full_read_every`, stated on the Sync page);
 - while no session is open (none sent a heartbeat within `session_timeout`), nothing at all.
 With the defaults (30 s, 120 s) that is 2 calls a minute per process while nothing changes: token
 checks at 30 and 60 s, a full read at 90 s, and so on.
@@ -33,6 +36,7 @@ from connectors.sync import ReplayResult, replay_pending
 from schemas.i18n import _
 
 HOUR = 3600.0
+FULL_READ_SHARE = 0.1  # while nothing changes, at most this share of wall time goes to full reads
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class PollStatus:
     full_reads_last_hour: int
     problem: str | None  # why the last attempt failed; None when it succeeded
     problem_since: float | None
+    full_read_every: float = 0.0  # seconds between full reads while nothing changes (Poller.full_read_every)
+    full_read_cost: float | None = None  # seconds the last full read took
 
     @property
     def calls_last_hour(self) -> int:
@@ -98,6 +104,7 @@ class Poller:
         self._last_check: float | None = None
         self._last_token_check: float | None = None
         self._last_full_read: float | None = None
+        self._full_read_cost: float | None = None  # seconds the last full read took, by the clock
         self._last_token: str | None = None
         self._calls: collections.deque[tuple[float, str]] = collections.deque()  # (when, "token" | "read")
         self._problem: str | None = None
@@ -135,11 +142,15 @@ class Poller:
                     return "waiting"
                 self._last_check = now
                 token = self._last_token
-                stale = token is not None and (
-                    self._last_full_read is None or now - self._last_full_read + self.settings.poll_seconds >= self.settings.max_stale_seconds)
+                since = None if self._last_full_read is None else now - self._last_full_read
+                stale = token is not None and (since is None or (
+                    since + self.settings.poll_seconds >= self.settings.max_stale_seconds and since >= (self._full_read_cost or 0.0) / FULL_READ_SHARE))
             try:
                 result = refresh(self.cache, self.source, force=stale, version=token if stale else None,
                                  date_order=self.date_order, keep_same=True)
+                if not result.skipped:
+                    with self._lock:
+                        self._full_read_cost = max(self.clock() - now, 0.0)
             except SourceError as exc:
                 with self._lock:
                     self._count(now, "read" if stale else "token")
@@ -170,6 +181,25 @@ class Poller:
             with self._lock:
                 self.last_replay = done
 
+    def full_read_every(self) -> float:
+        """Seconds between full reads while nothing changes: `max_stale_seconds`, or more where a full read
+        costs more than FULL_READ_SHARE of that (then full reads take a tenth of the time, no more)."""
+        with self._lock:
+            return self._every()
+
+    def stale_after(self) -> float:
+        """How old the data may get while nothing changes: `max_stale_seconds`, or, where full reads are spaced
+        out, their spacing plus a tick and the read itself (what the freshness line compares with)."""
+        with self._lock:
+            every = self._every()
+            if every <= self.settings.max_stale_seconds:
+                return self.settings.max_stale_seconds
+            return every + self.settings.poll_seconds + (self._full_read_cost or 0.0)
+
+    def _every(self) -> float:
+        cost = self._full_read_cost or 0.0
+        return max(self.settings.max_stale_seconds, cost / FULL_READ_SHARE)
+
     def _count(self, now: float, kind: str) -> None:
         self._calls.append((now, kind))
         while self._calls and now - self._calls[0][0] > HOUR:
@@ -180,7 +210,8 @@ class Poller:
             now = self.clock()
             recent = [kind for at, kind in self._calls if now - at <= HOUR]
             return PollStatus(len(self._open_sessions(now)), self._last_check, self._last_token_check, self._last_full_read,
-                              recent.count("token"), recent.count("read"), self._problem, self._problem_since)
+                              recent.count("token"), recent.count("read"), self._problem, self._problem_since,
+                              self._every(), self._full_read_cost)
 
     # -- the thread ------------------------------------------------------------------------------
     def start(self) -> "Poller":
@@ -224,6 +255,15 @@ def describe(status: PollStatus, settings: PollSettings) -> dict[str, Any]:
         "last_full_read": when(status.last_full_read),
         "calls_last_hour": status.calls_last_hour,
         "detail": (f"{status.token_checks_last_hour} change-token checks and {status.full_reads_last_hour} full reads in the "
-                   f"last hour; the token every {settings.poll_seconds:g} s and a full read at least every "
-                   f"{settings.max_stale_seconds:g} s while someone has the app open, nothing while nobody has."),
+                   f"last hour; the token every {settings.poll_seconds:g} s and a full read every "
+                   f"{max(status.full_read_every, settings.max_stale_seconds):g} s while someone has the app open, nothing "
+                   f"while nobody has" + _cost(status, settings) + "."),
     }
+
+
+def _cost(status: PollStatus, settings: PollSettings) -> str:
+    """Why full reads come less often than `max_stale_seconds`, when they do."""
+    if status.full_read_cost is None or status.full_read_every <= settings.max_stale_seconds:
+        return ""
+    return (f" (not every {settings.max_stale_seconds:g} s: the last full read took {status.full_read_cost:.1f} s, and full reads "
+            f"take at most a tenth of the time)")

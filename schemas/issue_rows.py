@@ -7,6 +7,7 @@ Iterating gives `Issue`s, so small callers (a save's check, the CLI) read them a
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable
@@ -167,6 +168,15 @@ class IssueRows(Sequence[Issue]):
         if self._texts:
             new_place = {old: new for new, old in enumerate(positions)}
             self._texts = {new_place[old]: text for old, text in self._texts.items()}
+
+    def digests(self) -> dict[str, str]:
+        """Per tab, a digest of its issues as stored: equal digests, equal rows in `_issues` for that tab."""
+        columns = self._columns
+        names = [name for name in _COLUMNS if name != "_order"]
+        out: dict[str, Any] = {}
+        for position, row in enumerate(zip(*(columns[name] for name in names))):
+            out.setdefault(row[0], hashlib.blake2b(digest_size=16)).update(repr((row, self._texts.get(position))).encode())
+        return {tab: digest.hexdigest() for tab, digest in out.items()}
 
     def arrow(self) -> pa.Table:
         """The `_issues` rows: values as text, the message empty unless given (written when read)."""

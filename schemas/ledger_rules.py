@@ -8,9 +8,13 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from schemas.cell_arrays import mask
 from schemas.issues import Issue
-from schemas.rules_context import Book, amount, day, plain
+from schemas.rules_context import Book, amount, day
+from schemas.vector import isin, pa_array
 
 _FROM_THE_START = "start"  # a balance unknown from its first day (the row's own date is unknown)
 
@@ -73,33 +77,37 @@ def balance_below_zero(book: Book, tab: str, owner: str, quantity: str, inflows:
 def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: str) -> Iterable[Issue]:
     """Each loan has its own loan_id; each repayment (or interest) names a loan of the same owner. A row
     whose kind could not be read may be the loan a repayment names, and a loan whose owner is unknown
-    may be any owner's: repayments naming such a loan id are not judged."""
+    may be any owner's: repayments naming such a loan id are not judged. Worked out on whole columns
+    (Arrow look-ups of owner + loan id); only the rows at fault are visited one by one."""
     frame = book.frame(tab, owner, "kind", "loan_id")
     if frame is None:
         return
-    kinds, ids, owners = (plain(frame[c]) for c in ("kind", "loan_id", owner))
-    unknown_owner = [o is None or bad for o, bad in zip(owners, book.dangling(tab, owner).tolist())]
-    rows = frame["_row"].to_numpy(dtype=np.int64)
-    loans: dict[tuple[Any, Any], int] = {}
-    maybe: dict[Any, list[int]] = {}  # loan id -> positions of rows that may be that loan, of any owner
-    for position in np.flatnonzero([k == "loan" for k in kinds]):
-        key = (owners[position], ids[position])
-        if ids[position] is None:
+    kind, ids, owners = frame["kind"], frame["loan_id"], frame[owner]
+    has_id = ids.notna().to_numpy(dtype=bool, na_value=False)
+    no_owner = owners.isna().to_numpy(dtype=bool, na_value=True)
+    unknown_owner = no_owner | book.dangling(tab, owner)
+    is_loan = (kind == "loan").to_numpy(dtype=bool, na_value=False)
+    is_paying = kind.isin(sorted(paying)).to_numpy(dtype=bool, na_value=False)
+    text = pa.large_string()
+    keys = pc.binary_join_element_wise(pa_array(owners).cast(text), pa_array(ids).cast(text), pa.scalar("\x1f", text))
+    known = is_loan & has_id & ~unknown_owner
+    first = np.flatnonzero(known)[~pd.Series(keys.take(pa.array(np.flatnonzero(known)))).duplicated(keep="first").to_numpy()]
+    first_row = dict(zip(keys.take(pa.array(first)).to_pylist(), frame["_row"].to_numpy(dtype=np.int64)[first].tolist()))
+    reused = known.copy()
+    reused[first] = False
+    for position in np.flatnonzero(is_loan & (~has_id | reused)):
+        if not has_id[position]:
             yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind="loan")
-        elif key in loans:
-            yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=loans[key])
-        elif unknown_owner[position]:
-            maybe.setdefault(ids[position], []).append(int(position))
         else:
-            loans[key] = int(rows[position])
-    for position in np.flatnonzero([k is None and i is not None for k, i in zip(kinds, ids)]):
-        maybe.setdefault(ids[position], []).append(int(position))
-    for position in np.flatnonzero([k in paying for k in kinds]):
-        if ids[position] is None:
-            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kinds[position])
-        elif (owners[position], ids[position]) not in loans and owners[position] is not None:
-            if ids[position] in maybe:
-                book.leave_out(tab, maybe[ids[position]], "ledger.loan_not_found", [ids[position]])
-                continue
-            yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id",
-                             owner=str(owners[position]), owner_kind=owner_words)
+            yield book.issue("ledger.loan_id_reused", tab, int(position), "loan_id", first_row=first_row[keys[int(position)].as_py()])
+    maybe = has_id & ((is_loan & unknown_owner) | kind.isna().to_numpy(dtype=bool))  # may be any owner's loan of that id
+    named = is_paying & has_id & ~no_owner
+    not_found = named & ~mask(pc.is_in(keys, value_set=keys.take(pa.array(first))))
+    doubtful = not_found & isin(ids, ids[maybe])
+    for loan in pd.unique(ids[doubtful].astype(object)):
+        book.leave_out(tab, np.flatnonzero(maybe & (ids == loan).to_numpy(dtype=bool, na_value=False)), "ledger.loan_not_found", [loan])
+    for position in np.flatnonzero((is_paying & ~has_id) | (not_found & ~doubtful)):
+        if not has_id[position]:
+            yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kind.iat[position])
+        else:
+            yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id", owner=str(owners.iat[position]), owner_kind=owner_words)

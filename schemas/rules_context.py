@@ -211,23 +211,33 @@ def amount(value: float) -> str:
 
 # --- rules every programme shares -------------------------------------------------------------
 
+def foreign_keys_of(book: Book, name: str) -> Iterable[IssueRows]:
+    """Every code or id of tab `name` that points to another tab exists there (ColumnSpec.ref = "tab.column")."""
+    found = book.frames[name]
+    for spec in found.tab.columns:
+        if not spec.ref or spec.name not in found.columns:
+            continue
+        target_tab, target_column = spec.ref.split(".")
+        if book.frame(target_tab, target_column) is None:  # missing tab or column: reported once already
+            continue
+        # Targets as typed, even those failing their own check: "HH-1" is wrong once, in its own tab.
+        targets = book.frames[target_tab].frame[target_column]
+        values = book.frame(name)[spec.name]
+        dangling = values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, targets)
+        if dangling.any():
+            yield book.issues("ref.not_found", name, np.flatnonzero(dangling), spec.name, target_tab=target_tab,
+                              target_column=book.frames[target_tab].tab.column(target_column).title)
+
+
 @cross_tab_rule
 def foreign_keys(book: Book) -> Iterable[IssueRows]:
-    """Every code or id that points to another tab exists there (ColumnSpec.ref = "tab.column")."""
-    for name, found in book.frames.items():
-        for spec in found.tab.columns:
-            if not spec.ref or spec.name not in found.columns:
-                continue
-            target_tab, target_column = spec.ref.split(".")
-            if book.frame(target_tab, target_column) is None:  # missing tab or column: reported once already
-                continue
-            # Targets as typed, even those failing their own check: "HH-1" is wrong once, in its own tab.
-            targets = book.frames[target_tab].frame[target_column]
-            values = book.frame(name)[spec.name]
-            dangling = values.notna().to_numpy(dtype=bool, na_value=False) & ~isin(values, targets)
-            if dangling.any():
-                yield book.issues("ref.not_found", name, np.flatnonzero(dangling), spec.name, target_tab=target_tab,
-                                  target_column=book.frames[target_tab].tab.column(target_column).title)
+    """Every code or id that points to another tab exists there; checked tab by tab (`each_tab`), so a
+    change in one tab re-checks its own references and those into it (schemas.workbook_check)."""
+    for name in book.frames:
+        yield from foreign_keys_of(book, name)
+
+
+foreign_keys.each_tab = foreign_keys_of  # type: ignore[attr-defined]
 
 
 def part_of_whole(book: Book, tab: str, part: str, whole: str) -> Iterable[Issue]:

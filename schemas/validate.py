@@ -26,12 +26,13 @@ from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, coerce_column, empty_colu
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
-from schemas.registry import TABS, Tab
+from schemas.registry import Tab
 from schemas.rules import RULES, show
-from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame, amount, as_read, make_issue
+from schemas.rules_context import Link, TabFrame, amount, as_read, make_issue
 from schemas.settings import BY_KEY as SETTING_SPECS
 from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
 from schemas.vector import pa_array
+from schemas.workbook_check import WorkbookCheck
 
 __all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
 
@@ -46,11 +47,9 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
     header = ["" if h is None else str(h) for h in grid.header]
     columns = match_headers(tab.schema, header)
     issues = IssueRows(_header_issues(tab, header, columns, link))
-    grid, merged = apply_merges(grid, {columns[k] for k in tab.key if k in columns})
-    second = second_header_row(specs, header, columns, grid)
+    grid, merged, second = shaped(tab, grid, columns)
     if second is not None:
         issues.append(make_issue("header.second_row", tab.name, grid.sheet_row(second), None, None, None, link))
-        grid = replace(grid, rows=grid.rows[:second] + [[]] + grid.rows[second + 1:])
     width = max(len(header), 1)
     cells = _cells(grid.rows, width)
     n = len(cells)
@@ -110,20 +109,25 @@ def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, 
                       link: Link | None = None, admin_settings: dict[str, Any] | None = None) -> tuple[dict[str, TabFrame], IssueRows]:
     """Every registered tab (or `tabs`), then the rules across tabs. A missing tab is one issue.
     `admin_settings`: programme settings an admin set in the secrets file (connectors.config.admin_settings),
-    the only way to lower a privacy setting below its default."""
-    frames: dict[str, TabFrame] = {}
-    issues = IssueRows()
-    for tab in tabs if tabs is not None else TABS:
-        frames[tab.name], found = validate_tab(tab, grids.get(tab.name), date_order=date_order, link=link)
-        issues.extend(found)
-    settings, setting_issues = _settings(frames.get("settings"), link, admin_settings or {})
-    issues.extend(setting_issues)
-    book = Book(frames, settings, link)
-    for rule in CROSS_TAB_RULES:
-        issues.extend(rule(book))  # single issues, or a batch of rows from a vectorised rule
-    issues.extend(book.not_checked())
-    issues.sort({name: i for i, name in enumerate(frames)})  # stable: per-tab order kept
-    return frames, issues
+    the only way to lower a privacy setting below its default. One run of schemas.workbook_check (which a
+    refresh keeps between reads, to check only what changed)."""
+    checked = new_check().run(grids, tabs=tabs, date_order=date_order, link=link, admin_settings=admin_settings)
+    return checked.frames, checked.issues
+
+
+def new_check() -> WorkbookCheck:
+    """A validation that remembers its answer, so the next run redoes only what changed (a refresh keeps one)."""
+    return WorkbookCheck(validate_tab, settings_of, shaped)
+
+
+def shaped(tab: Tab, grid: Grid, columns: dict[str, int]) -> tuple[Grid, list[MergedCells], int | None]:
+    """The grid with its merges applied and its second header row (position returned) emptied; the same
+    grid when it has neither."""
+    grid, merged = apply_merges(grid, {columns[k] for k in tab.key if k in columns})
+    second = second_header_row(tab.columns, ["" if h is None else str(h) for h in grid.header], columns, grid)
+    if second is not None:
+        grid = replace(grid, rows=grid.rows[:second] + [[]] + grid.rows[second + 1:])
+    return grid, merged, second
 
 
 def users_without_admin(frames: dict[str, TabFrame]) -> list[Issue]:
@@ -312,7 +316,7 @@ def _duplicate_keys(issues: IssueRows, found: TabFrame, link: Link | None) -> No
     _cell_issues(issues, found, "key.duplicate", repeated, found.tab.column(key[0]), link, {"first_row": first})
 
 
-def _settings(found: TabFrame | None, link: Link | None, admin: dict[str, Any]) -> tuple[dict[str, Any], list[Issue]]:
+def settings_of(found: TabFrame | None, link: Link | None, admin: dict[str, Any]) -> tuple[dict[str, Any], list[Issue]]:
     """The programme settings the rules use, each read by its own rule (schemas.settings); the default where
     a key is absent or blank, and where its value is refused - then one issue at the value's cell. The first
     row of a key counts (a second one is a duplicate key, reported as such)."""

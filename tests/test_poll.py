@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.access import LOCAL_ADMIN
-from connectors.poll import Poller, PollSettings
+from connectors.poll import Poller, PollSettings, describe
 from connectors.store.cache import Cache
 from connectors.sync import CellEdit, save
 
@@ -189,3 +189,46 @@ def test_the_settings_come_from_the_environment_and_bad_ones_say_what_to_type(mo
     monkeypatch.setenv("BACKOFFICE_POLL_SECONDS", "often")
     with pytest.raises(SourceError, match="BACKOFFICE_POLL_SECONDS='often' is not a number of seconds: set it to e.g. 30"):
         PollSettings.from_settings()
+
+
+class SlowSource:
+    """The real source, whose full read takes `seconds` of the injected clock (a sheet at the cap)."""
+
+    def __init__(self, source, clock: Clock, seconds: float):
+        self.source, self.clock, self.seconds, self.label = source, clock, seconds, source.label
+
+    def version(self):
+        return self.source.version()
+
+    def read(self, tabs=None):
+        self.clock.now += self.seconds
+        return self.source.read(tabs)
+
+    def cell_link(self, tab, a1):
+        return self.source.cell_link(tab, a1)
+
+
+def test_where_a_full_read_is_costly_full_reads_take_a_tenth_of_the_time(sheet, make_source, clock, sheets_server):
+    """A full read of 60 s (the 10 M-cell cap on an office line): while nothing changes, one every 600 s,
+    not every 120 s; the token is still asked every 30 s, and the Sync page says why."""
+    poller = Poller(Cache(":memory:"), SlowSource(make_source(sheet), clock, 60.0), DEFAULTS, clock=clock)
+    _warm(poller, clock, sheets_server)
+    assert poller.full_read_every() == 600.0
+    start, spent, reads = clock.now, 0.0, []
+    while clock.now < start + 3600:
+        clock.now += 1
+        poller.heartbeat("manager")
+        before = clock.now
+        if poller.tick() in ("same", "read"):
+            reads.append(before - start)
+            spent += clock.now - before
+    assert spent <= 0.1 * (clock.now - start)
+    assert [round(b - a) for a, b in zip(reads, reads[1:])] == [601] * (len(reads) - 1)  # 600 s apart (and the next tick)
+    assert poller.stale_after() == 600 + 30 + 60
+    assert "the last full read took 60.0 s" in describe(poller.status(), DEFAULTS)["detail"]
+
+
+def test_where_a_full_read_is_cheap_the_data_is_never_older_than_max_stale(poller, clock, sheets_server):
+    _warm(poller, clock, sheets_server)
+    assert poller.full_read_every() == DEFAULTS.max_stale_seconds
+    assert "took" not in describe(poller.status(), DEFAULTS)["detail"]

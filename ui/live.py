@@ -133,7 +133,7 @@ def _drawn_line() -> None:
     # The poll's last answer is the newest word on the source; before its first, this session's refresh.
     problem = status.problem if status.last_check is not None else state.get("source_problem")
     problem = masked_source_text(problem) if problem else problem
-    level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.settings.max_stale_seconds)
+    level, text = freshness_text(cache().last_refresh(), source_label(), problem, poll.stale_after())
     # Always one caption, so the page below never moves when the colour changes; brackets in a reason
     # (e.g. "[connections.gsheets]") would end the colour markup early, and the rest is shown as written.
     plain = literal(text.replace("[", "(").replace("]", ")"))

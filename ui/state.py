@@ -2,8 +2,9 @@
 
 Pages call `query(fn, ...)` with an insights function: the gateway (gateway.figures) runs it for the
 signed-in user - role checked, personal data masked, small counts suppressed, views audited - and this
-module only caches what the gateway returned, keyed by the cache's generation (a refresh or a save
-invalidates it) and by the user's e-mail and role. Nobody signed in: AccessDenied, nothing is read.
+module only caches what the gateway returned, keyed by the generation of the tabs the insight reads (a
+refresh or a save that changed one of them invalidates it; a refresh of other tabs does not) and by the
+user's e-mail and role. Nobody signed in: AccessDenied, nothing is read.
 The source is read (refresh) and written (outbox replay) only after sign-in (ui.auth).
 """
 from __future__ import annotations
@@ -138,11 +139,23 @@ def _through_gateway(cached: Callable[..., Any], fn: Callable[..., Any], args: t
     try:
         user = require_known_role(signed_in_user())
         # The language is in the key: issue messages and labels are written in the reader's language when read.
-        generation = f"{cache().generation()}:{current_language()}"
+        generation = f"{cache().generation(tabs_read(fn))}:{current_language()}"
         return cached(fn.__module__, fn.__name__, generation, user.email, user.role, args, tuple(sorted(kwargs.items())))
     except AccessDenied as exc:  # the page stops at the first figure this role may not see
         st.error(literal(exc))
         st.stop()
+
+
+def tabs_read(fn: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The tabs whose tables (and issues) a figure depends on: what the insight declares (@reads; a composite's
+    parts'), and the settings (small counts are hidden by the settings' threshold). None: it reads anything
+    (gateway reads such as issues or the audit trail), so any change makes it stale."""
+    parts = getattr(fn, "parts", None)
+    declared = getattr(fn, "tabs", None)
+    if parts is None and declared is None:
+        return None
+    inner = [t for part in (parts or {}).values() for t in (getattr(part, "tabs", None) or ())]
+    return (*(declared or ()), *inner, "settings")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

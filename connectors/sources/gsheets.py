@@ -3,7 +3,8 @@
 API calls are the main cost (60 reads and 60 writes per minute per user), so:
 - version(): Drive `files.get?fields=modifiedTime`, one call; an unchanged token means nothing to read.
 - read(tabs): the spreadsheet's metadata (tab titles, sheet ids, merged cells), then ONE `values:batchGet`
-  for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON. The metadata is kept, and asked
+  for every tab, UNFORMATTED_VALUE with SERIAL_NUMBER dates, compact JSON; each tab's cells are decoded only
+  when read, and each tab carries a digest of its cells as sent (connectors.sources.answer). The metadata is kept, and asked
   again only when version() saw the sheet change since: merged cells are not in the values, and staff
   merge cells without changing one value (a read after an edit costs 3 calls; an unchanged one, 1).
 - write(batch): ONE spreadsheets:batchUpdate (see connectors.sources.gsheets_write), typed values (RAW), appends
@@ -22,11 +23,12 @@ from functools import partial
 from typing import Any
 
 import gspread
-from gspread.urls import DRIVE_FILES_API_V3_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_VALUES_BATCH_URL
 
 from connectors.config import SHEET_KEY_IN_URL, load_secrets, setting
+from connectors.sources.answer import grids_from_answer, merges_of
 from connectors.sources.google_http import SCOPES, authorized_session
-from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, gc_paused, google_errors
+from connectors.sources.gsheets_http import RetryingHTTPClient, RetryPolicy, google_errors
 from connectors.sources.gsheets_write import plan, quote_title, write_request
 from connectors.sources.interface import Grid, SourceError, SourceStale, SourceUnreachable, WriteBatch, WriteResult
 from schemas.grid import Merge
@@ -63,12 +65,6 @@ def service_account_credentials(conf: dict[str, Any]) -> Any:
         # The error text could quote part of the key: say which setting is wrong, never its value.
         raise SourceError(_("The service-account keys in [connections.gsheets] could not be loaded ({error}): check "
                             "private_key and client_email in .streamlit/secrets.toml.").format(error=type(error).__name__)) from None
-
-
-def _merges(ranges: list[dict]) -> tuple[Merge, ...]:
-    """A sheet's `merges` (GridRanges; Google leaves out a 0 index) as Merges."""
-    return tuple(Merge(r.get("startRowIndex", 0), r.get("endRowIndex", 0), r.get("startColumnIndex", 0), r.get("endColumnIndex", 0))
-                 for r in ranges)
 
 
 class GoogleSheetSource:
@@ -142,7 +138,7 @@ class GoogleSheetSource:
                 with self.google_errors():
                     meta = self.http.fetch_sheet_metadata(self.key, params={"includeGridData": "false", "fields": _METADATA_FIELDS})
                 self._sheets = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
-                self._merges = {s["properties"]["title"]: _merges(s.get("merges", ())) for s in meta.get("sheets", [])}
+                self._merges = {s["properties"]["title"]: merges_of(s.get("merges", ())) for s in meta.get("sheets", [])}
                 self._sheets_seen = self._seen
             return self._sheets
 
@@ -164,14 +160,11 @@ class GoogleSheetSource:
         present = [t for t in dict.fromkeys(tabs) if t in sheets]
         if not present:
             return {}
-        with self.google_errors(), gc_paused():
-            data = self.http.values_batch_get(self.key, [quote_title(t) for t in present], params=dict(READ_PARAMS))
-        grids = {}
-        for name, value_range in zip(present, data.get("valueRanges", [])):
-            values = value_range.get("values", [])
-            header = ["" if cell is None else str(cell) for cell in values[0]] if values else []
-            grids[name] = Grid(name, header, values[1:], first_row=2, gid=sheets[name]["sheetId"], merges=self._merges.get(name, ()))
-        return grids
+        with self.google_errors():
+            body = self.http.request("get", SPREADSHEET_VALUES_BATCH_URL % self.key,
+                                     params={**READ_PARAMS, "ranges": [quote_title(t) for t in present]}).content
+        # Each tab's cells stay bytes, with a digest, until something reads them (connectors.sources.answer).
+        return grids_from_answer(body, present, {t: {"gid": sheets[t]["sheetId"], "merges": self._merges.get(t, ())} for t in present})
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:

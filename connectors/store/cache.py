@@ -1,29 +1,24 @@
 """The DuckDB cache: one typed table per tab plus `_row`, and the bookkeeping tables.
 
-A refresh asks the source for its change token first and stops there when nothing changed. Otherwise
-it reads every tab in one call, validates, and replaces all tables in ONE transaction, so a reader never
-sees half a refresh and a failed refresh leaves the last good cache as it was.
+The cache stores; the refresh (connectors.store.refresh: change token, one read, the tabs that changed
+checked again, their tables replaced in ONE transaction) fills it. It remembers, per process, what each
+table was loaded from (the tab's fingerprint) and when each changed (`generation(tabs)`), so a figure
+cached on tabs that did not change outlives a refresh.
 """
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import marshal
 import os
 import threading
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from connectors.config import admin_settings
 from connectors.sources.interface import Source
+from connectors.store.refresh import RefreshResult, arrow_of, refresh
 from connectors.store.transaction import atomic
-from schemas.i18n import _
 from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
 
@@ -56,16 +51,6 @@ CREATE TABLE IF NOT EXISTS _audit ("at" TIMESTAMP, "user" VARCHAR, tab VARCHAR, 
 CREATE TABLE IF NOT EXISTS _outbox (id BIGINT PRIMARY KEY, queued_at TIMESTAMP, "user" VARCHAR, batch_json VARCHAR,
     state VARCHAR, last_error VARCHAR);
 """
-
-
-@dataclass
-class RefreshResult:
-    skipped: bool  # the change token was unchanged: nothing else was read
-    version: str
-    same_data: bool = False  # read, but every cell was as at the last read: tables kept, only the time moved
-    rows: dict[str, int] = field(default_factory=dict)
-    errors: int = 0
-    warnings: int = 0
 
 
 def quote(name: str) -> str:
@@ -121,8 +106,12 @@ class Cache:
         self.con = duckdb.connect(self.path)
         self._lock = threading.Lock()  # one refresh or write at a time per process
         self._changes = 0  # bumped by every refresh or save: cached query results key on it
-        self._fingerprint: str | None = None  # of the grids last loaded; None once anything else changed the tables
         self._generation: tuple[int, str] | None = None  # (change count, generation): asked by every cached query of a rerun
+        self._epoch = f"{id(self):x}.{time.time_ns():x}"  # the stamp of a table not changed since this object opened
+        self._stamps: dict[str, str] = {}  # tab -> when its table or its issues last changed
+        self.loaded: dict[str, str] = {}  # tab -> fingerprint of the cells its table was loaded from (connectors.store.refresh)
+        self.issues_stored: dict[str, str] = {}  # tab -> digest of its rows in `_issues`
+        self._check: Any = None  # the last validation, kept so the next one redoes only what changed
         self.con.execute(BOOKKEEPING)
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {FIGURES}")
         for tab in TABS:
@@ -153,54 +142,33 @@ class Cache:
 
     def refresh(self, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Progress | None = None,
                 version: str | None = None, keep_same: bool = False, hook: RefreshHook | None = None) -> RefreshResult:
-        """`version`: a change token the caller asked for just before; then this reads without asking again
-        (the poll's bounded-staleness read costs one call, not two). `keep_same`: when every cell is as at the
-        last read, keep the tables and their generation, so open pages need not redraw (the poll's reads; a
-        person's forced refresh always reloads). `hook`: tabs the app owns, read in the same call, and what
-        the app keeps of a validation before its issues are stored (connectors.problems: the Problems tab)."""
-        from schemas.validate import validate_workbook  # imported late: validation pulls in pandera
+        """Bring the cache in step with the source (connectors.store.refresh). `version`: a change token the
+        caller asked for just before; then this reads without asking again (the poll's bounded-staleness read
+        costs one call, not two). `keep_same`: when every cell is as at the last read, keep the tables and the
+        generation, so open pages need not redraw (the poll's reads). `hook`: tabs the app owns, read in the
+        same call, and what the app keeps of a validation before its issues are stored (connectors.problems)."""
+        return refresh(self, source, force=force, date_order=date_order, progress=progress, version=version,
+                       keep_same=keep_same, hook=hook)
 
-        say = progress or (lambda _what, _done: None)
-        with self._lock:
-            say(_("Checking whether the data changed"), 0.0)
-            if version is None:
-                version = source.version()
-            if not force and self.stored_version(source.label) == version:
-                say(_("Nothing changed since the last refresh."), 1.0)
-                return RefreshResult(skipped=True, version=version)
-            say(_("Reading the source"), 0.05)  # never its label: it may hold the sheet's key
-            own = hook.tabs() if hook is not None else []
-            grids = source.read([t.name for t in TABS] + own)
-            fingerprint = _fingerprint({name: grid for name, grid in grids.items() if name not in own}, date_order)
-            if keep_same and fingerprint == self._fingerprint and (hook is None or hook.unchanged(self.cursor(), grids)):
-                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                self.cursor().execute("UPDATE _meta SET version = ?, refreshed_at = ? WHERE source = ?", [version, now, source.label])
-                self._generation = None
-                say(_("Nothing changed since the last refresh."), 1.0)
-                return RefreshResult(skipped=False, version=version, same_data=True)
-            say(_("Checking every tab"), 0.3)
-            frames, issues = validate_workbook(grids, date_order=date_order, link=source.cell_link, admin_settings=admin_settings())
-            result = RefreshResult(skipped=False, version=version)
-            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            with atomic(self.con):
-                if hook is not None:
-                    issues = hook.validated(self.con, grids, issues)
-                result.errors = issues.errors()
-                result.warnings = len(issues) - result.errors
-                for number, tab in enumerate(TABS, start=1):
-                    say(_("Loading {tab}").format(tab=tab.title), 0.4 + 0.55 * number / len(TABS))
-                    frame = frames[tab.name].frame
-                    self._replace_table(tab, frame)
-                    result.rows[tab.name] = len(frame)
-                    self.con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?, ?, ?, ?)", [tab.name, source.label, version, now, len(frame)])
-                self.con.execute("DELETE FROM _issues")
-                self._insert_issues(issues)
-                self.con.execute("INSERT OR REPLACE INTO _meta VALUES ('*', ?, ?, ?, ?)", [source.label, version, now, sum(result.rows.values())])
-                self.con.execute("INSERT INTO _refreshes VALUES (?, ?, ?, ?, ?)", [now, source.label, version, result.errors, result.warnings])
-            self._changes += 1
-            self._fingerprint = fingerprint
-            say(_("Refreshed"), 1.0)
-            return result
+    def stored(self, loaded: dict[str, str], issues: dict[str, str], moved: set[str], version: str) -> None:
+        """A refresh stored these tables (`loaded`: tab -> fingerprint) and issues; `moved`: the tabs whose table
+        or issues it changed."""
+        self.loaded, self.issues_stored = dict(loaded), dict(issues)
+        self._changes += 1
+        for name in moved:
+            self._stamps[name] = f"{version}:{self._changes}"
+
+    @property
+    def check(self) -> Any:
+        """The validation this cache's refreshes share (schemas.workbook_check), made at the first refresh."""
+        if self._check is None:
+            from schemas.validate import new_check  # imported late: validation pulls in pandera
+
+            self._check = new_check()
+        return self._check
+
+    def forget_generation(self) -> None:
+        self._generation = None
 
     def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
         """Replace the named tabs' tables with these frames (schema columns, `_row` optional), in one transaction.
@@ -215,19 +183,17 @@ class Cache:
                     frame = frame.copy()
                     if "_row" not in frame.columns:
                         frame["_row"] = range(2, len(frame) + 2)
-                    self._replace_table(registered_tab(name), frame)
-            self.changed()
+                    self.replace_table(registered_tab(name), frame)
+            self.changed(frames)
 
-    def _replace_table(self, tab: Tab, frame: pd.DataFrame) -> None:
-        # As an Arrow table: the text columns are Arrow already (no copy), and DuckDB scans Arrow
-        # faster than it converts pandas' masked arrays.
-        self.con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
+    def replace_table(self, tab: Tab, frame: pd.DataFrame) -> None:
+        self.con.register("_incoming", arrow_of(frame))
         try:
             self.con.execute(f"CREATE OR REPLACE TABLE {quote(tab.name)} AS SELECT {table_sql(tab)} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
-    def _insert_issues(self, issues: IssueRows) -> None:
+    def insert_issues(self, issues: IssueRows) -> None:
         if not len(issues):
             return
         # The batches' columns as one Arrow table, one INSERT; messages are written when read (insights.quality).
@@ -238,18 +204,26 @@ class Cache:
         finally:
             self.con.unregister("_new_issues")
 
-    def generation(self) -> str:
+    def generation(self, tabs: Iterable[str] | None = None) -> str:
         """Changes whenever the cached data changes (a refresh, a save); free to ask: a dashboard's rerun asks it
-        once per figure, so it is read from `_meta` only after a change (refreshes and saves bump the count)."""
+        once per figure, so it is read from `_meta` only after a change (refreshes and saves bump the count).
+        With `tabs`: changes only when one of these tabs' table or issues changed (a figure reading them)."""
+        if tabs is not None:
+            return "|".join(self._stamps.get(name, self._epoch) for name in sorted(set(tabs)))
         if self._generation is None or self._generation[0] != self._changes:
             meta = self.last_refresh()
             self._generation = (self._changes, f"{meta['version'] if meta else 'empty'}:{self._changes}")
         return self._generation[1]
 
-    def changed(self) -> None:
-        """A save updated some rows in place: cached query results are stale, and the next read reloads."""
-        self._fingerprint = None
+    def changed(self, tabs: Iterable[str] | None = None) -> None:
+        """A save updated rows of these tabs (None: any tab) in place: cached query results on them are stale,
+        and the next refresh loads them again and rewrites the issues."""
         self._changes += 1
+        names = [t.name for t in TABS] if tabs is None else list(tabs)
+        for name in names:
+            self.loaded.pop(name, None)
+            self._stamps[name] = f"save:{self._changes}"
+        self.issues_stored = {}
 
     @property
     def change_count(self) -> int:
@@ -267,18 +241,3 @@ class Cache:
             return None
         return {"source": row[0], "version": row[1], "refreshed_at": row[2], "rows": row[3]}
 
-
-def _fingerprint(grids: dict[str, Any], date_order: str) -> str:
-    """A digest of every cell read, the merged cells (and how dates are read): equal digests mean equal tables.
-
-    marshal (format 2: no back-references, so equal cells give equal bytes) is 6x quicker than JSON
-    on a million cells; a grid holding dates (a workbook's) falls back to JSON."""
-    digest = hashlib.blake2b(date_order.encode(), digest_size=16)
-    for name in sorted(grids):
-        grid = grids[name]
-        fields = [name, grid.header, grid.rows, grid.first_row, grid.gid, [tuple(m) for m in grid.merges]]
-        try:
-            digest.update(b"m" + marshal.dumps(fields, 2))
-        except ValueError:  # a cell marshal does not know (a date): JSON, as text
-            digest.update(b"j" + json.dumps(fields, default=str).encode())
-    return digest.hexdigest()
