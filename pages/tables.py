@@ -21,6 +21,7 @@ from ui import table_editor as te
 from ui.audit_view import audit_shown
 from ui.auth import current_user
 from ui.cell_links import focus_from
+from ui.markdown import literal
 from ui.problem_fix import problem_box, typed_fix
 from ui.state import cache, source
 from ui.table_cells import date_hint, date_input_format
@@ -89,18 +90,18 @@ if waiting:
             done = sync.replay(cache(), source(), user, date_order=date_order)
             state["tables_replay"] = done
         except SourceError as exc:
-            st.error(str(exc))
+            st.error(literal(exc))
         _reset_editor()
         st.rerun()
 done = state.pop("tables_replay", None)
 if done is not None:
     st.info(_("Sent {sent}, already in the sheet {already}, in conflict {conflicts}, refused {refused}, still waiting {waiting}.").format(
-        sent=done.sent, already=done.already, conflicts=done.conflicts, refused=done.refused, waiting=done.waiting) + (f" {done.problem}" if done.problem else ""))
+        sent=done.sent, already=done.already, conflicts=done.conflicts, refused=done.refused, waiting=done.waiting) + (f" {literal(done.problem)}" if done.problem else ""))
 for entry in reads.outbox_problems(cache(), user):
     with st.container(border=True):
         why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
-        st.markdown(_("**A waiting change from {when} by {user}**").format(when=f"{day(entry.queued_at)} {entry.queued_at:%H:%M}", user=entry.user)
-                    + f" — {why or ''}")
+        st.markdown(_("**A waiting change from {when} by {user}**").format(when=f"{day(entry.queued_at)} {entry.queued_at:%H:%M}", user=literal(entry.user))
+                    + f" — {literal(why or '')}")
         if entry.state == outbox.CONFLICT:
             table(conflicts_shown(user, sync.outbox_conflicts(entry)))
             keep, mine, _rest = st.columns([1, 1, 4])
@@ -196,7 +197,8 @@ elif not can_write(user, tab):
 
 result = state.get("tables_result")
 if result is not None:
-    said = message_shown(user, result.message, request_personal_values(user, result.request.to_payload()) if result.request else ())
+    # the message carries typed values and a sheet's own words: shown as written, never as Markdown
+    said = literal(message_shown(user, result.message, request_personal_values(user, result.request.to_payload()) if result.request else ()))
     if result.status == sync.SAVED or result.status == sync.ALREADY:
         st.success(said)
     elif result.status == sync.QUEUED:

@@ -15,6 +15,7 @@ from schemas.formats import blank
 from schemas.i18n import _
 from schemas.registry import Tab
 from ui.cell_links import Focus, schema_column
+from ui.markdown import literal
 from ui.table_editor import masked_columns
 from ui.table_inputs import blank_value, column_input
 
@@ -59,7 +60,7 @@ def problem_box(con: Any, user: User, tab: Tab, focus: Focus, frame: pd.DataFram
         mine = [schema_column(tab.name, h) == focus.column for h in problems["column"]] if not problems.empty else []
         ordered = sorted(zip(mine, problems["message"].tolist(), problems["severity"].tolist()), key=lambda m: not m[0])
         for _own, message, severity in ordered:
-            (st.error if severity == "error" else st.warning)(message)
+            (st.error if severity == "error" else st.warning)(literal(message))  # it quotes what was typed
         if not any(mine):
             st.success(_("No problem is left in this cell."))
         if column is None or not writable:
