@@ -10,7 +10,7 @@ from ui import live
 from ui.auth import require_user
 from ui.errors import shown_safely
 from ui.language import apply_language, language_switch
-from ui.navigation import pages_for
+from ui.navigation import open_page_asked_for, pages_for
 from ui.sidebar import sidebar
 from ui.startup import prepare
 from ui.state import mark_entry
@@ -35,6 +35,8 @@ with shown_safely("app.py"):
     live.start()  # after sign-in: the poll never reads for a page nobody may see
     sidebar()
     live.freshness()
-    page = st.navigation(pages_for(user))
+    sections = pages_for(user)
+    page = st.navigation(sections)
+    open_page_asked_for(sections)  # a page's own address asked for first, before sign-in
     with shown_safely(f"the page {page.url_path or 'overview'}"):
         page.run()

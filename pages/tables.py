@@ -125,7 +125,7 @@ if state.get("tables_tab") not in (None, *names):  # a link to a tab this role m
     st.warning(_("Your role may not read the tab this link opens."))
     state.pop("tables_tab")
     _show_all_rows()
-name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: registered_tab(n).title, on_change=_show_all_rows)
+name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: _(registered_tab(n).title), on_change=_show_all_rows)
 tab = registered_tab(name)
 writable = can_write(user, tab) and bool(tab.key)
 focus = state.get("tables_focus")

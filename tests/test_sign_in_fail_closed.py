@@ -114,8 +114,10 @@ def test_no_sign_in_on_loopback_is_the_local_admin_and_says_where_it_listens(bro
 
 def test_a_page_asked_for_first_by_its_address_goes_through_sign_in(browser, work):  # noqa: F811
     """The first URL a fresh process serves may be a page's own (/tables): Streamlit would run that file
-    alone, without app.py - no sign-in, no navigation. The page sends the visitor to app.py instead."""
+    alone, without app.py - no sign-in, no navigation. The page sends the visitor to app.py, which signs
+    them in and then opens the page they asked for, with its query (a problem's link)."""
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1") as url:
-        body = _body(browser, f"{url}/tables", "patients assessed")
-    assert "patients assessed" in body  # app.py ran: sign-in, then the navigation's default page
+        body = _body(browser, f"{url}/tables?tab=rice_ledger", "Add a row")
+    assert "One movement of rice into or out of a bank." in body  # the Tables page, at the tab the link named (its description)
+    assert "patients assessed" not in body  # not the Overview
     assert "\nrice bank\n" not in body  # not Streamlit's own list of the pages/ files (the navigation says "Rice bank")

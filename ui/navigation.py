@@ -7,6 +7,7 @@ import streamlit as st
 from connectors.access import User, can_read
 from schemas.i18n import _
 from schemas.registry import Page, site
+from ui.state import ASKED_FOR
 
 DEFAULT_PAGE = "pages/overview.py"
 
@@ -35,3 +36,17 @@ def pages_for(user: User) -> dict[str, list]:
         if allowed:
             sections[_(section)] = allowed
     return sections
+
+
+def open_page_asked_for(sections: dict[str, list]) -> None:
+    """After sign-in, the page a visitor asked for by its address before app.py ever ran (a fresh process's
+    first URL, ui.state.signed_in_user), with its query (a problem's link): opened if this user may see it;
+    otherwise the navigation's default page stays."""
+    asked = st.session_state.pop(ASKED_FOR, None)
+    if not asked or not asked[0]:
+        return
+    url_path, query = asked
+    for listed in sections.values():
+        for page in listed:
+            if page.url_path == url_path:  # the default page has no address of its own
+                st.switch_page(page, query_params=query or None)

@@ -10,6 +10,8 @@ The source is read (refresh) and written (outbox replay) only after sign-in (ui.
 from __future__ import annotations
 
 import importlib
+import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
@@ -27,6 +29,7 @@ from ui.markdown import literal
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
+ASKED_FOR = "asked_for"  # the page (its address, its query) a visitor asked for before app.py ran
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,10 +85,22 @@ def mark_entry() -> None:
 def signed_in_user() -> User | None:
     """The user app.py let in. A page reached before app.py ever ran in this session (Streamlit runs a
     `pages/` file on its own when it is the first URL a fresh process serves) goes to app.py instead,
-    so no page ever runs without sign-in."""
+    so no page ever runs without sign-in; app.py opens the page asked for after sign-in (ui.navigation)."""
     if not st.session_state.get(ENTRY):
+        st.session_state[ASKED_FOR] = (_calling_page(), st.query_params.to_dict())
         st.switch_page("app.py")
     return st.session_state.get(SIGNED_IN)
+
+
+def _calling_page() -> str | None:
+    """The `pages/` file running this (its name, as its address has it), if any."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.parent.name == "pages" and path.suffix == ".py":
+            return path.stem
+        frame = frame.f_back
+    return None
 
 
 def refresh(force: bool = False, progress: Callable[[str, float], None] | None = None) -> None:
