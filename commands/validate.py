@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from commands.source import opened, unreadable

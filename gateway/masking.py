@@ -8,7 +8,8 @@ tab): only an admin sees another person's address; everyone sees their own.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 

@@ -35,7 +35,8 @@ class CowEvent(TabSchema):
 # The cow bank policy (from the programme report): a family granted a cow passes its first and
 # second calf to another family once the calf is 10 months old; then it may sell or keep the cow.
 
-from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
 
 import pandas as pd  # noqa: E402
 

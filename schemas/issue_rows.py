@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -138,7 +138,7 @@ class IssueRows(Sequence[Issue]):
         without making an Issue per row."""
         return self._columns[name]
 
-    def without(self, positions: Iterable[int]) -> "IssueRows":
+    def without(self, positions: Iterable[int]) -> IssueRows:
         """A copy without the issues at these positions (e.g. warnings staff confirmed as typed)."""
         dropped = set(positions)
         kept = [p for p in range(len(self)) if p not in dropped]

@@ -4,7 +4,8 @@ not be read, or its owner is not in the owners' tab) is left out, and what could
 not judged: the owner's balance from that day, a loan of that id. `book.leave_out` says so once per tab."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -36,7 +36,8 @@ class RiceEntry(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
 
 import numpy as np  # noqa: E402
 

@@ -34,7 +34,7 @@ from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
 from schemas.vector import pa_array
 from schemas.workbook_check import WorkbookCheck
 
-__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
+__all__ = ["RULES", "TabFrame", "pa_array", "validate_tab", "validate_workbook"]
 
 
 def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, IssueRows]:

@@ -44,9 +44,10 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests import sheets_server_a1 as a1
@@ -126,7 +127,7 @@ class SheetsServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "SheetsServer":
+    def start(self) -> SheetsServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
@@ -135,7 +136,7 @@ class SheetsServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "SheetsServer":
+    def __enter__(self) -> SheetsServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

@@ -3,7 +3,8 @@ gspread send, applied in order, with Google's replies."""
 from __future__ import annotations
 
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tests import sheets_server_a1 as a1
 from tests import sheets_server_cells as cells

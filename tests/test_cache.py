@@ -104,8 +104,7 @@ def test_atomic_keeps_every_statement_or_none():
     with atomic(con):
         con.execute("INSERT INTO t VALUES (1)")
         con.execute("INSERT INTO t VALUES (2)")
-    with pytest.raises(duckdb.ConstraintException):
-        with atomic(con):
-            con.execute("INSERT INTO t VALUES (3)")
-            con.execute("INSERT INTO t VALUES (1)")  # a duplicate key: the 3 goes too
+    with pytest.raises(duckdb.ConstraintException), atomic(con):
+        con.execute("INSERT INTO t VALUES (3)")
+        con.execute("INSERT INTO t VALUES (1)")  # a duplicate key: the 3 goes too
     assert con.execute("SELECT k FROM t ORDER BY k").fetchall() == [(1,), (2,)]

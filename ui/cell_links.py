@@ -7,10 +7,11 @@ Streamlit here, so the command line, the Data quality page and the Problems tab 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from schemas.base import match_headers

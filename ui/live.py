@@ -18,7 +18,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 

@@ -3,7 +3,8 @@ row's problems said above the grid, the cell's own first, and a box to correct t
 typed in the sheet, read back by the schema's rules, saved through connectors.sync like every edit."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st

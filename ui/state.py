@@ -10,7 +10,8 @@ The source is read (refresh) and written (outbox replay) only after sign-in (ui.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,7 @@ from connectors.store.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
-from gateway.reads import fk_labels  # noqa: F401  (the page reads them from here)
+from gateway.reads import fk_labels  # the page reads them from here
 from schemas.base import ColumnSpec
 from schemas.formats import label
 from schemas.i18n import _

@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from connectors.problems import rows as R
 from connectors.problems import store
@@ -74,7 +75,7 @@ class ProblemsHook:
             sheet = R.read_sheet(grids[existing]) if existing else None
             if json.dumps(ticks(sheet)) != (store.state(con).get("written_ticks") or "[]"):
                 return False
-        except Exception:  # noqa: BLE001 - then the full check decides
+        except Exception:  # then the full check decides
             log.exception("The Problems tab could not be read; the sheet is checked in full.")
             return False
         store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "")
@@ -83,7 +84,7 @@ class ProblemsHook:
     def validated(self, con: Any, grids: dict[str, Grid], issues: IssueRows) -> IssueRows:
         try:
             kept, write = self._work(con, grids, issues)
-        except Exception:  # noqa: BLE001 - the refresh goes on; the Problems tab waits for the next check
+        except Exception:  # the refresh goes on; the Problems tab waits for the next check
             log.exception("The Problems tab could not be prepared; the data is refreshed without it.")
             return issues
         write()

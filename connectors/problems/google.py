@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import random
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from connectors.problems import notes as N
 from connectors.problems import rows as R

@@ -73,7 +73,7 @@ class WorkbookProblemsSheet:
         outcome.calls = 1
         return outcome
 
-    def _replace(self, archive: zipfile.ZipFile, package: "_Package") -> None:
+    def _replace(self, archive: zipfile.ZipFile, package: _Package) -> None:
         path = self.source.path
         handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
         os.close(handle)
@@ -86,7 +86,7 @@ class WorkbookProblemsSheet:
                 os.unlink(temp)
 
     @staticmethod
-    def _comments(package: "_Package", sheet_part: str, wanted: dict[str, str], outcome: Outcome) -> None:
+    def _comments(package: _Package, sheet_part: str, wanted: dict[str, str], outcome: Outcome) -> None:
         comments_part, found = package.comments(sheet_part)
         result = dict(found)
         for ref in sorted(set(found) | set(wanted), key=_ref_order):

@@ -15,9 +15,10 @@ import stat
 import tempfile
 import threading
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 

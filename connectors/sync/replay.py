@@ -160,4 +160,4 @@ def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: st
     return result
 
 
-__all__ = ["ReplayResult", "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "current_user", "DELETED"]
+__all__ = ["DELETED", "ReplayResult", "current_user", "outbox_conflicts", "pending", "rebase", "replay", "replay_pending", "resolve"]

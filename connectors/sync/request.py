@@ -1,9 +1,10 @@
 """What a page hands over to `connectors.sync.save` (edits, new rows, deletes) and what comes back."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 
 from connectors.sources.interface import WriteResult
 from connectors.store import audit
@@ -65,7 +66,7 @@ class SaveRequest:
                 "deletes": [[d.tab, list(d.key), enc(d.old)] for d in self.deletes]}
 
     @classmethod
-    def from_payload(cls, data: Mapping[str, Any]) -> "SaveRequest":
+    def from_payload(cls, data: Mapping[str, Any]) -> SaveRequest:
         dec = outbox.decode_value
         return cls([CellEdit(t, tuple(k), c, dec(o), dec(n)) for t, k, c, o, n in data.get("edits", [])],
                    {t: [{k: dec(v) for k, v in row.items()} for row in rows] for t, rows in data.get("appends", {}).items()},

@@ -60,7 +60,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from connectors.access import AccessDenied, User, require_write
 from connectors.sources.interface import RowAppend, SourceError, SourceStale, SourceUnreachable, WriteResult
