@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 del grids, stormy
                 storm_cache: list[Cache] = []
 
-                def storm_prepare(key: str = storm_key, made: list[Cache] = storm_cache) -> None:
+                def storm_prepare(made: list[Cache] = storm_cache) -> None:
                     if made:
                         made[-1].close()
                     made.append(Cache(Path(folder) / f"storm-{len(made)}.duckdb"))

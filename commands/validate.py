@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     shown: Iterable[Issue] = issues if getattr(args, "show_personal_data", False) else mask_personal_data(issues)
     errors = any(i.severity == ERROR for i in issues)
     if args.format == "json":  # streamed: an error storm is written issue by issue, never held as one text
-        for chunk in as_json(shown, [t.name for t in tabs]):
+        for chunk in as_json(shown):
             sys.stdout.write(chunk)
         return 1 if errors else 0
     if args.format == "text":
@@ -93,7 +93,7 @@ def mask_personal_data(issues: Iterable[Issue]) -> Iterator[Issue]:
         yield issue.replace(value=MASK, message=message)
 
 
-def as_json(issues: Iterable[Issue], tabs: list[str]) -> Iterator[str]:
+def as_json(issues: Iterable[Issue]) -> Iterator[str]:
     """One JSON array, written as it goes: "[", then one issue object per line, then "]"."""
     yield "["
     separator = "\n"

@@ -175,7 +175,7 @@ class Poller:
 
     def _send_waiting(self) -> None:
         try:
-            done = replay_pending(self.cache, self.source, None, date_order=self.date_order)
+            done = replay_pending(self.cache, self.source, date_order=self.date_order)
         except SourceError as exc:  # the source went away again between the read and the replay
             done = ReplayResult(problem=str(exc))
         if done is not None:

@@ -67,7 +67,7 @@ class _StableZip(ZipFile):
             zinfo_or_arcname = self._member(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:  # noqa: ARG002 - ZipFile.write's signature
         # Write-only sheets arrive as temp files: stream them in under the fixed time.
         with open(filename, "rb") as src, self.open(self._member(arcname or filename), "w", force_zip64=True) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)

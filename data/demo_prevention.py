@@ -52,7 +52,7 @@ def _activity(rng: np.random.Generator, day: dt.date, kind: str, topic: str, vil
             "facilitator": pick(rng, FACILITATORS)}
 
 
-def build_parent_groups(gaz: Gazetteer, reached: dict[int, list[str]]) -> pd.DataFrame:
+def build_parent_groups(reached: dict[int, list[str]]) -> pd.DataFrame:
     """Twelve parent groups in Svay Rieng target villages, founded 2016-2017."""
     rng = rng_for("parent_groups")
     candidates = [v for v in reached[2016] if v.startswith("20") and v in reached[2017]]
@@ -68,7 +68,7 @@ def build_parent_groups(gaz: Gazetteer, reached: dict[int, list[str]]) -> pd.Dat
     })
 
 
-def build_activities(gaz: Gazetteer, reached: dict[int, list[str]], parent_groups: pd.DataFrame,
+def build_activities(reached: dict[int, list[str]], parent_groups: pd.DataFrame,
                      self_help: dict[str, dt.date], scale: int = 1) -> pd.DataFrame:
     """`self_help`: village -> founding day of its saving group (self-help group meetings start then)."""
     rng = rng_for("activities")
@@ -139,7 +139,7 @@ WORK_BY_DESTINATION = {
 }
 
 
-def build_migration_checks(gaz: Gazetteer, register: HouseholdRegister, parent_groups: pd.DataFrame,
+def build_migration_checks(register: HouseholdRegister, parent_groups: pd.DataFrame,
                            reached: dict[int, list[str]]) -> pd.DataFrame:
     """Ten households in each of 16 Svay Rieng villages, visited each March and September 2015-2018.
 
@@ -184,11 +184,11 @@ def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     # Villages with a saving group, cow bank or rice bank are visited by prevention every year.
     protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
     reached = reached_villages(gaz, protected)
-    parent_groups = build_parent_groups(gaz, reached)
+    parent_groups = build_parent_groups(reached)
     self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
     return {
-        "activities": build_activities(gaz, reached, parent_groups, self_help, book.scale),
+        "activities": build_activities(reached, parent_groups, self_help, book.scale),
         "commune_plans": build_commune_plans(gaz),
         "parent_groups": parent_groups,
-        "migration_checks": build_migration_checks(gaz, register_of(book), parent_groups, reached),
+        "migration_checks": build_migration_checks(register_of(book), parent_groups, reached),
     }

@@ -63,7 +63,7 @@ def error_message_shown(user: User, tab_name: str, column: str | None, message: 
     return message
 
 
-def message_shown(user: User, message: str | None, values: Iterable[Any]) -> str | None:
+def message_shown(message: str | None, values: Iterable[Any]) -> str | None:
     """Any of these personal values quoted in a message -> •••."""
     if not message:
         return message

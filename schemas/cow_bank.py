@@ -172,7 +172,7 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
         if dam is not None:
             calves.setdefault(dam, []).append(cows["cow_id"].iat[position])
     # A pass-on that could not be read, or a calf whose mother's ear tag points nowhere, could be any cow's.
-    unsure = _unsure_pass_ons(book, cows, unread, cow_ids, kinds, index, dams)
+    unsure = _unsure_pass_ons(book, unread, cow_ids, kinds, index, dams)
     for p in (p for p in dated if kinds[p] == "sold" and cow_ids[p] in granted):
         doubt = unsure.get(None, []) + unsure.get(cow_ids[p], [])
         if doubt:
@@ -185,7 +185,7 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
                              passed=passed, needed=amount(needed))
 
 
-def _unsure_pass_ons(book: Book, cows: pd.DataFrame, unread: set[int], cow_ids: list[Any], kinds: list[Any],
+def _unsure_pass_ons(book: Book, unread: set[int], cow_ids: list[Any], kinds: list[Any],
                      index: dict[Any, int], dams: list[Any]) -> dict[Any, list[tuple[str, int]]]:
     """Mother's ear tag (None: any cow) -> the rows (tab, position) that may be a pass-on of one of her calves."""
     unsure: dict[Any, list[tuple[str, int]]] = {}

@@ -34,7 +34,7 @@ def _public_range(grid: dict) -> dict:
     return {k: v for k, v in grid.items() if not (k == "sheetId" and v == 0)}
 
 
-def add_sheet(book: Spreadsheet, req: dict, where: str) -> dict:
+def add_sheet(book: Spreadsheet, req: dict, _where: str) -> dict:
     props = req.get("properties", {})
     grid = props.get("gridProperties", {})
     sheet = book.add_sheet(props.get("title"), grid.get("rowCount", 1000), grid.get("columnCount", 26),
@@ -79,7 +79,7 @@ def update_sheet_properties(book: Spreadsheet, req: dict, where: str) -> dict:
     return {}
 
 
-def update_spreadsheet_properties(book: Spreadsheet, req: dict, where: str) -> dict:
+def update_spreadsheet_properties(book: Spreadsheet, req: dict, _where: str) -> dict:
     if _has(req.get("fields", ""), "title") and req.get("properties", {}).get("title"):
         book.title = req["properties"]["title"]
     return {}
@@ -280,7 +280,7 @@ def create_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
     return {"createDeveloperMetadata": {"developerMetadata": meta}}
 
 
-def delete_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
+def delete_developer_metadata(book: Spreadsheet, req: dict, _where: str) -> dict:
     lookup = req.get("dataFilter", {}).get("developerMetadataLookup", {})
     deleted = []
     for holder in [book, *book.sheets]:
@@ -292,7 +292,7 @@ def delete_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
 
 
-def _no_op(book: Spreadsheet, req: dict, where: str) -> dict:
+def _no_op(_book: Spreadsheet, _req: dict, _where: str) -> dict:
     return {}
 
 

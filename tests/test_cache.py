@@ -58,7 +58,8 @@ def test_a_changed_workbook_is_read_again(tmp_path, demo_copy):
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE _row = 2").fetchone()[0] == "Renamed bank"
 
 
-def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loads(tmp_path, demo_copy):
+@pytest.mark.usefixtures("tmp_path")
+def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loads(demo_copy):
     book = openpyxl.load_workbook(demo_copy)
     del book["ambulance_trips"]
     sheet = book["rice_banks"]

@@ -36,7 +36,7 @@ def _api_calls(base: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sheet(tmp_path_factory, demo_workbook):
+def sheet(demo_workbook):
     """The local server as a separate process, loaded with the demo workbook -> (its base URL, the key)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tests.sheets_server", "--port", str(port), "--load", str(demo_workbook)],

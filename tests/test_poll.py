@@ -163,7 +163,8 @@ def test_a_save_queued_while_the_source_was_down_is_sent_by_the_next_tick_that_r
     assert not [c for c in sheets_server.api_calls()[before:] if "batchUpdate" in c["path"]]  # ... send nothing more
 
 
-def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, make_source, clock, sheets_server):
+@pytest.mark.usefixtures("sheets_server")
+def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, make_source, clock):
     one = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
     two = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
     for replica in (one, two):

@@ -38,7 +38,7 @@ _STEADY = "live_steady"
 
 
 @st.cache_resource(show_spinner=False)
-def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:
+def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:  # noqa: ARG001 - st.cache_resource's key
     poller = Poller(cache(), source(), PollSettings.from_settings(), date_order=setting("date_order"))
     if served():  # under AppTest a poll thread would outlive every test: there the poll is ticked by hand
         poller.start()

@@ -104,7 +104,7 @@ class ProblemsHook:
         for position, name in enumerate(idents):
             current.setdefault(name, position)
         missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"]) if r == "tab.missing"}
-        confirmed, entries = self._confirmations(con, sheet, current, idents, values, columns, found, missing_tabs, now)
+        confirmed, entries = self._confirmations(con, sheet, current, values, columns, missing_tabs, now)
         hidden = {current[i] for i in confirmed if i in current and columns["severity"][current[i]] == WARNING
                   and values[current[i]] == confirmed[i].value}
         seen = store.first_seen(con)
@@ -149,8 +149,8 @@ class ProblemsHook:
         return out
 
     @staticmethod
-    def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], idents: list[str], values: list[str],
-                       columns: dict[str, list], found: list[R.Anchor], missing_tabs: set[str],
+    def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], values: list[str],
+                       columns: dict[str, list], missing_tabs: set[str],
                        now: dt.datetime) -> tuple[dict[str, Confirmation], list[AuditEntry]]:
         prior = store.confirmations(con)
         listed = {r.ident: r for r in sheet.rows} if sheet is not None else {}
