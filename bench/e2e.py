@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                            "edit": after_an_edit(server, server.base, key, folder, "rice_banks", "B2"),
                            "edit_big": after_an_edit(server, server.base, key, folder, "clinic_visits", "I2"),
                            "peer": (os.sync, peer(server.base, key)),
-                           "storm": (storm_prepare, lambda key=storm_key: storm_cache[-1].refresh(
+                           "storm": (storm_prepare, lambda key=storm_key, made=storm_cache: made[-1].refresh(
                                GoogleSheetSource.from_settings(key, secrets={}, api_base=server.base), force=True))}
                 times = alternate(readers, args.repeat, {"peer": args.peer_turns or args.repeat})
                 issues = storm_cache[-1].con.execute("SELECT count(*) FROM _issues").fetchone()[0]

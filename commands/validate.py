@@ -71,10 +71,8 @@ def run(args: argparse.Namespace) -> int:
         for chunk in as_json(shown):
             sys.stdout.write(chunk)
         return 1 if errors else 0
-    if args.format == "text":
-        out = as_text(list(shown), [t.name for t in tabs], app_url=str(setting("app_url")))
-    else:
-        out = as_junit(list(shown), [t.name for t in tabs])
+    out = (as_text(list(shown), [t.name for t in tabs], app_url=str(setting("app_url"))) if args.format == "text"
+           else as_junit(list(shown), [t.name for t in tabs]))
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 1 if errors else 0
 

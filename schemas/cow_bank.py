@@ -35,6 +35,7 @@ class CowEvent(TabSchema):
 # The cow bank policy (from the programme report): a family granted a cow passes its first and
 # second calf to another family once the calf is 10 months old; then it may sell or keep the cow.
 
+import itertools  # noqa: E402  (rules below the schemas: one programme, one file)
 from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
 
@@ -96,7 +97,7 @@ def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
                                  min_months=amount(min_months))
     for dam, positions in calves.items():
         dated = sorted((born[p], p) for p in positions if born[p] is not None)
-        for (before, other), (after, position) in zip(dated, dated[1:]):
+        for (before, other), (after, position) in itertools.pairwise(dated):
             days = (pd.Timestamp(after) - pd.Timestamp(before)).days
             if 0 < days < min_days:  # the same day is twins
                 yield book.issue("cow.calves_too_close", "cows", position, "born_on", days=days, dam=dam,

@@ -83,10 +83,8 @@ class IssueRows(Sequence[Issue]):
         letter = column_letter(column_index)
         cells = [f"{letter}{r}" for r in rows]
         n = len(rows)
-        if row_fields:
-            params = [params_json({**fields, **{k: v[i] for k, v in row_fields.items()}}) for i in range(n)]
-        else:
-            params = [params_json(fields)] * n
+        params = ([params_json({**fields, **{k: v[i] for k, v in row_fields.items()}}) for i in range(n)] if row_fields
+                  else [params_json(fields)] * n)
         columns = self._columns
         columns["tab"] += [tab] * n
         columns["row"] += rows

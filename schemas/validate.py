@@ -126,7 +126,7 @@ def shaped(tab: Tab, grid: Grid, columns: dict[str, int]) -> tuple[Grid, list[Me
     grid, merged = apply_merges(grid, {columns[k] for k in tab.key if k in columns})
     second = second_header_row(tab.columns, ["" if h is None else str(h) for h in grid.header], columns, grid)
     if second is not None:
-        grid = replace(grid, rows=grid.rows[:second] + [[]] + grid.rows[second + 1:])
+        grid = replace(grid, rows=[*grid.rows[:second], [], *grid.rows[second + 1:]])
     return grid, merged, second
 
 

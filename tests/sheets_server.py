@@ -36,6 +36,7 @@ Admin endpoints (never logged, never faulted):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import gzip
 import json
@@ -404,17 +405,13 @@ class _Handler(BaseHTTPRequestHandler):
         fault = app._take_fault(f"{method} {entry['path']}?{url.query}") if api != "oauth" else None
         if fault is not None:
             if fault.kind == "lose_answer":
-                try:
+                with contextlib.suppress(ApiError, json.JSONDecodeError):
                     self._route(method, url.path, query, raw)
-                except (ApiError, json.JSONDecodeError):
-                    pass
             if fault.kind in ("drop", "lose_answer"):
                 entry["status"] = "dropped"
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 return
             if fault.kind == "delay":
                 time.sleep(fault.delay)
@@ -509,10 +506,9 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "DELETE":
             del state.spreadsheets[book.id]
             return None
-        if method == "PATCH":
-            if (body or {}).get("name"):
-                book.title = body["name"]
-                book.touch()
+        if method == "PATCH" and (body or {}).get("name"):
+            book.title = body["name"]
+            book.touch()
         return apply_fields(book.drive_file(), _fields_tree(fields or "kind,id,name,mimeType"))
 
     def _answer(self, entry: dict, query: dict, status: int, body: Any, headers: dict | None = None) -> None:
@@ -611,10 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     global _STANDALONE
     _STANDALONE = True
     server = SheetsServer(args.host, args.port)
-    if args.load:
-        key = server.load_xlsx(args.load)
-    else:
-        key = server.create_spreadsheet("Back office")
+    key = server.load_xlsx(args.load) if args.load else server.create_spreadsheet("Back office")
     _freeze_heap()
     server.start()
     print(f"listening on {server.base_url}", flush=True)

@@ -18,10 +18,7 @@ def _paths(fields: str) -> list[list[str]]:
 
 def _has(fields: str, *path: str) -> bool:
     """Does a field mask ("title,gridProperties.rowCount" or "*") cover this path?"""
-    for parts in _paths(fields):
-        if parts == ["*"] or parts[: len(path)] == list(path) or list(path)[: len(parts)] == parts:
-            return True
-    return False
+    return any(parts == ["*"] or parts[:len(path)] == list(path) or list(path)[:len(parts)] == parts for parts in _paths(fields))
 
 
 def _grid(book: Spreadsheet, grid: dict, where: str) -> tuple[Sheet, a1.Box]:

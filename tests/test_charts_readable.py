@@ -65,7 +65,7 @@ def test_short_mobile_clinic_weeks_are_red_bars_up_to_the_target_and_weeks_witho
                           "mobile_days": [3, 0, 1, 0], "target": 3,
                           "full_week": [True, True, True, False], "short": [False, True, True, False]})
     spec = clinic_charts.mobile_days_against_target(frame).to_dict()
-    bars, held, none, _target = layers(spec)
+    bars, _held, none, _target = layers(spec)
     scale = bars["encoding"]["color"]["scale"]
     colours = dict(zip(scale["domain"], scale["range"]))
     assert colours["short of the target"] == "#d1495b" and colours["no outing this week"] != colours["short of the target"]

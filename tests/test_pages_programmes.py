@@ -75,7 +75,7 @@ def test_the_coverage_map_can_be_shown_on_a_street_map_with_every_located_villag
 
     at = open_page("pages/prevention.py", "2017")
     assert not at.get("deck_gl_json_chart")  # off by default: a field laptop offline loads no tiles
-    dots = [c for c in at.get("vega_lite_chart") if '"latitude"' in c.proto.spec][0]  # the Altair map's own data
+    dots = next(c for c in at.get("vega_lite_chart") if '"latitude"' in c.proto.spec)  # the Altair map's own data
     located = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in dots.proto.datasets]
     villages = {v for frame in located if "village" in frame for v in frame["village"]}
     at.toggle(key="street_map").set_value(True).run()

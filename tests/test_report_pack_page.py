@@ -38,7 +38,7 @@ def _prepare(email: str, pack_downloads: dict[str, bytes]):
 @pytest.mark.parametrize("role", ["clinic", "viewer"])
 @pytest.mark.usefixtures("app_env")
 def test_the_overview_prepares_the_donor_pack_for_the_signed_in_role(pack_downloads, demo_frames, role):
-    at, files = _prepare(EMAIL[role], pack_downloads)
+    _at, files = _prepare(EMAIL[role], pack_downloads)
     assert sorted(files) == ["md", "pdf", "xlsx"]
     assert files["pdf"].startswith(b"%PDF-")
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))

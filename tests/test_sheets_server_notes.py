@@ -47,7 +47,7 @@ def test_grid_data_is_answered_in_googles_shape_for_the_fields_asked(book, gc):
 
 @pytest.mark.usefixtures("gc", "sheets_server")
 def test_update_cells_with_a_range_clears_what_its_rows_leave_out(book):
-    key, sh = book
+    _key, sh = book
     sheet_id = sh.worksheet("households").id
     sh.batch_update({"requests": [{"updateCells": {
         "range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2},

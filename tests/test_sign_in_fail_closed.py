@@ -49,7 +49,7 @@ def streamlit_run(work: Path, workbook: Path, address: str, *extra: str, secrets
                     break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
+                        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}") from None
                     time.sleep(0.5)
             yield url
         finally:

@@ -38,7 +38,7 @@ def place_picker(key: str, container=None) -> str | None:
         names = options[[code_column, label]].drop_duplicates().sort_values(label)
         codes = [None, *names[code_column].tolist()]
         labels = dict(zip(names[code_column], names[label]))
-        picked = column.selectbox(_(level_title), codes, key=f"{key}_{label}", format_func=lambda c: _("All") if c is None else labels[c])
+        picked = column.selectbox(_(level_title), codes, key=f"{key}_{label}", format_func=lambda c, labels=labels: _("All") if c is None else labels[c])
         if picked is None:
             break
         chosen = picked

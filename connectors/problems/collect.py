@@ -158,7 +158,7 @@ class ProblemsHook:
         entries: list[AuditEntry] = []
 
         def entry(name: str, old: str | None, new: str | None, via: str, who: str = SHEET) -> AuditEntry:
-            tab, row_key, column, _rule = (name.split("|") + ["", "", "", ""])[:4]
+            tab, row_key, column, _rule = [*name.split("|"), "", "", "", ""][:4]
             return AuditEntry(now, who, tab, row_key, column or None, old, new, via)
 
         for name, row in listed.items():

@@ -52,7 +52,7 @@ def confirm_as_typed(cache: Any, user: Any, idents: list[str]) -> int:
                         "AND rule = ? AND severity = ?", [tab, row, cell, rule, WARNING])
             cur.execute("UPDATE _problem_rows SET section = 'confirmed', position = ? WHERE ident = ? AND section = 'open'",
                         [top + number, name])
-            _tab, row_key, column, _rule = (name.split("|") + ["", "", "", ""])[:4]
+            _tab, row_key, column, _rule = [*name.split("|"), "", "", "", ""][:4]
             entries.append(AuditEntry(now, user.email, tab, row_key, column or None, None, value or "", VIA_APP))
         store.replace_confirmations(cur, known)
         store.add_audit(cur, entries)

@@ -45,7 +45,7 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                 if taken:  # Google placed the row at write time, under rows this cache has not seen: keep _row unique
                     sheet_row = int(cur.execute(f"SELECT coalesce(max(_row), 1) + 1 FROM {quote(name)}").fetchone()[0])
                 columns = [c for c in values if c in {s.name for s in tab.columns}]
-                cur.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns + ['_row'])}) "
+                cur.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in [*columns, '_row'])}) "
                             f"VALUES ({', '.join('?' for _ in range(len(columns) + 1))})", [values[c] for c in columns] + [sheet_row])
             for name, key, sheet_row in sorted(deleted, key=lambda d: -(d[2] or 0)):  # None: the row's place is not known
                 tab = registered_tab(name)
