@@ -66,7 +66,7 @@ def _cells_of(frame: pd.DataFrame) -> list[list]:
         else:
             values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in series.astype(object)]
         columns.append(values)
-    return [list(row) for row in zip(*columns)] if columns else []
+    return [list(row) for row in zip(*columns, strict=False)] if columns else []
 
 
 def payload(cells: int) -> tuple[dict[str, list[list]], int]:

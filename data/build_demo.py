@@ -97,7 +97,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str]
         sheet = book.create_sheet(name)
         sheet.append([spec.title for spec in specs])
         columns = [_cells(frame[spec.name], spec.kind) for spec in specs]
-        for row in zip(*columns):
+        for row in zip(*columns, strict=False):
             sheet.append(row)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

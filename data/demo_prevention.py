@@ -72,7 +72,7 @@ def build_activities(reached: dict[int, list[str]], parent_groups: pd.DataFrame,
                      self_help: dict[str, dt.date], scale: int = 1) -> pd.DataFrame:
     """`self_help`: village -> founding day of its saving group (self-help group meetings start then)."""
     rng = rng_for("activities")
-    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date))
+    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date, strict=True))
     records: list[dict] = []
     for year in YEARS:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -146,7 +146,7 @@ def build_migration_checks(register: HouseholdRegister, parent_groups: pd.DataFr
     Before a parent group exists about half of migrating families take their children; after, few do.
     """
     rng = rng_for("migration_checks")
-    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date))
+    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date, strict=True))
     others = [v for v in reached[2015] if v.startswith("20") and v not in pg_founded]
     villages = sorted(pg_founded) + sorted(rng.choice(others, size=4, replace=False).tolist())
     records: list[dict] = []
@@ -185,7 +185,7 @@ def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
     reached = reached_villages(gaz, protected)
     parent_groups = build_parent_groups(reached)
-    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
+    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date, strict=True))
     return {
         "activities": build_activities(reached, parent_groups, self_help, book.scale),
         "commune_plans": build_commune_plans(gaz),

@@ -159,7 +159,7 @@ def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict
     """The single row of an aggregate query as {column: Python value} (ints stay ints, blanks None)."""
     cursor = con.execute(sql, params)
     row = cursor.fetchone()
-    return dict(zip((d[0] for d in cursor.description), row))
+    return dict(zip((d[0] for d in cursor.description), row, strict=True))
 
 
 def per_year_and_village(con: duckdb.DuckDBPyConnection, rows: str, params: list[Any], measures: str) -> pd.DataFrame:

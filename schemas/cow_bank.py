@@ -119,7 +119,7 @@ def _ancestry_loops(book: Book, cows: pd.DataFrame, index: dict[Any, int], dams:
         if position is not None and position in seen:
             loop = path[seen[position]:]
             names = [str(cows["cow_id"].iat[p]) for p in loop]
-            for p, name in zip(loop, names):
+            for p, name in zip(loop, names, strict=False):
                 chain = " -> ".join(names[names.index(name):] + names[:names.index(name)] + [name])
                 yield book.issue("cow.own_ancestor", "cows", p, "dam_id", cow=name, chain=chain)
         done.update(path)

@@ -257,7 +257,7 @@ def marked(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _with_marks(values: pd.Series, mark: pd.Series) -> pd.Series:
     """The values (Python numbers, blanks None), with the mark where there is one."""
-    plain = [m if isinstance(m, str) else None if blank(v) else v.item() if hasattr(v, "item") else v for v, m in zip(values, mark)]
+    plain = [m if isinstance(m, str) else None if blank(v) else v.item() if hasattr(v, "item") else v for v, m in zip(values, mark, strict=False)]
     return pd.Series(plain, index=values.index, dtype=object)
 
 

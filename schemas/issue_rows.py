@@ -172,7 +172,7 @@ class IssueRows(Sequence[Issue]):
         columns = self._columns
         names = [name for name in _COLUMNS if name != "_order"]
         out: dict[str, Any] = {}
-        for position, row in enumerate(zip(*(columns[name] for name in names))):
+        for position, row in enumerate(zip(*(columns[name] for name in names), strict=True)):
             out.setdefault(row[0], hashlib.blake2b(digest_size=16)).update(repr((row, self._texts.get(position))).encode())
         return {tab: digest.hexdigest() for tab, digest in out.items()}
 

@@ -90,7 +90,7 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
         extra.update(_bound(spec, rule))
         shown = _not_echoes(positions, echoes.get(index))
         if row_fields is not None and len(shown) < len(positions):
-            row_fields = {k: [v for v, keep in zip(values, np.isin(positions, shown)) if keep] for k, values in row_fields.items()}
+            row_fields = {k: [v for v, keep in zip(values, np.isin(positions, shown), strict=False) if keep] for k, values in row_fields.items()}
         issues.add_cells(rule, tab.name, header[index], index, grid.first_row + shown,
                          [as_read(v) for v in cells[shown, index].tolist()], link, row_fields, **extra)
     for spec, positions, values in forms:
@@ -271,7 +271,7 @@ def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
     out = []
-    for column, check, position in zip(failures["column"], failures["check"], failures["index"]):
+    for column, check, position in zip(failures["column"], failures["check"], failures["index"], strict=True):
         if position is None or pd.isna(position):
             continue
         out.append((column, str(check).split("(")[0], np.array([int(position)]), str(check)))
@@ -327,7 +327,7 @@ def settings_of(found: TabFrame | None, link: Link | None, admin: dict[str, Any]
         return values, issues
     frame = found.frame
     seen: set[str] = set()
-    for position, (key, text) in enumerate(zip(frame["key"], frame["value"])):
+    for position, (key, text) in enumerate(zip(frame["key"], frame["value"], strict=True)):
         if pd.isna(key) or key not in SETTING_SPECS or key in seen:
             continue
         seen.add(key)

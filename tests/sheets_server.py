@@ -476,7 +476,7 @@ class _Handler(BaseHTTPRequestHandler):
         title = body.get("properties", {}).get("title") or "Untitled spreadsheet"
         wanted = body.get("sheets") or [{"properties": {"title": "Sheet1"}}]
         book = state.create(title, {s.get("properties", {}).get("title") or f"Sheet{i + 1}": [] for i, s in enumerate(wanted)})
-        for sheet, asked in zip(book.sheets, wanted):
+        for sheet, asked in zip(book.sheets, wanted, strict=False):
             grid = asked.get("properties", {}).get("gridProperties", {})
             sheet.row_count = grid.get("rowCount", 1000)
             sheet.col_count = grid.get("columnCount", 26)

@@ -333,7 +333,7 @@ def batch_update(book: Spreadsheet, body: Any) -> dict:
     replies = []
     saved = _snapshot(book)
     try:
-        for i, (kind, req) in enumerate(zip(kinds, requests)):
+        for i, (kind, req) in enumerate(zip(kinds, requests, strict=False)):
             replies.append(HANDLERS[kind](book, req[kind], f"requests[{i}]"))
     except ApiError:
         _restore(book, saved)  # Google applies a batchUpdate whole or not at all

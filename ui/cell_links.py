@@ -68,7 +68,7 @@ def fix_url(tab: str, row: Any = None, header: str | None = None, base: str = ""
 
 def fix_urls(tabs: list[Any], rows: list[Any], headers: list[Any], base: str = "") -> list[str | None]:
     """`fix_url` for columns of issues (a frame's tab, row and column)."""
-    return [fix_url(t, r, h if isinstance(h, str) else None, base) for t, r, h in zip(tabs, rows, headers)]
+    return [fix_url(t, r, h if isinstance(h, str) else None, base) for t, r, h in zip(tabs, rows, headers, strict=False)]
 
 
 def focus_from(params: Mapping[str, Any]) -> Focus | None:

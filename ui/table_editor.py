@@ -129,7 +129,7 @@ def editor_frame(user: User, tab: Tab, frame: pd.DataFrame, date_order: str = "d
     frame = mask_personal_data(user, tab, frame)
     hidden = set(masked_columns(user, tab))
     if issues is not None and not issues.empty:
-        at = {int(r): i for i, r in zip(frame.index, frame["_row"])}
+        at = {int(r): i for i, r in zip(frame.index, frame["_row"], strict=True)}
         for (row, column), typed in unreadable_cells(issues).items():
             if row in at and column not in hidden and frame.at[at[row], column] is None:
                 frame.at[at[row], column] = typed

@@ -98,12 +98,12 @@ class ProblemsHook:
         sheet = R.read_sheet(grids[existing]) if existing else None
         found = R.anchors(grids, issues)
         columns = {name: issues.column(name) for name in ("tab", "row", "column", "cell", "value", "severity", "rule")}
-        idents = [R.ident(t, a.row_key, c, r) for t, a, c, r in zip(columns["tab"], found, columns["column"], columns["rule"])]
+        idents = [R.ident(t, a.row_key, c, r) for t, a, c, r in zip(columns["tab"], found, columns["column"], columns["rule"], strict=False)]
         values = [R.value_text(v) for v in columns["value"]]
         current: dict[str, int] = {}
         for position, name in enumerate(idents):
             current.setdefault(name, position)
-        missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"]) if r == "tab.missing"}
+        missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"], strict=True) if r == "tab.missing"}
         confirmed, entries = self._confirmations(con, sheet, current, values, columns, missing_tabs, now)
         hidden = {current[i] for i in confirmed if i in current and columns["severity"][current[i]] == WARNING
                   and values[current[i]] == confirmed[i].value}

@@ -305,7 +305,7 @@ def _vml(refs: list[str], idmap: int) -> bytes:
 # --- the Problems sheet's XML ---------------------------------------------------------------------------
 
 def problems_xml(layout: Layout, titles: set[str]) -> bytes:
-    rows = [_row(1, [(name, header) for name, header in zip(NAMES, layout.header)])]
+    rows = [_row(1, [(name, header) for name, header in zip(NAMES, layout.header, strict=False)])]
     boxes = []
     for number, line in enumerate(layout.lines, start=2):
         cells = []
