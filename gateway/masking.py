@@ -16,7 +16,6 @@ import pandas as pd
 from connectors.access import MASK, User, sees_personal_data
 from connectors.config import sheet_key
 from connectors.store.audit import text
-from insights.privacy import masked_message
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
@@ -50,17 +49,6 @@ def conflicts_shown(user: User, conflicts: Iterable[Any]) -> pd.DataFrame:
     rows = [[c.tab, "/".join(c.key), c.column or _("(whole row)"),
              *(text(value_shown(user, c.tab, c.column, value)) for value in (c.started_from, c.theirs, c.ours))] for c in conflicts]
     return pd.DataFrame(rows, columns=headers)
-
-
-def error_message_shown(user: User, tab_name: str, column: str | None, message: str, values: Iterable[Any] = ()) -> str:
-    """A validation message about a personal-data cell with the value replaced by •••."""
-    hidden = personal_columns(user, tab_name)
-    if not hidden or (column not in hidden and "*" not in hidden):
-        return message
-    for value in values:
-        if value not in (None, ""):
-            message = masked_message(value, message, column, "hidden for your role")
-    return message
 
 
 def message_shown(message: str | None, values: Iterable[Any]) -> str | None:

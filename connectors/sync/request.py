@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -117,11 +117,3 @@ class SaveResult:
     def ok(self) -> bool:
         return self.status in (SAVED, UNCHANGED, ALREADY)
 
-    def reapply(self) -> SaveRequest:
-        """"Re-apply mine": the same save, starting from their values, so the check passes this time."""
-        assert self.request is not None
-        theirs = {(c.tab, c.key, c.column): c.theirs for c in self.conflicts}
-        edits = [replace(e, old=theirs[(e.tab, e.key, e.column)]) if (e.tab, e.key, e.column) in theirs else e
-                 for e in self.request.edits if theirs.get((e.tab, e.key, e.column)) is not DELETED]
-        deletes = [replace(d, old=theirs.get((d.tab, d.key, None), d.old)) for d in self.request.deletes]
-        return SaveRequest(edits, self.request.appends, deletes)
