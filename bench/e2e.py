@@ -37,8 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ def _cells_of(frame: pd.DataFrame) -> list[list]:
         else:
             values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in series.astype(object)]
         columns.append(values)
-    return [list(row) for row in zip(*columns)] if columns else []
+    return [list(row) for row in zip(*columns, strict=False)] if columns else []
 
 
 def payload(cells: int) -> tuple[dict[str, list[list]], int]:
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 del grids, stormy
                 storm_cache: list[Cache] = []
 
-                def storm_prepare(key: str = storm_key, made: list[Cache] = storm_cache) -> None:
+                def storm_prepare(made: list[Cache] = storm_cache) -> None:
                     if made:
                         made[-1].close()
                     made.append(Cache(Path(folder) / f"storm-{len(made)}.duckdb"))
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                            "edit": after_an_edit(server, server.base, key, folder, "rice_banks", "B2"),
                            "edit_big": after_an_edit(server, server.base, key, folder, "clinic_visits", "I2"),
                            "peer": (os.sync, peer(server.base, key)),
-                           "storm": (storm_prepare, lambda key=storm_key: storm_cache[-1].refresh(
+                           "storm": (storm_prepare, lambda key=storm_key, made=storm_cache: made[-1].refresh(
                                GoogleSheetSource.from_settings(key, secrets={}, api_base=server.base), force=True))}
                 times = alternate(readers, args.repeat, {"peer": args.peer_turns or args.repeat})
                 issues = storm_cache[-1].con.execute("SELECT count(*) FROM _issues").fetchone()[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from schemas.safe_text import printable
 

@@ -194,7 +194,7 @@ def plan_tab(plan: Plan, tab: Tab, sheet: dict | None, top: list[list], copy: Gr
             extra = start + len(missing) - grid["columnCount"]
             if extra > 0:
                 plan.structure.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": extra}})
-            names = dict(zip([c.name for c in tab.columns], titles))
+            names = dict(zip([c.name for c in tab.columns], titles, strict=False))
             plan.structure.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": start},
                                                    "rows": [{"values": [extended_value(names[c.name]) for c in missing]}],
                                                    "fields": "userEnteredValue"}})
@@ -244,7 +244,7 @@ def provision(source: Any, copy_from: dict[str, Grid] | None = None, tabs: list[
         with source.google_errors():
             answer = source.http.values_batch_get(source.key, [f"{quote_title(t.name)}!1:2" for t in existing],
                                                   params={"valueRenderOption": "UNFORMATTED_VALUE"})
-        tops = {t.name: vr.get("values", []) for t, vr in zip(existing, answer.get("valueRanges", []))}
+        tops = {t.name: vr.get("values", []) for t, vr in zip(existing, answer.get("valueRanges", []), strict=False)}
     plan = Plan()
     used = {s["properties"]["sheetId"] for s in sheets.values()}
     for tab in tabs:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from commands.source import opened, unreadable
@@ -68,13 +68,11 @@ def run(args: argparse.Namespace) -> int:
     shown: Iterable[Issue] = issues if getattr(args, "show_personal_data", False) else mask_personal_data(issues)
     errors = any(i.severity == ERROR for i in issues)
     if args.format == "json":  # streamed: an error storm is written issue by issue, never held as one text
-        for chunk in as_json(shown, [t.name for t in tabs]):
+        for chunk in as_json(shown):
             sys.stdout.write(chunk)
         return 1 if errors else 0
-    if args.format == "text":
-        out = as_text(list(shown), [t.name for t in tabs], app_url=str(setting("app_url")))
-    else:
-        out = as_junit(list(shown), [t.name for t in tabs])
+    out = (as_text(list(shown), [t.name for t in tabs], app_url=str(setting("app_url"))) if args.format == "text"
+           else as_junit(list(shown), [t.name for t in tabs]))
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 1 if errors else 0
 
@@ -93,7 +91,7 @@ def mask_personal_data(issues: Iterable[Issue]) -> Iterator[Issue]:
         yield issue.replace(value=MASK, message=message)
 
 
-def as_json(issues: Iterable[Issue], tabs: list[str]) -> Iterator[str]:
+def as_json(issues: Iterable[Issue]) -> Iterator[str]:
     """One JSON array, written as it goes: "[", then one issue object per line, then "]"."""
     yield "["
     separator = "\n"

@@ -26,8 +26,9 @@ import collections
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from connectors.problems.feedback import refresh
 from connectors.sources.interface import Source, SourceError
@@ -51,7 +52,7 @@ class PollSettings:
         return 3 * self.poll_seconds
 
     @classmethod
-    def from_settings(cls) -> "PollSettings":
+    def from_settings(cls) -> PollSettings:
         from connectors.config import setting
 
         def seconds(name: str, env: str) -> float:
@@ -174,7 +175,7 @@ class Poller:
 
     def _send_waiting(self) -> None:
         try:
-            done = replay_pending(self.cache, self.source, None, date_order=self.date_order)
+            done = replay_pending(self.cache, self.source, date_order=self.date_order)
         except SourceError as exc:  # the source went away again between the read and the replay
             done = ReplayResult(problem=str(exc))
         if done is not None:
@@ -214,7 +215,7 @@ class Poller:
                               self._every(), self._full_read_cost)
 
     # -- the thread ------------------------------------------------------------------------------
-    def start(self) -> "Poller":
+    def start(self) -> Poller:
         """Run tick() in a daemon thread, waking every second (cheap: a tick that is not due does nothing)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="backoffice-poll", daemon=True)
@@ -231,7 +232,7 @@ class Poller:
         while not self._stop.is_set():
             try:
                 self.tick()
-            except Exception:  # noqa: BLE001 - a bug in one tick must not end live data for the process
+            except Exception:  # a bug in one tick must not end live data for the process
                 import logging
 
                 logging.getLogger(__name__).exception("The background poll failed; it tries again next tick.")

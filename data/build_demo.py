@@ -20,8 +20,9 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import pandas as pd
@@ -66,7 +67,7 @@ class _StableZip(ZipFile):
             zinfo_or_arcname = self._member(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:  # noqa: ARG002 - ZipFile.write's signature
         # Write-only sheets arrive as temp files: stream them in under the fixed time.
         with open(filename, "rb") as src, self.open(self._member(arcname or filename), "w", force_zip64=True) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
@@ -96,7 +97,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: str | os.PathLike[str]
         sheet = book.create_sheet(name)
         sheet.append([spec.title for spec in specs])
         columns = [_cells(frame[spec.name], spec.kind) for spec in specs]
-        for row in zip(*columns):
+        for row in zip(*columns, strict=False):
             sheet.append(row)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -39,5 +39,5 @@ def build_audit_log() -> pd.DataFrame:
     return typed_frame("audit_log")
 
 
-def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
+def demo(_book: DemoBook) -> dict[str, pd.DataFrame]:
     return {"settings": build_settings(), "users": build_users(), "audit_log": build_audit_log()}

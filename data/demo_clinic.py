@@ -54,7 +54,7 @@ DONATIONS = {"mobile_checkup": [0, 0, 0, 500, 1000], "outpatient": [0, 1000, 200
 def _age_band_counts(year: int, total: int, scale: int) -> tuple[int, int]:
     if year == 2017 and scale == 1:
         return UNDER_6_2017, AGED_6_12_2017
-    return int(round(total * 0.2)), int(round(total * 0.32))
+    return round(total * 0.2), round(total * 0.32)
 
 
 def _mobile_days(year: int) -> np.ndarray:

@@ -49,7 +49,7 @@ def build_cows(gaz: Gazetteer, register: HouseholdRegister) -> tuple[pd.DataFram
 
     births: list[tuple[dt.date, str]] = []  # (born_on, dam) of every calf
     counts = rng.permutation(CALVES_PER_COW).tolist()
-    for dam, n_calves in zip(cows, counts):
+    for dam, n_calves in zip(cows, counts, strict=False):
         earliest = max(add_months(dam["born_on"], 24), dt.date(2016, 3, 1))
         if n_calves == 2:
             first = random_day(rng, earliest, dt.date(2017, 3, 31))

@@ -66,10 +66,6 @@ class Gazetteer:
     def name_of(self, village_code: str) -> str:
         return str(self.villages.set_index("village_code").at[village_code, "village"])
 
-    def commune_of(self, village_code: str) -> str:
-        return village_code[:6]
-
-
 def build_gazetteer() -> Gazetteer:
     rng = rng_for("places")
     official = gazetteer.official("village")

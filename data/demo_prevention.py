@@ -52,7 +52,7 @@ def _activity(rng: np.random.Generator, day: dt.date, kind: str, topic: str, vil
             "facilitator": pick(rng, FACILITATORS)}
 
 
-def build_parent_groups(gaz: Gazetteer, reached: dict[int, list[str]]) -> pd.DataFrame:
+def build_parent_groups(reached: dict[int, list[str]]) -> pd.DataFrame:
     """Twelve parent groups in Svay Rieng target villages, founded 2016-2017."""
     rng = rng_for("parent_groups")
     candidates = [v for v in reached[2016] if v.startswith("20") and v in reached[2017]]
@@ -68,11 +68,11 @@ def build_parent_groups(gaz: Gazetteer, reached: dict[int, list[str]]) -> pd.Dat
     })
 
 
-def build_activities(gaz: Gazetteer, reached: dict[int, list[str]], parent_groups: pd.DataFrame,
+def build_activities(reached: dict[int, list[str]], parent_groups: pd.DataFrame,
                      self_help: dict[str, dt.date], scale: int = 1) -> pd.DataFrame:
     """`self_help`: village -> founding day of its saving group (self-help group meetings start then)."""
     rng = rng_for("activities")
-    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date))
+    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date, strict=True))
     records: list[dict] = []
     for year in YEARS:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -139,14 +139,14 @@ WORK_BY_DESTINATION = {
 }
 
 
-def build_migration_checks(gaz: Gazetteer, register: HouseholdRegister, parent_groups: pd.DataFrame,
+def build_migration_checks(register: HouseholdRegister, parent_groups: pd.DataFrame,
                            reached: dict[int, list[str]]) -> pd.DataFrame:
     """Ten households in each of 16 Svay Rieng villages, visited each March and September 2015-2018.
 
     Before a parent group exists about half of migrating families take their children; after, few do.
     """
     rng = rng_for("migration_checks")
-    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date))
+    pg_founded = dict(zip(parent_groups["village_code"], parent_groups["founded_on"].dt.date, strict=True))
     others = [v for v in reached[2015] if v.startswith("20") and v not in pg_founded]
     villages = sorted(pg_founded) + sorted(rng.choice(others, size=4, replace=False).tolist())
     records: list[dict] = []
@@ -184,11 +184,11 @@ def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     # Villages with a saving group, cow bank or rice bank are visited by prevention every year.
     protected = sorted(set(savings_groups["village_code"]) | set(cow_bank_villages(gaz)) | set(rice_banks["village_code"]))
     reached = reached_villages(gaz, protected)
-    parent_groups = build_parent_groups(gaz, reached)
-    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date))
+    parent_groups = build_parent_groups(reached)
+    self_help = dict(zip(savings_groups["village_code"], savings_groups["founded_on"].dt.date, strict=True))
     return {
-        "activities": build_activities(gaz, reached, parent_groups, self_help, book.scale),
+        "activities": build_activities(reached, parent_groups, self_help, book.scale),
         "commune_plans": build_commune_plans(gaz),
         "parent_groups": parent_groups,
-        "migration_checks": build_migration_checks(gaz, register_of(book), parent_groups, reached),
+        "migration_checks": build_migration_checks(register_of(book), parent_groups, reached),
     }

@@ -62,7 +62,7 @@ def plan_groups(gaz: Gazetteer, scale: int = 1) -> list[GroupPlan]:
         plans.append(GroupPlan(
             group_id=f"SG-{i:02d}", name=f"{name} Saving Group", kind="saving_group",
             village_code=village, founded_on=random_day(rng, dt.date(2016, 1, 11), dt.date(2016, 11, 30)),
-            members=members, female_members=int(round(members * rng.uniform(0.6, 0.95))),
+            members=members, female_members=round(members * rng.uniform(0.6, 0.95)),
             grant=1_000_000, deposits=[5_000, 10_000, 10_000, 15_000],
             loans=[100_000, 200_000, 300_000, 400_000, 500_000], active_households=10 * scale))
     plans.append(GroupPlan(

@@ -8,14 +8,14 @@ tab): only an admin sees another person's address; everyone sees their own.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
 from connectors.access import MASK, User, sees_personal_data
 from connectors.config import sheet_key
 from connectors.store.audit import text
-from insights.privacy import masked_message
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
@@ -51,18 +51,7 @@ def conflicts_shown(user: User, conflicts: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=headers)
 
 
-def error_message_shown(user: User, tab_name: str, column: str | None, message: str, values: Iterable[Any] = ()) -> str:
-    """A validation message about a personal-data cell with the value replaced by •••."""
-    hidden = personal_columns(user, tab_name)
-    if not hidden or (column not in hidden and "*" not in hidden):
-        return message
-    for value in values:
-        if value not in (None, ""):
-            message = masked_message(value, message, column, "hidden for your role")
-    return message
-
-
-def message_shown(user: User, message: str | None, values: Iterable[Any]) -> str | None:
+def message_shown(message: str | None, values: Iterable[Any]) -> str | None:
     """Any of these personal values quoted in a message -> •••."""
     if not message:
         return message

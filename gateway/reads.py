@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 

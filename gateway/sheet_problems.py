@@ -37,8 +37,8 @@ def confirmable_warnings(db: Any, user: User, limit: int = 500) -> pd.DataFrame:
     if frame.empty:
         return frame
     hidden = [not sees_personal_data(user, tab) and column in pii_headers(tab, [column])
-              for tab, column in zip(frame["tab"], frame["column"])]
-    return frame.assign(value=[MASK if h else v for h, v in zip(hidden, frame["value"])])
+              for tab, column in zip(frame["tab"], frame["column"], strict=True)]
+    return frame.assign(value=[MASK if h else v for h, v in zip(hidden, frame["value"], strict=True)])
 
 
 def sheet_sends(db: Any, user: User, limit: int = 200) -> pd.DataFrame:

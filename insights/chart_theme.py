@@ -4,12 +4,11 @@ and its month and day names in the language being drawn (Vega's time-format loca
 Altair asks the theme each time a chart is turned into its spec, so a Khmer page gets Khmer months).
 
 Importing `insights` enables it (insights/__init__.py). The browser gets the font from the app's static/
-(theme.fontFaces in .streamlit/config.toml); an offline renderer (vl-convert) needs `FONT_DIRECTORY`
-registered with it (vl_convert.register_font_directory)."""
+(theme.fontFaces in .streamlit/config.toml); an offline renderer (vl-convert) needs the font's folder
+registered with it (vl_convert.register_font_directory, in reports/charts.py)."""
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import altair as alt
 from babel.dates import get_day_names, get_month_names
@@ -18,13 +17,6 @@ from schemas.i18n import BABEL_LOCALES, current_language
 
 FONT = "Noto Sans Khmer"
 THEME = "backoffice"
-
-
-def font_directory() -> Path:
-    """Where the installed font package keeps the .ttf (for renderers outside the browser)."""
-    import fontpkg_noto_sans_khmer
-
-    return Path(fontpkg_noto_sans_khmer.ROOT) / "files"
 
 
 @cache

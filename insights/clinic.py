@@ -37,7 +37,7 @@ def results(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
         params,
     ).fetchone()
     keys = ["assessed", "inpatients", "outpatients", "mobile_checkups", "aged_0_5", "aged_6_12", "new_patients", "dental_kits"]
-    return dict(zip(keys, row))
+    return dict(zip(keys, row, strict=False))
 
 
 def results_sentences(r: dict) -> list[str]:

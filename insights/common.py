@@ -6,9 +6,9 @@ They never import Streamlit and never call a source.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -57,7 +57,7 @@ class Registered(Mapping):
         return len(dict(self._entries()))
 
 
-def reads(*tabs: "str | RegisteredTabs", counts: Iterable[str] = (), shares: Iterable[str] | Mapping[str, tuple] = (),
+def reads(*tabs: str | RegisteredTabs, counts: Iterable[str] = (), shares: Iterable[str] | Mapping[str, tuple] = (),
           totals: Iterable[Any] = (), scoped: bool = False, settings: Iterable[str] = ()) -> Callable[[F], F]:
     """Declares what an insight reads, for the read gateway (gateway.figures), which refuses an insight
     that declares nothing and checks the user's role for every tab named here before running it.
@@ -111,7 +111,7 @@ class Filters:
     place: str | None = None
 
     @classmethod
-    def year(cls, year: int, place: str | None = None) -> "Filters":
+    def year(cls, year: int, place: str | None = None) -> Filters:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), place)
 
     def where(self, date_column: str | None, village_column: str | None) -> tuple[str, list[Any]]:
@@ -131,7 +131,7 @@ class Filters:
 YEAR_TABS = RegisteredTabs(lambda: (t.name for t in site.dated_tabs()))
 
 
-def chart_grain(filters: "Filters", series: int = 1, finest: str = "week") -> str:
+def chart_grain(filters: Filters, series: int = 1, finest: str = "week") -> str:
     """The finest time bucket (from `finest` up) for which periods x series stays within MAX_CHART_ROWS."""
     days = (filters.end - filters.start).days + 1
     names = list(GRAINS)
@@ -159,7 +159,7 @@ def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict
     """The single row of an aggregate query as {column: Python value} (ints stay ints, blanks None)."""
     cursor = con.execute(sql, params)
     row = cursor.fetchone()
-    return dict(zip((d[0] for d in cursor.description), row))
+    return dict(zip((d[0] for d in cursor.description), row, strict=True))
 
 
 def per_year_and_village(con: duckdb.DuckDBPyConnection, rows: str, params: list[Any], measures: str) -> pd.DataFrame:

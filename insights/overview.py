@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Callable, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import duckdb
 
@@ -115,7 +115,7 @@ def prevention_sentences(year: int, p: dict) -> list[str]:
                             provinces=ngettext("{n} province", "{n} provinces", p["provinces"]).format(n=number(p["provinces"])))]
 
 
-def clinic_sentences(year: int, c: dict) -> list[str]:
+def clinic_sentences(_year: int, c: dict) -> list[str]:
     n = {key: number(value or 0) for key, value in c.items()}
     return [
         _("{assessed} patients assessed (one assessment per visit): {inpatients} hospitalised, {outpatients} treated as out-patients, "

@@ -3,8 +3,7 @@ year. Each is drawn from its frame as the gateway returned it, so a count hidden
 pack) is written as its mark ("<5") where its bar would be, and the bars shown keep their numbers."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import altair as alt
 import duckdb

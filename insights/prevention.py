@@ -67,7 +67,7 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
             FROM activities WHERE {where}""",
         params,
     ).fetchone()
-    return dict(zip(["activities", "women", "men", "children", "authorities_trained"], row))
+    return dict(zip(["activities", "women", "men", "children", "authorities_trained"], row, strict=False))
 
 
 @reads("activities", "villages", counts=("activities",))
@@ -133,7 +133,7 @@ def parent_group_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
             FROM parent_groups WHERE founded_on <= ? AND {place}""",
         [filters.end, *params],
     ).fetchone()
-    totals = dict(zip(["groups", "parents", "teachers", "village_chiefs"], row))
+    totals = dict(zip(["groups", "parents", "teachers", "village_chiefs"], row, strict=False))
     totals["members"] = totals["parents"] + totals["teachers"] + totals["village_chiefs"]
     return totals
 

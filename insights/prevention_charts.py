@@ -68,7 +68,7 @@ def _located(frame: pd.DataFrame) -> pd.DataFrame:
     if current_language() == "km" and "village_code" in located and not located.empty:
         located["village"] = names_of("village", located["village_code"], "kh").fillna(located["village"])
     marks = located["activities" + HIDDEN] if "activities" + HIDDEN in located else pd.Series(None, index=located.index, dtype=object)
-    located["activities_shown"] = [m if isinstance(m, str) else "" if pd.isna(n) else f"{int(n)}" for n, m in zip(located["activities"], marks)]
+    located["activities_shown"] = [m if isinstance(m, str) else "" if pd.isna(n) else f"{int(n)}" for n, m in zip(located["activities"], marks, strict=False)]
     return located
 
 
@@ -137,7 +137,7 @@ def village_street_map(frame: pd.DataFrame) -> pdk.Deck | None:
     located = _located(frame)
     if located.empty:
         return None
-    colours = dict(zip([_(s) for s in STATUSES], _STATUS_COLOURS))
+    colours = dict(zip([_(s) for s in STATUSES], _STATUS_COLOURS, strict=False))
     points = located[["village", "commune", "status", "latitude", "longitude"]].assign(
         colour=located["status"].map(lambda s: [int(colours.get(s, "#bbbbbb")[i:i + 2], 16) for i in (1, 3, 5)] + [220]))
     dots = pdk.Layer("ScatterplotLayer", points, id="villages", get_position=["longitude", "latitude"], get_fill_color="colour",

@@ -95,7 +95,7 @@ def written(issues: pd.DataFrame) -> pd.DataFrame:
     messages = issues["message"].astype(object).tolist()
     parsed: dict[str, dict] = {}
     columns = (issues[c].tolist() for c in ("rule", "row", "tab", "column", "cell", "shown", "params"))
-    for position, (rule, row, tab, column, cell, shown, stored) in enumerate(zip(*columns)):
+    for position, (rule, row, tab, column, cell, shown, stored) in enumerate(zip(*columns, strict=True)):
         if isinstance(stored, str):  # else a sentence stored whole (a cache from before this change)
             fields = parsed.get(stored) or parsed.setdefault(stored, json.loads(stored))
             messages[position] = issue_message(rule, None if pd.isna(row) else int(row), tab, column, cell,

@@ -172,6 +172,3 @@ def _numbers(series: pd.Series) -> pd.Series:
     return series.astype(float)
 
 
-def suppress_small_counts(frame: pd.DataFrame, count_columns: Iterable[str], threshold: int) -> pd.DataFrame:
-    """suppress_counts for one frame and no groups."""
-    return _suppressed_frame(frame, tuple(count_columns), threshold, {}, ())

@@ -68,7 +68,7 @@ if bank_list.empty:
 # Clicking a bank on the chart (or its legend) filters everything; so does the picker.
 clicked_bank, brushed_days = _chart_selection()
 bank_ids = bank_list["bank_id"].tolist()
-names = dict(zip(bank_list["bank_id"], bank_list["bank"]))
+names = dict(zip(bank_list["bank_id"], bank_list["bank"], strict=True))
 picked = st.selectbox(_("Bank"), [None, *bank_ids], key="rice_bank_pick", format_func=lambda b: _("All banks") if b is None else f"{names[b]} ({b})")
 by_name = {name: bank_id for bank_id, name in names.items()}
 bank_id = by_name.get(clicked_bank) or picked

@@ -84,7 +84,7 @@ metric(cols[2], _("Refused"), counts["refused"])
 metric(cols[3], _("Sent"), counts["sent"])
 if st.button(_("Send waiting changes"), key="sync_send_waiting", disabled=counts["pending"] == 0):
     try:
-        state["last_replay"] = sync.replay(cache(), source(), user, date_order=setting("date_order"))
+        state["last_replay"] = sync.replay(cache(), source(), date_order=setting("date_order"))
     except SourceError as exc:
         state["last_replay"] = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
     st.rerun()

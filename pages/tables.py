@@ -87,7 +87,7 @@ if waiting:
                           "They are sent on the next refresh, or now with the button.", waiting).format(n=number(waiting)))
     if right.button(_("Send waiting changes"), key="tables_send_waiting"):
         try:
-            done = sync.replay(cache(), source(), user, date_order=date_order)
+            done = sync.replay(cache(), source(), date_order=date_order)
             state["tables_replay"] = done
         except SourceError as exc:
             st.error(literal(exc))
@@ -99,7 +99,7 @@ if done is not None:
         sent=done.sent, already=done.already, conflicts=done.conflicts, refused=done.refused, waiting=done.waiting) + (f" {literal(done.problem)}" if done.problem else ""))
 for entry in reads.outbox_problems(cache(), user):
     with st.container(border=True):
-        why = message_shown(user, entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
+        why = message_shown(entry.last_error, request_personal_values(user, entry.payload.get("request", {})))
         st.markdown(_("**A waiting change from {when} by {user}**").format(when=f"{day(entry.queued_at)} {entry.queued_at:%H:%M}", user=literal(entry.user))
                     + f" — {literal(why or '')}")
         if entry.state == outbox.CONFLICT:
@@ -198,7 +198,7 @@ elif not can_write(user, tab):
 result = state.get("tables_result")
 if result is not None:
     # the message carries typed values and a sheet's own words: shown as written, never as Markdown
-    said = literal(message_shown(user, result.message, request_personal_values(user, result.request.to_payload()) if result.request else ()))
+    said = literal(message_shown(result.message, request_personal_values(user, result.request.to_payload()) if result.request else ()))
     if result.status == sync.SAVED or result.status == sync.ALREADY:
         st.success(said)
     elif result.status == sync.QUEUED:

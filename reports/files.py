@@ -56,7 +56,7 @@ def guarded(make):
         raise PackFailed(_("No donor pack was made: personal data would have reached it ({problem}).").format(problem=exc)) from exc
     except OSError:
         raise  # a file that cannot be written: the caller says which
-    except Exception as exc:  # noqa: BLE001 - whatever the renderers raise, a reader gets a sentence, the log the traceback
+    except Exception as exc:  # whatever the renderers raise, a reader gets a sentence, the log the traceback
         reference = uuid.uuid4().hex[:8]
         log.exception("donor pack failed (reference %s)", reference)
         raise PackFailed(_("The donor pack could not be made (reference {reference}; the details are in the log). "

@@ -15,8 +15,9 @@ labels and every count stays a number (a hidden one reads "<5" in its own cell).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -105,7 +106,7 @@ def collect(db: Any, user: Any, year: int, place: str | None = None) -> Pack:
     results = published_figure(db, user, year_results, year, place)
     frames = published_figure(db, user, monthly_figures, year, place)
     known = personal_values(db)
-    mask = (lambda text: masked_text(text, known))  # noqa: E731 - one closure over the values read once
+    mask = (lambda text: masked_text(text, known))  # one closure over the values read once
     charts = programme_charts(frames)
     sentences = results_sentences(results)
     notes = results.get("left_out", {})

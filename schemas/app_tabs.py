@@ -39,7 +39,3 @@ def problems_titles() -> list[str]:
     return titles
 
 
-def is_app_tab(title: str) -> bool:
-    """A tab title the app may own (the Problems tab, in any language): never a staff tab to validate or
-    to report as unknown."""
-    return title in problems_titles()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series  # noqa: F401  (re-exported for the schema modules)
+from pandera.typing import Series  # re-exported for the schema modules
 
 # Column types as the schema modules annotate them; pandas' nullable dtypes, so a blank is <NA>.
 Text = Series[pd.StringDtype]

@@ -9,8 +9,9 @@ them. A schema with any other check returns None, and validation asks pandera as
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

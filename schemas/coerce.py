@@ -145,7 +145,7 @@ def empty_column(spec: ColumnSpec, n: int) -> Any:
 
 def _as_text(value: Any) -> str:
     """A non-text cell in a text column, written as a person would have typed it."""
-    if isinstance(value, bool) or isinstance(value, np.bool_):
+    if isinstance(value, (bool, np.bool_)):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (float, np.floating)):
         if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:

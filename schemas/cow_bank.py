@@ -35,7 +35,9 @@ class CowEvent(TabSchema):
 # The cow bank policy (from the programme report): a family granted a cow passes its first and
 # second calf to another family once the calf is 10 months old; then it may sell or keep the cow.
 
-from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+import itertools  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
 
 import pandas as pd  # noqa: E402
 
@@ -95,7 +97,7 @@ def mothers_are_grown_cows(book: Book) -> Iterable[Issue]:
                                  min_months=amount(min_months))
     for dam, positions in calves.items():
         dated = sorted((born[p], p) for p in positions if born[p] is not None)
-        for (before, other), (after, position) in zip(dated, dated[1:]):
+        for (before, other), (after, position) in itertools.pairwise(dated):
             days = (pd.Timestamp(after) - pd.Timestamp(before)).days
             if 0 < days < min_days:  # the same day is twins
                 yield book.issue("cow.calves_too_close", "cows", position, "born_on", days=days, dam=dam,
@@ -117,7 +119,7 @@ def _ancestry_loops(book: Book, cows: pd.DataFrame, index: dict[Any, int], dams:
         if position is not None and position in seen:
             loop = path[seen[position]:]
             names = [str(cows["cow_id"].iat[p]) for p in loop]
-            for p, name in zip(loop, names):
+            for p, name in zip(loop, names, strict=False):
                 chain = " -> ".join(names[names.index(name):] + names[:names.index(name)] + [name])
                 yield book.issue("cow.own_ancestor", "cows", p, "dam_id", cow=name, chain=chain)
         done.update(path)
@@ -171,7 +173,7 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
         if dam is not None:
             calves.setdefault(dam, []).append(cows["cow_id"].iat[position])
     # A pass-on that could not be read, or a calf whose mother's ear tag points nowhere, could be any cow's.
-    unsure = _unsure_pass_ons(book, cows, unread, cow_ids, kinds, index, dams)
+    unsure = _unsure_pass_ons(book, unread, cow_ids, kinds, index, dams)
     for p in (p for p in dated if kinds[p] == "sold" and cow_ids[p] in granted):
         doubt = unsure.get(None, []) + unsure.get(cow_ids[p], [])
         if doubt:
@@ -184,7 +186,7 @@ def cow_events_follow_the_policy(book: Book) -> Iterable[Issue]:
                              passed=passed, needed=amount(needed))
 
 
-def _unsure_pass_ons(book: Book, cows: pd.DataFrame, unread: set[int], cow_ids: list[Any], kinds: list[Any],
+def _unsure_pass_ons(book: Book, unread: set[int], cow_ids: list[Any], kinds: list[Any],
                      index: dict[Any, int], dams: list[Any]) -> dict[Any, list[tuple[str, int]]]:
     """Mother's ear tag (None: any cow) -> the rows (tab, position) that may be a pass-on of one of her calves."""
     unsure: dict[Any, list[tuple[str, int]]] = {}

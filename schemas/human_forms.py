@@ -31,7 +31,7 @@ _ENGLISH_MONTHS = ["january", "february", "march", "april", "may", "june", "july
 # Khmer month names as Babel (CLDR) writes them, and the forms people type without the final sign.
 _KHMER_MONTHS = ["មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"]
 _MONTH_WORDS: dict[str, int] = {}
-for _number, (_english, _khmer) in enumerate(zip(_ENGLISH_MONTHS, _KHMER_MONTHS), start=1):
+for _number, (_english, _khmer) in enumerate(zip(_ENGLISH_MONTHS, _KHMER_MONTHS, strict=True), start=1):
     _MONTH_WORDS.update({_english: _number, _english[:3]: _number, _khmer: _number})
 _MONTH_WORDS.update({"sept": 9, "កុម្ភ": 2, "កុម្ភះ": 2})
 _MONTH_NAMES = pa.array(list(_MONTH_WORDS))
@@ -109,7 +109,7 @@ def dates_in_words(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         parts = pc.extract_regex(text, pattern)
         found = [pc.struct_field(parts, name) for name in ("year", "month", "day")]
         year, month, day = (part if earlier is None else pc.coalesce(earlier, part)
-                            for earlier, part in zip((year, month, day), found))
+                            for earlier, part in zip((year, month, day), found, strict=False))
     numbers = pc.index_in(month, value_set=_MONTH_NAMES)
     month_number = pc.take(_MONTH_NUMBERS, numbers)
     return _int_parts(year), _int_parts(month_number), _int_parts(day)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -94,7 +94,7 @@ def compiled_catalog(code: str, locale_dir: Path | None = None) -> bytes:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(code: str) -> gettext_module.NullTranslations:
     import io
 
@@ -202,7 +202,7 @@ def written_number(value: Real | Decimal, pattern: str, locale: str, percent: bo
         return NO_NUMBER
     if math.isnan(size):
         return NO_NUMBER
-    if math.isinf(size) and not isinstance(value, Decimal) or isinstance(value, Decimal) and value.is_infinite():
+    if (math.isinf(size) and not isinstance(value, Decimal)) or (isinstance(value, Decimal) and value.is_infinite()):
         return ("-∞" if value < 0 else "∞") + suffix
     try:
         if size * (100 if percent else 1) >= HUGE:  # exactly, in Decimal: 1e308 * 100 is no float

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -83,10 +83,8 @@ class IssueRows(Sequence[Issue]):
         letter = column_letter(column_index)
         cells = [f"{letter}{r}" for r in rows]
         n = len(rows)
-        if row_fields:
-            params = [params_json({**fields, **{k: v[i] for k, v in row_fields.items()}}) for i in range(n)]
-        else:
-            params = [params_json(fields)] * n
+        params = ([params_json({**fields, **{k: v[i] for k, v in row_fields.items()}}) for i in range(n)] if row_fields
+                  else [params_json(fields)] * n)
         columns = self._columns
         columns["tab"] += [tab] * n
         columns["row"] += rows
@@ -138,7 +136,7 @@ class IssueRows(Sequence[Issue]):
         without making an Issue per row."""
         return self._columns[name]
 
-    def without(self, positions: Iterable[int]) -> "IssueRows":
+    def without(self, positions: Iterable[int]) -> IssueRows:
         """A copy without the issues at these positions (e.g. warnings staff confirmed as typed)."""
         dropped = set(positions)
         kept = [p for p in range(len(self)) if p not in dropped]
@@ -174,7 +172,7 @@ class IssueRows(Sequence[Issue]):
         columns = self._columns
         names = [name for name in _COLUMNS if name != "_order"]
         out: dict[str, Any] = {}
-        for position, row in enumerate(zip(*(columns[name] for name in names))):
+        for position, row in enumerate(zip(*(columns[name] for name in names), strict=True)):
             out.setdefault(row[0], hashlib.blake2b(digest_size=16)).update(repr((row, self._texts.get(position))).encode())
         return {tab: digest.hexdigest() for tab, digest in out.items()}
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from schemas.rules import ERROR, WARNING, issue_message
 
-__all__ = ["ERROR", "WARNING", "ISSUE_KEYS", "Issue", "a1", "column_letter", "params_json"]
+__all__ = ["ERROR", "ISSUE_KEYS", "WARNING", "Issue", "a1", "column_letter", "params_json"]
 
 # The JSON of `cli.py validate --format json` has exactly these keys, in this order.
 ISSUE_KEYS = ("tab", "row", "column", "cell", "value", "severity", "rule", "message", "link")
@@ -23,7 +23,7 @@ class Issue:
     """One problem: where (tab, sheet row, header as written, A1 cell, value as read), which rule, and
     the rule's fields; `message` is the rule's sentence in the current language (or a given text)."""
 
-    __slots__ = ("tab", "row", "column", "cell", "value", "severity", "rule", "link", "shown", "params", "_text")
+    __slots__ = ("_text", "cell", "column", "link", "params", "row", "rule", "severity", "shown", "tab", "value")
 
     def __init__(self, tab: str, row: int | None, column: str | None, cell: str | None, value: Any, severity: str,
                  rule: str, message: str | None = None, link: str | None = None, *, shown: str | None = None,
@@ -40,7 +40,7 @@ class Issue:
             return self._text
         return issue_message(self.rule, self.row, self.tab, self.column, self.cell, self.shown, self.params)
 
-    def replace(self, **changes: Any) -> "Issue":
+    def replace(self, **changes: Any) -> Issue:
         """A copy with some fields changed (`message=` fixes the sentence, e.g. with a value masked)."""
         fields = {name: getattr(self, name) for name in ISSUE_KEYS if name != "message"}
         fields.update(shown=self.shown, params=self.params, message=self._text)

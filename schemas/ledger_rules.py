@@ -4,7 +4,8 @@ not be read, or its owner is not in the owners' tab) is left out, and what could
 not judged: the owner's balance from that day, a loan of that id. `book.leave_out` says so once per tab."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ def _unknown_from(owners: pd.Series, dates: pd.Series, unknown_owner: np.ndarray
     """Owner -> the first day its balance is unknown (_FROM_THE_START when the day is unknown too). Rows whose
     owner is unknown could be anyone's: they count for every owner, under the key None."""
     since: dict[Any, Any] = {}
-    for key, date in zip(np.where(unknown_owner, None, owners.to_numpy(dtype=object)), dates):
+    for key, date in zip(np.where(unknown_owner, None, owners.to_numpy(dtype=object)), dates, strict=False):
         if since.get(key) == _FROM_THE_START:
             continue
         since[key] = _FROM_THE_START if pd.isna(date) else min(date, since.get(key, date))
@@ -92,7 +93,7 @@ def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: st
     keys = pc.binary_join_element_wise(pa_array(owners).cast(text), pa_array(ids).cast(text), pa.scalar("\x1f", text))
     known = is_loan & has_id & ~unknown_owner
     first = np.flatnonzero(known)[~pd.Series(keys.take(pa.array(np.flatnonzero(known)))).duplicated(keep="first").to_numpy()]
-    first_row = dict(zip(keys.take(pa.array(first)).to_pylist(), frame["_row"].to_numpy(dtype=np.int64)[first].tolist()))
+    first_row = dict(zip(keys.take(pa.array(first)).to_pylist(), frame["_row"].to_numpy(dtype=np.int64)[first].tolist(), strict=False))
     reused = known.copy()
     reused[first] = False
     for position in np.flatnonzero(is_loan & (~has_id | reused)):

@@ -41,7 +41,7 @@ class Household(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 import numpy as np  # noqa: E402
 

@@ -69,7 +69,7 @@ class MigrationCheck(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 from schemas.issues import Issue  # noqa: E402
 from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes  # noqa: E402

@@ -6,9 +6,10 @@ TABS (or one `register` call); a new programme declares its page, parts and demo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from schemas.admin import AuditEntry, Setting, User
 from schemas.app_tabs import problems_titles
@@ -97,7 +98,7 @@ TABS: list[Tab] = [
 ]
 
 
-def tab(name: "str | Tab") -> Tab:
+def tab(name: str | Tab) -> Tab:
     """The registered tab of that name (a Tab is returned as it is, so callers may pass either)."""
     if isinstance(name, Tab):
         return name

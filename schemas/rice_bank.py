@@ -36,7 +36,8 @@ class RiceEntry(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Any, Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
 
 import numpy as np  # noqa: E402
 
@@ -67,7 +68,7 @@ def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
     if ledger is None or banks is None:
         return
     interest: dict[Any, Any] = {}
-    for position, (bank, pct) in enumerate(zip(plain(banks["bank_id"]), plain(banks["interest_pct"]))):
+    for position, (bank, pct) in enumerate(zip(plain(banks["bank_id"]), plain(banks["interest_pct"]), strict=False)):
         interest.setdefault(bank, ("rice_banks", position) if pct is None else pct)
     kind = ledger["kind"]
     named = ledger["loan_id"].notna().to_numpy(dtype=bool, na_value=False) & (
@@ -75,10 +76,10 @@ def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
     at = np.flatnonzero(named)  # the rows that are, or may be, a loan or a repayment of one: positions in the ledger
     rows = ledger.iloc[at]
     kinds, bank_ids, loans, kgs, dates = (plain(rows[c]) for c in ("kind", "bank_id", "loan_id", "kg", "date"))
-    unknown_bank = [b is None or bad for b, bad in zip(bank_ids, book.dangling("rice_ledger", "bank_id")[at].tolist())]
+    unknown_bank = [b is None or bad for b, bad in zip(bank_ids, book.dangling("rice_ledger", "bank_id")[at].tolist(), strict=False)]
     owed: dict[tuple, tuple[float, float]] = {}
     doubt: dict[Any, list[tuple[str, int]]] = {}  # (bank, loan) or a loan id of any bank -> the rows that leave it unknown
-    for i, (kind_of, bank, loan, kg) in enumerate(zip(kinds, bank_ids, loans, kgs)):
+    for i, (kind_of, bank, loan, kg) in enumerate(zip(kinds, bank_ids, loans, kgs, strict=False)):
         if kind_of == "repayment":
             if kg is None or dates[i] is None:
                 doubt.setdefault((bank, loan), []).append(("rice_ledger", int(at[i])))
@@ -91,7 +92,7 @@ def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
             doubt.setdefault(key, []).append(pct)
         elif pct is not None:
             owed.setdefault(key, (kg * (1 + pct / 100), pct))
-    order = sorted((d, int(r), i) for i, (d, r) in enumerate(zip(dates, rows["_row"])) if kinds[i] == "repayment"
+    order = sorted((d, int(r), i) for i, (d, r) in enumerate(zip(dates, rows["_row"], strict=False)) if kinds[i] == "repayment"
                    and kgs[i] is not None and d is not None)
     repaid: dict[tuple, float] = {}
     unjudged: set[Any] = set()

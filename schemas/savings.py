@@ -40,7 +40,7 @@ class SavingsEntry(TabSchema):
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 
-from typing import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
+from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
 
 from schemas.issues import Issue  # noqa: E402
 from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402

@@ -34,7 +34,7 @@ from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
 from schemas.vector import pa_array
 from schemas.workbook_check import WorkbookCheck
 
-__all__ = ["RULES", "TabFrame", "validate_tab", "validate_workbook", "pa_array"]
+__all__ = ["RULES", "TabFrame", "pa_array", "validate_tab", "validate_workbook"]
 
 
 def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, IssueRows]:
@@ -90,7 +90,7 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
         extra.update(_bound(spec, rule))
         shown = _not_echoes(positions, echoes.get(index))
         if row_fields is not None and len(shown) < len(positions):
-            row_fields = {k: [v for v, keep in zip(values, np.isin(positions, shown)) if keep] for k, values in row_fields.items()}
+            row_fields = {k: [v for v, keep in zip(values, np.isin(positions, shown), strict=False) if keep] for k, values in row_fields.items()}
         issues.add_cells(rule, tab.name, header[index], index, grid.first_row + shown,
                          [as_read(v) for v in cells[shown, index].tolist()], link, row_fields, **extra)
     for spec, positions, values in forms:
@@ -126,7 +126,7 @@ def shaped(tab: Tab, grid: Grid, columns: dict[str, int]) -> tuple[Grid, list[Me
     grid, merged = apply_merges(grid, {columns[k] for k in tab.key if k in columns})
     second = second_header_row(tab.columns, ["" if h is None else str(h) for h in grid.header], columns, grid)
     if second is not None:
-        grid = replace(grid, rows=grid.rows[:second] + [[]] + grid.rows[second + 1:])
+        grid = replace(grid, rows=[*grid.rows[:second], [], *grid.rows[second + 1:]])
     return grid, merged, second
 
 
@@ -271,7 +271,7 @@ def _pandera_failures(found: TabFrame) -> list[tuple[str, str, np.ndarray, str]]
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
     out = []
-    for column, check, position in zip(failures["column"], failures["check"], failures["index"]):
+    for column, check, position in zip(failures["column"], failures["check"], failures["index"], strict=True):
         if position is None or pd.isna(position):
             continue
         out.append((column, str(check).split("(")[0], np.array([int(position)]), str(check)))
@@ -327,7 +327,7 @@ def settings_of(found: TabFrame | None, link: Link | None, admin: dict[str, Any]
         return values, issues
     frame = found.frame
     seen: set[str] = set()
-    for position, (key, text) in enumerate(zip(frame["key"], frame["value"])):
+    for position, (key, text) in enumerate(zip(frame["key"], frame["value"], strict=True)):
         if pd.isna(key) or key not in SETTING_SPECS or key in seen:
             continue
         seen.add(key)

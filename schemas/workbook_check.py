@@ -15,9 +15,9 @@ in the secrets, the tabs asked for) is the run's `context`: another context star
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows

@@ -274,7 +274,7 @@ def start_streamlit(env: dict, log_path: Path, *, python: str | Path = sys.execu
             return server, url
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log_path.read_text()}")
+                raise RuntimeError(f"streamlit exited: {log_path.read_text()}") from None
             time.sleep(0.5)
     server.kill()
     raise RuntimeError("streamlit did not start within 90 s")

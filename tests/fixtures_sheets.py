@@ -17,7 +17,8 @@ schemas; bench/refresh.py scales it up.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

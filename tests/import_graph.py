@@ -128,11 +128,9 @@ def upward(graph: dict[str, set[str]]) -> list[str]:
             target_layer = target.split(".")[0]
             if target_layer == layer:
                 continue
-            if target_layer not in ALLOWED[layer]:
-                wrong.append(f"{source} -> {target}")
-            elif layer == "pages" and target_layer == "insights" and not target.endswith("_charts"):
-                wrong.append(f"{source} -> {target}")
-            elif layer == "pages" and target_layer == "connectors" and not target.startswith("connectors.sync"):
+            page_to_insight = layer == "pages" and target_layer == "insights" and not target.endswith("_charts")
+            page_to_connector = layer == "pages" and target_layer == "connectors" and not target.startswith("connectors.sync")
+            if target_layer not in ALLOWED[layer] or page_to_insight or page_to_connector:
                 wrong.append(f"{source} -> {target}")
     return wrong
 

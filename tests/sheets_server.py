@@ -36,6 +36,7 @@ Admin endpoints (never logged, never faulted):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import gzip
 import json
@@ -44,9 +45,10 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests import sheets_server_a1 as a1
@@ -126,7 +128,7 @@ class SheetsServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "SheetsServer":
+    def start(self) -> SheetsServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
@@ -135,7 +137,7 @@ class SheetsServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "SheetsServer":
+    def __enter__(self) -> SheetsServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -403,17 +405,13 @@ class _Handler(BaseHTTPRequestHandler):
         fault = app._take_fault(f"{method} {entry['path']}?{url.query}") if api != "oauth" else None
         if fault is not None:
             if fault.kind == "lose_answer":
-                try:
+                with contextlib.suppress(ApiError, json.JSONDecodeError):
                     self._route(method, url.path, query, raw)
-                except (ApiError, json.JSONDecodeError):
-                    pass
             if fault.kind in ("drop", "lose_answer"):
                 entry["status"] = "dropped"
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 return
             if fault.kind == "delay":
                 time.sleep(fault.delay)
@@ -478,7 +476,7 @@ class _Handler(BaseHTTPRequestHandler):
         title = body.get("properties", {}).get("title") or "Untitled spreadsheet"
         wanted = body.get("sheets") or [{"properties": {"title": "Sheet1"}}]
         book = state.create(title, {s.get("properties", {}).get("title") or f"Sheet{i + 1}": [] for i, s in enumerate(wanted)})
-        for sheet, asked in zip(book.sheets, wanted):
+        for sheet, asked in zip(book.sheets, wanted, strict=False):
             grid = asked.get("properties", {}).get("gridProperties", {})
             sheet.row_count = grid.get("rowCount", 1000)
             sheet.col_count = grid.get("columnCount", 26)
@@ -508,10 +506,9 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "DELETE":
             del state.spreadsheets[book.id]
             return None
-        if method == "PATCH":
-            if (body or {}).get("name"):
-                book.title = body["name"]
-                book.touch()
+        if method == "PATCH" and (body or {}).get("name"):
+            book.title = body["name"]
+            book.touch()
         return apply_fields(book.drive_file(), _fields_tree(fields or "kind,id,name,mimeType"))
 
     def _answer(self, entry: dict, query: dict, status: int, body: Any, headers: dict | None = None) -> None:
@@ -610,10 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     global _STANDALONE
     _STANDALONE = True
     server = SheetsServer(args.host, args.port)
-    if args.load:
-        key = server.load_xlsx(args.load)
-    else:
-        key = server.create_spreadsheet("Back office")
+    key = server.load_xlsx(args.load) if args.load else server.create_spreadsheet("Back office")
     _freeze_heap()
     server.start()
     print(f"listening on {server.base_url}", flush=True)

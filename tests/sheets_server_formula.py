@@ -234,7 +234,7 @@ class _Parser:
 
 def _broadcast(left: Any, right: Any, fn: Any) -> Any:
     if isinstance(left, list) and isinstance(right, list):
-        return [fn(a, b) for a, b in zip(left, right)]
+        return [fn(a, b) for a, b in zip(left, right, strict=False)]
     if isinstance(left, list):
         return [fn(a, right) for a in left]
     if isinstance(right, list):

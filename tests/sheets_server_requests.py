@@ -3,7 +3,8 @@ gspread send, applied in order, with Google's replies."""
 from __future__ import annotations
 
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tests import sheets_server_a1 as a1
 from tests import sheets_server_cells as cells
@@ -17,10 +18,7 @@ def _paths(fields: str) -> list[list[str]]:
 
 def _has(fields: str, *path: str) -> bool:
     """Does a field mask ("title,gridProperties.rowCount" or "*") cover this path?"""
-    for parts in _paths(fields):
-        if parts == ["*"] or parts[: len(path)] == list(path) or list(path)[: len(parts)] == parts:
-            return True
-    return False
+    return any(parts == ["*"] or parts[:len(path)] == list(path) or list(path)[:len(parts)] == parts for parts in _paths(fields))
 
 
 def _grid(book: Spreadsheet, grid: dict, where: str) -> tuple[Sheet, a1.Box]:
@@ -33,7 +31,7 @@ def _public_range(grid: dict) -> dict:
     return {k: v for k, v in grid.items() if not (k == "sheetId" and v == 0)}
 
 
-def add_sheet(book: Spreadsheet, req: dict, where: str) -> dict:
+def add_sheet(book: Spreadsheet, req: dict, _where: str) -> dict:
     props = req.get("properties", {})
     grid = props.get("gridProperties", {})
     sheet = book.add_sheet(props.get("title"), grid.get("rowCount", 1000), grid.get("columnCount", 26),
@@ -78,7 +76,7 @@ def update_sheet_properties(book: Spreadsheet, req: dict, where: str) -> dict:
     return {}
 
 
-def update_spreadsheet_properties(book: Spreadsheet, req: dict, where: str) -> dict:
+def update_spreadsheet_properties(book: Spreadsheet, req: dict, _where: str) -> dict:
     if _has(req.get("fields", ""), "title") and req.get("properties", {}).get("title"):
         book.title = req["properties"]["title"]
     return {}
@@ -279,7 +277,7 @@ def create_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
     return {"createDeveloperMetadata": {"developerMetadata": meta}}
 
 
-def delete_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
+def delete_developer_metadata(book: Spreadsheet, req: dict, _where: str) -> dict:
     lookup = req.get("dataFilter", {}).get("developerMetadataLookup", {})
     deleted = []
     for holder in [book, *book.sheets]:
@@ -291,7 +289,7 @@ def delete_developer_metadata(book: Spreadsheet, req: dict, where: str) -> dict:
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
 
 
-def _no_op(book: Spreadsheet, req: dict, where: str) -> dict:
+def _no_op(_book: Spreadsheet, _req: dict, _where: str) -> dict:
     return {}
 
 
@@ -335,7 +333,7 @@ def batch_update(book: Spreadsheet, body: Any) -> dict:
     replies = []
     saved = _snapshot(book)
     try:
-        for i, (kind, req) in enumerate(zip(kinds, requests)):
+        for i, (kind, req) in enumerate(zip(kinds, requests, strict=False)):
             replies.append(HANDLERS[kind](book, req[kind], f"requests[{i}]"))
     except ApiError:
         _restore(book, saved)  # Google applies a batchUpdate whole or not at all

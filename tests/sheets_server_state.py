@@ -79,7 +79,7 @@ def bad_request(message: str) -> ApiError:
 
 
 def _rfc3339(ms: int) -> str:
-    moment = dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 

@@ -21,7 +21,8 @@ def _text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
 
 
-def test_the_overview_shows_2017_in_the_reports_terms(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_overview_shows_2017_in_the_reports_terms():
     at = _app()
     at.selectbox(key="year").set_value(2017).run()
     assert not at.exception, at.exception
@@ -30,7 +31,8 @@ def test_the_overview_shows_2017_in_the_reports_terms(app_env):
     assert "55 villages in 18 communes of 11 districts in 3 provinces" in text
 
 
-def test_every_page_opens_on_the_latest_year_with_data(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_every_page_opens_on_the_latest_year_with_data():
     at = _app()
     assert at.selectbox(key="year").value == 2018
     assert "139,791,300 riel" in _text(at)
@@ -42,14 +44,16 @@ def test_every_page_opens_on_the_latest_year_with_data(app_env):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_an_exception(app_env, page):
+@pytest.mark.usefixtures("app_env")
+def test_every_page_renders_without_an_exception(page):
     at = _app()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.title, f"{page} has no title"
 
 
-def test_the_sidebar_says_where_the_data_comes_from(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_sidebar_says_where_the_data_comes_from():
     at = _app()
     sidebar = "\n".join(m.value for m in at.sidebar.markdown)
     assert "app.xlsx" in sidebar

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.interface import WriteResult
@@ -72,7 +73,8 @@ def test_a_save_says_one_cell_and_two_cells_in_both_languages():
         assert saved_message(WriteResult(1, 0, 0)) == "បានរក្សាទុក៖ បានកែ 1 ក្រឡា។"
 
 
-def test_the_sync_page_shows_an_edit_in_words(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_sync_page_shows_an_edit_in_words():
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.switch_page("pages/tables.py").run()

@@ -58,7 +58,8 @@ def test_a_changed_workbook_is_read_again(tmp_path, demo_copy):
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE _row = 2").fetchone()[0] == "Renamed bank"
 
 
-def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loads(tmp_path, demo_copy):
+@pytest.mark.usefixtures("tmp_path")
+def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loads(demo_copy):
     book = openpyxl.load_workbook(demo_copy)
     del book["ambulance_trips"]
     sheet = book["rice_banks"]
@@ -104,8 +105,7 @@ def test_atomic_keeps_every_statement_or_none():
     with atomic(con):
         con.execute("INSERT INTO t VALUES (1)")
         con.execute("INSERT INTO t VALUES (2)")
-    with pytest.raises(duckdb.ConstraintException):
-        with atomic(con):
-            con.execute("INSERT INTO t VALUES (3)")
-            con.execute("INSERT INTO t VALUES (1)")  # a duplicate key: the 3 goes too
+    with pytest.raises(duckdb.ConstraintException), atomic(con):
+        con.execute("INSERT INTO t VALUES (3)")
+        con.execute("INSERT INTO t VALUES (1)")  # a duplicate key: the 3 goes too
     assert con.execute("SELECT k FROM t ORDER BY k").fetchall() == [(1,), (2,)]

@@ -113,7 +113,7 @@ def test_a_viewers_charts_hold_no_number_for_a_hidden_count_but_its_mark(sent):
     for (role, page), drawn in sent.items():
         if role != "viewer":
             continue
-        for spec, datasets in drawn:
+        for _spec, datasets in drawn:
             for frame in datasets.values():
                 for column in (c for c in frame.columns if str(c).endswith("_hidden")):
                     count = column[: -len("_hidden")]

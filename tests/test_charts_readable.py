@@ -65,9 +65,9 @@ def test_short_mobile_clinic_weeks_are_red_bars_up_to_the_target_and_weeks_witho
                           "mobile_days": [3, 0, 1, 0], "target": 3,
                           "full_week": [True, True, True, False], "short": [False, True, True, False]})
     spec = clinic_charts.mobile_days_against_target(frame).to_dict()
-    bars, held, none, _target = layers(spec)
+    bars, _held, none, _target = layers(spec)
     scale = bars["encoding"]["color"]["scale"]
-    colours = dict(zip(scale["domain"], scale["range"]))
+    colours = dict(zip(scale["domain"], scale["range"], strict=False))
     assert colours["short of the target"] == "#d1495b" and colours["no outing this week"] != colours["short of the target"]
     weeks = {row["week"][:10]: row for row in spec["datasets"][bars["data"]["name"]]}
     assert set(weeks) == {"2018-01-01", "2018-01-15"}  # a week with no day out has no bar: it never reads as three days

@@ -59,7 +59,7 @@ def test_lang_is_taken_before_or_after_every_command(command, where, tmp_path, n
     assert out.stderr.startswith("មិនអាចអានប្រភពបាន៖ "), out.stderr
 
 
-@pytest.mark.parametrize("command", COMMANDS + [["provision"]], ids=["validate", "report", "provision"])
+@pytest.mark.parametrize("command", [*COMMANDS, ["provision"]], ids=["validate", "report", "provision"])
 def test_an_unknown_language_is_refused_by_every_command_in_the_same_words(command, no_secrets):
     out = cli(*command, "--lang", "fr", secrets=no_secrets)
     assert out.returncode == 2

@@ -99,7 +99,8 @@ def chart_rows(at: AppTest) -> list[int]:
 
 
 @pytest.mark.parametrize("page", DASHBOARDS)
-def test_a_rerun_reads_no_fact_table_again(big_app, statements, page):
+@pytest.mark.usefixtures("big_app")
+def test_a_rerun_reads_no_fact_table_again(statements, page):
     at = opened(page)
     assert scans_of_facts(statements), "the first render should have read the big tabs (or the recording sees nothing)"
     statements.clear()
@@ -110,14 +111,16 @@ def test_a_rerun_reads_no_fact_table_again(big_app, statements, page):
 
 
 @pytest.mark.parametrize("page", DASHBOARDS)
-def test_charts_get_aggregated_rows_at_fifty_thousand_rows(big_app, page):
+@pytest.mark.usefixtures("big_app")
+def test_charts_get_aggregated_rows_at_fifty_thousand_rows(page):
     rows = chart_rows(opened(page))
     assert rows, "no chart data"
     assert max(rows) <= CHART_ROWS, sorted(rows)[-5:]
 
 
 @pytest.mark.parametrize("page", EVERY_CHART_PAGE)
-def test_every_chart_a_page_sends_is_a_valid_vega_lite_spec(big_app, page):
+@pytest.mark.usefixtures("big_app")
+def test_every_chart_a_page_sends_is_a_valid_vega_lite_spec(page):
     """ui.widgets.altair_chart skips Altair's schema check when drawing; the check is made here instead."""
     schema = vega_lite_schema.load_schema()
     specs = [json.loads(proto.spec) for proto in charts_sent(opened(page))]
@@ -126,7 +129,8 @@ def test_every_chart_a_page_sends_is_a_valid_vega_lite_spec(big_app, page):
         validate_jsonschema(spec, schema, rootschema=schema)  # raises on an invalid spec
 
 
-def test_the_tables_page_sends_one_page_of_a_big_tab(big_app, statements):
+@pytest.mark.usefixtures("big_app")
+def test_the_tables_page_sends_one_page_of_a_big_tab(statements):
     at = opened("pages/tables.py")
     at.selectbox(key="tables_tab").set_value("clinic_visits").run()
     assert not at.exception, at.exception
@@ -157,7 +161,8 @@ def test_the_next_free_id_follows_the_biggest_number_and_its_width():
     assert next_key(con, tab) == "CV-0001"
 
 
-def test_cached_figures_are_kept_apart_per_role(big_app):
+@pytest.mark.usefixtures("big_app")
+def test_cached_figures_are_kept_apart_per_role():
     """The admin draws the page first, filling the query cache; the viewer, on the same data and
     generation, still gets the gateway's answer for a viewer (small counts hidden), not the admin's."""
     shown = {}

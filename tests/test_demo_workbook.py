@@ -71,7 +71,7 @@ def test_gazetteer_codes_nest(frames):
     assert (villages["village_code"].str[:6] == villages["commune_code"]).all()
     assert (villages["commune_code"].str[:4] == villages["district_code"]).all()
     assert (villages["district_code"].str[:2] == villages["province_code"]).all()
-    provinces = dict(zip(villages["province"], villages["province_code"]))
+    provinces = dict(zip(villages["province"], villages["province_code"], strict=True))
     assert provinces == {"Svay Rieng": "20", "Koh Kong": "09", "Kampong Thom": "06", "Kampot": "07"}
     named = villages.set_index("village")
     assert named.at["Ruessei Chuor Khang Cheung", "commune"] == "Kraol Kou"
@@ -301,7 +301,7 @@ def test_rice_stock_never_negative_and_repayments_within_debt(frames):
 # --- admin tabs -----------------------------------------------------------------------------------
 
 def test_settings_users_and_audit(frames):
-    settings = dict(zip(frames["settings"]["key"], frames["settings"]["value"]))
+    settings = dict(zip(frames["settings"]["key"], frames["settings"]["value"], strict=True))
     assert settings == {
         "riel_per_usd": "4000", "cow_pass_on_calves": "2", "cow_pass_on_min_age_months": "10",
         "rice_lean_months": "7,8,9,10", "rice_loan_term_months": "6", "mobile_clinic_days_per_week": "3",

@@ -144,7 +144,8 @@ def test_no_page_sends_a_personal_value_the_role_may_not_see(app_env, downloads,
         assert not sent.frames and not sent.metrics
 
 
-def test_a_clinic_user_gets_no_other_programmes_figures_anywhere(app_env, downloads, demo_frames):
+@pytest.mark.usefixtures("app_env")
+def test_a_clinic_user_gets_no_other_programmes_figures_anywhere(downloads, demo_frames):
     at = signed_in(EMAIL["clinic"])
     sent = Sent()
     _render_everything(at, downloads, sent)
@@ -174,7 +175,8 @@ def _pick_place(at, key: str, village: str) -> None:
         at.session_state[f"{key}_{level}"] = code
 
 
-def test_a_viewer_picking_a_small_village_gets_no_exact_small_count(app_env, downloads, demo_cache):
+@pytest.mark.usefixtures("app_env")
+def test_a_viewer_picking_a_small_village_gets_no_exact_small_count(downloads, demo_cache):
     latest = demo_cache.cursor().execute("SELECT max(year(date)) FROM activities").fetchone()[0]
     village = demo_cache.cursor().execute(
         """SELECT village_code FROM activities WHERE year(date) = ? GROUP BY 1 HAVING count(*) BETWEEN 1 AND 4

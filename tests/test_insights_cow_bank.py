@@ -120,7 +120,7 @@ def test_a_calf_that_died_before_it_was_passed_on_says_so():
 
 def test_herd_and_families_reached_month_by_month(cache):
     herd = cow_bank.herd_over_time(cache.cursor(), YEAR_2018)
-    by_month = dict(zip(herd["day"].dt.strftime("%m"), zip(herd["herd"], herd["families_reached"])))
+    by_month = dict(zip(herd["day"].dt.strftime("%m"), zip(herd["herd"], herd["families_reached"], strict=True), strict=True))
     assert by_month["04"] == (4, 3) and by_month["05"] == (5, 3) and by_month["06"] == (6, 3) and by_month["09"] == (5, 3)
     assert len(herd) == 12
 

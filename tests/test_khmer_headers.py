@@ -24,7 +24,7 @@ def in_khmer(book: dict[str, list[list]]) -> dict[str, list[list]]:
     for name, (header, *rows) in book.items():
         specs = [tab(name).column(h) for h in header]
         out[name] = [[khmer_title(s) for s in specs]] + [
-            [s.label(v, "km") or v if isinstance(v, str) and s.labels else v for s, v in zip(specs, row)] for row in rows]
+            [s.label(v, "km") or v if isinstance(v, str) and s.labels else v for s, v in zip(specs, row, strict=False)] for row in rows]
     return out
 
 

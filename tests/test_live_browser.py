@@ -36,7 +36,7 @@ def _api_calls(base: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sheet(tmp_path_factory, demo_workbook):
+def sheet(demo_workbook):
     """The local server as a separate process, loaded with the demo workbook -> (its base URL, the key)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tests.sheets_server", "--port", str(port), "--load", str(demo_workbook)],
@@ -76,7 +76,7 @@ def _wait_for_text(page, text: str, seconds: float) -> bool:
     return False
 
 
-def test_an_edit_in_the_sheet_shows_on_every_open_overview_within_a_minute_without_a_click(browser, live_app, sheet):  # noqa: F811
+def test_an_edit_in_the_sheet_shows_on_every_open_overview_within_a_minute_without_a_click(browser, live_app, sheet):
     base, key = sheet
     pages = [_overview_with(browser, live_app, BEFORE), _overview_with(browser, live_app, BEFORE)]
     assert all(BEFORE in p.inner_text("body") for p in pages)
@@ -89,7 +89,7 @@ def test_an_edit_in_the_sheet_shows_on_every_open_overview_within_a_minute_witho
         page.close()
 
 
-def test_a_save_in_another_app_process_shows_on_an_open_overview(browser, live_app, sheet):  # noqa: F811
+def test_a_save_in_another_app_process_shows_on_an_open_overview(browser, live_app, sheet):
     """Two replicas, each with its own cache: this test's process saves through the real write path."""
     base, key = sheet
     page = _overview_with(browser, live_app, AFTER_EDIT)
@@ -111,13 +111,13 @@ print(result.status, result.message)
     page.close()
 
 
-def _overview_with(browser, url, text):  # noqa: F811
+def _overview_with(browser, url, text):
     page = open_page(browser, url)
     page.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
     return page
 
 
-def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_nothing(browser, live_app, sheet):  # noqa: F811
+def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_nothing(browser, live_app, sheet):
     base, _key = sheet
     page = _overview_with(browser, live_app, AFTER_SAVE)
     _admin(base, "reset", {})
@@ -135,7 +135,7 @@ def test_an_idle_page_costs_token_checks_and_bounded_reads_and_a_closed_one_noth
     assert _api_calls(base) == []
 
 
-def test_every_page_has_the_freshness_line(browser, live_app, sheet):  # noqa: F811
+def test_every_page_has_the_freshness_line(browser, live_app, sheet):
     _base, key = sheet
     page = open_page(browser, live_app)
     for name in PAGE_NAMES:
@@ -171,7 +171,7 @@ def _shows(page, grid, key: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
-def test_with_nothing_edited_the_tables_page_follows_the_sheet_by_itself(browser, live_app, sheet):  # noqa: F811
+def test_with_nothing_edited_the_tables_page_follows_the_sheet_by_itself(browser, live_app, sheet):
     base, key = sheet
     page, grid = _tables(browser, live_app)
     assert grid_cell(grid, "20010302", "Village").text_content() == "Kouk Taek"
@@ -181,7 +181,7 @@ def test_with_nothing_edited_the_tables_page_follows_the_sheet_by_itself(browser
     page.close()
 
 
-def test_an_unsaved_edit_in_the_tables_editor_holds_the_redraw_until_reload(browser, live_app, sheet):  # noqa: F811
+def test_an_unsaved_edit_in_the_tables_editor_holds_the_redraw_until_reload(browser, live_app, sheet):
     base, key = sheet
     page, grid = _tables(browser, live_app)
     type_into_cell(page, grid, "20010301", "Village", "Half typed")  # in the grid's state, not saved

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.live import freshness_text
@@ -44,7 +45,8 @@ def test_the_line_turns_red_with_the_reason_when_the_source_cannot_be_read():
         "is the last data loaded: The workbook /x/demo.xlsx does not exist.")
 
 
-def test_the_first_page_shows_the_freshness_line_above_it(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_first_page_shows_the_freshness_line_above_it():
     """(AppTest's switch_page runs a page without the entry script around it, so the other pages are
     checked in a real browser, in tests/test_live_browser.py.)"""
     at = _app()
@@ -68,7 +70,8 @@ def test_the_line_goes_red_with_the_reason_once_the_poll_cannot_read_the_source(
         "Check the path in BACKOFFICE_SOURCE (or --source).") + "]"), red.value
 
 
-def test_the_sync_page_shows_the_poll(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_sync_page_shows_the_poll():
     from ui import live
 
     at = _app()
@@ -99,7 +102,8 @@ def _steady_script() -> None:
     st.text(live.steady("tables_editor_x_0", ("rice_banks", "search"), read))
 
 
-def test_the_editors_rows_stay_put_while_they_carry_unsaved_edits(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_editors_rows_stay_put_while_they_carry_unsaved_edits():
     from ui.state import cache
 
     at = AppTest.from_function(_steady_script, default_timeout=60)
@@ -115,7 +119,8 @@ def test_the_editors_rows_stay_put_while_they_carry_unsaved_edits(app_env):
     assert at.text[0].value != first and len(at.session_state["reads"]) == 2  # saved or undone: the new rows
 
 
-def test_a_page_run_under_apptest_leaves_no_poll_thread_behind(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_a_page_run_under_apptest_leaves_no_poll_thread_behind():
     import threading
 
     assert not _app().exception

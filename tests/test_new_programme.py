@@ -27,14 +27,15 @@ def energy():
 
 
 @pytest.fixture
-def lamps_book(energy, tmp_path) -> Path:
+def lamps_book(energy, tmp_path) -> Path:  # noqa: ARG001 - a fixture needs `energy` registered; usefixtures does not apply to fixtures
     book = small_book()
     book["solar_lamps"] = [HEADER, ["SL-001", "12010101", dt.date(2016, 3, 1), 5, True],
                            ["SL-002", "12010102", dt.date(2016, 4, 1), 3, "no"]]
     return write_xlsx(book, tmp_path / "lamps.xlsx")
 
 
-def test_the_demo_builder_makes_its_frame(energy):
+@pytest.mark.usefixtures("energy")
+def test_the_demo_builder_makes_its_frame():
     from data.build_demo import build_demo_frames
 
     frames = build_demo_frames()
@@ -59,7 +60,8 @@ def test_the_registry_check_validator_and_cache_serve_it(lamps_book):
     assert cache.cursor().execute("SELECT lamp_id, people FROM solar_lamps ORDER BY lamp_id").fetchall() == [("SL-001", 5), ("SL-002", 3)]
 
 
-def test_provisioning_creates_its_tab_with_its_header(energy, sheets_server, make_spreadsheet, make_source):
+@pytest.mark.usefixtures("energy")
+def test_provisioning_creates_its_tab_with_its_header(sheets_server, make_spreadsheet, make_source):
     from commands import provision
 
     key = make_spreadsheet({"Sheet1": []})

@@ -65,7 +65,8 @@ def test_where_the_catalog_cannot_be_written_it_is_compiled_in_memory(locale_dir
     assert blocked.is_dir() and sorted(p.name for p in blocked.parent.iterdir()) == ["backoffice.mo", "backoffice.po"]
 
 
-def test_a_catalog_that_cannot_be_loaded_is_said_by_the_app_and_the_command_line(locale_dir, app_env, monkeypatch, capsys):
+@pytest.mark.usefixtures("app_env")
+def test_a_catalog_that_cannot_be_loaded_is_said_by_the_app_and_the_command_line(locale_dir, monkeypatch, capsys):
     (locale_dir / "km" / "LC_MESSAGES" / "backoffice.po").unlink()
     assert khmer_save() == "Save"  # English is what can be shown...
     problem = i18n.catalog_problem("km")

@@ -31,13 +31,13 @@ def test_network_drop_then_restart_then_written_exactly_once(env):
     assert sync.pending(env.cache) == 1
     source = env.source if env.kind == "workbook" else env.make_source(env.key)
     env.cache.refresh(source)  # reconnection: the refresh succeeds ...
-    replayed = sync.replay_pending(env.cache, source, EDITOR)  # ... and its hook sends what waits
+    replayed = sync.replay_pending(env.cache, source)  # ... and its hook sends what waits
     assert replayed is not None and replayed.sent == 1
     assert sync.pending(env.cache) == 0
     assert env.cell("households", "HH-0042", "members") == 5
     assert [r[0] for r in env.rows("rice_ledger")].count("RL-000124") == 1
     assert len(env.audit_rows()) == 2  # one cell + one new row, once
-    assert sync.replay_pending(env.cache, source, EDITOR) is None  # nothing more to send
+    assert sync.replay_pending(env.cache, source) is None  # nothing more to send
     assert env.cached("rice_ledger", "RL-000124", "kg") == 10
     assert env.cache.cursor().execute("SELECT count(*) FROM rice_ledger WHERE entry_id = 'RL-000124'").fetchone()[0] == 1
     assert [e.state for e in outbox.entries(env.cache, (outbox.SENT,))] == [outbox.SENT]
@@ -66,7 +66,7 @@ def test_write_that_landed_before_a_timeout_is_not_applied_twice(env):
     assert env.cell("households", "HH-0042", "members") == 5  # it did land
     landed_audit = env.audit_rows()
     assert len(landed_audit) == 2
-    replayed = sync.replay(env.cache, env.source, EDITOR)
+    replayed = sync.replay(env.cache, env.source)
     assert (replayed.already, replayed.sent) == (1, 0)
     if env.kind == "workbook":
         assert env.source.writes == 1
@@ -84,7 +84,7 @@ def test_replay_conflict_then_keep_theirs_or_reapply_mine(env):
     assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", ("HH-0041",), "children", 2, 3)]).status == sync.QUEUED
     restore_network(env)
     env.edit_as_someone_else("households", "HH-0042", "members", 9)
-    replayed = sync.replay(env.cache, env.source, EDITOR)
+    replayed = sync.replay(env.cache, env.source)
     assert (replayed.conflicts, replayed.sent) == (1, 1)  # the second save is independent: it goes
     assert env.cell("households", "HH-0042", "members") == 9
     assert env.cell("households", "HH-0041", "children") == 3

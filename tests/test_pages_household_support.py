@@ -22,7 +22,8 @@ def _open(page: str, key: str, period: str | None = None) -> AppTest:
 
 
 @pytest.mark.parametrize("page, key", [("pages/school_support.py", "school_support"), ("pages/wash.py", "wash")])
-def test_the_page_renders_with_charts_downloads_and_the_open_error_count(app_env, page, key):
+@pytest.mark.usefixtures("app_env")
+def test_the_page_renders_with_charts_downloads_and_the_open_error_count(page, key):
     at = _open(page, key, "2017")
     assert at.title
     assert len(at.get("vega_lite_chart")) >= 3, "charts missing"
@@ -30,7 +31,8 @@ def test_the_page_renders_with_charts_downloads_and_the_open_error_count(app_env
     assert "No open errors in the tabs behind this page." in page_text(at)
 
 
-def test_the_school_support_page_states_the_years_children(app_env, demo_cache):
+@pytest.mark.usefixtures("app_env")
+def test_the_school_support_page_states_the_years_children(demo_cache):
     from insights import school_support
     from insights.common import Filters
 
@@ -40,7 +42,8 @@ def test_the_school_support_page_states_the_years_children(app_env, demo_cache):
     assert f"**{figures['share_in_school']:.0%}** of the enrolled children were still in school" in text
 
 
-def test_the_wash_page_states_toilets_and_clean_water(app_env, demo_cache):
+@pytest.mark.usefixtures("app_env")
+def test_the_wash_page_states_toilets_and_clean_water(demo_cache):
     from insights import wash
     from insights.common import Filters
 
@@ -49,7 +52,8 @@ def test_the_wash_page_states_toilets_and_clean_water(app_env, demo_cache):
     assert f"of the **{now['households']:,} households** surveyed, **{now['share_toilet']:.0%}** had a toilet" in text
 
 
-def test_a_place_with_no_surveys_says_so(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_a_place_with_no_surveys_says_so():
     at = _open("pages/wash.py", "wash")
     province = at.selectbox(key="wash_place_province")
     province.select_index(province.options.index("Kampot")).run()  # the clinic's province: no programme households
@@ -57,7 +61,8 @@ def test_a_place_with_no_surveys_says_so(app_env):
     assert "No household of this place had been surveyed by 31 Dec 2018." in [i.value for i in at.info]
 
 
-def test_the_clinic_page_shows_health_education_beside_the_mobile_clinic_days(app_env, demo_cache):
+@pytest.mark.usefixtures("app_env")
+def test_the_clinic_page_shows_health_education_beside_the_mobile_clinic_days(demo_cache):
     from insights import health_education
     from insights.common import Filters
 

@@ -38,7 +38,8 @@ def _notes(at: AppTest) -> list[str]:
     return [c.value.removeprefix(":material/warning: ") for c in at.caption if c.value.startswith(":material/warning:")]
 
 
-def test_the_overview_says_it_beside_each_programmes_sentences(flawed_app):
+@pytest.mark.usefixtures("flawed_app")
+def test_the_overview_says_it_beside_each_programmes_sentences():
     at = _page()
     assert sorted(_notes(at)) == sorted([PREVENTION, SAVINGS, COWS, RICE, CLINIC])
     # Each note sits in its programme's column, under the sentences it qualifies.
@@ -55,13 +56,15 @@ def test_the_overview_says_it_beside_each_programmes_sentences(flawed_app):
     ("pages/clinic.py", [CLINIC], 10),
     ("pages/prevention.py", [PREVENTION], 5),
 ])
-def test_each_dashboard_says_it_under_every_figure(flawed_app, page, notes, minimum):
+@pytest.mark.usefixtures("flawed_app")
+def test_each_dashboard_says_it_under_every_figure(page, notes, minimum):
     at = _page(page)
     shown = _notes(at)
     assert set(shown) == set(notes), shown
     assert len(shown) >= minimum, f"only {len(shown)} figures say what they leave out"
 
 
-def test_a_clean_source_shows_no_note(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_a_clean_source_shows_no_note():
     at = _page("pages/rice_bank.py")
     assert _notes(at) == []

@@ -1,6 +1,7 @@
 """The Rice bank and Cow bank pages under the real Streamlit runtime (AppTest), on the demo workbook."""
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -19,7 +20,8 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_the_rice_bank_page_renders(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_rice_bank_page_renders():
     at = _page("pages/rice_bank.py")
     assert at.title[0].value == "Rice bank"
     assert [s.value for s in at.subheader] == ["Stock per bank", "Ledger", "Inflows and outflows", "Loans", "Lean-season cover"]
@@ -29,7 +31,8 @@ def test_the_rice_bank_page_renders(app_env):
     assert '"period"' in stock_spec and '"bank"' in stock_spec  # the brush and the bank click reach the browser
 
 
-def test_picking_teng_mao_shows_its_18500_kg_at_the_end_of_2018(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_picking_teng_mao_shows_its_18500_kg_at_the_end_of_2018():
     at = _page("pages/rice_bank.py")
     assert at.selectbox(key="rice_period").value == "2018"
     at.selectbox(key="rice_bank_pick").set_value("RB-01").run()
@@ -39,7 +42,8 @@ def test_picking_teng_mao_shows_its_18500_kg_at_the_end_of_2018(app_env):
     assert set(at.dataframe[0].value["Bank"]) == {"Teng Mao"}  # the ledger follows the bank (shown under its title)
 
 
-def test_the_rice_bank_page_takes_a_custom_range_and_a_place(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_rice_bank_page_takes_a_custom_range_and_a_place():
     at = _page("pages/rice_bank.py")
     at.selectbox(key="rice_period").set_value("Custom range").run()
     assert not at.exception, at.exception
@@ -47,7 +51,8 @@ def test_the_rice_bank_page_takes_a_custom_range_and_a_place(app_env):
     assert not at.exception, at.exception
 
 
-def test_the_cow_bank_page_renders_and_draws_one_lineage(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_cow_bank_page_renders_and_draws_one_lineage():
     at = _page("pages/cow_bank.py")
     assert at.title[0].value == "Cow bank"
     assert _metrics(at)["Cows by 31 Dec 2018"] == "55"
@@ -57,7 +62,8 @@ def test_the_cow_bank_page_renders_and_draws_one_lineage(app_env):
     assert [s.value for s in at.subheader] == ["Lineages", "Pass-on obligations", "Herd and families reached"]
 
 
-def test_the_cow_bank_page_in_2017(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_cow_bank_page_in_2017():
     at = _page("pages/cow_bank.py")
     at.selectbox(key="cow_period").set_value("2017").run()
     assert not at.exception, at.exception

@@ -2,6 +2,8 @@
 and both tables (issue 24: it used to turn one chart only)."""
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import EMAIL, signed_in
 
 
@@ -21,7 +23,8 @@ def _charts_titles(at) -> list[str]:
             for node in at._tree if type(getattr(node, "proto", None)).__name__ == "VegaLiteChart"]
 
 
-def test_dollars_turn_every_money_figure_of_the_savings_page(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_dollars_turn_every_money_figure_of_the_savings_page():
     riel, dollars = _savings(None), _savings("dollars")
     capital = {m.label: m.value for m in riel.metric}["Capital"], {m.label: m.value for m in dollars.metric}["Capital"]
     assert capital[0].endswith("៛") and capital[1].endswith("$"), capital

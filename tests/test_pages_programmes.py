@@ -23,33 +23,38 @@ def open_page(page: str, period: str | None = None) -> AppTest:
 
 
 @pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
-def test_the_page_renders_with_charts_and_downloads(app_env, page):
+@pytest.mark.usefixtures("app_env")
+def test_the_page_renders_with_charts_and_downloads(page):
     at = open_page(page)
     assert at.title
     assert at.get("vega_lite_chart"), "no chart"
     assert at.get("download_button"), "no CSV download"
 
 
-def test_the_clinic_page_states_the_reports_2017_results(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_clinic_page_states_the_reports_2017_results():
     text = page_text(open_page("pages/clinic.py", "2017"))
     assert "11,292 patients were assessed (one assessment per visit); 375 were hospitalised, 2,954 treated as out-patients, 7,963 checked by the mobile team" in text
     assert "including 2,261 aged 0–5 and 3,606 aged 6–12" in text
     assert "300 new patients" in text
 
 
-def test_the_savings_page_states_the_capital_on_31_december_2018(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_savings_page_states_the_capital_on_31_december_2018():
     text = page_text(open_page("pages/savings.py", "2018"))
     assert "139,791,300 riel" in text and "$34,947.83" in text
     assert "Portfolio at risk = " in text
 
 
-def test_the_prevention_page_states_the_2017_coverage(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_prevention_page_states_the_2017_coverage():
     text = page_text(open_page("pages/prevention.py", "2017"))
     assert "55 villages** in 18 communes of 11 districts in 3 provinces" in text
 
 
 @pytest.mark.parametrize("page", ["pages/clinic.py", "pages/savings.py", "pages/prevention.py"])
-def test_the_page_renders_for_a_province_with_little_of_the_programme(app_env, page):
+@pytest.mark.usefixtures("app_env")
+def test_the_page_renders_for_a_province_with_little_of_the_programme(page):
     at = open_page(page)
     key = page.removeprefix("pages/").removesuffix(".py")
     at.selectbox(key=f"{key}_period").set_value("Custom range").run()  # every year of data
@@ -62,14 +67,15 @@ def test_the_page_renders_for_a_province_with_little_of_the_programme(app_env, p
         assert "No saving groups founded by 31 Dec 2018 in this place." in [i.value for i in at.info]
 
 
-def test_the_coverage_map_can_be_shown_on_a_street_map_with_every_located_village_named(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_the_coverage_map_can_be_shown_on_a_street_map_with_every_located_village_named():
     import json
 
     import pyarrow as pa
 
     at = open_page("pages/prevention.py", "2017")
     assert not at.get("deck_gl_json_chart")  # off by default: a field laptop offline loads no tiles
-    dots = [c for c in at.get("vega_lite_chart") if '"latitude"' in c.proto.spec][0]  # the Altair map's own data
+    dots = next(c for c in at.get("vega_lite_chart") if '"latitude"' in c.proto.spec)  # the Altair map's own data
     located = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in dots.proto.datasets]
     villages = {v for frame in located if "village" in frame for v in frame["village"]}
     at.toggle(key="street_map").set_value(True).run()

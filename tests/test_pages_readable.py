@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from schemas.formats import title
 from schemas.i18n import _
@@ -65,7 +66,8 @@ def _problems(frames: list[pd.DataFrame], legends: list[str]) -> list[str]:
     return found
 
 
-def test_every_page_reads_in_titles_and_labels(app_env, downloads):
+@pytest.mark.usefixtures("app_env")
+def test_every_page_reads_in_titles_and_labels(downloads):
     at = signed_in(EMAIL["admin"])
     problems: dict[str, list[str]] = {}
     tables_seen = 0

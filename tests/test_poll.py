@@ -2,6 +2,9 @@
 real gspread client and the local Sheets API server: what it calls, and when."""
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from connectors.access import LOCAL_ADMIN
@@ -163,7 +166,8 @@ def test_a_save_queued_while_the_source_was_down_is_sent_by_the_next_tick_that_r
     assert not [c for c in sheets_server.api_calls()[before:] if "batchUpdate" in c["path"]]  # ... send nothing more
 
 
-def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, make_source, clock, sheets_server):
+@pytest.mark.usefixtures("sheets_server")
+def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, make_source, clock):
     one = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
     two = Poller(Cache(":memory:"), make_source(sheet), DEFAULTS, clock=clock)
     for replica in (one, two):
@@ -172,7 +176,7 @@ def test_two_replicas_each_with_its_own_cache_converge_on_a_save_in_one(sheet, m
     result = save(one.cache, one.source, LOCAL_ADMIN, [CellEdit("rice_banks", ("BA-00000",), "name", _name(one.cache), "Saved in one")])
     assert result.status == "saved", result.message
     assert _name(two.cache) != "Saved in one"
-    for second in range(30):
+    for _second in range(30):
         clock.now += 1
         for replica in (one, two):
             replica.heartbeat("someone")
@@ -187,7 +191,7 @@ def test_the_settings_come_from_the_environment_and_bad_ones_say_what_to_type(mo
     monkeypatch.setenv("BACKOFFICE_MAX_STALE_SECONDS", "10")
     assert PollSettings.from_settings() == PollSettings(2.0, 10.0)
     monkeypatch.setenv("BACKOFFICE_POLL_SECONDS", "often")
-    with pytest.raises(SourceError, match="BACKOFFICE_POLL_SECONDS='often' is not a number of seconds: set it to e.g. 30"):
+    with pytest.raises(SourceError, match=re.escape("BACKOFFICE_POLL_SECONDS='often' is not a number of seconds: set it to e.g. 30")):
         PollSettings.from_settings()
 
 
@@ -223,7 +227,7 @@ def test_where_a_full_read_is_costly_full_reads_take_a_tenth_of_the_time(sheet, 
             reads.append(before - start)
             spent += clock.now - before
     assert spent <= 0.1 * (clock.now - start)
-    assert [round(b - a) for a, b in zip(reads, reads[1:])] == [601] * (len(reads) - 1)  # 600 s apart (and the next tick)
+    assert [round(b - a) for a, b in itertools.pairwise(reads)] == [601] * (len(reads) - 1)  # 600 s apart (and the next tick)
     assert poller.stale_after() == 600 + 30 + 60
     assert "the last full read took 60.0 s" in describe(poller.status(), DEFAULTS)["detail"]
 

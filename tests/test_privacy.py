@@ -21,7 +21,7 @@ from connectors.store.cache import Cache
 from gateway import reads
 from insights.export import safe_csv
 from insights.privacy import mask_issue_frame
-from insights.small_counts import SHARE_HIDDEN, parts, suppress_counts, suppress_small_counts
+from insights.small_counts import SHARE_HIDDEN, parts, suppress_counts
 from schemas.formats import display_frame, download_frame, marked
 from schemas.issues import ISSUE_KEYS
 from tests.factories import small_book, write_xlsx
@@ -71,7 +71,7 @@ def test_every_download_in_the_app_goes_through_safe_csv():
 
 def test_small_counts_read_below_the_threshold_and_carry_no_number():
     frame = pd.DataFrame({"village": ["a", "b", "c", "d"], "visits": [0, 1, 4, 12], "kg": [1, 2, 3, 4]})
-    out = suppress_small_counts(frame, ["visits", "missing"], 5)
+    out = suppress_counts(frame, ["visits", "missing"], 5)
     # The column keeps its numbers (a chart draws them, a workbook sums them); the hidden ones are missing...
     assert str(out["visits"].dtype) == "Int64" and out["visits"].tolist()[::3] == [0, 12] and out["visits"][1:3].isna().all()
     # ...and their own marker column says what to show there.
@@ -81,8 +81,8 @@ def test_small_counts_read_below_the_threshold_and_carry_no_number():
     assert marked(out)["visits"].tolist() == [0, "<5", "<5", 12]  # a table or a sheet: numbers, and the marks
     assert display_frame(out)["Visits"].tolist() == ["0", "<5", "<5", "12"] and "Visits hidden" not in display_frame(out)
     assert download_frame(out)["Visits"].tolist() == [0, "<5", "<5", 12]
-    assert suppress_small_counts(frame, ["visits"], 3)["visits_hidden"].tolist() == [None, "<3", None, None]
-    unchanged = suppress_small_counts(pd.DataFrame({"n": [7, 9]}), ["n"], 5)
+    assert suppress_counts(frame, ["visits"], 3)["visits_hidden"].tolist() == [None, "<3", None, None]
+    unchanged = suppress_counts(pd.DataFrame({"n": [7, 9]}), ["n"], 5)
     assert list(unchanged.columns) == ["n"] and unchanged["n"].tolist() == [7, 9]
 
 

@@ -69,7 +69,7 @@ def _tick(poller: Poller, clock: Clock) -> str:
 def problems(server, key: str) -> list[dict]:
     rows = server.sheet_values(key, "Problems")
     header = rows[0]
-    return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in rows[1:]]
+    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in rows[1:]]
 
 
 def open_rows(server, key: str) -> list[dict]:

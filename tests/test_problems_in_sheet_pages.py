@@ -53,7 +53,8 @@ def test_the_data_quality_page_says_when_problems_were_sent_and_confirms_a_warni
     assert "1 warning confirmed correct as typed by staff." in page_text(at)
 
 
-def test_the_sync_page_lists_the_sends_to_admins(app_workbook):
+@pytest.mark.usefixtures("app_workbook")
+def test_the_sync_page_lists_the_sends_to_admins():
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     feedback.wait()

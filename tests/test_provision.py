@@ -76,7 +76,7 @@ def test_copies_a_workbook_into_empty_tabs_in_schema_order(sheets_server, make_s
     done = command.provision(source, WorkbookSource(_workbook(tmp_path / "w.xlsx")).read())
     assert "villages: 3 rows copied from the workbook" in done.changes
     grids = source.read(["villages", "cow_events"])
-    first = dict(zip([c.name for c in tab("villages").columns], grids["villages"].rows[0]))
+    first = dict(zip([c.name for c in tab("villages").columns], grids["villages"].rows[0], strict=False))
     assert first["village_code"] == "01020300" and first["village"] == "Village 0" and first["target_village"] is True
     assert grids["cow_events"].rows == [["CE-0001", 42858, "CB-001", "granted", "HH-0001", "+855 12 345 678"]]
     assert not sheets_server.state.get(key).sheet_named("cow_events").formulas  # copied RAW: text stays text

@@ -43,7 +43,7 @@ def test_check_names_each_planted_mistake_by_id():
     registry = planted()
     registry.register(Tab("loans", Loan, ("loan_number",), "places", "Loans"))
     registry.programmes.pop("places")
-    settings = SETTINGS + (SettingSpec("loan_interest_pct", None, "number", "savings", "Planted: no default"),)
+    settings = (*SETTINGS, SettingSpec("loan_interest_pct", None, "number", "savings", "Planted: no default"))
     problems = registry.check(reads={"insights.lending.loan_book": ("loans", "repayments")}, settings=settings)
     assert [(p.id, p.message) for p in problems if "loans" in p.message or "loan" in p.message] == [
         ("registry.E005", "tab 'loans': programme 'places' is not registered"),

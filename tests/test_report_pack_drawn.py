@@ -56,7 +56,7 @@ def drawn(spec: dict) -> dict[tuple[int, str | None], object]:
     colours = {}
     symbols = [it["fill"] for m in marks if m.get("role") == "legend-symbol" for it in m["items"]]
     names = [it["text"] for m in marks if m.get("role") == "legend-label" for it in m["items"]]
-    colours = dict(zip(symbols, names))
+    colours = dict(zip(symbols, names, strict=False))
     (y0, v0), (y1, v1) = min(ticks), max(ticks)
     per_pixel = (v1 - v0) / (y1 - y0) if len(ticks) > 1 else 0.0  # negative: values grow upwards
 

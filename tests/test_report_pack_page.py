@@ -36,8 +36,9 @@ def _prepare(email: str, pack_downloads: dict[str, bytes]):
 
 
 @pytest.mark.parametrize("role", ["clinic", "viewer"])
-def test_the_overview_prepares_the_donor_pack_for_the_signed_in_role(app_env, pack_downloads, demo_frames, role):
-    at, files = _prepare(EMAIL[role], pack_downloads)
+@pytest.mark.usefixtures("app_env")
+def test_the_overview_prepares_the_donor_pack_for_the_signed_in_role(pack_downloads, demo_frames, role):
+    _at, files = _prepare(EMAIL[role], pack_downloads)
     assert sorted(files) == ["md", "pdf", "xlsx"]
     assert files["pdf"].startswith(b"%PDF-")
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
@@ -51,7 +52,8 @@ def test_the_overview_prepares_the_donor_pack_for_the_signed_in_role(app_env, pa
     assert not sorted(v for v in all_personal_values(demo_frames) if v in everything)[:10]
 
 
-def test_a_pack_prepared_on_a_khmer_page_is_khmer_and_named_km(app_env, pack_downloads, monkeypatch):
+@pytest.mark.usefixtures("app_env")
+def test_a_pack_prepared_on_a_khmer_page_is_khmer_and_named_km(pack_downloads, monkeypatch):
     from tests.catalogs import build_assets
 
     build_assets()
@@ -69,10 +71,11 @@ def test_a_pack_prepared_on_a_khmer_page_is_khmer_and_named_km(app_env, pack_dow
     assert "ធនាគារគោ" in book.sheetnames
 
 
-def test_a_pack_that_cannot_be_made_is_a_message_not_a_traceback(app_env, pack_downloads, monkeypatch, caplog):
+@pytest.mark.usefixtures("app_env")
+def test_a_pack_that_cannot_be_made_is_a_message_not_a_traceback(pack_downloads, monkeypatch, caplog):
     import vl_convert
 
-    def broken(*args, **kwargs):
+    def broken(*_args, **_kwargs):
         raise ValueError("renderer failed on /srv/app/secret/path")
 
     monkeypatch.setattr(vl_convert, "vegalite_to_png", broken)  # the chart renderer (a third-party library) fails

@@ -94,7 +94,8 @@ def test_every_view_of_a_tab_with_personal_data_is_audited_whoever_looks(demo_wo
 
 # --- the runtime, per role ----------------------------------------------------------------------
 
-def test_an_unknown_email_sees_nothing_but_the_refusal(app_env, downloads):
+@pytest.mark.usefixtures("app_env")
+def test_an_unknown_email_sees_nothing_but_the_refusal(downloads):
     at = signed_in("stranger@example.com")
     assert [w.value for w in at.warning] and "not on the list" in at.warning[0].value
     assert not at.dataframe and not at.metric and not downloads
@@ -102,13 +103,15 @@ def test_an_unknown_email_sees_nothing_but_the_refusal(app_env, downloads):
     assert "Sok Dara" not in texts(at) and "Data quality" not in texts(at)
 
 
-def test_nobody_signed_in_sees_only_the_sign_in_button(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_nobody_signed_in_sees_only_the_sign_in_button():
     at = signed_in(None)
     assert at.button(key="sign_in") and not at.dataframe and not at.metric
 
 
 @pytest.mark.parametrize("role", ["admin", "editor", "clinic", "viewer"])
-def test_each_role_gets_its_pages(app_env, role):
+@pytest.mark.usefixtures("app_env")
+def test_each_role_gets_its_pages(role):
     at = signed_in(EMAIL[role])
     assert f"Signed in as {EMAIL[role]} ({ROLE_NAMES[role]})" in "\n".join(c.value for c in at.sidebar.caption)
     for page in PAGES:
@@ -120,7 +123,8 @@ def test_each_role_gets_its_pages(app_env, role):
         assert any("Only an admin" in e.value for e in at.error) and not at.dataframe
 
 
-def test_a_clinic_user_is_not_offered_households_on_the_tables_page(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_a_clinic_user_is_not_offered_households_on_the_tables_page():
     at = signed_in(EMAIL["clinic"])
     at.switch_page("pages/tables.py").run()
     assert not at.exception, at.exception
@@ -142,7 +146,8 @@ def test_an_admins_view_of_households_leaves_an_audit_entry(app_env):
     assert trail and (trail[0]["Tab"] == "Households").any() and (trail[0]["Via"] == "view").any()
 
 
-def test_a_viewer_sees_no_personal_data_in_any_page_or_download(app_env, downloads, personal_values):
+@pytest.mark.usefixtures("app_env")
+def test_a_viewer_sees_no_personal_data_in_any_page_or_download(downloads, personal_values):
     at = signed_in(EMAIL["viewer"])
     seen = [texts(at)]
     for page in PAGES:
@@ -165,7 +170,8 @@ def test_a_viewer_sees_no_personal_data_in_any_page_or_download(app_env, downloa
     assert not leaked, leaked[:10]
 
 
-def test_viewers_see_small_village_counts_as_below_five(app_env, downloads):
+@pytest.mark.usefixtures("app_env")
+def test_viewers_see_small_village_counts_as_below_five(downloads):
     def village_csvs(email):
         downloads.clear()
         at = signed_in(email)

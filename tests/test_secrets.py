@@ -62,7 +62,8 @@ def _leaks(text: str, secrets: list[str]) -> list[str]:
     return [s[:12] + "…" for s in secrets if s in text]
 
 
-def test_no_page_shows_and_no_log_holds_a_secret(app_env, tmp_path, monkeypatch, private_key, caplog, capfd):
+@pytest.mark.usefixtures("app_env")
+def test_no_page_shows_and_no_log_holds_a_secret(tmp_path, monkeypatch, private_key, caplog, capfd):
     path = tmp_path / "secrets.toml"
     path.write_text(_secrets_toml(private_key))
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(path))

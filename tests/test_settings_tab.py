@@ -113,7 +113,7 @@ def test_the_threshold_cannot_be_lowered_from_the_sheet_but_can_from_the_secrets
     monkeypatch.setenv("BACKOFFICE_SECRETS", str(tmp_path / "none.toml"))
     cache = _cache(path)
     assert small_count_threshold(cache) == 5 and figures.count_shown(cache, VIEWER, 3) == "<5"
-    [(cell, params)] = cache.cursor().execute("SELECT cell, params FROM _issues WHERE tab = 'settings'").fetchall()
+    [(_cell, params)] = cache.cursor().execute("SELECT cell, params FROM _issues WHERE tab = 'settings'").fetchall()
     assert json.loads(params)["key"] == "small_count_threshold"
 
     secrets = tmp_path / "secrets.toml"

@@ -48,7 +48,7 @@ def test_a_data_row_holding_one_word_like_a_header_is_still_data():
 
 def test_blank_rows_are_skipped_and_a_column_staff_added_is_one_note():
     header = [c.title for c in BANKS.columns] + ["Checked by"]
-    frame, found, issues = check([ROW + ["Sokha"], [], ["", "  ", None], ["RB-02", *ROW[1:], "Dara"]], header)
+    frame, found, _issues = check([[*ROW, "Sokha"], [], ["", "  ", None], ["RB-02", *ROW[1:], "Dara"]], header)
     assert frame["_row"].tolist() == [2, 5]
     assert found == [(1, "G1", "header.unknown_column", "warning")]
 

@@ -71,7 +71,7 @@ class Replay:
                 elif k in ours:
                     self.learn(v, ours[k])
         elif isinstance(recorded, list) and isinstance(ours, list):
-            for r, o in zip(recorded, ours):
+            for r, o in zip(recorded, ours, strict=False):
                 self.learn(r, o)
 
 
@@ -95,7 +95,7 @@ def shape_diff(recorded: Any, ours: Any, path: str, replay: Replay) -> str | Non
     if isinstance(recorded, list):
         if len(recorded) != len(ours):
             return f"{path}: recorded {len(recorded)} items, local {len(ours)}: {ours!r:.200}"
-        for i, (r, o) in enumerate(zip(recorded, ours)):
+        for i, (r, o) in enumerate(zip(recorded, ours, strict=False)):
             found = shape_diff(r, o, f"{path}[{i}]", replay)
             if found:
                 return found

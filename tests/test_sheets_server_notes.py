@@ -45,8 +45,9 @@ def test_grid_data_is_answered_in_googles_shape_for_the_fields_asked(book, gc):
     assert only_notes == {"sheets": [{"data": [{"rowData": [{}, {}, {"values": [{}, {"note": "mine"}]}]}]}]}
 
 
-def test_update_cells_with_a_range_clears_what_its_rows_leave_out(book, gc, sheets_server):
-    key, sh = book
+@pytest.mark.usefixtures("gc", "sheets_server")
+def test_update_cells_with_a_range_clears_what_its_rows_leave_out(book):
+    _key, sh = book
     sheet_id = sh.worksheet("households").id
     sh.batch_update({"requests": [{"updateCells": {
         "range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2},
@@ -54,7 +55,8 @@ def test_update_cells_with_a_range_clears_what_its_rows_leave_out(book, gc, shee
     assert sh.worksheet("households").get_all_values() == [["household_id", "head_name"], ["X", ""]]
 
 
-def test_a_hyperlink_found_by_key_follows_its_row_through_a_sort_and_inserted_rows(book, gc, sheets_server):
+@pytest.mark.usefixtures("gc")
+def test_a_hyperlink_found_by_key_follows_its_row_through_a_sort_and_inserted_rows(book, sheets_server):
     key, sh = book
     households = sh.worksheet("households")
     formula = f'=HYPERLINK("#gid={households.id}&range=B"&IFERROR(MATCH("HH-0042",\'households\'!A:A,0),3),"Open")'
@@ -99,7 +101,8 @@ def test_checkbox_validation_on_a_cell_and_a_warning_only_protection_with_an_edi
         {"sheetId": links.id, "startRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3}]}]
 
 
-def test_a_hyperlink_typed_user_entered_is_a_formula_and_raw_stays_text(book, gc, sheets_server):
+@pytest.mark.usefixtures("gc")
+def test_a_hyperlink_typed_user_entered_is_a_formula_and_raw_stays_text(book, sheets_server):
     key, sh = book
     links = sh.worksheet("links")
     formula = '=HYPERLINK("#gid=0&range=A"&MATCH("HH-0043",households!A:A,0),"Keo")'

@@ -49,7 +49,7 @@ def streamlit_run(work: Path, workbook: Path, address: str, *extra: str, secrets
                     break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
+                        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}") from None
                     time.sleep(0.5)
             yield url
         finally:
@@ -57,7 +57,7 @@ def streamlit_run(work: Path, workbook: Path, address: str, *extra: str, secrets
             server.wait(timeout=20)
 
 
-def _body(browser, url: str, wait_for: str) -> str:  # noqa: F811
+def _body(browser, url: str, wait_for: str) -> str:
     page = browser.new_page()
     try:
         page.goto(url, wait_until="domcontentloaded")
@@ -73,7 +73,7 @@ def work(tmp_path, demo_workbook):
     return tmp_path
 
 
-def test_a_secrets_file_that_does_not_parse_stops_the_app(browser, work):  # noqa: F811
+def test_a_secrets_file_that_does_not_parse_stops_the_app(browser, work):
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1", secrets='[auth]\nclient_id = "unterminated\n') as url:
         body = _body(browser, url, "cannot be read")
     assert f"The secrets file {work / 'secrets.toml'} cannot be read" in body and "unterminated" not in body
@@ -81,7 +81,7 @@ def test_a_secrets_file_that_does_not_parse_stops_the_app(browser, work):  # noq
     assert not (work / "cache.duckdb").exists()  # nothing was read from the source
 
 
-def test_streamlits_own_secrets_file_that_does_not_parse_stops_the_app(browser, work):  # noqa: F811
+def test_streamlits_own_secrets_file_that_does_not_parse_stops_the_app(browser, work):
     broken = work / "streamlit-secrets.toml"
     broken.write_text("[auth\nclient_secret = 'x'\n")
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1", "--secrets.files", str(broken)) as url:
@@ -90,14 +90,14 @@ def test_streamlits_own_secrets_file_that_does_not_parse_stops_the_app(browser, 
     assert not (work / "cache.duckdb").exists()
 
 
-def test_auth_only_in_the_backoffice_secrets_file_is_never_the_local_admin(browser, work):  # noqa: F811
+def test_auth_only_in_the_backoffice_secrets_file_is_never_the_local_admin(browser, work):
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1", secrets=AUTH) as url:
         body = _body(browser, url, "Sign-in is configured in")
     assert "local admin" not in body and "Move the [auth] section there" in body
     assert not (work / "cache.duckdb").exists()
 
 
-def test_no_sign_in_on_every_interface_is_refused(browser, work):  # noqa: F811
+def test_no_sign_in_on_every_interface_is_refused(browser, work):
     with streamlit_run(work, work / "demo.xlsx", "0.0.0.0") as url:
         body = _body(browser, url, "The app stays closed")
     assert "No sign-in is configured and the app listens on 0.0.0.0" in body and "[auth]" in body
@@ -105,14 +105,14 @@ def test_no_sign_in_on_every_interface_is_refused(browser, work):  # noqa: F811
     assert not (work / "cache.duckdb").exists()
 
 
-def test_no_sign_in_on_loopback_is_the_local_admin_and_says_where_it_listens(browser, work):  # noqa: F811
+def test_no_sign_in_on_loopback_is_the_local_admin_and_says_where_it_listens(browser, work):
     with streamlit_run(work, work / "demo.xlsx", "127.0.0.1") as url:
         body = _body(browser, url, "patients assessed")
     assert "you are the local admin, and the app listens on 127.0.0.1 only" in body
     assert (work / "cache.duckdb").exists()
 
 
-def test_a_page_asked_for_first_by_its_address_goes_through_sign_in(browser, work):  # noqa: F811
+def test_a_page_asked_for_first_by_its_address_goes_through_sign_in(browser, work):
     """The first URL a fresh process serves may be a page's own (/tables): Streamlit would run that file
     alone, without app.py - no sign-in, no navigation. The page sends the visitor to app.py, which signs
     them in and then opens the page they asked for, with its query (a problem's link)."""

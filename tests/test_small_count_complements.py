@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from connectors.access import LOCAL_ADMIN, User
 from gateway.figures import figure
@@ -44,7 +45,8 @@ def _on_the_page(email: str):
     return at
 
 
-def test_on_the_page_a_viewer_sees_5_plus_and_no_share_where_the_difference_would_be_small(app_env):
+@pytest.mark.usefixtures("app_env")
+def test_on_the_page_a_viewer_sees_5_plus_and_no_share_where_the_difference_would_be_small():
     viewer = _on_the_page(EMAIL["viewer"])
     metrics = {m.label: (m.value, m.help) for m in viewer.metric}
     assert metrics["Households surveyed"][0] == "17"

@@ -90,7 +90,7 @@ def test_someone_else_edits_between_read_and_save_conflict(env):
     assert env.cell("households", "HH-0041", "children") == 2  # nothing of our save was written
     assert env.audit_rows() == []
     assert env.cached("households", "HH-0042", "members") == 7  # the cache now shows theirs
-    again = sync.save(env.cache, env.source, EDITOR, **_as_kwargs(result.reapply()))  # "re-apply mine"
+    again = sync.save(env.cache, env.source, EDITOR, **_as_kwargs(sync.rebase(env.source, result.request, result.conflicts)))  # "re-apply mine"
     assert again.status == sync.SAVED
     assert env.cell("households", "HH-0042", "members") == 5
     assert env.cell("households", "HH-0041", "children") == 3

@@ -73,7 +73,7 @@ def test_replay_rechecks_the_current_role(env, now):
 
 def test_two_sessions_replaying_at_once_send_each_entry_once(env):
     cut_network(env)
-    for i, (key, column, old, new) in enumerate([("HH-0042", "members", 4, 5), ("HH-0041", "children", 2, 3)]):
+    for key, column, old, new in [("HH-0042", "members", 4, 5), ("HH-0041", "children", 2, 3)]:
         assert sync.save(env.cache, env.source, EDITOR, [CellEdit("households", (key,), column, old, new)]).status == sync.QUEUED
     restore_network(env)
     source = env.source.inner if env.kind == "workbook" else env.source

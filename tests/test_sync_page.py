@@ -56,13 +56,13 @@ class _Offline:
     def version(self):
         return self.inner.version()
 
-    def read(self, tabs):
+    def read(self, tabs):  # noqa: ARG002 - the Source protocol's signature
         raise SourceUnreachable("The network is down (test).")
 
-    def write(self, batch, located=None):
+    def write(self, batch, located=None):  # noqa: ARG002 - the Source protocol's signature
         raise SourceUnreachable("The network is down (test).")
 
-    def cell_link(self, tab, a1):
+    def cell_link(self, tab, a1):  # noqa: ARG002 - the Source protocol's signature
         return None
 
 
@@ -119,7 +119,8 @@ class _Cursorless:
         return self.con.cursor()
 
 
-def test_the_page_shows_the_source_label_freshness_refresh_and_the_trail_csv(app_env, downloads):
+@pytest.mark.usefixtures("app_env")
+def test_the_page_shows_the_source_label_freshness_refresh_and_the_trail_csv(downloads):
     at = signed_in(EMAIL["admin"])
     at.switch_page("pages/tables.py").run()
     at.selectbox(key="tables_tab").set_value("households").run()  # a view worth auditing

@@ -26,7 +26,7 @@ def _answer(process: subprocess.Popen) -> dict:
 
 
 @pytest.fixture
-def sheet(sheets_server, make_spreadsheet):
+def sheet(make_spreadsheet):
     return make_spreadsheet(small_book())
 
 

@@ -43,7 +43,8 @@ def _problems(at: AppTest) -> list[tuple[str, str, str]]:
     return list(errors[["Row", "Column", "Problem"]].itertuples(index=False, name=None))
 
 
-def test_numbers_are_edited_as_text_with_no_constraint_that_drops_characters(small_app):
+@pytest.mark.usefixtures("small_app")
+def test_numbers_are_edited_as_text_with_no_constraint_that_drops_characters():
     at = _rice_ledger()
     [grid] = [d for d in at.data_editor if d.key == EDITOR]
     assert grid.value["kg"].tolist() == ["1000", "100", "50"]
@@ -92,7 +93,8 @@ def test_the_same_words_as_the_data_quality_page(small_app):
     assert listed.loc[listed["cell"] == "E3", "message"].tolist() == [under_the_editor]
 
 
-def test_zero_is_not_silently_reverted(small_app):
+@pytest.mark.usefixtures("small_app")
+def test_zero_is_not_silently_reverted():
     at = _rice_ledger()
     at.session_state[EDITOR] = {"edited_rows": {2: {"kg": "0"}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -138,7 +140,8 @@ def test_a_refused_add_keeps_what_was_typed_and_says_why(small_app):
     assert at.selectbox(key="tables_add_rice_ledger_kind").value == "donation"
 
 
-def test_a_cleared_required_cell_reaches_the_schema_too(small_app):
+@pytest.mark.usefixtures("small_app")
+def test_a_cleared_required_cell_reaches_the_schema_too():
     at = _rice_ledger()
     [grid] = [d for d in at.data_editor if d.key == EDITOR]
     assert "required" not in grid.proto.columns  # no column refuses a cleared cell on its own

@@ -69,7 +69,8 @@ def test_invalid_edit_shows_the_error_and_writes_nothing(small_app):
     assert "Children" in errors["Column"].tolist()
 
 
-def test_added_row_and_next_key(small_app):
+@pytest.mark.usefixtures("small_app")
+def test_added_row_and_next_key():
     at = _tables("rice_ledger")
     assert at.text_input(key="tables_add_rice_ledger_entry_id").value == "RL-000124"
 
@@ -132,7 +133,8 @@ def test_delete_needs_a_confirmation(small_app):
     assert "HH-0043" not in [r[0] for r in WorkbookSource(small_app).read(["households"])["households"].rows]
 
 
-def test_viewer_sees_a_read_only_table(small_app, monkeypatch):
+@pytest.mark.usefixtures("small_app")
+def test_viewer_sees_a_read_only_table(monkeypatch):
     import ui.auth
     from connectors.access import User
 

@@ -66,7 +66,8 @@ def _problems(at: AppTest) -> list[str]:
     return listed["Message"].tolist()
 
 
-def test_the_grid_shows_what_was_typed_and_each_rows_problems_and_never_none(planted):
+@pytest.mark.usefixtures("planted")
+def test_the_grid_shows_what_was_typed_and_each_rows_problems_and_never_none():
     at = _tables(_app(), "rice_ledger")
     grid = _grid(at, "rice_ledger")
     assert grid.value.loc[3, "kg"] == "abc" and grid.value.loc[4, "date"] == "31/02/2017"

@@ -18,7 +18,8 @@ YES_NO = {"en": {"yes": "Yes", "no": "No"}, "km": {"yes": "បាទ/ចាស",
 
 
 @pytest.mark.parametrize("language", ["en", "km"])
-def test_every_tab_shows_no_none_and_offers_labels_for_codes(app_env, monkeypatch, language):
+@pytest.mark.usefixtures("app_env")
+def test_every_tab_shows_no_none_and_offers_labels_for_codes(monkeypatch, language):
     monkeypatch.setenv("BACKOFFICE_LANGUAGE", language)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()

@@ -101,7 +101,7 @@ def test_a_missing_required_column_is_one_issue_and_the_column_is_null():
 
 
 def test_duplicate_and_unknown_headers():
-    header = RICE_HEADER + ["Remarks", "kg"]
+    header = [*RICE_HEADER, "Remarks", "kg"]
     _, issues = rice(["RL-0001", "25/03/2018", "RB-01", "donation", 3, None, None, None, "x", 4], header=header)
     assert where(issues) == [
         ("rice_ledger", 1, "Remarks", "I1", "Remarks", "header.unknown_column", "warning"),

@@ -25,7 +25,7 @@ VIA_WORDS = {"app": N_("app"), "app (outbox)": N_("app (sent from the outbox)"),
 COLUMNS = ["at", "user", "tab", "row_key", "change", "column", "old", "new", "via"]
 
 
-def change_word(column: Any, old: Any, new: Any, via: Any) -> str:
+def change_word(column: Any, old: Any, via: Any) -> str:
     """edited (one cell), added or deleted (a whole row), viewed (a look at personal data)."""
     if via == "view":
         return _("viewed")
@@ -86,11 +86,11 @@ def audit_shown(trail: pd.DataFrame, tab: str | None = None) -> pd.DataFrame:
         return trail
     tabs = trail["tab"].tolist() if "tab" in trail else [tab] * len(trail)
     out = trail.copy()
-    out["change"] = [change_word(c, o, n, v) for c, o, n, v in zip(trail["column"], trail["old"], trail["new"], trail["via"])]
+    out["change"] = [change_word(c, o, v) for c, o, v in zip(trail["column"], trail["old"], trail["via"], strict=True)]
     for side in ("old", "new"):
-        out[side] = [cell_text(t, c, x) for t, c, x in zip(tabs, trail["column"], trail[side])]
+        out[side] = [cell_text(t, c, x) for t, c, x in zip(tabs, trail["column"], trail[side], strict=True)]
     out["column"] = [_(registered_tab(t).column(c).title) if t in _TITLES and not blank(c) and c in {s.name for s in registered_tab(t).columns}
-                     else ("" if blank(c) else c) for t, c in zip(tabs, trail["column"])]
+                     else ("" if blank(c) else c) for t, c in zip(tabs, trail["column"], strict=True)]
     if "tab" in out:
         out["tab"] = [_(_TITLES[t].title) if t in _TITLES else t for t in trail["tab"]]
     out["via"] = [_(VIA_WORDS[v]) if v in VIA_WORDS else v for v in trail["via"]]

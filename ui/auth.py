@@ -137,7 +137,7 @@ def require_user() -> User:
         st.session_state[SIGNED_IN] = LOCAL_ADMIN
         remember_for(LOCAL_ADMIN.email)
         ensure_loaded()
-        _replay_once(LOCAL_ADMIN)
+        _replay_once()
         st.sidebar.caption(_("No sign-in configured: you are the local admin, and the app listens on {address} only.").format(address=literal(address)))
         return LOCAL_ADMIN
     if streamlit_auth() is None:
@@ -163,7 +163,7 @@ def require_user() -> User:
             st.logout()
         st.stop()
     st.session_state[SIGNED_IN] = user
-    _replay_once(user)
+    _replay_once()
     with st.sidebar:
         st.caption(_("Signed in as {email} ({role}); the app listens on {address}.").format(
             email=literal(user.email), role=_(ROLE_NAMES.get(user.role, user.role)), address=literal(address) if address else _("every interface")))
@@ -172,8 +172,8 @@ def require_user() -> User:
     return user
 
 
-def _replay_once(user: User) -> None:
+def _replay_once() -> None:
     """Once per browser session, after sign-in: send the saves waiting in the outbox."""
     if not st.session_state.get("replayed_once"):
         st.session_state["replayed_once"] = True
-        replay_waiting(user)
+        replay_waiting()

@@ -7,10 +7,11 @@ Streamlit here, so the command line, the Data quality page and the Problems tab 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from schemas.base import match_headers
@@ -67,7 +68,7 @@ def fix_url(tab: str, row: Any = None, header: str | None = None, base: str = ""
 
 def fix_urls(tabs: list[Any], rows: list[Any], headers: list[Any], base: str = "") -> list[str | None]:
     """`fix_url` for columns of issues (a frame's tab, row and column)."""
-    return [fix_url(t, r, h if isinstance(h, str) else None, base) for t, r, h in zip(tabs, rows, headers)]
+    return [fix_url(t, r, h if isinstance(h, str) else None, base) for t, r, h in zip(tabs, rows, headers, strict=False)]
 
 
 def focus_from(params: Mapping[str, Any]) -> Focus | None:

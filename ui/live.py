@@ -18,7 +18,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -37,7 +38,7 @@ _STEADY = "live_steady"
 
 
 @st.cache_resource(show_spinner=False)
-def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:
+def _poller(cache_path: str, source_text: str, poll_seconds: str, max_stale_seconds: str) -> Poller:  # noqa: ARG001 - st.cache_resource's key
     poller = Poller(cache(), source(), PollSettings.from_settings(), date_order=setting("date_order"))
     if served():  # under AppTest a poll thread would outlive every test: there the poll is ticked by hand
         poller.start()

@@ -3,7 +3,8 @@ row's problems said above the grid, the cell's own first, and a box to correct t
 typed in the sheet, read back by the schema's rules, saved through connectors.sync like every edit."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -58,7 +59,7 @@ def problem_box(con: Any, user: User, tab: Tab, focus: Focus, frame: pd.DataFram
             return
         problems = reads.row_issues(con, user, tab.name, [focus.row])
         mine = [schema_column(tab.name, h) == focus.column for h in problems["column"]] if not problems.empty else []
-        ordered = sorted(zip(mine, problems["message"].tolist(), problems["severity"].tolist()), key=lambda m: not m[0])
+        ordered = sorted(zip(mine, problems["message"].tolist(), problems["severity"].tolist(), strict=True), key=lambda m: not m[0])
         for _own, message, severity in ordered:
             (st.error if severity == "error" else st.warning)(literal(message))  # it quotes what was typed
         if not any(mine):

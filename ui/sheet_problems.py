@@ -59,7 +59,7 @@ def confirm_warnings(user: User) -> None:
                      "until the value changes. Errors cannot be confirmed away."))
         labels = {ident: _("{tab}, row {row}, {column}: {value}").format(
             tab=tab, row="" if pd.isna(row) else int(row), column=title(column, tab) if isinstance(column, str) else "", value=value or "")
-            for ident, tab, row, column, value in zip(choices["ident"], choices["tab"], choices["row"], choices["column"], choices["value"])}
+            for ident, tab, row, column, value in zip(choices["ident"], choices["tab"], choices["row"], choices["column"], choices["value"], strict=True)}
         ticked = st.multiselect(_("Correct as typed"), list(labels), format_func=labels.get, key="dq_confirm_pick",
                                 placeholder=_("Choose the warnings to confirm"))
         if st.button(_("Confirm as typed"), key="dq_confirm", disabled=not ticked):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 
@@ -114,17 +115,16 @@ def refresh(force: bool = False, progress: Callable[[str, float], None] | None =
     st.session_state.pop("source_problem", None)
     st.session_state["last_refresh"] = result
     st.session_state["live_seen"] = cache().change_count  # the page that asked draws the new data itself (ui.live)
-    user = signed_in_user()
-    if user is not None:
-        replay_waiting(user)
+    if signed_in_user() is not None:
+        replay_waiting()
 
 
-def replay_waiting(user: User) -> None:
-    """Send the saves waiting in the outbox (nothing at all when it is empty), as the signed-in user."""
+def replay_waiting() -> None:
+    """Send the saves waiting in the outbox (nothing at all when it is empty), each as the person who made it."""
     from connectors import sync
 
     try:
-        done = sync.replay_pending(cache(), source(), user, date_order=setting("date_order"))
+        done = sync.replay_pending(cache(), source(), date_order=setting("date_order"))
     except SourceError as exc:
         done = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
     if done is not None:
@@ -174,12 +174,12 @@ def tabs_read(fn: Callable[..., Any]) -> tuple[str, ...] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:
+def _cached_query(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:  # noqa: ARG001 - `generation` is st.cache_data's key
     fn = getattr(importlib.import_module(module), name)
     return figure(cache().cursor(), User(email, role), fn, *args, **dict(kwargs))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_read(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:
+def _cached_read(module: str, name: str, generation: str, email: str, role: str, args: tuple, kwargs: tuple) -> Any:  # noqa: ARG001 - `generation` is st.cache_data's key
     fn = getattr(importlib.import_module(module), name)
     return fn(cache().cursor(), User(email, role), *args, **dict(kwargs))

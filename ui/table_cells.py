@@ -77,7 +77,7 @@ def unreadable_cells(issues: pd.DataFrame) -> dict[tuple[int, str], str]:
     if issues.empty:
         return {}
     found: dict[tuple[int, str], str] = {}
-    for row, header, value, rule, tab in zip(issues["row"], issues["column"], issues["value"], issues["rule"], issues["tab"]):
+    for row, header, value, rule, tab in zip(issues["row"], issues["column"], issues["value"], issues["rule"], issues["tab"], strict=True):
         column = schema_column(tab, header)
         if str(rule).startswith("cell.") and column is not None and not blank(row) and not blank(value) and str(value) != "":
             found.setdefault((int(row), column), str(value))
@@ -87,7 +87,7 @@ def unreadable_cells(issues: pd.DataFrame) -> dict[tuple[int, str], str]:
 def problems_by_row(issues: pd.DataFrame) -> dict[int, str]:
     """Sheet row -> its problems in one line ("⚠ ... · ⚠ ...")."""
     lines: dict[int, list[str]] = {}
-    for row, message in zip(issues["row"], issues["message"]):
+    for row, message in zip(issues["row"], issues["message"], strict=True):
         if not blank(row):
             lines.setdefault(int(row), []).append(f"{WARNING_MARK} {message}")
     return {row: " · ".join(texts) for row, texts in lines.items()}

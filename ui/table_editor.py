@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,7 @@ from connectors.store.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
-from gateway.reads import fk_labels  # noqa: F401  (the page reads them from here)
+from gateway.reads import fk_labels  # the page reads them from here
 from schemas.base import ColumnSpec
 from schemas.formats import label
 from schemas.i18n import _
@@ -128,7 +129,7 @@ def editor_frame(user: User, tab: Tab, frame: pd.DataFrame, date_order: str = "d
     frame = mask_personal_data(user, tab, frame)
     hidden = set(masked_columns(user, tab))
     if issues is not None and not issues.empty:
-        at = {int(r): i for i, r in zip(frame.index, frame["_row"])}
+        at = {int(r): i for i, r in zip(frame.index, frame["_row"], strict=True)}
         for (row, column), typed in unreadable_cells(issues).items():
             if row in at and column not in hidden and frame.at[at[row], column] is None:
                 frame.at[at[row], column] = typed
@@ -209,7 +210,7 @@ def next_key(tab: Tab) -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _next_key(tab_name: str, generation: str) -> str | None:
+def _next_key(tab_name: str, generation: str) -> str | None:  # noqa: ARG001 - `generation` is st.cache_data's key
     return reads.next_key(cache().cursor(), registered_tab(tab_name))
 
 
@@ -233,7 +234,7 @@ class EditorChanges:
         return not (self.edits or self.appends or self.deletes)
 
 
-def _position(frame: pd.DataFrame, ref: Any) -> int:
+def _position(ref: Any) -> int:
     return int(ref)
 
 
@@ -252,7 +253,7 @@ def changes(user: User, tab: Tab, frame: pd.DataFrame, state: Mapping[str, Any] 
     hidden = set(masked_columns(user, tab))
     names = {c.name for c in tab.columns}
     for ref, values in (state.get("edited_rows") or {}).items():
-        row = frame.iloc[_position(frame, ref)]
+        row = frame.iloc[_position(ref)]
         key = key_of(tab, row.to_dict())
         for column, new in values.items():
             if column in names and column not in hidden and column not in tab.key:
@@ -264,7 +265,7 @@ def changes(user: User, tab: Tab, frame: pd.DataFrame, state: Mapping[str, Any] 
                 row[tab.key[0]] = _bump(next_free, len(out.appends))
             out.appends.append(row)
     for ref in state.get("deleted_rows") or []:
-        row = frame.iloc[_position(frame, ref)]
+        row = frame.iloc[_position(ref)]
         old = {c: _plain(row[c]) for c in names if c not in hidden}
         out.deletes.append(RowDelete(tab.name, key_of(tab, row.to_dict()), old))
     return out
@@ -288,4 +289,4 @@ def errors_frame(user: User, tab: Tab, result: Any) -> pd.DataFrame:
     personal = request_personal_values(user, result.request.to_payload()) if result.request is not None else set()
     return pd.DataFrame([{"Row": "/".join(e.key) if e.key else (_("new row {n}").format(n=e.new_row + 1) if e.new_row is not None else ""),
                           "Column": _(tab.column(e.column).title) if e.column in {c.name for c in tab.columns} else (e.column or ""),
-                          "Severity": _(SEVERITY_NAMES.get(e.severity, e.severity)), "Problem": message_shown(user, e.message, personal)} for e in items])
+                          "Severity": _(SEVERITY_NAMES.get(e.severity, e.severity)), "Problem": message_shown(e.message, personal)} for e in items])

@@ -49,7 +49,7 @@ def column_input(box: Any, con: Any, user: User, spec: ColumnSpec, key: str, *, 
     if options is not None:
         held = st.session_state.get(key)
         if held not in (None, *options):  # what was typed in the sheet and not read: offered as it is, to change
-            options = options + [held]
+            options = [*options, held]
         if spec.allowed:
             shown = lambda v: label(spec, v)
         elif spec.kind == "bool":

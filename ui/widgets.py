@@ -33,12 +33,12 @@ def place_picker(key: str, container=None) -> str | None:
     gazetteer: pd.DataFrame = query(places)
     chosen: str | None = None
     columns = box.columns(len(_LEVELS))
-    for (label, code_column, level_title), column in zip(_LEVELS, columns):
+    for (label, code_column, level_title), column in zip(_LEVELS, columns, strict=False):
         options = gazetteer if chosen is None else gazetteer[gazetteer[code_column].str.startswith(chosen)]
         names = options[[code_column, label]].drop_duplicates().sort_values(label)
         codes = [None, *names[code_column].tolist()]
-        labels = dict(zip(names[code_column], names[label]))
-        picked = column.selectbox(_(level_title), codes, key=f"{key}_{label}", format_func=lambda c: _("All") if c is None else labels[c])
+        labels = dict(zip(names[code_column], names[label], strict=True))
+        picked = column.selectbox(_(level_title), codes, key=f"{key}_{label}", format_func=lambda c, labels=labels: _("All") if c is None else labels[c])
         if picked is None:
             break
         chosen = picked

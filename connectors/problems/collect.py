@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from connectors.problems import rows as R
 from connectors.problems import store
@@ -74,7 +75,7 @@ class ProblemsHook:
             sheet = R.read_sheet(grids[existing]) if existing else None
             if json.dumps(ticks(sheet)) != (store.state(con).get("written_ticks") or "[]"):
                 return False
-        except Exception:  # noqa: BLE001 - then the full check decides
+        except Exception:  # then the full check decides
             log.exception("The Problems tab could not be read; the sheet is checked in full.")
             return False
         store.set_state(con, title=title, existing_title=existing, sheet_digest=sheet.digest if sheet else "")
@@ -83,7 +84,7 @@ class ProblemsHook:
     def validated(self, con: Any, grids: dict[str, Grid], issues: IssueRows) -> IssueRows:
         try:
             kept, write = self._work(con, grids, issues)
-        except Exception:  # noqa: BLE001 - the refresh goes on; the Problems tab waits for the next check
+        except Exception:  # the refresh goes on; the Problems tab waits for the next check
             log.exception("The Problems tab could not be prepared; the data is refreshed without it.")
             return issues
         write()
@@ -97,13 +98,13 @@ class ProblemsHook:
         sheet = R.read_sheet(grids[existing]) if existing else None
         found = R.anchors(grids, issues)
         columns = {name: issues.column(name) for name in ("tab", "row", "column", "cell", "value", "severity", "rule")}
-        idents = [R.ident(t, a.row_key, c, r) for t, a, c, r in zip(columns["tab"], found, columns["column"], columns["rule"])]
+        idents = [R.ident(t, a.row_key, c, r) for t, a, c, r in zip(columns["tab"], found, columns["column"], columns["rule"], strict=False)]
         values = [R.value_text(v) for v in columns["value"]]
         current: dict[str, int] = {}
         for position, name in enumerate(idents):
             current.setdefault(name, position)
-        missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"]) if r == "tab.missing"}
-        confirmed, entries = self._confirmations(con, sheet, current, idents, values, columns, found, missing_tabs, now)
+        missing_tabs = {t for t, r in zip(columns["tab"], columns["rule"], strict=True) if r == "tab.missing"}
+        confirmed, entries = self._confirmations(con, sheet, current, values, columns, missing_tabs, now)
         hidden = {current[i] for i in confirmed if i in current and columns["severity"][current[i]] == WARNING
                   and values[current[i]] == confirmed[i].value}
         seen = store.first_seen(con)
@@ -148,8 +149,8 @@ class ProblemsHook:
         return out
 
     @staticmethod
-    def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], idents: list[str], values: list[str],
-                       columns: dict[str, list], found: list[R.Anchor], missing_tabs: set[str],
+    def _confirmations(con: Any, sheet: R.SheetProblems | None, current: dict[str, int], values: list[str],
+                       columns: dict[str, list], missing_tabs: set[str],
                        now: dt.datetime) -> tuple[dict[str, Confirmation], list[AuditEntry]]:
         prior = store.confirmations(con)
         listed = {r.ident: r for r in sheet.rows} if sheet is not None else {}
@@ -157,7 +158,7 @@ class ProblemsHook:
         entries: list[AuditEntry] = []
 
         def entry(name: str, old: str | None, new: str | None, via: str, who: str = SHEET) -> AuditEntry:
-            tab, row_key, column, _rule = (name.split("|") + ["", "", "", ""])[:4]
+            tab, row_key, column, _rule = [*name.split("|"), "", "", "", ""][:4]
             return AuditEntry(now, who, tab, row_key, column or None, old, new, via)
 
         for name, row in listed.items():

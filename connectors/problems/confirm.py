@@ -44,18 +44,17 @@ def confirm_as_typed(cache: Any, user: Any, idents: list[str]) -> int:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     known = store.confirmations(cur)
     entries = []
-    with cache._lock:
-        with atomic(cur):
-            top = cur.execute("SELECT coalesce(max(position), 0) FROM _problem_rows").fetchone()[0]
-            for number, (name, tab, row, cell, value, rule) in enumerate(rows, start=1):
-                known[name] = Confirmation(name, tab, value or "", now, user.email, "app", False)
-                cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" IS NOT DISTINCT FROM ? AND cell IS NOT DISTINCT FROM ? '
-                            "AND rule = ? AND severity = ?", [tab, row, cell, rule, WARNING])
-                cur.execute("UPDATE _problem_rows SET section = 'confirmed', position = ? WHERE ident = ? AND section = 'open'",
-                            [top + number, name])
-                _tab, row_key, column, _rule = (name.split("|") + ["", "", "", ""])[:4]
-                entries.append(AuditEntry(now, user.email, tab, row_key, column or None, None, value or "", VIA_APP))
-            store.replace_confirmations(cur, known)
-            store.add_audit(cur, entries)
+    with cache._lock, atomic(cur):
+        top = cur.execute("SELECT coalesce(max(position), 0) FROM _problem_rows").fetchone()[0]
+        for number, (name, tab, row, cell, value, rule) in enumerate(rows, start=1):
+            known[name] = Confirmation(name, tab, value or "", now, user.email, "app", False)
+            cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" IS NOT DISTINCT FROM ? AND cell IS NOT DISTINCT FROM ? '
+                        "AND rule = ? AND severity = ?", [tab, row, cell, rule, WARNING])
+            cur.execute("UPDATE _problem_rows SET section = 'confirmed', position = ? WHERE ident = ? AND section = 'open'",
+                        [top + number, name])
+            _tab, row_key, column, _rule = [*name.split("|"), "", "", "", ""][:4]
+            entries.append(AuditEntry(now, user.email, tab, row_key, column or None, None, value or "", VIA_APP))
+        store.replace_confirmations(cur, known)
+        store.add_audit(cur, entries)
     cache.changed()
     return len(rows)

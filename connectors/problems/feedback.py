@@ -18,7 +18,8 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from connectors.problems import layout as L
 from connectors.problems import store
@@ -85,7 +86,7 @@ def send_in_background(cache: Any, source: Any) -> None:
     def run() -> None:
         try:
             send(cache, source)
-        except Exception:  # noqa: BLE001 - a bug here must not end the page's thread; the poll tries again
+        except Exception:  # a bug here must not end the page's thread; the poll tries again
             log.exception("Sending the problems to the sheet failed; the next poll tries again.")
 
     thread = threading.Thread(target=run, name="backoffice-problems", daemon=True)
@@ -130,7 +131,7 @@ def send(cache: Any, source: Any, clock: Callable[[], float] = time.time) -> str
         notes_tabs = sorted(set(layout.notes) | set(written_notes))
         try:
             outcome = sheet.send(layout, notes_tabs, [e for _i, e in audit], (cache.stored_version(source.label), state.get("written_version")))
-        except Exception as error:  # noqa: BLE001 - recorded and tried again; never the end of a poll or a page
+        except Exception as error:  # recorded and tried again; never the end of a poll or a page
             if not isinstance(error, SourceError):
                 log.exception("Sending the problems to the sheet failed.")
             failures = int(state.get("failures") or 0) + 1

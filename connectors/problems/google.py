@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import random
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from connectors.problems import notes as N
 from connectors.problems import rows as R
@@ -43,7 +44,7 @@ class GoogleProblemsSheet:
     def __init__(self, source: Any):
         self.source = source
 
-    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_versions: tuple[str | None, ...] = ()) -> Outcome:
+    def send(self, layout: Layout, notes_tabs: list[str], audit: list[AuditEntry], read_versions: tuple[str | None, ...] = ()) -> Outcome:  # noqa: ARG002 - the problem sheets' shared send() signature
         """`read_versions` are not checked here: a Google Sheet has no conditional write (see the module's docstring)."""
         source, outcome = self.source, Outcome()
         sheets = source.sheets()

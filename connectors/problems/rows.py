@@ -50,7 +50,7 @@ def anchors(grids: dict[str, Grid], issues: IssueRows) -> list[Anchor]:
     keyed: dict[str, tuple[Grid, list[int], list[str], collections.Counter] | None] = {}
     seen: dict[tuple[str, int], Anchor] = {}
     out = []
-    for tab, row in zip(tabs, rows):
+    for tab, row in zip(tabs, rows, strict=False):
         if row is None:
             out.append(Anchor(""))
             continue
@@ -75,7 +75,7 @@ def _anchor(keyed: tuple[Grid, list[int], list[str], collections.Counter] | None
     text = " / ".join(texts)
     if not all(texts) or counts[text] != 1:
         return Anchor(f"#{row}")
-    return Anchor(text, tuple(zip(letters, (_plain(v) for v in cells))))
+    return Anchor(text, tuple(zip(letters, (_plain(v) for v in cells), strict=False)))
 
 
 def _key(value: Any) -> str:

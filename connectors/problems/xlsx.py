@@ -73,7 +73,7 @@ class WorkbookProblemsSheet:
         outcome.calls = 1
         return outcome
 
-    def _replace(self, archive: zipfile.ZipFile, package: "_Package") -> None:
+    def _replace(self, archive: zipfile.ZipFile, package: _Package) -> None:
         path = self.source.path
         handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
         os.close(handle)
@@ -86,7 +86,7 @@ class WorkbookProblemsSheet:
                 os.unlink(temp)
 
     @staticmethod
-    def _comments(package: "_Package", sheet_part: str, wanted: dict[str, str], outcome: Outcome) -> None:
+    def _comments(package: _Package, sheet_part: str, wanted: dict[str, str], outcome: Outcome) -> None:
         comments_part, found = package.comments(sheet_part)
         result = dict(found)
         for ref in sorted(set(found) | set(wanted), key=_ref_order):
@@ -305,7 +305,7 @@ def _vml(refs: list[str], idmap: int) -> bytes:
 # --- the Problems sheet's XML ---------------------------------------------------------------------------
 
 def problems_xml(layout: Layout, titles: set[str]) -> bytes:
-    rows = [_row(1, [(name, header) for name, header in zip(NAMES, layout.header)])]
+    rows = [_row(1, [(name, header) for name, header in zip(NAMES, layout.header, strict=False)])]
     boxes = []
     for number, line in enumerate(layout.lines, start=2):
         cells = []

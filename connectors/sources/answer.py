@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
@@ -57,7 +58,7 @@ def grids_from_answer(body: bytes, tabs: list[str], where: dict[str, dict[str, A
     except msgspec.DecodeError:
         return _grids_from_json(json.loads(body), tabs, where)
     grids = {}
-    for name, value_range in zip(tabs, ranges):
+    for name, value_range in zip(tabs, ranges, strict=False):
         digest = hashlib.blake2b(value_range.values, digest_size=16).hexdigest()
         grids[name] = Grid.decoded_later(name, _decoder(value_range.values), digest, first_row=2, **where[name])
     return grids
@@ -65,7 +66,7 @@ def grids_from_answer(body: bytes, tabs: list[str], where: dict[str, dict[str, A
 
 def _grids_from_json(answer: dict, tabs: list[str], where: dict[str, dict[str, Any]]) -> dict[str, Grid]:
     grids = {}
-    for name, value_range in zip(tabs, answer.get("valueRanges", [])):
+    for name, value_range in zip(tabs, answer.get("valueRanges", []), strict=False):
         values = value_range.get("values", [])
         grids[name] = Grid(name, _header(values), values[1:], first_row=2, **where[name])
     return grids

@@ -85,7 +85,7 @@ class GoogleSheetSource:
 
     @classmethod
     def from_settings(cls, location: str | None = None, *, secrets: dict | None = None,
-                      api_base: str | None = None, policy: RetryPolicy | None = None) -> "GoogleSheetSource":
+                      api_base: str | None = None, policy: RetryPolicy | None = None) -> GoogleSheetSource:
         """Build from `[connections.gsheets]` and GSHEETS_API_BASE; `location` is a key or URL."""
         conf = dict((secrets if secrets is not None else load_secrets()).get("connections", {}).get("gsheets", {}))
         key = spreadsheet_key(location or str(conf.get("spreadsheet") or ""))

@@ -15,9 +15,10 @@ import stat
 import tempfile
 import threading
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 
@@ -110,7 +111,7 @@ class WorkbookSource:
             grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2, merges=_merges(sheet))
         return grids
 
-    def cell_link(self, tab: str, a1: str) -> str | None:
+    def cell_link(self, tab: str, a1: str) -> str | None:  # noqa: ARG002 - the sources' shared cell_link() signature
         return None  # a file on disk has no address a browser can open at a cell
 
     def problem_sheet(self) -> Any:
@@ -146,7 +147,7 @@ class WorkbookSource:
 
     _locked = transaction
 
-    def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:
+    def write(self, batch: WriteBatch, located: dict[str, Grid] | None = None) -> WriteResult:  # noqa: ARG002 - the sources' shared write() signature
         """Apply every change of the batch, or none: the workbook is replaced in one rename.
 
         Only the touched sheets are parsed and rewritten (connectors.sources.xlsx_patch), so a save costs about

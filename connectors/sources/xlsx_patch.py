@@ -56,7 +56,7 @@ class SheetXml:
     rows: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, data: bytes, shared: list[str]) -> "SheetXml":
+    def parse(cls, data: bytes, shared: list[str]) -> SheetXml:
         root = etree.fromstring(data, etree.XMLParser(huge_tree=True))
         sheet = cls(root, shared)
         for row in root.iter(_ROW):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -81,7 +82,7 @@ def for_figures(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 def table_sql(tab: Tab) -> str:
     """The typed SELECT that turns a validated frame into the tab's table (types from the schema)."""
     casts = [f"CAST({quote(c.name)} AS {_SQL_TYPE[c.kind]}) AS {quote(c.name)}" for c in tab.columns]
-    return ", ".join(casts + ['CAST("_row" AS BIGINT) AS "_row"'])
+    return ", ".join([*casts, 'CAST("_row" AS BIGINT) AS "_row"'])
 
 
 PRIVATE_UMASK = 0o077

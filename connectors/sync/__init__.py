@@ -14,6 +14,7 @@ from connectors.sync.request import ALREADY, CONFLICT, DELETED, FAILED, INVALID,
 from connectors.sync.send import save
 from connectors.sync.values import key_of, key_text, same, typed
 
-__all__ = ["Status", "CellEdit", "RowDelete", "SaveRequest", "SaveResult", "RowError", "Conflict", "ReplayResult", "save", "check",
-           "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "key_of", "key_text", "typed", "same",
-           "LOCAL_ADMIN", "SAVED", "INVALID", "CONFLICT", "QUEUED", "UNCHANGED", "ALREADY", "REFUSED", "FAILED", "DELETED"]
+__all__ = ["ALREADY", "CONFLICT", "DELETED", "FAILED", "INVALID", "LOCAL_ADMIN", "QUEUED", "REFUSED", "SAVED", "UNCHANGED",
+           "CellEdit", "Conflict", "ReplayResult", "RowDelete", "RowError", "SaveRequest", "SaveResult", "Status", "check",
+           "key_of", "key_text", "outbox_conflicts", "pending", "rebase", "replay", "replay_pending", "resolve", "same", "save",
+           "typed"]

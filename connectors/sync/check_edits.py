@@ -48,9 +48,9 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
         frame = cur.execute(f"SELECT * FROM {quote(name)} ORDER BY _row").df()
         values = frame[names_].astype(object).where(frame[names_].notna(), None).values.tolist()
         sheet_rows = [int(r) for r in frame["_row"].tolist()]
-        rows = {r: v for r, v in zip(sheet_rows, values)}
-        keys = {key_of(tab, dict(zip(names_, v))): r for r, v in rows.items()} if tab.key else {}
-        info[name] = {r: (key_of(tab, dict(zip(names_, v))) if tab.key else None, None, set()) for r, v in rows.items()}
+        rows = {r: v for r, v in zip(sheet_rows, values, strict=False)}
+        keys = {key_of(tab, dict(zip(names_, v, strict=False))): r for r, v in rows.items()} if tab.key else {}
+        info[name] = {r: (key_of(tab, dict(zip(names_, v, strict=False))) if tab.key else None, None, set()) for r, v in rows.items()}
         if name in touched:
             for edit in (e for e in request.edits if e.tab == name):
                 r = keys.get(edit.key)

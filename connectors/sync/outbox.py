@@ -77,11 +77,10 @@ def _now() -> dt.datetime:
 
 def put(cache: Any, user_email: str, payload: dict[str, Any], error: str) -> int:
     """Keep a save in the outbox; returns its id (ids grow, so replay order is queue order)."""
-    with cache.cursor() as cur:
-        with atomic(cur):
-            next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM _outbox").fetchone()[0]
-            cur.execute("INSERT INTO _outbox VALUES (?, ?, ?, ?, ?, ?)",
-                        [next_id, _now(), user_email, json.dumps(payload), PENDING, error])
+    with cache.cursor() as cur, atomic(cur):
+        next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM _outbox").fetchone()[0]
+        cur.execute("INSERT INTO _outbox VALUES (?, ?, ?, ?, ?, ?)",
+                    [next_id, _now(), user_email, json.dumps(payload), PENDING, error])
     return int(next_id)
 
 

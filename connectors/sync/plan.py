@@ -75,7 +75,7 @@ def locate(tab: Tab, grid: Grid, date_order: str) -> Located:
         parts.append([key_text(v) for v in coerce_column(raw, tab.column(k), date_order).values])
     index: dict[tuple[str, ...], int] = {}
     seen: dict[tuple[str, ...], list[int]] = {}
-    for position, key in enumerate(zip(*parts)):
+    for position, key in enumerate(zip(*parts, strict=False)):
         if any(key):
             index.setdefault(tuple(key), position)
             seen.setdefault(tuple(key), []).append(position)

@@ -51,7 +51,7 @@ def current_user(cache: Any, entry: outbox.OutboxEntry) -> User:
     return User(entry.user, str(row[0]), str(row[1] or entry.payload.get("name", "")))
 
 
-def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str = "day_first") -> ReplayResult:
+def replay(cache: Any, source: Any, *, date_order: str = "day_first") -> ReplayResult:
     """Send waiting saves in the order they were made, each as the person who made it, with the same
     conflict check. Stops at the first one the source cannot take (still unreachable)."""
     out = ReplayResult()
@@ -97,12 +97,12 @@ def replay(cache: Any, source: Any, user: User | None = None, *, date_order: str
     return out
 
 
-def replay_pending(cache: Any, source: Any, user: User | None = None, *, date_order: str = "day_first") -> ReplayResult | None:
+def replay_pending(cache: Any, source: Any, *, date_order: str = "day_first") -> ReplayResult | None:
     """The hook for after a successful refresh: nothing at all (no source call) when the outbox is empty."""
     if outbox.pending(cache) == 0:
         return None
     try:
-        return replay(cache, source, user, date_order=date_order)
+        return replay(cache, source, date_order=date_order)
     except SourceError as exc:
         return ReplayResult(problem=str(exc), waiting=outbox.pending(cache))
 
@@ -160,4 +160,4 @@ def resolve(cache: Any, source: Any, entry_id: int, keep: str, *, date_order: st
     return result
 
 
-__all__ = ["ReplayResult", "replay", "replay_pending", "pending", "resolve", "rebase", "outbox_conflicts", "current_user", "DELETED"]
+__all__ = ["DELETED", "ReplayResult", "current_user", "outbox_conflicts", "pending", "rebase", "replay", "replay_pending", "resolve"]

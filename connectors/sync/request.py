@@ -1,9 +1,10 @@
 """What a page hands over to `connectors.sync.save` (edits, new rows, deletes) and what comes back."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 
 from connectors.sources.interface import WriteResult
 from connectors.store import audit
@@ -65,7 +66,7 @@ class SaveRequest:
                 "deletes": [[d.tab, list(d.key), enc(d.old)] for d in self.deletes]}
 
     @classmethod
-    def from_payload(cls, data: Mapping[str, Any]) -> "SaveRequest":
+    def from_payload(cls, data: Mapping[str, Any]) -> SaveRequest:
         dec = outbox.decode_value
         return cls([CellEdit(t, tuple(k), c, dec(o), dec(n)) for t, k, c, o, n in data.get("edits", [])],
                    {t: [{k: dec(v) for k, v in row.items()} for row in rows] for t, rows in data.get("appends", {}).items()},
@@ -116,11 +117,3 @@ class SaveResult:
     def ok(self) -> bool:
         return self.status in (SAVED, UNCHANGED, ALREADY)
 
-    def reapply(self) -> SaveRequest:
-        """"Re-apply mine": the same save, starting from their values, so the check passes this time."""
-        assert self.request is not None
-        theirs = {(c.tab, c.key, c.column): c.theirs for c in self.conflicts}
-        edits = [replace(e, old=theirs[(e.tab, e.key, e.column)]) if (e.tab, e.key, e.column) in theirs else e
-                 for e in self.request.edits if theirs.get((e.tab, e.key, e.column)) is not DELETED]
-        deletes = [replace(d, old=theirs.get((d.tab, d.key, None), d.old)) for d in self.request.deletes]
-        return SaveRequest(edits, self.request.appends, deletes)

@@ -60,7 +60,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from connectors.access import AccessDenied, User, require_write
 from connectors.sources.interface import RowAppend, SourceError, SourceStale, SourceUnreachable, WriteResult
@@ -119,10 +120,8 @@ def _request(edits: Iterable[CellEdit], appends: Any, deletes: Iterable[Any], da
         old, new = typed(edit.old, spec, date_order), typed(edit.new, spec, date_order)
         if not same(old, new, spec, date_order):
             request.edits.append(CellEdit(edit.tab, tuple(key_text(k) for k in edit.key), edit.column, old, new))
-    if isinstance(appends, Mapping):
-        pairs = [(name, row) for name, rows in appends.items() for row in rows]
-    else:
-        pairs = [(a.tab, a.values) for a in appends or ()]
+    pairs = ([(name, row) for name, rows in appends.items() for row in rows] if isinstance(appends, Mapping)
+             else [(a.tab, a.values) for a in appends or ()])
     for name, row in pairs:
         tab = registered_tab(name)
         request.appends.setdefault(name, []).append({c.name: typed(row.get(c.name), c, date_order) for c in tab.columns if c.name in row})
