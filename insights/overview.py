@@ -157,7 +157,7 @@ def cow_bank_sentences(year: int, cow: dict) -> list[str]:
             year=year, villages=place_names(cow["grant_villages"]), communes=place_names(cow["grant_communes"]), **counts)
     else:
         granted = _("In {year}: {granted} granted to {families}; {born} born; {passed_on} passed on.").format(year=year, **counts)
-    return [granted, _("Herd at the end of {year}: {founders} founding cows + {born_total} born since.").format(
+    return [granted, _("By the end of {year}: {founders} founding cows + {born_total} calves born since (sold and dead ones included).").format(
         year=year, founders=number(cow["founders"]), born_total=number(cow["born_total"]))]
 
 

@@ -31,8 +31,9 @@ totals = query(summary, filters)
 depth = query(generations, filters)
 obligations = query(pass_on_obligations, filters)
 cols = st.columns(5)
-metric(cols[0], _("Cows by {day}").format(day=day(filters.end)), totals["herd"],
-       help=_("{founders} bought + {born} born").format(founders=number(totals["founders"]), born=number(totals["born_total"])))
+# every cow bought or born by the day, sold and dead ones included (the herd alive is the chart's line below)
+metric(cols[0], _("Cows bought or born by {day}").format(day=day(filters.end)), totals["herd"],
+       help=_("{founders} bought + {born} born, sold and dead ones included").format(founders=number(totals["founders"]), born=number(totals["born_total"])))
 metric(cols[1], _("Calves born"), totals["born"], help=_("In the period"))
 metric(cols[2], _("Calves passed on"), totals["passed_on"], help=_("In the period"))
 cols[3].metric(_("Generations"), f"{int(depth['generation'].max()) + 1 if len(depth) else 0}")

@@ -55,7 +55,7 @@ def test_the_rice_bank_page_takes_a_custom_range_and_a_place():
 def test_the_cow_bank_page_renders_and_draws_one_lineage():
     at = _page("pages/cow_bank.py")
     assert at.title[0].value == "Cow bank"
-    assert _metrics(at)["Cows by 31 Dec 2018"] == "55"
+    assert _metrics(at)["Cows bought or born by 31 Dec 2018"] == "55"
     lineage = at.selectbox(key="cow_lineage")
     lineage.set_value(lineage.options[1]).run()
     assert not at.exception, at.exception
@@ -67,4 +67,4 @@ def test_the_cow_bank_page_in_2017():
     at = _page("pages/cow_bank.py")
     at.selectbox(key="cow_period").set_value("2017").run()
     assert not at.exception, at.exception
-    assert _metrics(at)["Cows by 31 Dec 2017"] != "55"
+    assert _metrics(at)["Cows bought or born by 31 Dec 2017"] != "55"

@@ -39,7 +39,7 @@ def test_the_2018_report_has_savings_rice_and_cows(demo_workbook):
     assert "1 agricultural cooperative in Andoung Pou commune with 45 members, 20 of them women." in text
     assert "18,500 kg in stock on 31 Dec 2018" in text
     assert "13,000 kg donated in 2018 (first on 26 Apr 2018)" in text
-    assert "Herd at the end of 2018: 30 founding cows + 25 born since." in text
+    assert "By the end of 2018: 30 founding cows + 25 calves born since (sold and dead ones included)." in text
 
 
 def test_the_2015_report_has_the_cow_grants(demo_workbook):

@@ -83,7 +83,7 @@ def test_the_2018_pack_holds_savings_rice_and_cows_in_every_format(packs):
     text = pdf_text(packs["2018-en.pdf"])
     markdown = packs["2018-en.md"].read_text(encoding="utf-8")
     for figure in ["139,791,300 riel ($34,947.83 at 4,000 riel per dollar)", "18,500 kg in stock on 31 Dec 2018",
-                   "13,000 kg donated in 2018 (first on 26 Apr 2018)", "Herd at the end of 2018: 30 founding cows + 25 born since."]:
+                   "13,000 kg donated in 2018 (first on 26 Apr 2018)", "By the end of 2018: 30 founding cows + 25 calves born since (sold and dead ones included)."]:
         assert figure in text and figure in markdown
     assert len(pdf_images(packs["2018-en.pdf"])) == 5
     # The Markdown's charts are SVG files beside it, linked from it.
