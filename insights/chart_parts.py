@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from schemas.formats import HIDDEN, labelled
+from schemas.formats import HIDDEN, declared_labels, labelled
 from schemas.i18n import gettext as _
 
 LEGEND_ENTRIES = 8  # the legend's entries at most, "Other" included
@@ -71,6 +71,14 @@ def order_with_other_last(frame: pd.DataFrame, column: str, measure: str) -> lis
     order = frame.groupby(column)[measure].sum().sort_values(ascending=False).index.tolist()
     other = _("Other")
     return [v for v in order if v != other] + ([other] if other in order else [])
+
+
+def coded_colour(field: str, **options: Any) -> alt.Color:
+    """A colour by the labels of the coded column `field`, its categories in their declared order: Vega-Lite
+    would otherwise order them alphabetically by label, so a category's colour would change with the page's
+    language (and from one page to another where the labels sort differently)."""
+    order = declared_labels(field)
+    return alt.Color(f"{field}:N", sort=order, **options) if order else alt.Color(f"{field}:N", **options)
 
 
 def with_labels(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insights.chart_parts import LEGEND, MONTH_AXIS, category_axis, hidden_counts, melt_counts, or_empty, with_labels
+from insights.chart_parts import LEGEND, MONTH_AXIS, category_axis, coded_colour, hidden_counts, melt_counts, or_empty, with_labels
 from schemas.formats import HIDDEN
 from schemas.i18n import N_, weekday_names
 from schemas.i18n import gettext as _
@@ -32,7 +32,7 @@ def workload_by_site(frame: pd.DataFrame) -> alt.Chart:
     x, when = _time(frame)
     data = with_labels(frame)
     bars = alt.Chart(data).mark_bar().encode(
-        x, alt.Y("visits:Q", title=_("Visits"), stack="zero"), alt.Color("site:N", title=_("Site"), legend=LEGEND),
+        x, alt.Y("visits:Q", title=_("Visits"), stack="zero"), coded_colour("site", title=_("Site"), legend=LEGEND),
         tooltip=[when, alt.Tooltip("site:N", title=_("Site")), alt.Tooltip("visits:Q", title=_("Visits"))],
     )
     return hidden_counts(bars, data, "visits", frame.columns[0]).properties(height=260)
@@ -100,7 +100,7 @@ def care_and_sex(frame: pd.DataFrame) -> alt.Chart:
     data = with_labels(frame)
     bars = alt.Chart(data).mark_bar().encode(
         alt.Y("care:N", title=_("Care"), axis=category_axis()), alt.X("visits:Q", title=_("Visits"), stack="zero"),
-        alt.Color("sex:N", title=_("Sex"), legend=LEGEND),
+        coded_colour("sex", title=_("Sex"), legend=LEGEND),
         tooltip=[alt.Tooltip("care:N", title=_("Care")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("visits:Q", title=_("Visits"))],
     )
     return hidden_counts(bars, data, "visits", "care", horizontal=True).properties(height=alt.Step(30))
@@ -112,7 +112,7 @@ def age_bands(frame: pd.DataFrame) -> alt.Chart:
     order = data.sort_values("band_order")["age_band"].drop_duplicates().tolist()
     bars = alt.Chart(data).mark_bar().encode(
         alt.X("age_band:N", title=_("Age band"), sort=order, axis=category_axis(labelAngle=0)), alt.Y("visits:Q", title=_("Visits"), stack="zero"),
-        alt.Color("sex:N", title=_("Sex"), legend=LEGEND),
+        coded_colour("sex", title=_("Sex"), legend=LEGEND),
         tooltip=[alt.Tooltip("age_band:N", title=_("Age band")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("visits:Q", title=_("Visits"))],
     )
     return hidden_counts(bars, data, "visits", "age_band").properties(height=220)
@@ -146,7 +146,7 @@ def ambulance_trips(frame: pd.DataFrame) -> alt.Chart:
     x, when = _time(frame)
     data = with_labels(frame)
     bars = alt.Chart(data).mark_bar().encode(
-        x, alt.Y("trips:Q", title=_("Trips"), stack="zero"), alt.Color("purpose:N", title=_("Purpose"), legend=LEGEND),
+        x, alt.Y("trips:Q", title=_("Trips"), stack="zero"), coded_colour("purpose", title=_("Purpose"), legend=LEGEND),
         tooltip=[when, alt.Tooltip("purpose:N", title=_("Purpose")), alt.Tooltip("trips:Q", title=_("Trips"))],
     )
     return hidden_counts(bars, data, "trips", frame.columns[0]).properties(height=220)
@@ -156,7 +156,7 @@ def ambulance_trips(frame: pd.DataFrame) -> alt.Chart:
 def donations(frame: pd.DataFrame) -> alt.Chart:
     x, when = _time(frame)
     return alt.Chart(with_labels(frame)).mark_bar().encode(
-        x, alt.Y("donation_riel:Q", title=_("Donations (riel)"), stack="zero"), alt.Color("site:N", title=_("Site"), legend=LEGEND),
+        x, alt.Y("donation_riel:Q", title=_("Donations (riel)"), stack="zero"), coded_colour("site", title=_("Site"), legend=LEGEND),
         tooltip=[when, alt.Tooltip("site:N", title=_("Site")), alt.Tooltip("donation_riel:Q", title=_("Donations (riel)"), format=",.0f"),
                  alt.Tooltip("donation_usd:Q", title=_("Donations ($)"), format="$,.2f"), alt.Tooltip("donors:Q", title=_("Donors"))],
     ).properties(height=220)

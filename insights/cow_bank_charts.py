@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insights.chart_parts import LEGEND, MONTH_AXIS, category_axis, hidden_counts, melt_counts, or_empty, with_labels
+from insights.chart_parts import LEGEND, MONTH_AXIS, category_axis, coded_colour, hidden_counts, melt_counts, or_empty, with_labels
 from insights.cow_bank import COW_STATUSES
 from schemas.formats import labels_of
 from schemas.i18n import gettext as _
@@ -69,7 +69,7 @@ def calves_chart(calves: pd.DataFrame) -> alt.Chart:
     data = _readable(calves)
     bars = alt.Chart(data).mark_bar().encode(
         alt.X("year:O", title=None, axis=category_axis(labelAngle=0)), alt.Y("calves:Q", title=_("Calves born")),
-        alt.Color("sex:N", title=_("Sex"), legend=LEGEND),
+        coded_colour("sex", title=_("Sex"), legend=LEGEND),
         tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("calves:Q", title=_("Calves born"))])
     return hidden_counts(bars, data, "calves", "year").properties(height=240)
 

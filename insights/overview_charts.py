@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from insights import clinic, cow_bank, prevention, rice_bank, savings
-from insights.chart_parts import LEGEND, empty_chart, hidden_counts, top_n, with_labels
+from insights.chart_parts import LEGEND, coded_colour, empty_chart, hidden_counts, top_n, with_labels
 from insights.common import Filters, Registered, counts_by_period, reads
 from insights.rice_bank import STOCK_SIGN
 from insights.savings import CAPITAL_SIGN
@@ -99,7 +99,7 @@ def _month_end() -> alt.X:  # titles are read when drawn: in the language of the
 
 def _bars(frame: pd.DataFrame, measure: str, title: str, category: str, category_title: str) -> alt.Chart | alt.LayerChart:
     bars = alt.Chart(frame).mark_bar().encode(
-        _month(), alt.Y(f"{measure}:Q", title=title, stack="zero"), alt.Color(f"{category}:N", title=category_title, legend=LEGEND),
+        _month(), alt.Y(f"{measure}:Q", title=title, stack="zero"), coded_colour(category, title=category_title, legend=LEGEND),
         tooltip=[alt.Tooltip("month:T", title=_("Month"), format="%B %Y"), alt.Tooltip(f"{category}:N", title=category_title),
                  alt.Tooltip(f"{measure}:Q", title=title)])
     return hidden_counts(bars, frame, measure, "month")

@@ -56,7 +56,7 @@ def members_and_women(frame: pd.DataFrame) -> alt.Chart:
     order = frame.sort_values("members", ascending=False)["name"].tolist()
     bars = alt.Chart(long).mark_bar().encode(
         alt.Y("name:N", title=None, sort=order, axis=category_axis()), alt.X("people:Q", title=_("Members"), stack="zero"),
-        alt.Color("sex:N", title=None, legend=LEGEND),
+        alt.Color("sex:N", title=None, sort=[_("Women"), _("Men")], legend=LEGEND),
         tooltip=[alt.Tooltip("name:N", title=_("Group")), alt.Tooltip("sex:N", title=_("Sex")), alt.Tooltip("people:Q", title=_("Members"))],
     )
     return hidden_counts(bars, long, "people", "name", horizontal=True).properties(height=alt.Step(STEP))

@@ -83,6 +83,12 @@ def _labels_by_name(language: str) -> dict[str, dict[str, str]]:
     return merged
 
 
+def declared_labels(name: str) -> list[str]:
+    """The labels of the coded column `name` (any tab's column of that name) in their declared order, in the
+    current language; [] for a column that holds no codes."""
+    return list(_labels_by_name(current_language()).get(name, {}).values())
+
+
 def labelled(frame: pd.DataFrame, columns: dict[str, ColumnSpec | str] | None = None) -> pd.DataFrame:
     """The frame with its coded columns' values replaced by their labels. `columns`: column -> the schema
     column it holds ("activities.kind"); without it, any column named like a coded schema column."""
