@@ -34,7 +34,7 @@ from connectors.problems.feedback import refresh
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
 from connectors.sync import ReplayResult, replay_pending
-from schemas.i18n import _
+from schemas.i18n import _, day, number
 
 HOUR = 3600.0
 FULL_READ_SHARE = 0.1  # while nothing changes, at most this share of wall time goes to full reads
@@ -248,17 +248,18 @@ def describe(status: PollStatus, settings: PollSettings) -> dict[str, Any]:
     """The poll in words for the Sync & history page."""
     def when(seconds: float | None) -> str:
         moment = as_datetime(seconds)
-        return "not yet" if moment is None else f"{moment:%d %b %Y %H:%M:%S} UTC"
+        return _("not yet") if moment is None else f"{day(moment)} {moment:%H:%M:%S} UTC"
 
     return {
         "sessions": status.sessions,
         "last_token_check": when(status.last_token_check),
         "last_full_read": when(status.last_full_read),
         "calls_last_hour": status.calls_last_hour,
-        "detail": (f"{status.token_checks_last_hour} change-token checks and {status.full_reads_last_hour} full reads in the "
-                   f"last hour; the token every {settings.poll_seconds:g} s and a full read every "
-                   f"{max(status.full_read_every, settings.max_stale_seconds):g} s while someone has the app open, nothing "
-                   f"while nobody has" + _cost(status, settings) + "."),
+        # read on the page, in its reader's language
+        "detail": _("{checks} change-token checks and {reads} full reads in the last hour; the token every {poll} s and a full "
+                    "read every {every} s while someone has the app open, nothing while nobody has").format(
+            checks=number(status.token_checks_last_hour), reads=number(status.full_reads_last_hour), poll=f"{settings.poll_seconds:g}",
+            every=f"{max(status.full_read_every, settings.max_stale_seconds):g}") + _cost(status, settings) + ".",
     }
 
 
@@ -266,5 +267,5 @@ def _cost(status: PollStatus, settings: PollSettings) -> str:
     """Why full reads come less often than `max_stale_seconds`, when they do."""
     if status.full_read_cost is None or status.full_read_every <= settings.max_stale_seconds:
         return ""
-    return (f" (not every {settings.max_stale_seconds:g} s: the last full read took {status.full_read_cost:.1f} s, and full reads "
-            f"take at most a tenth of the time)")
+    return " " + _("(not every {stale} s: the last full read took {cost} s, and full reads take at most a tenth of the time)").format(
+        stale=f"{settings.max_stale_seconds:g}", cost=f"{status.full_read_cost:.1f}")

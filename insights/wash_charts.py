@@ -21,7 +21,7 @@ def trend(frame: pd.DataFrame) -> alt.Chart:
     """Share of surveyed households with a toilet, clean water and a hand-washing place, year by year."""
     return alt.Chart(_long(frame, ["year", "households"])).mark_line(point=True).encode(
         alt.X("year:O", title=_("Year (latest survey by 31 Dec)"), axis=alt.Axis(labelAngle=0)),
-        alt.Y("share:Q", title=_("Households"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        alt.Y("share:Q", title=_("Share of households"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         alt.Color("measure:N", title=None, sort=[_(m) for m in _SHARES.values()], legend=LEGEND),
         tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("measure:N", title=_("Measure")),
                  alt.Tooltip("share:Q", title=_("Share"), format=".0%"), alt.Tooltip("households:Q", title=_("Households"))],
@@ -35,7 +35,7 @@ def villages(frame: pd.DataFrame) -> alt.Chart:
     data["place"] = data["village"].astype(str) + ", " + data["commune"].astype(str)  # village names repeat across communes
     return alt.Chart(data).mark_point(filled=True, size=60).encode(
         alt.Y("place:N", title=None, axis=category_axis()),
-        alt.X("share:Q", title=_("Households"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        alt.X("share:Q", title=_("Share of households"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         alt.Color("measure:N", title=None, sort=[_(m) for m in _SHARES.values()], legend=LEGEND), alt.Shape("measure:N", title=None),
         tooltip=[alt.Tooltip("village:N", title=_("Village")), alt.Tooltip("commune:N", title=_("Commune")),
                  alt.Tooltip("measure:N", title=_("Measure")), alt.Tooltip("share:Q", title=_("Share"), format=".0%")],
