@@ -1,7 +1,7 @@
 """Titles of the columns the insights compute (a tab's own columns take their title from their schema column):
 declared once here, marked N_, so the catalog has them and a Khmer table reads in Khmer. A computed column
 missing here falls back to its humanised name (schemas.formats.humanise), which no catalog has:
-tests/test_khmer_table_headers.py walks every page in Khmer and names any such header."""
+tests/test_languages.py walks every page in Khmer and names any such header."""
 from __future__ import annotations
 
 from schemas.i18n import N_
