@@ -5,9 +5,10 @@ import altair as alt
 import pandas as pd
 
 from insights.chart_parts import LEGEND, STEP, category_axis, hidden_counts, melt_counts, or_empty
+from schemas.i18n import N_
 from schemas.i18n import gettext as _
 
-_STAGES = {"children": "Supported", "enrolled": "Enrolled", "in_school": "Still in school at year end"}
+_STAGES = {"children": N_("Supported"), "enrolled": N_("Enrolled"), "in_school": N_("Still in school at year end")}
 
 
 @or_empty("school support")

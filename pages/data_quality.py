@@ -87,5 +87,5 @@ else:
     st.caption(_("The trend appears after the second refresh that finds changes."))
 
 with st.expander(_("What each rule checks")):
-    table(pd.DataFrame([{"rule": _(r.title), "severity": _(SEVERITY_NAMES[r.severity]), "what to do": _(r.fix)}
+    table(pd.DataFrame([{"rule": _(r.title), "severity": _(SEVERITY_NAMES[r.severity]), "what_to_do": _(r.fix)}
                         for r in RULES.values()]))

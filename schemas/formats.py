@@ -20,6 +20,7 @@ from babel.dates import format_date as babel_date
 from babel.numbers import format_compact_decimal
 
 from schemas.base import ColumnSpec
+from schemas.column_titles import COLUMN_TITLES
 from schemas.i18n import HUGE, current_language, gettext, written_number
 
 # A column `c` may come with a column `c` + HIDDEN: where that holds a mark ("<5": a count the gateway hid,
@@ -156,7 +157,7 @@ def title(name: str, tab: Any = None) -> str:
         return gettext(tab.column(name).title)
     if not re.fullmatch(r"[a-z0-9_]+", str(name)):
         return str(name)  # already a title ("Row", "What is wrong")
-    return gettext(_titles_by_name().get(name) or humanise(name))
+    return gettext(_titles_by_name().get(name) or COLUMN_TITLES.get(name) or humanise(name))
 
 
 # -- dates and numbers --------------------------------------------------------------------------------------

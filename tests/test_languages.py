@@ -4,7 +4,8 @@ Every page is walked in English and in Khmer and everything it shows is collecte
 Strict: a Khmer page shows no English sentence of the catalog, and the switch in the sidebar changes the
 language and is remembered for the user. In both languages no element shows a raw snake_case code, "None" or
 "NaN": a download button says what its file holds in words, a setting is named in plain words, the Data quality
-page names each rule by its title, the Sync page each tab by its title; and no Khmer chart has an English title."""
+page names each rule by its title, the Sync page each tab by its title; and no Khmer chart has an English title,
+no Khmer table an English header, and the Tables page's tab picker reads the tabs' Khmer titles."""
 from __future__ import annotations
 
 import re
@@ -183,3 +184,23 @@ def test_a_khmer_page_shows_no_english_status_in_its_tables_and_charts(khmer_pag
     offenders = [f"{page} [{s.where}] {s.text[:80]!r}" for page, shown in khmer_pages.items() for s in shown
                  if s.where in ("dataframe cell", "chart data") and pattern.search(s.text) and page not in ("pages/tables.py", "pages/sync.py")]
     assert not offenders, "\n".join(offenders[:40])
+
+
+def test_every_table_header_on_a_khmer_page_is_khmer(khmer_pages):
+    """A computed figure's column ("share_women", "kg_lent") is headed by its title declared in
+    schemas/column_titles.py; a humanised name that never reached the catalog would stay English here."""
+    headers = [(page, s.text) for page, shown in khmer_pages.items() for s in shown if s.where == "dataframe header"]
+    assert len(headers) > 100, "the walk found almost no table"
+    english = sorted({f"{page}: {text!r}" for page, text in headers if re.search("[A-Za-z]", text) and not KHMER.search(text)})
+    assert not english, "Table headers left in English on Khmer pages:\n" + "\n".join(english)
+
+
+def test_the_tables_tab_picker_reads_the_tabs_titles_in_khmer(khmer_pages):
+    from schemas.i18n import gettext, language
+    from schemas.registry import TABS
+
+    options = {s.text for s in khmer_pages["pages/tables.py"] if s.where == "selectbox options"}
+    with language("km"):
+        assert gettext("Villages") in options and gettext("Rice ledger") in options, options
+    left = sorted(t.title for t in TABS if t.title in options)
+    assert not left, f"English tab titles in the Tables page's tab picker: {left}"
