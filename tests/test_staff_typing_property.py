@@ -7,18 +7,20 @@ Two properties, bounded so the file runs in about three minutes:
   after reading), never raises; every non-blank cell it could not take is an issue at its tab, row and
   column; every message can be written in both languages; and the settings the figures use stay within
   their limits whatever the settings tab holds;
-- end to end, two workbooks (the demo edited with openpyxl, as another program would write it): every page
-  renders for every role under the real Streamlit runtime with no exception, the Overview's donor pack is
-  prepared, and `validate` and `report --format md|xlsx|pdf` exit 0, 1 or 2 with a message, never a
-  traceback or an abort. Hypothesis draws the cells and values but does not shrink there: each example
-  costs ~40 s, and a failure prints its edits, which `write_edits` replays.
+- end to end, one workbook (the demo edited with openpyxl, as another program would write it; every value of
+  TYPED and more by chance, at cells chosen by chance in every tab): every page renders for every role under
+  the real Streamlit runtime with no exception, the Overview's donor pack is prepared, and `validate` (text and
+  JUnit) and `report --format md|xlsx|pdf` exit 0, 1 or 2 with a message, never a traceback or an abort.
+  A failure prints the generator's seed: `workbook_edits(tabs, random.Random(seed))` gives the same edits.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 import os
+import random
 import re
+import struct
 import subprocess
 import sys
 import zipfile
@@ -201,23 +203,39 @@ def demo_book(demo_workbook):
     return openpyxl.load_workbook(demo_workbook)
 
 
-@st.composite
-def workbook_edits(draw, shapes):
-    """Two to four cells in every tab; in users the four demo users keep their e-mail and role (so every role
-    can still sign in), their names and added rows get anything. Each tab gets one of TYPED in turn, so
-    the values issue 23 names are always among the edits."""
+def typed_by_chance(rnd: random.Random):
+    """One value as Hypothesis's CELL would draw it, from a seeded random generator (see workbook_edits)."""
+    kind = rnd.randrange(6)
+    if kind == 0:
+        return rnd.choice(TYPED)
+    if kind == 1:  # text of any code point (lone surrogates included), control characters and Khmer
+        pools = [CONTROL, KHMER, "abc xyz 0123456789,.-/%", None]
+        return "".join(rnd.choice(pool) if pool else chr(rnd.randrange(0x110000))
+                       for pool in (rnd.choice(pools) for _ in range(rnd.randint(1, 40))))
+    if kind == 2:
+        return rnd.randint(-(2**80), 2**80)
+    if kind == 3:  # any double: subnormals, huge, inf and nan included
+        return struct.unpack("<d", rnd.getrandbits(64).to_bytes(8, "little"))[0]
+    if kind == 4:
+        return dt.date(1900, 3, 1) + dt.timedelta(days=rnd.randrange(2_900_000))
+    return rnd.choice([True, False, None, ""])
+
+
+def workbook_edits(shapes, rnd: random.Random) -> list[tuple[str, int, int, object]]:
+    """Every value of TYPED in some tab, then two values by chance in every tab, each at a cell by chance. In
+    users the four demo users keep their e-mail and role (so every role can still sign in): their names and the
+    rows added below get anything."""
     edits = []
     for number, (name, grid) in enumerate(shapes.items()):
-        count = draw(st.integers(2, 4))
-        for k in range(count):
-            if name == "users":
-                columns = [grid.header.index("Name")] if k == 0 else None
-                row, index = draw_cell(draw, grid, columns=columns)
-                if row < grid.first_row + len(grid.rows) and columns is None:
-                    row = grid.first_row + len(grid.rows) + k  # a row staff add, with anything in it
-            else:
-                row, index = draw_cell(draw, grid)
-            value = TYPED[(number * 3 + k) % len(TYPED)] if k == 0 else draw(CELL)
+        values = TYPED[number::len(shapes)] + [typed_by_chance(rnd) for _ in range(2)]
+        for k, value in enumerate(values):
+            index = rnd.randrange(len(grid.header))
+            row = rnd.randint(grid.first_row, grid.first_row + len(grid.rows))  # or the row below the last
+            if name == "users" and row < grid.first_row + len(grid.rows):
+                if k % 2:
+                    index = grid.header.index("Name")
+                else:
+                    row = grid.first_row + len(grid.rows) + k  # a row staff add, anything in any cell
             edits.append((name, row, index, value))
     return edits
 
@@ -263,12 +281,15 @@ def check_answer(name: str, result: subprocess.CompletedProcess, out: Path) -> N
         openpyxl.load_workbook(out / "pack.xlsx", read_only=True).close()
 
 
-@settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+# One workbook: each costs ~60 s of CPU (openpyxl's save, five commands, 44 pages and the pack). Its cells are
+# chosen by a random generator Hypothesis seeds (its simplest example, a seed of 0, under derandomize), since
+# Hypothesis's own simplest draws would all land in cell A2 with the first value; no shrinking phase.
+@settings(max_examples=1, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data())
+@given(rnd=st.randoms(use_true_random=True))
 def test_any_cells_every_page_every_role_and_the_command_line_answer_without_falling_over(
-        demo_grids, demo_book, tmp_path_factory, data):
-    edits = data.draw(workbook_edits(demo_grids), label="edits")
+        demo_grids, demo_book, tmp_path_factory, rnd):
+    edits = workbook_edits(demo_grids, rnd)
     folder = tmp_path_factory.mktemp("typed")
     path = folder / "typed.xlsx"
     write_edits(demo_book, edits, path)
