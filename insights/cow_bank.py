@@ -94,7 +94,8 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
         [filters.end, *place_params],
     ).fetchone()
     villages = con.execute(
-        f"""SELECT list(DISTINCT v.village ORDER BY v.village), list(DISTINCT v.commune ORDER BY v.commune)
+        f"""SELECT list(DISTINCT v.village ORDER BY v.village) FILTER (v.village IS NOT NULL),
+                   list(DISTINCT v.commune ORDER BY v.commune) FILTER (v.commune IS NOT NULL)
             FROM cow_events e JOIN households h USING (household_id) JOIN villages v ON v.village_code = h.village_code
             WHERE e.kind = 'granted' AND {ev_where.replace('c.village_code', 'h.village_code')}""",
         ev_params,

@@ -17,7 +17,8 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     where, params = filters.where("a.date", "a.village_code")
     row = con.execute(
         f"""SELECT count(DISTINCT a.village_code), count(DISTINCT v.commune_code), count(DISTINCT v.district_code),
-                   count(DISTINCT v.province_code), list(DISTINCT v.province ORDER BY v.province), count(*)
+                   count(DISTINCT v.province_code), list(DISTINCT v.province ORDER BY v.province) FILTER (v.province IS NOT NULL),
+                   count(*)
             FROM activities a JOIN villages v USING (village_code) WHERE {where}""",
         params,
     ).fetchone()

@@ -61,11 +61,12 @@ def groups_summary(con: duckdb.DuckDBPyConnection, place: str | None = None, day
         where += " AND (g.founded_on IS NULL OR g.founded_on <= ?)"
         params.append(day)
     rows = con.execute(
-        f"""SELECT kind, count(*), sum(members), sum(female_members), list(DISTINCT v.commune ORDER BY v.commune)
+        f"""SELECT kind, count(*), sum(members), sum(female_members),
+                   list(DISTINCT v.commune ORDER BY v.commune) FILTER (v.commune IS NOT NULL)
             FROM savings_groups g LEFT JOIN villages v USING (village_code) WHERE {where} GROUP BY kind ORDER BY kind""",
         params,
     ).fetchall()
-    return [{"kind": r[0], "groups": r[1], "members": r[2], "women": r[3], "communes": r[4]} for r in rows]
+    return [{"kind": r[0], "groups": r[1], "members": r[2], "women": r[3], "communes": r[4] or []} for r in rows]
 
 
 # Loans outstanding (principal): loans lent out less principal repaid. Interest is income, kept apart.

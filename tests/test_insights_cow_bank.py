@@ -190,3 +190,11 @@ def test_demo_every_obligation_agrees_with_its_events(demo_cache):
             assert o.due_on == due
             expected = "growing" if due > end else "due" if due + pd.DateOffset(months=3) >= end else "overdue"
             assert o.status == expected
+
+
+def test_grants_name_only_the_villages_and_communes_that_could_be_read(cache):
+    # Chantrea's name and every commune cell held what could not be read (typed as nothing): the grants are
+    # counted and the places named are the known ones, never a None among them (issue 23).
+    cache.load_frames({"villages": VILLAGES.assign(village=["Prey Kokir", None, "Tnot"])})
+    granted = cow_bank.summary(cache.cursor(), Filters.year(2015))
+    assert (granted["granted"], granted["grant_villages"], granted["grant_communes"]) == (2, ["Prey Kokir"], [])

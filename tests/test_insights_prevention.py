@@ -115,3 +115,13 @@ def test_the_demo_workbook_gives_the_reports_2017_coverage(demo_cache):
     quarters = prevention.migration_by_quarter(demo_cache.cursor(), Filters(D(2015, 1, 1), D(2018, 12, 31)))
     share = quarters.groupby("parent_group")["took_children"].sum() / quarters.groupby("parent_group")["migrating"].sum()
     assert share["with parent group"] < share["without parent group"]  # the report: it fell after the groups began
+
+
+def test_a_village_whose_province_could_not_be_read_is_counted_and_names_only_the_provinces_known(cache):
+    # The province cell of a village held what could not be read (typed as nothing): the coverage still
+    # counts the village, and the names are only those known, never a None among them (issue 23).
+    blank = villages(("20010101", True), ("20010102", True), ("09010101", True), ("20020101", False))
+    blank.loc[blank["village_code"] == "09010101", "province"] = None
+    cache.load_frames({"villages": blank})
+    coverage = prevention.coverage(cache.cursor(), Filters.year(2017))
+    assert (coverage["villages"], coverage["provinces"], coverage["province_names"]) == (3, 2, ["P20"])

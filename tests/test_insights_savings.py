@@ -133,3 +133,17 @@ def test_the_demo_workbook_gives_the_reports_capital_on_31_december_2018(demo_ca
     assert (groups["cash_in_hand_riel"] >= 0).all()
     cooperative = groups[groups["kind"] == "agricultural_cooperative"]
     assert cooperative[["members", "female_members"]].values.tolist() == [[45, 20]]
+
+
+def test_a_cooperative_in_a_village_the_villages_tab_lacks_names_only_the_communes_it_knows(cache):
+    # A typo in a group's village code (or a village whose commune cell could not be read) joins no commune:
+    # the sentence names the known ones and never falls over on the unknown one (issue 23).
+    cache.load_frames({"savings_groups": pd.concat([GROUPS, pd.DataFrame({
+        "group_id": ["AC-02"], "name": ["Typo cooperative"], "kind": ["agricultural_cooperative"], "village_code": ["2003O101"],
+        "founded_on": pd.to_datetime(["2016-06-01"]), "members": [5], "female_members": [2]})], ignore_index=True)})
+    summary = savings.groups_summary(cache.cursor())
+    assert [(g["kind"], g["groups"], g["communes"]) for g in summary] == [
+        ("agricultural_cooperative", 2, ["Andong Po"]), ("saving_group", 1, ["Teng Mao"])]
+    cache.load_frames({"savings_groups": GROUPS.assign(village_code=["20020101", "99999999"])})
+    assert [(g["kind"], g["communes"]) for g in savings.groups_summary(cache.cursor())] == [
+        ("agricultural_cooperative", []), ("saving_group", ["Teng Mao"])]

@@ -7,6 +7,7 @@ import pytest
 from connectors.sources.interface import CellUpdate, RowAppend, SourceError, WriteBatch
 from connectors.sources.workbook import WorkbookSource
 from connectors.sources.xlsx_patch import sheet_parts
+from schemas.registry import tab as registered_tab
 
 
 def _parts(path):
@@ -50,3 +51,30 @@ def test_a_save_to_a_row_that_is_gone_says_so_and_writes_nothing(demo_copy):
 def test_a_missing_workbook_is_a_clear_error(tmp_path):
     with pytest.raises(SourceError, match="does not exist"):
         WorkbookSource(tmp_path / "none.xlsx").version()
+
+
+def test_a_huge_negative_number_in_a_date_cell_is_read_as_typed_and_the_rest_of_the_sheet_as_ever(tmp_path):
+    # calamine panics (pyo3's PanicException, a BaseException) on a date-formatted number far outside any
+    # date: the whole read failed and the app had no data (issue 23). The row is read as stored instead.
+    import openpyxl
+
+    from schemas.validate import validate_workbook
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "rice_ledger"
+    sheet.append(["Entry ID", "Date", "Bank ID", "Kind", "Kg", "Household ID", "Loan ID", "Note"])
+    for entry, date in [("RL-000001", dt.date(2016, 2, 18)), ("RL-000002", -1e12), ("RL-000003", dt.date(2016, 3, 1))]:
+        sheet.append([entry, date, "RB-01", "donation", 100, None, None, "typed"])
+    for row in (2, 3, 4):
+        sheet.cell(row=row, column=2).number_format = "dd/mm/yyyy"
+    sheet["I3"] = "beside"
+    path = tmp_path / "typed.xlsx"
+    book.save(path)
+
+    rows = WorkbookSource(path).read(["rice_ledger"])["rice_ledger"].rows
+    assert rows == [["RL-000001", dt.date(2016, 2, 18), "RB-01", "donation", 100.0, "", "", "typed"],
+                    ["RL-000002", -1e12, "RB-01", "donation", 100.0, None, None, "typed", "beside"],
+                    ["RL-000003", dt.date(2016, 3, 1), "RB-01", "donation", 100.0, "", "", "typed"]]
+    issues = validate_workbook(WorkbookSource(path).read(["rice_ledger"]), tabs=[registered_tab("rice_ledger")])[1]
+    assert [(i.cell, i.rule, i.value) for i in issues if i.row == 3] == [("B3", "cell.not_a_date", -1e12)]

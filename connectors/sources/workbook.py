@@ -104,12 +104,43 @@ class WorkbookSource:
             if wanted is not None and name not in wanted:
                 continue
             sheet = book.get_sheet_by_name(name)
-            rows = [_trim(list(r)) for r in sheet.to_python(skip_empty_area=False)]
+            rows = self._rows(sheet, name)
             while rows and not rows[-1]:
                 rows.pop()
             header = [("" if c is None else str(c)) for c in rows[0]] if rows else []
             grids[name] = Grid(tab=name, header=header, rows=rows[1:], first_row=2, merges=_merges(sheet))
         return grids
+
+    def _rows(self, sheet: Any, name: str) -> list[list[Any]]:
+        try:
+            return [_trim(list(r)) for r in sheet.to_python(skip_empty_area=False)]
+        except BaseException as exc:  # pyo3's PanicException is a BaseException
+            if type(exc).__name__ != "PanicException":
+                raise
+        return self._rows_past_panics(sheet, name)
+
+    def _rows_past_panics(self, sheet: Any, name: str) -> list[list[Any]]:
+        """The rows of a sheet calamine gave up on: it panics on a date-formatted number far outside any date
+        (-1e12 typed in a date column), which would leave the app with no data at all. Its row iterator goes
+        on past such a row; that row is read from the sheet's XML as stored (numbers as numbers, a date as its
+        serial), so the cell is reported as what was typed and nothing else is lost."""
+        left = (sheet.start or (0, 0))[1]  # its rows start at row 1, their cells at the first used column
+        rows: list[list[Any]] = []
+        stored: xlsx_patch.SheetXml | None = None
+        found = iter(sheet.iter_rows())
+        while True:
+            try:
+                rows.append(_trim([None] * left + list(next(found))))
+            except StopIteration:
+                return rows
+            except BaseException as exc:
+                if type(exc).__name__ != "PanicException":
+                    raise
+                if stored is None:
+                    with zipfile.ZipFile(self.path) as archive:
+                        stored = xlsx_patch.SheetXml.parse(archive.read(xlsx_patch.sheet_parts(archive)[name]),
+                                                           xlsx_patch.read_shared_strings(archive))
+                rows.append(_trim(stored.stored_row(len(rows) + 1)))
 
     def cell_link(self, tab: str, a1: str) -> str | None:  # noqa: ARG002 - the sources' shared cell_link() signature
         return None  # a file on disk has no address a browser can open at a cell

@@ -95,6 +95,20 @@ class SheetXml:
             return str(int(number)) if number.is_integer() else value
         return value
 
+    def stored(self, cell: Any) -> Any:
+        """A cell's value as stored: a number as a float (a date's serial too), a boolean, else its text."""
+        kind = cell.get("t")
+        if kind in (None, "n") and cell.findtext(_V):
+            return float(cell.findtext(_V))
+        if kind == "b":
+            return cell.findtext(_V) == "1"
+        return self.text(cell)
+
+    def stored_row(self, row_number: int) -> list[Any]:
+        """One row's values as stored, from column A (None where a cell is empty)."""
+        cells = self.cells(row_number)
+        return [self.stored(cells[i]) if i in cells else None for i in range(max(cells, default=-1) + 1)]
+
     def header(self) -> list[str]:
         cells = self.cells(1)
         width = max(cells, default=-1) + 1
