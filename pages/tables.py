@@ -23,7 +23,7 @@ from ui.auth import current_user
 from ui.cell_links import focus_from
 from ui.markdown import literal
 from ui.problem_fix import problem_box, typed_fix
-from ui.state import cache, source
+from ui.state import cache, refresh, source
 from ui.table_cells import date_hint, date_input_format
 from ui.table_inputs import blank_value, column_input
 from ui.widgets import place_picker, table
@@ -64,6 +64,11 @@ def _save(edits, appends, deletes) -> None:
         state["tables_result"] = sync.SaveResult(sync.REFUSED, str(exc))
     if state["tables_result"].status in (sync.SAVED, sync.QUEUED, sync.ALREADY, sync.CONFLICT):
         _reset_editor()
+    if state["tables_result"].status == sync.SAVED:
+        # The save updated the edited cells and their own issues in place; the checks across rows and tabs
+        # (a stock that can now be checked, a key another tab refers to) run again now, on the tabs that changed
+        # only, so the Data quality page is right as soon as it is opened - not after the next poll.
+        refresh()
 
 
 live.hold_redraws(on_reload=_reset_editor, editing=_editing)

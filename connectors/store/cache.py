@@ -224,7 +224,10 @@ class Cache:
         for name in names:
             self.loaded.pop(name, None)
             self._stamps[name] = f"save:{self._changes}"
-        self.issues_stored = {}
+            # The save changed these tabs' issues in place: what `_issues` holds for them matches no digest, so
+            # the next refresh rewrites it - even when it then finds no issue at all (an empty set of digests
+            # would otherwise equal an emptied record and leave a stale tab-level warning behind).
+            self.issues_stored[name] = f"save:{self._changes}"
 
     @property
     def change_count(self) -> int:
