@@ -36,6 +36,9 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and math.isnan(value))
 
 
+READ_WITH_A_WARNING = {"cell.read_as", "cell.merged"}
+
+
 @st.composite
 def workbooks(draw):
     grids = {}
@@ -46,11 +49,12 @@ def workbooks(draw):
     return grids
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(workbooks())
 def test_any_cells_give_issues_never_an_exception_and_one_issue_per_unreadable_cell(grids):
     frames, issues = validate_workbook(grids)
-    unreadable = Counter((i.tab, i.cell) for i in issues if i.rule.startswith("cell."))
+    # "cell.read_as" and "cell.merged" are warnings on cells that WERE read (a human form, a merge's value).
+    unreadable = Counter((i.tab, i.cell) for i in issues if i.rule.startswith("cell.") and i.rule not in READ_WITH_A_WARNING)
     # A number past NUMBER_LIMIT is read but never stored: too large (or small) for any column, once.
     out_of_bounds = Counter((i.tab, i.cell) for i in issues if i.rule in ("value.too_large", "value.too_small"))
     assert all(count == 1 for count in (unreadable + out_of_bounds).values())
