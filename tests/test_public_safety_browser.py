@@ -67,6 +67,7 @@ def test_a_cell_holding_markdown_is_drawn_as_its_characters(browser, broken_app)
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_text("prevention activities reached").first.wait_for(timeout=120_000)
+    page.get_by_text("kg in stock on", exact=False).first.wait_for(timeout=120_000)  # the rice banks' sentences drawn too
     text = _visible(page)
     sentences = [line for line in text.replace("\u2060", "").splitlines() if "kg in stock on" in line]  # the Overview's rice banks
     assert any(line.startswith(f"{PLANTED_NAME} (RB-01): ") for line in sentences), sentences  # as typed
