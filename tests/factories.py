@@ -354,13 +354,21 @@ def type_into_cell(page, grid, key: str, title: str, typed: str) -> None:
         page.wait_for_timeout(300 * (attempt + 1))
         page.keyboard.press("Control+A")
         page.keyboard.type(typed)
+        # Enter commits the editor's React state, which follows the textarea a frame later: an Enter
+        # straight after the last key commits the old value (every time on chromium 156)
+        for _ in range(10):
+            page.wait_for_timeout(100)
+            if page.evaluate("document.activeElement && document.activeElement.value") == typed:
+                break
+        page.wait_for_timeout(300)
         page.keyboard.press("Enter")
         for _ in range(10):  # the grid's accessible cells follow the canvas a little later
             page.wait_for_timeout(500)
-            if (grid_cell(grid, key, title).text_content() or "").strip() == typed:
+            shown = (grid_cell(grid, key, title).text_content() or "").strip()
+            if shown == typed:
                 wait_until_idle(page)
                 return
-    raise AssertionError(f"could not type {typed!r} into the {title!r} cell of {key} in the grid")
+    raise AssertionError(f"could not type {typed!r} into the {title!r} cell of {key} in the grid; it shows {shown!r}")
 
 
 def page_text(at: AppTest) -> str:
