@@ -18,7 +18,9 @@ from schemas.i18n import gettext as _
 LEGEND_ENTRIES = 8  # the legend's entries at most, "Other" included
 # Under the chart: beside it, on a phone (390 px), a legend would squeeze the chart away. Two columns where
 # the chart is wide, one under a narrow one (its width is known only in the browser: a Vega expression).
-LEGEND = alt.Legend(orient="bottom", columns=alt.ExprRef("width < 420 ? 1 : 2"), labelLimit=alt.ExprRef("width < 420 ? 300 : 170"),
+# A label may take its column's width: a bank's or a group's full name, not "Russei Chhuor Kang…".
+LEGEND = alt.Legend(orient="bottom", columns=alt.ExprRef("width < 420 ? 1 : 2"),
+                    labelLimit=alt.ExprRef("max(150, width < 420 ? width - 30 : width / 2 - 40)"),
                     symbolLimit=LEGEND_ENTRIES + 1)
 # A row per category in a horizontal bar chart: room for every label (Khmer is taller than Latin).
 STEP = 22

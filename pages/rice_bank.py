@@ -85,10 +85,10 @@ for row in shown_status.itertuples():
 
 figures = query(loan_figures, filters, bank_id)
 cols = st.columns(5)
-metric(cols[0], _("Stock on {day}").format(day=day(filters.end)), figures["stock_kg"], "kg")
+metric(cols[0], _("Stock on {day}").format(day=day(filters.end)), figures["stock_kg"], _("kg"))
 cols[1].metric(_("Share of stock out on loan"), _pct(figures["share_on_loan"]))
 cols[2].metric(_("Repayment rate"), _pct(figures["repayment_rate"]), help=_("Of the {n} loans due in the period").format(n=number(figures["loans_due"])))
-metric(cols[3], _("Interest earned"), figures["interest_earned_kg"], "kg")
+metric(cols[3], _("Interest earned"), figures["interest_earned_kg"], _("kg"))
 metric(cols[4], _("Overdue loans"), figures["overdue_loans"], help=_("{kg} still owed on them").format(kg=_kg(figures["overdue_kg"])))
 left_out_note(loan_figures)
 

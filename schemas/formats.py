@@ -4,7 +4,7 @@ numbers, riel and compact metrics. One place for pages, ui, the charts and the d
 - A coded value shows its label declared in the schema column (`column(..., labels=...)`), never its code.
 - A blank is blank: None, NaN and NaT read "" everywhere.
 - Dates read "dd Mon yyyy" (Babel, so Khmer month names in Khmer); numbers are grouped per locale.
-- A metric is compact ("118.4 M ៛", "82.6 k") so it never truncates; `exact` gives the full figure for its help.
+- A metric is compact from a million ("118.4 M ៛"; "82,592" in full) so it never truncates; `exact` gives the full figure for its help.
 - A table shown reads in titles and labels; a download for people (`download_frame`) too, but keeps dates
   ISO (yyyy-mm-dd) and numbers plain so a spreadsheet still sorts and sums them.
 """
@@ -193,14 +193,15 @@ def format_share(value: Any) -> str:
 
 
 def compact(value: Any, unit: str = "") -> str:
-    """A metric that fits its box: 118_388_000 -> "118.4 M", 82_592 -> "82.6 k" (Khmer: "118.4 លាន"); under
-    ten thousand in full ("9,870"). `unit` follows ("118.4 M ៛"). A text (a masked "<5") stays as it is."""
+    """A metric that fits its box: 118_388_000 -> "118.4 M" (Khmer: "118.4 លាន"); under a million in full
+    ("82,592": seven characters fit, and a donor reads the count itself, not "82.6 k"). `unit` follows
+    ("118.4 M ៛"). A text (a masked "<5") stays as it is."""
     if blank(value):
         return "–"
     if isinstance(value, str):
         return value
     try:
-        if abs(value) < 10_000:
+        if abs(value) < 1_000_000:
             text = format_number(value, decimals=1 if abs(value) < 100 and float(value) != int(value) else 0)
         elif abs(value) >= HUGE:
             text = format_number(value)  # 1.18E21: no word for that size

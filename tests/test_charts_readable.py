@@ -125,3 +125,21 @@ def test_bar_charts_with_many_categories_run_horizontally_with_full_labels():
     spec = prevention_charts.activities_by_topic(topics).to_dict()
     assert spec["encoding"]["y"]["field"] == "topic" and spec["encoding"]["y"]["axis"]["labelLimit"] >= 150
     assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False and spec["height"]["step"] >= 20  # every topic labelled
+
+
+@pytest.mark.parametrize("width", [700, 330])  # a page's chart, a phone's (390 px)
+def test_a_legend_draws_each_groups_whole_name(width):
+    import vl_convert as vlc
+
+    names = ["Russei Chhuor Kang Chhoeung savings group", "Kouk Taek women's savings group", "Bos Mon"]
+    frame = pd.DataFrame({"as_of": pd.to_datetime(["2018-01-31"] * 3), "name": names,
+                          "capital_riel": [5000.0, 4000.0, 3000.0], "capital_usd": 0.0})
+    spec = savings_charts.capital_by_group(frame).properties(width=width).to_dict()
+
+    def labels(node: dict) -> list[str]:
+        found = [it["text"] for it in node.get("items", []) if node.get("role") == "legend-label"]
+        return found + [t for it in node.get("items", []) for t in labels(it)]
+
+    assert sorted(labels(vlc.vegalite_to_scenegraph(spec)["scenegraph"])) == sorted(names)  # the scene holds the text...
+    svg = vlc.vegalite_to_svg(spec)
+    assert "…" not in svg and all(name.replace("'", "&#39;") in svg or name in svg for name in names)  # ...and draws it whole

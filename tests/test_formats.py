@@ -72,7 +72,7 @@ def test_dates_and_numbers_per_locale():
 
 def test_metrics_are_compact_with_the_exact_figure_for_the_help():
     assert compact(118_388_000, "៛") == "118.4 M ៛"
-    assert compact(82_592) == "82.6 k"
+    assert compact(82_592) == "82,592" and compact(1_234_567) == "1.2 M"
     assert compact(9_870) == "9,870"
     assert compact(None) == "–"
     assert exact(118_388_000, "៛") == "118,388,000 ៛"

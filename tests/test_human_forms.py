@@ -90,12 +90,12 @@ def test_a_number_with_its_columns_own_unit_is_read_with_a_warning(tab_name, col
 
 
 WRONG_UNITS = [  # tab, column, typed, rule, the message's middle in English, in Khmer
-    ("rice_ledger", "kg", "250 g", "cell.wrong_unit", "in grams, but this column is in kg", "គិតជាក្រាម ប៉ុន្តែជួរឈរនេះគិតជាគីឡូក្រាម"),
+    ("rice_ledger", "kg", "250 g", "cell.wrong_unit", "in grams, but this column is in kg", "គិតជាក្រាម ប៉ុន្តែជួរឈរនេះគិតជាគីឡូ"),
     ("rice_ledger", "kg", "2 tonnes", "cell.wrong_unit", "in tonnes, but this column is in kg", "គិតជាតោន"),
     ("rice_ledger", "kg", "25 ក្រាម", "cell.wrong_unit", "in grams, but this column is in kg", "គិតជាក្រាម"),
     ("clinic_visits", "age_years", "18 months", "cell.wrong_unit", "in months, but this column is in years", "គិតជាខែ ប៉ុន្តែជួរឈរនេះគិតជាឆ្នាំ"),
     ("clinic_visits", "age_years", "១៨ ខែ", "cell.wrong_unit", "in months, but this column is in years", "គិតជាខែ"),
-    ("savings_ledger", "amount_riel", "10 kg", "cell.wrong_unit", "in kg, but this column is in riel", "គិតជាគីឡូក្រាម"),
+    ("savings_ledger", "amount_riel", "10 kg", "cell.wrong_unit", "in kg, but this column is in riel", "គិតជាគីឡូ"),
     ("savings_ledger", "amount_riel", "10%", "cell.wrong_unit", "in %, but this column is in riel", "គិតជា%"),
     ("savings_ledger", "amount_riel", "$25", "cell.wrong_currency", "an amount in dollars, but this column is in riel", None),
     ("savings_ledger", "amount_riel", "25 dollars", "cell.wrong_currency", "an amount in dollars, but this column is in riel", None),
