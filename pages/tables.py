@@ -66,8 +66,9 @@ def _save(edits, appends, deletes) -> None:
         _reset_editor()
     if state["tables_result"].status == sync.SAVED:
         # The save updated the edited cells and their own issues in place; the checks across rows and tabs
-        # (a stock that can now be checked, a key another tab refers to) run again now, on the tabs that changed
-        # only, so the Data quality page is right as soon as it is opened - not after the next poll.
+        # (a stock that can now be checked, a key another tab refers to) run again now, so the Data quality page
+        # is right as soon as it is opened - not after the next poll. This is the app's one refresh: it reads the
+        # whole sheet again (change token, metadata, one batchGet), and types and checks only the tabs that changed.
         refresh()
 
 

@@ -134,8 +134,8 @@ def test_a_problem_opens_its_cell_in_the_tables_page_and_is_fixed_there(browser,
     context.close()
 
 
-# Known flaky (about 1 run in 3 here): the grid's canvas sometimes keeps its focus from the typing on a loaded
-# machine; a second run is allowed, a second failure fails.
+# Its failures had a cause (type_into_cell pressed Enter before the editor held the typed text), since fixed;
+# a second run stays allowed for a grid slow to take its focus on a loaded machine, a second failure fails.
 @pytest.mark.flaky(reruns=1)
 def test_dates_typed_in_the_grid_follow_the_sheets_order_and_the_add_form_suggests_the_next_id(browser, planted_app):
     url, workbook, _log = planted_app
