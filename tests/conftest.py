@@ -1,6 +1,7 @@
 """Shared fixtures. The demo workbook is the shared fixture: built once per test session, read-only."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -167,3 +168,47 @@ def app_url(tmp_path_factory, demo_workbook):
     server, url = start_streamlit(env, work / "streamlit.log")
     yield url
     stop(server)
+
+
+@pytest.fixture(autouse=True)
+def browser_pages_told_and_closed(request):
+    """For a browser test: what its pages showed when it failed goes into the report (CI prints only the
+    report), and the contexts it opened are closed even when it failed, so that no page of a failed test
+    lives on beside the next one."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    request.node.opened_contexts = lambda: [c for c in browser.contexts if c not in before]
+    yield
+    for context in request.node.opened_contexts():
+        with contextlib.suppress(Exception):  # already closed by the browser or the test
+            context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item):
+    outcome = yield
+    report = outcome.get_result()
+    opened = getattr(item, "opened_contexts", None)
+    if report.when != "call" or not report.failed or opened is None:
+        return
+    for context in opened():
+        for page in context.pages:
+            try:
+                shown = page.inner_text("body", timeout=5_000)
+            except Exception as error:  # a page that cannot answer says why
+                shown = f"(could not read the page: {error})"
+            report.sections.append((f"page {page.url} at the failure", shown[-6000:]))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """A failure that a rerun absorbed, or that its rerun failed again, is printed too: the rerun's own failure
+    can differ from the first (state the first attempt left), and the first one is the cause."""
+    for report in terminalreporter.stats.get("rerun", []):
+        terminalreporter.write_sep("-", f"first attempt of {report.nodeid} (rerun)")
+        terminalreporter.write_line(report.longreprtext[-4000:])
+        for title, text in report.sections:
+            if title.startswith("page "):
+                terminalreporter.write_line(f"--- {title}\n{text[-3000:]}")

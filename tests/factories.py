@@ -338,18 +338,71 @@ def wait_until_idle(page) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
+def pick_option(page, label: str, typed: str, *, first: bool = False) -> None:
+    """Pick the option `typed` in the selectbox labelled `label` (the last one so labelled, or the first) as a
+    person does: type it, wait for it in the list, click it. A click that fell while the page was still
+    drawing (the keys then went nowhere) is made again; the typed text alone in the box is not a pick."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    boxes = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    box = boxes.first if first else boxes.last
+    for _attempt in range(3):
+        box.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(typed)
+        option = page.get_by_role("option", name=typed, exact=True).first
+        try:
+            option.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
+            continue
+        option.click()
+        wait_until_idle(page)
+        if box.locator("input").first.input_value() == typed and box.locator("input").first.get_attribute("aria-expanded") == "false":
+            return
+    raise AssertionError(f"could not pick {typed!r} as the {label}; the box shows {box.locator('input').first.input_value()!r}")
+
+
+def select_cell(page, grid, cell) -> None:
+    """Select a grid cell through its accessible cell. Its focus selects it, but only about one time in two
+    when the keyboard focus was in another widget (the Tab picker just used). Then as a person would with the
+    keyboard: a click on the grid's canvas (the first row, at mid-width: a plain cell; a header would sort)
+    selects a cell there, and the arrow keys walk from it to the wanted one, by the column and row that the
+    accessible cells' ids name ("glide-cell-<column>-<row>")."""
+    for _ in range(3):
+        cell.focus()
+        page.wait_for_timeout(250)
+        if cell.get_attribute("aria-selected") == "true":
+            return
+    target = cell.get_attribute("id")
+    want_column, want_row = (int(part) for part in target.rsplit("-", 2)[1:])
+    for _attempt in range(5):
+        box = grid.locator("canvas").first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 50)
+        page.wait_for_timeout(300)
+        if page.locator("#portal *").count():  # the click fell on the selected cell and opened its editor
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(200)
+        selected = grid.locator("td[aria-selected='true']")
+        if selected.count() == 1:
+            column, row = (int(part) for part in selected.get_attribute("id").rsplit("-", 2)[1:])
+            for key, steps in (("ArrowRight", want_column - column), ("ArrowLeft", column - want_column),
+                               ("ArrowDown", want_row - row), ("ArrowUp", row - want_row)):
+                for _ in range(max(steps, 0)):
+                    page.keyboard.press(key)
+            page.wait_for_timeout(300)
+            if cell.get_attribute("aria-selected") == "true":
+                return
+    raise AssertionError(f"the grid did not select the cell {target!r}")
+
+
 def type_into_cell(page, grid, key: str, title: str, typed: str) -> None:
-    """Type into one cell of the Tables grid: select it through its accessible cell, open its editor with
-    Enter and type, then wait until the cell shows what was typed. A focus the grid took only for itself
-    (a loaded machine, or a rerun that redrew the grid) is tried again."""
+    """Type into one cell of the Tables grid: select it (select_cell), open its editor with Enter and type,
+    then wait until the cell shows what was typed. An edit the grid lost (a rerun that redrew it) is made again."""
     for attempt in range(4):
         wait_until_idle(page)
-        cell = grid_cell(grid, key, title)
-        for _ in range(10):
-            cell.focus()
-            page.wait_for_timeout(200 * (attempt + 1))
-            if cell.get_attribute("aria-selected") == "true":
-                break
+        select_cell(page, grid, grid_cell(grid, key, title))
         page.keyboard.press("Enter")
         page.wait_for_timeout(300 * (attempt + 1))
         page.keyboard.press("Control+A")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, grid_cell, open_page, type_into_cell
+from tests.factories import CHROMIUM, SCREENSHOTS, WRITE_SCREENSHOTS, grid_cell, open_page, pick_option, type_into_cell
 from tests.factories import PAGE_NAMES as PAGES
 
 if not Path(CHROMIUM).exists():
@@ -43,9 +43,7 @@ def test_typing_into_the_grid_keeps_what_was_typed_and_shows_each_cells_message(
     page.get_by_text("patients assessed", exact=False).first.wait_for(timeout=90_000)
     page.get_by_role("link", name="Tables").click()  # through the navigation, as a person does
     page.get_by_text("87 rows", exact=False).first.wait_for(timeout=90_000)
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Tab").first.click()
-    page.keyboard.type("Rice ledger")
-    page.keyboard.press("Enter")
+    pick_option(page, "Tab", "Rice ledger", first=True)
     page.get_by_text("209 rows", exact=False).first.wait_for(timeout=60_000)
     page.wait_for_timeout(2500)  # the grid draws after its rows arrive
     grid = page.locator("[data-testid='stDataFrame']").first
