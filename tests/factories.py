@@ -346,6 +346,7 @@ def pick_option(page, label: str, typed: str, *, first: bool = False) -> None:
 
     boxes = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
     box = boxes.first if first else boxes.last
+    shown = box.locator("input").first  # the combobox's input: the option picked, or the text typed
     for _attempt in range(3):
         box.click()
         page.keyboard.press("Control+A")
@@ -359,9 +360,9 @@ def pick_option(page, label: str, typed: str, *, first: bool = False) -> None:
             continue
         option.click()
         wait_until_idle(page)
-        if box.locator("input").first.input_value() == typed and box.locator("input").first.get_attribute("aria-expanded") == "false":
+        if shown.input_value() == typed and shown.get_attribute("aria-expanded") == "false":
             return
-    raise AssertionError(f"could not pick {typed!r} as the {label}; the box shows {box.locator('input').first.input_value()!r}")
+    raise AssertionError(f"could not pick {typed!r} as the {label}; the box shows {shown.input_value()!r}")
 
 
 def select_cell(page, grid, cell) -> None:
@@ -375,8 +376,10 @@ def select_cell(page, grid, cell) -> None:
         page.wait_for_timeout(250)
         if cell.get_attribute("aria-selected") == "true":
             return
-    target = cell.get_attribute("id")
-    want_column, want_row = (int(part) for part in target.rsplit("-", 2)[1:])
+    def position(element) -> tuple[int, int]:
+        return tuple(int(part) for part in element.get_attribute("id").rsplit("-", 2)[1:])
+
+    want_column, want_row = position(cell)
     for _attempt in range(5):
         box = grid.locator("canvas").first.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 50)
@@ -386,7 +389,7 @@ def select_cell(page, grid, cell) -> None:
             page.wait_for_timeout(200)
         selected = grid.locator("td[aria-selected='true']")
         if selected.count() == 1:
-            column, row = (int(part) for part in selected.get_attribute("id").rsplit("-", 2)[1:])
+            column, row = position(selected)
             for key, steps in (("ArrowRight", want_column - column), ("ArrowLeft", column - want_column),
                                ("ArrowDown", want_row - row), ("ArrowUp", row - want_row)):
                 for _ in range(max(steps, 0)):
@@ -394,7 +397,7 @@ def select_cell(page, grid, cell) -> None:
             page.wait_for_timeout(300)
             if cell.get_attribute("aria-selected") == "true":
                 return
-    raise AssertionError(f"the grid did not select the cell {target!r}")
+    raise AssertionError(f"the grid did not select the cell {cell.get_attribute('id')!r}")
 
 
 def type_into_cell(page, grid, key: str, title: str, typed: str) -> None:

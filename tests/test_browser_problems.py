@@ -142,9 +142,10 @@ def test_a_problem_opens_its_cell_in_the_tables_page_and_is_fixed_there(browser,
     context.close()
 
 
-# Its failures had a cause (type_into_cell pressed Enter before the editor held the typed text), since fixed;
-# a second run, on an app of its own started again, stays allowed for a grid slow to take its focus on a
-# loaded machine; a second failure fails, and the first one is printed too (tests/conftest.py).
+# Its failures had causes in the helpers, since fixed: Enter before the editor held the typed text
+# (type_into_cell), a cell's focus ignored after the Tab picker (select_cell), Enter on typed text that picked
+# nothing (pick_option). One rerun stays as insurance, on an app of its own started again; a second failure
+# fails, and the first one is printed too (tests/conftest.py).
 @pytest.mark.flaky(reruns=1)
 def test_dates_typed_in_the_grid_follow_the_sheets_order_and_the_add_form_suggests_the_next_id(browser, own_planted_app):
     url, workbook, _log = own_planted_app
@@ -206,7 +207,7 @@ def _drawn_choice(page, grid, index: str, labels: dict[str, str]) -> tuple[str, 
     if code in ("", "•••"):
         return code, None  # blank, or hidden for the role: nothing to pick
     portal = page.locator("#portal")
-    for attempt in range(4):  # a loaded machine: the grid may not have taken the focus yet
+    for attempt in range(4):  # the editor may open late on a loaded machine
         _open_cell(page, grid, cell)
         try:
             portal.get_by_text(labels.get(code, code), exact=True).first.wait_for(timeout=5_000 * (attempt + 1))

@@ -181,8 +181,8 @@ def test_with_nothing_edited_the_tables_page_follows_the_sheet_by_itself(browser
     page.close()
 
 
-# Types into the grid like test_browser_problems' dates test (see there): a second run is allowed for a grid
-# slow to take its focus on a loaded machine, a second failure fails.
+# Types into the grid like test_browser_problems' dates test, through the same helpers (see there): one rerun
+# as insurance, a second failure fails.
 @pytest.mark.flaky(reruns=1)
 def test_an_unsaved_edit_in_the_tables_editor_holds_the_redraw_until_reload(browser, live_app, sheet):
     base, key = sheet
