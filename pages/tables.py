@@ -20,6 +20,7 @@ from ui import live
 from ui import table_editor as te
 from ui.audit_view import audit_shown
 from ui.auth import current_user
+from ui.callbacks import persons_change_only
 from ui.cell_links import focus_from
 from ui.markdown import literal
 from ui.problem_fix import problem_box, typed_fix
@@ -47,6 +48,7 @@ def _editing() -> bool:
     return any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")) or state.get("tables_fix_typed", False)
 
 
+@persons_change_only
 def _show_all_rows() -> None:
     """Leave a problem's row for the whole tab (and the link's address with it)."""
     state.pop("tables_focus", None)

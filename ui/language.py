@@ -8,6 +8,7 @@ import streamlit as st
 from connectors.access import User
 from connectors.preferences import save_language, saved_language
 from schemas.i18n import LANGUAGES, configured_language, current_language, set_language
+from ui.callbacks import persons_change_only
 
 KEY = "language"  # session-state key of the sidebar switch
 # The choice itself, under a key no widget owns: Streamlit drops a widget's value on a page switch, which
@@ -35,6 +36,7 @@ def remember_for(email: str) -> None:
         set_language(saved)
 
 
+@persons_change_only
 def _chosen(email: str) -> None:
     code = st.session_state.get(KEY)
     if code not in LANGUAGES:  # clicking the chosen language again unselects it: keep the language shown
