@@ -1,6 +1,7 @@
 """Entry point: page config, the language, what a first start needs, sign-in, the data, the sidebar and the
-navigation. Nothing else lives here. Sign-in comes first: nothing reads or writes the source before it succeeds
-(ui.auth loads the data). Every page runs inside `shown_safely`: an exception is a short message with an id."""
+navigation. Nothing else lives here. Sign-in comes first: nothing is written to the source before it succeeds,
+and nothing read but what sign-in itself needs (the users tab, with Google sign-in). Every page runs inside
+`shown_safely`: an exception is a short message with an id."""
 import streamlit as st
 
 from data.build_demo import ensure_demo_workbook
@@ -13,7 +14,7 @@ from ui.language import apply_language, language_switch
 from ui.navigation import open_page_asked_for, pages_for
 from ui.sidebar import sidebar
 from ui.startup import prepare
-from ui.state import mark_entry
+from ui.state import ensure_loaded, mark_entry
 from ui.widgets import page_style
 
 # No traceback in a browser, however the app was started (Community Cloud passes the legacy `False`, which
@@ -31,6 +32,7 @@ with shown_safely("app.py"):
                  + "\n\n" + "\n".join(f"- {problem}" for problem in problems))
         st.stop()
     user = require_user()  # also applies the user's saved language before anything is drawn for them
+    ensure_loaded()  # once per session: the refresh and the saves waiting (connectors.pipeline)
     language_switch(user)
     live.start()  # after sign-in: the poll never reads for a page nobody may see
     sidebar()

@@ -8,9 +8,10 @@ ONE run, on the same payload, the readers take turns (floor, ours, edit, ..., fl
 median of --repeat turns is reported:
 
 - floor: one HTTP GET of the same batchGet answer and `json.loads` of it: no code could read it for less.
-- ours: `Cache.refresh(GoogleSheetSource)` into a new cache file (made before the clock starts), from a
-  source made new (no metadata yet): the change token, metadata, ONE values:batchGet, typing and checking
-  every tab with the rules across tabs, and the DuckDB load in one transaction, as the app's first refresh.
+- ours: `read_check_load(Cache, GoogleSheetSource)` (the refresh but its sends: connectors.pipeline) into a
+  new cache file (made before the clock starts), from a source made new (no metadata yet): the change token,
+  metadata, ONE values:batchGet, typing and checking every tab with the rules across tabs, and the DuckDB
+  load in one transaction, as the app's first refresh.
 - edit: a refresh of the app's one open cache after another person typed into one cell of the rice banks
   tab (the change token moved): token, metadata, the whole batchGet read, then only what changed.
 - edit (clinic visits): the same after an edit in the big tab (the one the payload grows).
@@ -51,6 +52,7 @@ from connectors.sources.google_http import GoogleSession  # noqa: E402
 from connectors.sources.gsheets import READ_PARAMS, GoogleSheetSource  # noqa: E402
 from connectors.sources.gsheets_write import quote_title  # noqa: E402
 from connectors.store.cache import Cache  # noqa: E402
+from connectors.store.refresh import read_check_load  # noqa: E402
 from schemas.registry import TABS  # noqa: E402
 
 STORM_SHARE = 0.10  # of all data rows
@@ -108,7 +110,7 @@ def ours(base: str, key: str, folder: str) -> tuple[Callable[[], Any], Callable[
         os.sync()  # the last turn's files on disk, so their write-back does not fall into this turn
 
     def refresh() -> Any:
-        return made["cache"].refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
+        return read_check_load(made["cache"], GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
     return prepare, refresh
 
 
@@ -116,17 +118,17 @@ def after_an_edit(server: Server, base: str, key: str, folder: str, tab: str, ce
     """(someone types into one cell, refresh the app's open cache): the refresh in proportion to the change."""
     cache = Cache(Path(folder) / f"edit-{tab}.duckdb")
     source = GoogleSheetSource.from_settings(key, secrets={}, api_base=base)
-    cache.refresh(source)
+    read_check_load(cache, source)
     turn = [0]
 
     def prepare() -> None:
-        cache.refresh(source)  # in step with the sheet (other readers edit it too), off the clock
+        read_check_load(cache, source)  # in step with the sheet (other readers edit it too), off the clock
         turn[0] += 1
         server.edit_cell(key, tab, cell, f"Edited {turn[0]}")
         os.sync()
 
     def refresh() -> Any:
-        result = cache.refresh(source)
+        result = read_check_load(cache, source)
         assert result.checked == [tab], result.checked
         return result
     return prepare, refresh
@@ -182,7 +184,7 @@ def peak_rss(base: str, key: str) -> float:
 
 
 def one_refresh(base: str, key: str, cache_path: str) -> None:
-    Cache(cache_path).refresh(GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
+    read_check_load(Cache(cache_path), GoogleSheetSource.from_settings(key, secrets={}, api_base=base), force=True)
     print(high_water_gb())
 
 
@@ -250,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                            "edit": after_an_edit(server, server.base, key, folder, "rice_banks", "B2"),
                            "edit_big": after_an_edit(server, server.base, key, folder, "clinic_visits", "I2"),
                            "peer": (os.sync, peer(server.base, key)),
-                           "storm": (storm_prepare, lambda key=storm_key, made=storm_cache: made[-1].refresh(
+                           "storm": (storm_prepare, lambda key=storm_key, made=storm_cache: read_check_load(made[-1], 
                                GoogleSheetSource.from_settings(key, secrets={}, api_base=server.base), force=True))}
                 times = alternate(readers, args.repeat, {"peer": args.peer_turns or args.repeat})
                 issues = storm_cache[-1].con.execute("SELECT count(*) FROM _issues").fetchone()[0]

@@ -22,6 +22,7 @@ from pathlib import Path
 from commands.source import opened, unreadable
 from connectors.access import LOCAL_ADMIN
 from connectors.config import setting
+from connectors.pipeline import refresh
 from connectors.sources.interface import SourceError
 from connectors.store.cache import Cache
 from gateway.masking import mask_personal_values
@@ -62,7 +63,9 @@ def _run(args: argparse.Namespace) -> int:
         fmt = fmt or out.suffix.lstrip(".").lower()
     cache = Cache(":memory:")  # its own cache: the command line never blocks on a running app
     try:
-        cache.refresh(opened(args.source), date_order=setting("date_order"))
+        # The same refresh as the app's, but the command line never writes to the source: no Problems tab, and no
+        # outbox to send from (its cache is its own, in memory).
+        refresh(cache, opened(args.source), send_saves=False, write_problems=False, date_order=setting("date_order"))
     except SourceError as exc:
         print(unreadable(exc), file=sys.stderr)
         return UNREADABLE

@@ -12,12 +12,12 @@ poll asks as little as it can:
 With the defaults (30 s, 120 s) that is 2 calls a minute per process while nothing changes: token
 checks at 30 and 60 s, a full read at 90 s, and so on.
 
-A read that finds every cell as before keeps the tables (Cache.refresh keep_same), so open pages redraw
+A read that finds every cell as before keeps the tables (read_check_load keep_same), so open pages redraw
 only when the data really changed. A tick that reached the source also sends the saves waiting in the
 outbox (each as its author, role checked again), so a save queued while the network was down leaves
 once it is back, even if nobody reloads a page; with an empty outbox that costs no call. The refresh is
-connectors.problems.feedback.refresh, the app's one refresh path: it also writes the sheet's Problems tab
-and notes when the problems changed (nothing otherwise). Nothing here imports Streamlit; the clock is
+connectors.pipeline.refresh, the app's one refresh: it also writes the sheet's Problems tab and notes when
+the problems changed (nothing otherwise) and sends those saves. Nothing here imports Streamlit; the clock is
 injectable for tests.
 """
 from __future__ import annotations
@@ -30,10 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.problems.feedback import refresh
+from connectors.pipeline import refresh
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
-from connectors.sync import ReplayResult, replay_pending
+from connectors.sync import ReplayResult
 from schemas.i18n import _, day, number
 
 HOUR = 3600.0
@@ -147,8 +147,9 @@ class Poller:
                 stale = token is not None and (since is None or (
                     since + self.settings.poll_seconds >= self.settings.max_stale_seconds and since >= (self._full_read_cost or 0.0) / FULL_READ_SHARE))
             try:
-                result = refresh(self.cache, self.source, force=stale, version=token if stale else None,
-                                 date_order=self.date_order, keep_same=True)
+                refreshed = refresh(self.cache, self.source, send_saves=True, force=stale, version=token if stale else None,
+                                    date_order=self.date_order, keep_same=True)
+                result = refreshed.result
                 if not result.skipped:
                     with self._lock:
                         self._full_read_cost = max(self.clock() - now, 0.0)
@@ -168,19 +169,11 @@ class Poller:
                     self._last_full_read = now
                 self._last_token = result.version
                 self._problem = self._problem_since = None
-            self._send_waiting()
+                if refreshed.sent is not None:
+                    self.last_replay = refreshed.sent
             if result.skipped:
                 return "unchanged"
             return "same" if result.same_data else "read"
-
-    def _send_waiting(self) -> None:
-        try:
-            done = replay_pending(self.cache, self.source, date_order=self.date_order)
-        except SourceError as exc:  # the source went away again between the read and the replay
-            done = ReplayResult(problem=str(exc))
-        if done is not None:
-            with self._lock:
-                self.last_replay = done
 
     def full_read_every(self) -> float:
         """Seconds between full reads while nothing changes: `max_stale_seconds`, or more where a full read

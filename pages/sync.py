@@ -3,10 +3,7 @@ waiting saves, and the audit trail. Its data comes through the gateway (gateway.
 even if this page were opened some other way. The source is shown by its label only, never a credential."""
 import streamlit as st
 
-from connectors import sync
 from connectors.access import AccessDenied
-from connectors.config import setting
-from connectors.sources.interface import SourceError
 from gateway import reads
 from schemas.i18n import _, day, number
 from schemas.registry import TABS
@@ -14,7 +11,7 @@ from ui import live, sheet_problems
 from ui.audit_view import audit_shown
 from ui.auth import current_user
 from ui.markdown import literal
-from ui.state import cache, refresh, source, source_label
+from ui.state import cache, refresh, send_waiting, source_label
 from ui.widgets import csv_download, metric, table
 
 TAB_TITLES = {t.name: t.title for t in TABS}
@@ -83,10 +80,7 @@ metric(cols[1], _("In conflict"), counts["conflict"])
 metric(cols[2], _("Refused"), counts["refused"])
 metric(cols[3], _("Sent"), counts["sent"])
 if st.button(_("Send waiting changes"), key="sync_send_waiting", disabled=counts["pending"] == 0):
-    try:
-        state["last_replay"] = sync.replay(cache(), source(), date_order=setting("date_order"))
-    except SourceError as exc:
-        state["last_replay"] = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
+    send_waiting()
     st.rerun()
 done = state.get("last_replay")
 if done is not None:

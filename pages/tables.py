@@ -24,7 +24,7 @@ from ui.callbacks import persons_change_only
 from ui.cell_links import focus_from
 from ui.markdown import literal
 from ui.problem_fix import problem_box, typed_fix
-from ui.state import cache, refresh, source
+from ui.state import cache, refresh, send_waiting, source
 from ui.table_cells import date_hint, date_input_format
 from ui.table_inputs import blank_value, column_input
 from ui.widgets import place_picker, table
@@ -94,11 +94,7 @@ if waiting:
                           "{n} saved changes wait to be sent: the source could not be reached. "
                           "They are sent on the next refresh, or now with the button.", waiting).format(n=number(waiting)))
     if right.button(_("Send waiting changes"), key="tables_send_waiting"):
-        try:
-            done = sync.replay(cache(), source(), date_order=date_order)
-            state["tables_replay"] = done
-        except SourceError as exc:
-            st.error(literal(exc))
+        state["tables_replay"] = send_waiting() or sync.ReplayResult()
         _reset_editor()
         st.rerun()
 done = state.pop("tables_replay", None)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.store.refresh import read_check_load
 from tests.factories import CHROMIUM, SOURCES, Env, start_streamlit, stop
 
 pytest_plugins = ["tests.fixtures_sheets"]
@@ -47,7 +48,7 @@ def demo_cache(demo_workbook):
     from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     return cache
 
 

@@ -25,6 +25,7 @@ from connectors.access import User
 from connectors.sources.interface import Grid, SourceUnreachable
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from data.demo_admin import USERS
 from schemas.registry import site, tab
 from schemas.registry import tab as tab_named
@@ -109,7 +110,7 @@ class Env:
             self.source = self.make_source(self.key)
         self.cache_path = tmp_path / "cache.duckdb"
         self.cache = Cache(self.cache_path)
-        self.cache.refresh(self.source)
+        read_check_load(self.cache, self.source)
         if self.server is not None:
             self.server.reset()
 

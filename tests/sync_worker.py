@@ -18,6 +18,7 @@ from connectors.access import User
 from connectors.sources.gsheets import GoogleSheetSource
 from connectors.sources.gsheets_http import RetryPolicy
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit
 
 EDITOR = User("sokha@ccpcr.org", "editor", "Sokha")
@@ -31,7 +32,7 @@ def main(argv: list[str]) -> int:
     out: dict = {}
     if mode == "append":
         tag, n, start = argv[4], int(argv[5]), Path(argv[6])
-        cache.refresh(source)
+        read_check_load(cache, source)
         while not start.exists():  # both processes begin together
             time.sleep(0.005)
         statuses = []
@@ -41,11 +42,11 @@ def main(argv: list[str]) -> int:
             statuses.append(result.status)
         out = {"statuses": statuses}
     elif mode == "edit":
-        cache.refresh(source)
+        read_check_load(cache, source)
         result = sync.save(cache, source, EDITOR, [CellEdit("households", ("HH-0042",), "members", 4, 5)])
         out = {"status": result.status, "pending": sync.pending(cache)}
     elif mode == "replay":
-        cache.refresh(source)
+        read_check_load(cache, source)
         replayed = sync.replay_pending(cache, source)
         out = {"sent": replayed.sent if replayed else 0, "pending": sync.pending(cache)}
     cache.close()

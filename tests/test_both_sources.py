@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from insights.overview import year_results
 from schemas.registry import TABS
 from ui.markdown import literal
@@ -30,7 +31,7 @@ def source(request, demo_workbook, make_source):
 
 def test_both_sources_load_the_same_tables_and_no_issue(source, demo_cache):
     cache = Cache(":memory:")
-    result = cache.refresh(source)
+    result = read_check_load(cache, source)
     assert (result.errors, result.warnings) == (0, 0)
     for spec in TABS:
         ours = cache.frame(spec.name)
@@ -40,7 +41,7 @@ def test_both_sources_load_the_same_tables_and_no_issue(source, demo_cache):
 
 def test_both_sources_give_the_reports_2017_figures(source):
     cache = Cache(":memory:")
-    cache.refresh(source)
+    read_check_load(cache, source)
     results = year_results(cache.cursor(), 2017)
     assert results["clinic"]["assessed"] == 11_292
     assert (results["prevention"]["villages"], results["prevention"]["communes"]) == (55, 18)
@@ -50,17 +51,17 @@ def test_a_google_refresh_costs_three_calls_then_one_when_unchanged_and_three_af
     source = make_source(demo_sheet)
     cache = Cache(":memory:")
     sheets_server.reset()
-    cache.refresh(source)
+    read_check_load(cache, source)
     first = [r["path"] for r in sheets_server.api_calls()]
     assert len(first) <= 3 and sum("values:batchGet" in p for p in first) == 1, first
 
     sheets_server.reset()
-    assert cache.refresh(source).skipped
+    assert read_check_load(cache, source).skipped
     assert len(sheets_server.api_calls()) == 1  # the change token only
 
     sheets_server.edit(demo_sheet, "rice_banks", "B2", "Teng Mao rice bank")
     sheets_server.reset()
-    result = cache.refresh(source)
+    result = read_check_load(cache, source)
     # token, the metadata again (merged cells are not in the values, and a merge changes no value), one batchGet
     assert not result.skipped and len(sheets_server.api_calls()) == 3
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE bank_id = 'RB-01'").fetchone()[0] == "Teng Mao rice bank"
@@ -73,13 +74,13 @@ def test_injected_faults_are_retried_and_a_dead_source_keeps_the_last_good_cache
     cache = Cache(":memory:")
     sheets_server.inject(429, times=2, match="values:batchGet")
     sheets_server.inject(503, times=1, match="values:batchGet")
-    cache.refresh(source)
+    read_check_load(cache, source)
     assert cache.cursor().execute("SELECT count(*) FROM rice_banks").fetchone()[0] == 2
 
     sheets_server.edit(demo_sheet, "rice_banks", "B2", "Changed")
     sheets_server.inject(503, times=50, match="values:batchGet")
     with pytest.raises(SourceUnreachable):
-        cache.refresh(source)
+        read_check_load(cache, source)
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE bank_id = 'RB-01'").fetchone()[0] != "Changed"
     sheets_server.clear_faults()
 

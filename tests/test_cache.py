@@ -7,6 +7,7 @@ import pytest
 from connectors.sources.interface import SourceError
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from schemas.registry import TABS
 
 
@@ -40,8 +41,8 @@ def test_the_demo_workbook_loads_with_no_validation_issue(demo_cache):
 def test_refreshing_an_unchanged_workbook_reads_no_tab(tmp_path, demo_copy):
     source = CountingWorkbook(demo_copy)
     cache = Cache(tmp_path / "cache.duckdb")
-    first = cache.refresh(source)
-    second = cache.refresh(source)
+    first = read_check_load(cache, source)
+    second = read_check_load(cache, source)
     assert (first.skipped, second.skipped, source.reads) == (False, True, 1)
     assert cache.cursor().execute("SELECT count(*) FROM _refreshes").fetchone()[0] == 1
 
@@ -49,11 +50,11 @@ def test_refreshing_an_unchanged_workbook_reads_no_tab(tmp_path, demo_copy):
 def test_a_changed_workbook_is_read_again(tmp_path, demo_copy):
     source = CountingWorkbook(demo_copy)
     cache = Cache(tmp_path / "cache.duckdb")
-    cache.refresh(source)
+    read_check_load(cache, source)
     book = openpyxl.load_workbook(demo_copy)
     book["rice_banks"]["B2"] = "Renamed bank"
     book.save(demo_copy)
-    result = cache.refresh(source)
+    result = read_check_load(cache, source)
     assert (result.skipped, source.reads) == (False, 2)
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE _row = 2").fetchone()[0] == "Renamed bank"
 
@@ -66,7 +67,7 @@ def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loa
     sheet.delete_cols(5)  # capacity_kg
     book.save(demo_copy)
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_copy))
+    read_check_load(cache, WorkbookSource(demo_copy))
     con = cache.cursor()
     issues = con.execute("SELECT tab, rule FROM _issues WHERE tab IN ('ambulance_trips', 'rice_banks') ORDER BY tab").fetchall()
     assert [tab for tab, _ in issues] == ["ambulance_trips", "rice_banks"]
@@ -76,21 +77,21 @@ def test_a_missing_tab_and_a_missing_column_give_one_issue_each_and_the_rest_loa
 
 def test_a_source_that_cannot_be_read_leaves_the_last_good_cache(tmp_path, demo_copy):
     cache = Cache(tmp_path / "cache.duckdb")
-    cache.refresh(WorkbookSource(demo_copy))
+    read_check_load(cache, WorkbookSource(demo_copy))
     before = cache.cursor().execute("SELECT count(*) FROM clinic_visits").fetchone()[0]
     demo_copy.write_bytes(b"not a workbook")
     with pytest.raises(SourceError):
-        cache.refresh(WorkbookSource(demo_copy))
+        read_check_load(cache, WorkbookSource(demo_copy))
     assert cache.cursor().execute("SELECT count(*) FROM clinic_visits").fetchone()[0] == before
 
 
 def test_the_cache_survives_a_restart(tmp_path, demo_copy):
     path = tmp_path / "cache.duckdb"
     first = Cache(path)
-    first.refresh(WorkbookSource(demo_copy))
+    read_check_load(first, WorkbookSource(demo_copy))
     first.close()
     again = Cache(path)
-    assert again.refresh(WorkbookSource(demo_copy)).skipped
+    assert read_check_load(again, WorkbookSource(demo_copy)).skipped
     assert again.cursor().execute("SELECT count(*) FROM rice_banks").fetchone()[0] == 2
     assert again.last_refresh()["refreshed_at"] <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from schemas.i18n import language
 from tests.conftest import app_on
 from tests.factories import small_book, write_xlsx
@@ -35,7 +36,7 @@ def test_the_data_quality_page_writes_issues_in_the_readers_language(refreshed_i
     workbook = app_on(_flawed(tmp_path), monkeypatch, tmp_path)
     with language(refreshed_in):
         cache = Cache(tmp_path / "cache.duckdb")
-        cache.refresh(WorkbookSource(workbook))
+        read_check_load(cache, WorkbookSource(workbook))
         stored = cache.cursor().execute("SELECT rule, message FROM _issues WHERE cell = 'E4'").fetchall()
         cache.close()
     assert stored == [("cell.not_a_number", None)]  # no sentence is stored: it is written when read

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from connectors.access import MASK, AccessDenied, User
+from connectors.store.refresh import read_check_load
 from connectors.sync.request import Conflict
 from gateway import figures, masking, reads
 from insights import common, overview, overview_charts, prevention
@@ -117,7 +118,7 @@ def test_the_threshold_is_the_setting(demo_workbook):
     from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     cache.cursor().execute("DELETE FROM settings WHERE key = 'small_count_threshold'")
     cache.cursor().execute("INSERT INTO settings (key, value) VALUES ('small_count_threshold', '20')")
     assert figures.count_shown(cache, VIEWER, 12) == "<20"
@@ -153,7 +154,7 @@ def test_other_staffs_emails_are_masked_in_a_rows_history(demo_workbook):
     from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     cache.cursor().execute("""INSERT INTO _audit VALUES (now(), 'admin@example.org', 'households', 'HH-0001', 'members', '4', '5', 'app'),
                                                         (now(), 'editor@example.org', 'households', 'HH-0001', 'members', '5', '6', 'app')""")
     seen = reads.row_history(cache, EDITOR, "households", "HH-0001")
@@ -166,7 +167,7 @@ def test_a_role_the_app_does_not_know_signs_nobody_in(demo_workbook):
     from connectors.store.cache import Cache
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     email = cache.cursor().execute("SELECT email FROM users WHERE role = 'viewer' LIMIT 1").fetchone()[0]
     assert reads.user_for(cache, email.upper()) == User(email.upper(), "viewer", reads.user_for(cache, email).name)
     cache.cursor().execute("UPDATE users SET role = 'superuser' WHERE email = ?", [email])

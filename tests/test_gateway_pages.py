@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 
 from connectors.access import MASK, User, can_read, sees_personal_data
+from connectors.store.refresh import read_check_load
 from schemas.formats import title
 from schemas.registry import TABS
 from schemas.rules import RULES
@@ -221,7 +222,7 @@ def test_the_source_is_read_and_the_outbox_replayed_only_after_sign_in(app_env, 
     from connectors.sync import CellEdit, SaveRequest, outbox
 
     cache = Cache(app_env["cache"])
-    cache.refresh(WorkbookSource(app_env["workbook"]))
+    read_check_load(cache, WorkbookSource(app_env["workbook"]))
     key, members = demo_frames["households"].iloc[0][["household_id", "members"]]
     request = SaveRequest([CellEdit("households", (key,), "members", int(members), int(members) + 1)], {}, [])
     outbox.put(cache, EMAIL["admin"], {"request": request.to_payload(), "role": "admin", "name": "", "via": "app"}, "offline")

@@ -17,6 +17,7 @@ from connectors.access import LOCAL_ADMIN
 from connectors.sources.interface import CellUpdate, WriteBatch
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from gateway.figures import figure
 from insights import clinic, prevention, rice_bank, savings
 from insights.common import Filters
@@ -56,7 +57,7 @@ def huge_book(tmp_path_factory, demo_workbook, demo_frames) -> tuple[Path, dict]
 @pytest.fixture(scope="module")
 def huge_cache(huge_book) -> Cache:
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(huge_book[0]))
+    read_check_load(cache, WorkbookSource(huge_book[0]))
     return cache
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from insights import cow_bank, rice_bank
 from insights.common import reads
 from insights.left_out import LeftOut, left_out, tabs_read
@@ -15,7 +16,7 @@ from tests.factories import small_book, write_xlsx
 
 def _cache(book, tmp_path) -> Cache:
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(write_xlsx(book, tmp_path / "book.xlsx")))
+    read_check_load(cache, WorkbookSource(write_xlsx(book, tmp_path / "book.xlsx")))
     return cache
 
 

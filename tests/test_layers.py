@@ -25,8 +25,7 @@ PAGES_NAMING_INSIGHTS = {
 # The Tables and Sync pages name the errors and settings of the write path (AccessDenied, SourceError,
 # setting, outbox states) from the modules that define them; exact, may only shrink.
 PAGES_NAMING_CONNECTORS = {
-    "pages.sync -> connectors.access", "pages.sync -> connectors.config", "pages.sync -> connectors.sources.interface",
-    "pages.tables -> connectors.access", "pages.tables -> connectors.config",
+    "pages.sync -> connectors.access", "pages.tables -> connectors.access", "pages.tables -> connectors.config",
     "pages.tables -> connectors.sources.interface",
 }
 

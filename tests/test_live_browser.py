@@ -96,11 +96,12 @@ def test_a_save_in_another_app_process_shows_on_an_open_overview(browser, live_a
     script = f"""
 from connectors.access import LOCAL_ADMIN
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sources.gsheets import GoogleSheetSource
 from connectors.sync import CellEdit, save
 source = GoogleSheetSource.from_settings({key!r}, secrets={{}}, api_base={base!r})
 cache = Cache(":memory:")
-cache.refresh(source)
+read_check_load(cache, source)
 old = cache.cursor().execute("SELECT capacity_kg FROM rice_banks WHERE bank_id = 'RB-01'").fetchone()[0]
 result = save(cache, source, LOCAL_ADMIN, [CellEdit("rice_banks", ("RB-01",), "capacity_kg", old, 27182.0)])
 print(result.status, result.message)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from connectors.store.refresh import read_check_load
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
 from schemas.registry import TABS, Tab, register
 from tests.factories import small_book, write_xlsx
@@ -58,7 +59,7 @@ def test_validator_cache_and_sync_serve_a_new_tab(water_filters):
     assert frames["water_filters"].frame["working"].tolist() == [True, False]
     assert [i for i in issues if i.tab == "water_filters"] == []
     cache = Cache(":memory:")
-    cache.refresh(source)
+    read_check_load(cache, source)
     assert cache.frame("water_filters")["users"].tolist() == [5, 4]
     bad = sync.save(cache, source, LOCAL_ADMIN, [sync.CellEdit("water_filters", ("WF-001",), "village_code", "12010101", "99999999")])
     assert bad.status == sync.INVALID  # the foreign key rule covers the new tab too

@@ -12,6 +12,7 @@ import pytest
 
 from connectors import sync
 from connectors.sources.workbook import WorkbookSource
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, RowDelete
 from schemas.grid import Merge
 from schemas.validate import validate_workbook
@@ -44,7 +45,7 @@ def merge(env: Env, cells: str, tab: str = "rice_ledger") -> None:
     else:
         env.source.client.open_by_key(env.key).worksheet(tab).merge_cells(cells)
         env.source.version()  # the sheet changed: the next read asks for its merges again
-    env.cache.refresh(env.source)
+    read_check_load(env.cache, env.source)
 
 
 @pytest.fixture(params=SOURCES)

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.access import AccessDenied
+from connectors.store.refresh import read_check_load
 from schemas.registry import site, tab, unregister_programme
 from tests import throwaway_programme
 from tests.factories import EDITOR, VIEWER, small_book, write_xlsx
@@ -56,7 +57,7 @@ def test_the_registry_check_validator_and_cache_serve_it(lamps_book):
     assert frames["solar_lamps"].frame["working"].tolist() == [True, False]
     assert [i for i in issues if i.tab == "solar_lamps"] == []
     cache = Cache(":memory:")
-    cache.refresh(source)
+    read_check_load(cache, source)
     assert cache.cursor().execute("SELECT lamp_id, people FROM solar_lamps ORDER BY lamp_id").fetchall() == [("SL-001", 5), ("SL-002", 3)]
 
 
@@ -77,7 +78,7 @@ def test_the_gateway_refuses_a_role_without_the_programme_and_serves_one_with_it
     from insights.common import years_with_data
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(lamps_book))
+    read_check_load(cache, WorkbookSource(lamps_book))
     with pytest.raises(AccessDenied, match="may not read the 'Solar lamps' tab"):
         reads.read_tab(cache, VIEWER, "solar_lamps")
     assert reads.read_tab(cache, EDITOR, "solar_lamps")["lamp_id"].tolist() == ["SL-001", "SL-002"]

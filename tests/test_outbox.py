@@ -10,6 +10,7 @@ import pytest
 
 from connectors import sync
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, outbox
 from tests.factories import EDITOR, Env, Flaky, cut_network, restore_network
 
@@ -30,7 +31,7 @@ def test_network_drop_then_restart_then_written_exactly_once(env):
     env.cache = Cache(env.cache_path)
     assert sync.pending(env.cache) == 1
     source = env.source if env.kind == "workbook" else env.make_source(env.key)
-    env.cache.refresh(source)  # reconnection: the refresh succeeds ...
+    read_check_load(env.cache, source)  # reconnection: the refresh succeeds ...
     replayed = sync.replay_pending(env.cache, source)  # ... and its hook sends what waits
     assert replayed is not None and replayed.sent == 1
     assert sync.pending(env.cache) == 0

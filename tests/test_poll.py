@@ -10,6 +10,7 @@ import pytest
 from connectors.access import LOCAL_ADMIN
 from connectors.poll import Poller, PollSettings, describe
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, save
 
 DEFAULTS = PollSettings()  # 30 s, 120 s: what a deployment runs with
@@ -159,7 +160,7 @@ def test_a_save_queued_while_the_source_was_down_is_sent_by_the_next_tick_that_r
     assert pending(poller.cache) == 0 and poller.last_replay.sent == 1
     assert [e.state for e in outbox.entries(poller.cache, (outbox.SENT,))] == [outbox.SENT]
     fresh = Cache(":memory:")
-    fresh.refresh(make_source(sheet))
+    read_check_load(fresh, make_source(sheet))
     assert _name(fresh) == "Sent by the poll"
     before = len(sheets_server.api_calls())
     assert [o for o in (_tick_at(poller, clock, s) for s in range(30)) if o != "waiting"]  # later ticks ...

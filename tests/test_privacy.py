@@ -18,6 +18,7 @@ from commands import validate as validate_cmd
 from connectors.access import MASK, User
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from gateway import reads
 from insights.export import safe_csv
 from insights.privacy import mask_issue_frame
@@ -145,7 +146,7 @@ def small_cache(tmp_path):
     book = small_book()
     book["households"][1][6] = "012 345 678"
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(write_xlsx(book, tmp_path / "small.xlsx")))
+    read_check_load(cache, WorkbookSource(write_xlsx(book, tmp_path / "small.xlsx")))
     return cache
 
 
@@ -263,5 +264,5 @@ def test_report_accepts_the_flag_and_masks_by_default(tmp_path, capsys):
     assert "Chan Vanna Sokha" not in capsys.readouterr().out
     assert parser.parse_args(["--year", "2017", "--show-personal-data"]).show_personal_data
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(_clinic_book(tmp_path)))
+    read_check_load(cache, WorkbookSource(_clinic_book(tmp_path)))
     assert report_cmd.mask_personal_values(cache.cursor(), "Head: Sok Dara, 5 cows") == f"Head: {MASK}, 5 cows"

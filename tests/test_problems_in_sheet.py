@@ -9,6 +9,7 @@ import re
 import gspread
 import pytest
 
+from connectors import pipeline
 from connectors.access import LOCAL_ADMIN
 from connectors.poll import Poller, PollSettings
 from connectors.problems import feedback
@@ -251,7 +252,7 @@ def test_a_staff_tab_called_problems_is_never_written_over(sheet, make_spreadshe
     key = make_spreadsheet(book)
     cache = Cache(":memory:")
     source = make_source(key)
-    feedback.refresh(cache, source)
+    pipeline.refresh(cache, source, send_saves=False)
     assert sheet.server.sheet_values(key, "Problems") == [["Problem", "Who"], ["Roof leaks at the rice bank", "Dara"]]
     ours = sheet.server.sheet_values(key, "Problems (back office)")
     assert ours[0][-1] == "Back office id" and len(ours) == 7

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
+from connectors import pipeline
 from connectors.problems import feedback
 from connectors.problems import notes as N
 from connectors.sources.workbook import WorkbookSource
@@ -34,7 +35,7 @@ def workbook(monkeypatch, tmp_path):
 
 def check(source, cache) -> str:
     """One check, as the poll makes it: the refresh, then the send (synchronous here)."""
-    feedback.refresh(cache, source)
+    pipeline.refresh(cache, source, send_saves=False)
     return cache.cursor().execute('SELECT outcome FROM _problem_sends ORDER BY "at" DESC, rowid DESC LIMIT 1').fetchone()
 
 

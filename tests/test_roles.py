@@ -15,6 +15,7 @@ from connectors import sync
 from connectors.access import MASK, AccessDenied, User
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit
 from gateway import reads
 from schemas.registry import TABS
@@ -48,7 +49,7 @@ def test_a_viewers_write_is_refused_by_the_write_path_and_nothing_is_written(dem
     before = demo_copy.read_bytes()
     cache = Cache(":memory:")
     source = WorkbookSource(demo_copy)
-    cache.refresh(source)
+    read_check_load(cache, source)
     viewer = User(EMAIL["viewer"], "viewer")
     row = cache.cursor().execute("SELECT household_id, members FROM households ORDER BY _row LIMIT 1").fetchone()
     for user, tab, key, column, old in [(viewer, "households", row[0], "members", row[1]),
@@ -79,7 +80,7 @@ def test_a_clinic_user_cannot_read_households_through_the_read_path(demo_cache):
 
 def test_every_view_of_a_tab_with_personal_data_is_audited_whoever_looks(demo_workbook):
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     admin, viewer = User(EMAIL["admin"], "admin"), User(EMAIL["viewer"], "viewer")
     shown = reads.read_tab(cache, admin, "households", limit=10)
     assert shown["head_name"].ne(MASK).all()

@@ -11,6 +11,7 @@ from connectors import sync
 from connectors.access import User
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 
 
 def _issues(cache: Cache) -> list[tuple]:
@@ -25,11 +26,11 @@ def test_the_last_problem_fixed_by_a_save_leaves_no_stale_warning_after_the_refr
     book["rice_ledger"]["E3"] = "abc"
     book.save(path)
     source, cache = WorkbookSource(path), Cache(str(tmp_path / "cache.duckdb"))
-    cache.refresh(source)
+    read_check_load(cache, source)
     assert _issues(cache) == [("rice_ledger", 3, "cell.not_a_number"), ("rice_ledger", None, "rules.not_checked")]
 
     saved = sync.save(cache, source, User("admin@example.org", "admin"), [sync.CellEdit("rice_ledger", (key,), "kg", "abc", "70")],
                       None, [], date_order="day_first")
     assert saved.status == sync.SAVED, saved.message
-    cache.refresh(source)
+    read_check_load(cache, source)
     assert _issues(cache) == []

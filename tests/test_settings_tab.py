@@ -14,6 +14,7 @@ import pytest
 from connectors.sources.interface import CellUpdate, WriteBatch
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from gateway import figures
 from gateway.reads import small_count_threshold
 from insights.common import setting
@@ -93,7 +94,7 @@ def _book_with(tmp_path: Path, demo_workbook: Path, **typed) -> Path:
 
 def _cache(path: Path) -> Cache:
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(path))
+    read_check_load(cache, WorkbookSource(path))
     return cache
 
 

@@ -16,6 +16,7 @@ from connectors.access import LOCAL_ADMIN
 from connectors.sources.interface import SourceUnreachable
 from connectors.store import audit
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, RowDelete
 from tests.factories import EDITOR, HAS_SHEETS, VIEWER
 
@@ -167,7 +168,7 @@ def test_append_and_delete_update_the_cache_in_place(env):
     assert kinds == {("rice_ledger", "RL-000124", ""), ("households", "HH-0043", "")}
     # the refreshed cache agrees with what was saved in place
     fresh = Cache(":memory:")
-    fresh.refresh(env.source)
+    read_check_load(fresh, env.source)
     assert fresh.frame("rice_ledger").drop(columns=[]).equals(env.cache.frame("rice_ledger"))
 
 

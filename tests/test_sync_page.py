@@ -13,6 +13,7 @@ from connectors.access import AccessDenied, User
 from connectors.sources.interface import SourceUnreachable
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, outbox
 from gateway import reads
 from tests.factories import EMAIL, frames, signed_in
@@ -37,7 +38,7 @@ def test_the_data_functions_answer_an_admin(demo_cache):
 
 def test_the_audit_log_is_newest_first_and_filtered(demo_workbook):
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(demo_workbook))
+    read_check_load(cache, WorkbookSource(demo_workbook))
     reads.read_tab(cache, ADMIN, "households", limit=1)
     reads.read_tab(cache, User(EMAIL["viewer"], "viewer"), "clinic_visits", limit=1)
     trail = reads.audit_log(cache, ADMIN)
@@ -70,7 +71,7 @@ def _queue_a_change(app_env) -> str:
     """An admin's edit that waited in the outbox of the app's cache file; returns the village's code."""
     cache = Cache(app_env["cache"])
     source = WorkbookSource(app_env["workbook"])
-    cache.refresh(source)
+    read_check_load(cache, source)
     code, name = cache.cursor().execute("SELECT village_code, village FROM villages ORDER BY _row LIMIT 1").fetchone()
     result = sync.save(cache, _Offline(source), ADMIN, [CellEdit("villages", (code,), "village", name, name + " Leu")])
     assert result.status == sync.QUEUED and outbox.pending(cache) == 1

@@ -11,6 +11,7 @@ import pytest
 
 from connectors import sync
 from connectors.store.cache import Cache
+from connectors.store.refresh import read_check_load
 from connectors.sync import CellEdit, RowDelete
 from tests.factories import EDITOR, Env
 
@@ -73,7 +74,7 @@ class Person:
 def test_soak_of_concurrent_saves_with_faults_and_a_person_editing(env, tmp_path):
     rng = random.Random(20261201)
     second = Cache(tmp_path / "second.duckdb")
-    second.refresh(env.source)
+    read_check_load(second, env.source)
     sessions = [(env.cache, env.source), (second, env.make_source(env.key))]
     model = {row[0]: (row[7] if len(row) > 7 else "") for row in env.rows("rice_ledger")}
     original = list(model)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
+from connectors.store.refresh import read_check_load
 from insights.quality import issue_list
 from schemas.registry import tab as registered_tab
 from tests.conftest import app_on
@@ -88,7 +89,7 @@ def test_the_same_words_as_the_data_quality_page(small_app):
     book["rice_ledger"]["E3"] = "abc"
     book.save(small_app)
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(small_app))
+    read_check_load(cache, WorkbookSource(small_app))
     listed = issue_list(cache.cursor())
     assert listed.loc[listed["cell"] == "E3", "message"].tolist() == [under_the_editor]
 

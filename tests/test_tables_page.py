@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.sources.workbook import WorkbookSource
+from connectors.store.refresh import read_check_load
 from tests.factories import small_book, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def test_foreign_keys_show_labels_and_personal_data_is_masked(small_app):
     from ui import table_editor as te
 
     cache = Cache(":memory:")
-    cache.refresh(WorkbookSource(small_app))
+    read_check_load(cache, WorkbookSource(small_app))
     editor = User("e@x.org", "editor")
     labels = te.fk_labels(cache.cursor(), editor, "households.household_id")
     assert labels["HH-0042"] == "HH-0042 · ••• · Krol Kor"

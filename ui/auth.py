@@ -25,7 +25,7 @@ from gateway.reads import user_for
 from schemas.i18n import N_, _
 from ui.language import remember_for
 from ui.markdown import literal
-from ui.state import SIGNED_IN, cache, ensure_loaded, replay_waiting, served, signed_in_user
+from ui.state import SIGNED_IN, cache, ensure_loaded, served, signed_in_user
 
 ROLE_NAMES = {"admin": N_("admin"), "editor": N_("editor"), "clinic": N_("clinic staff"), "viewer": N_("viewer")}
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -136,8 +136,6 @@ def require_user() -> User:
         refuse_foreign_host()
         st.session_state[SIGNED_IN] = LOCAL_ADMIN
         remember_for(LOCAL_ADMIN.email)
-        ensure_loaded()
-        _replay_once()
         st.sidebar.caption(_("No sign-in configured: you are the local admin, and the app listens on {address} only.").format(address=literal(address)))
         return LOCAL_ADMIN
     if streamlit_auth() is None:
@@ -163,17 +161,9 @@ def require_user() -> User:
             st.logout()
         st.stop()
     st.session_state[SIGNED_IN] = user
-    _replay_once()
     with st.sidebar:
         st.caption(_("Signed in as {email} ({role}); the app listens on {address}.").format(
             email=literal(user.email), role=_(ROLE_NAMES.get(user.role, user.role)), address=literal(address) if address else _("every interface")))
         if st.button(_("Sign out"), key="sign_out"):
             st.logout()
     return user
-
-
-def _replay_once() -> None:
-    """Once per browser session, after sign-in: send the saves waiting in the outbox."""
-    if not st.session_state.get("replayed_once"):
-        st.session_state["replayed_once"] = True
-        replay_waiting()

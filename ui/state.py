@@ -5,7 +5,8 @@ signed-in user - role checked, personal data masked, small counts suppressed, vi
 module only caches what the gateway returned, keyed by the generation of the tabs the insight reads (a
 refresh or a save that changed one of them invalidates it; a refresh of other tabs does not) and by the
 user's e-mail and role. Nobody signed in: AccessDenied, nothing is read.
-The source is read (refresh) and written (outbox replay) only after sign-in (ui.auth).
+The source is read (refresh) before sign-in only where the users tab must say who may come in (ui.auth), and
+written (the saves waiting) only after it.
 """
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from typing import Any
 
 import streamlit as st
 
+from connectors import pipeline
 from connectors.access import AccessDenied, User
 from connectors.config import setting, source_spec
-from connectors.problems import feedback as problems
 from connectors.sources import open_source
 from connectors.sources.interface import Source, SourceError
 from connectors.store.cache import Cache
+from connectors.sync import ReplayResult
 from gateway.figures import figure, require_known_role
 from gateway.masking import source_text_shown
 from schemas.i18n import _, current_language
@@ -30,6 +32,8 @@ from ui.markdown import literal
 
 SIGNED_IN = "signed_in_user"  # session-state key: the User that ui.auth let in on this rerun
 ENTRY = "entry_ran"  # session-state key: app.py (sign-in, navigation) has run in this session
+LOADED_ONCE = "loaded_once"  # this session's first refresh ran (ensure_loaded)
+SENT_ONCE = "sent_once"  # this session sent the saves waiting, once signed in
 ASKED_FOR = "asked_for"  # the page (its address, its query) a visitor asked for before app.py ran
 
 
@@ -105,39 +109,43 @@ def _calling_page() -> str | None:
 
 
 def refresh(force: bool = False, progress: Callable[[str, float], None] | None = None) -> None:
-    """Refresh the cache; when the source cannot be read, keep serving the last good cache and say why.
-    Then send the saves waiting in the outbox - only when someone is signed in (never before sign-in)."""
-    try:  # the app's one refresh path (as the live poll's): the sheet's Problems tab is sent in the background
-        result = problems.refresh(cache(), source(), background=True, force=force, date_order=setting("date_order"), progress=progress)
+    """The refresh (connectors.pipeline), the saves waiting sent only once someone is signed in. When the source
+    cannot be read, keep serving the last good cache and say why."""
+    signed_in = signed_in_user() is not None
+    try:
+        refreshed = pipeline.refresh(cache(), source(), send_saves=signed_in, background=True,
+                                     force=force, date_order=setting("date_order"), progress=progress)
     except SourceError as exc:
         st.session_state["source_problem"] = str(exc)
         return
     st.session_state.pop("source_problem", None)
-    st.session_state["last_refresh"] = result
+    st.session_state["last_refresh"] = refreshed.result
     st.session_state["live_seen"] = cache().change_count  # the page that asked draws the new data itself (ui.live)
-    if signed_in_user() is not None:
-        replay_waiting()
+    st.session_state[SENT_ONCE] = st.session_state.get(SENT_ONCE) or signed_in
+    if refreshed.sent is not None:
+        st.session_state["last_replay"] = refreshed.sent
 
 
-def replay_waiting() -> None:
-    """Send the saves waiting in the outbox (nothing at all when it is empty), each as the person who made it."""
-    from connectors import sync
-
-    try:
-        done = sync.replay_pending(cache(), source(), date_order=setting("date_order"))
-    except SourceError as exc:
-        done = sync.ReplayResult(problem=str(exc), waiting=sync.pending(cache()))
-    if done is not None:
-        st.session_state["last_replay"] = done
+def send_waiting() -> ReplayResult | None:
+    """Send the saves waiting in the outbox now, each as the person who made it (also the pages' button). None:
+    none waited, and no call was made."""
+    st.session_state[SENT_ONCE] = True
+    sent = pipeline.send_waiting(cache(), source(), date_order=setting("date_order"))
+    if sent is not None:
+        st.session_state["last_replay"] = sent
+    return sent
 
 
 def ensure_loaded() -> None:
-    """Once per browser session: one cheap change-token call, and a refresh only if the data changed."""
-    if st.session_state.get("loaded_once"):
-        return
-    st.session_state["loaded_once"] = True
-    with st.spinner(_("Loading the data…")):
-        refresh()
+    """Once per browser session: the refresh (one cheap change-token call when the data did not change). Data read
+    before sign-in (the users tab says who may come in) is not read again once signed in: only the saves waiting
+    are sent then, once per session like the rest."""
+    if not st.session_state.get(LOADED_ONCE):
+        st.session_state[LOADED_ONCE] = True
+        with st.spinner(_("Loading the data…")):
+            refresh()
+    elif signed_in_user() is not None and not st.session_state.get(SENT_ONCE):
+        send_waiting()
 
 
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

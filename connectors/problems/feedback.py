@@ -1,9 +1,8 @@
-"""Every mistake back to the person who typed it, in their own sheet: the ONE refresh path of the app.
+"""Every mistake back to the person who typed it, in their own sheet: two steps of the refresh (connectors.pipeline).
 
-`refresh(cache, source, ...)` is what the live poll (connectors.poll) and a page (ui.state.refresh) call
-instead of `Cache.refresh`: the refresh also reads the app's Problems tab in the same call (its ticks),
-keeps what the tab should show (connectors.problems.collect), then `send()` writes the tab and the notes -
-only when what they show changed:
+`hook()`: the refresh also reads the app's Problems tab in the same call (its ticks) and keeps what the tab
+should show (connectors.problems.collect); `send_after_refresh()` then writes the tab and the notes - only
+when what they show changed:
 
 - nothing changed (same problems, same confirmations, the tab as the app left it): no call at all;
 - changed: ONE spreadsheets:batchUpdate (the Problems rows, the notes set and cleared, the audit entries of
@@ -25,7 +24,6 @@ from connectors.problems import layout as L
 from connectors.problems import store
 from connectors.problems.collect import ProblemsHook
 from connectors.sources.interface import SourceError, SourceStale, SourceUnreachable
-from connectors.store.cache import RefreshResult
 from schemas.i18n import _
 
 MODES = ("off", "tab", "tab+notes")
@@ -60,16 +58,18 @@ def writer(source: Any) -> Any:
     return make() if callable(make) else None
 
 
-def refresh(cache: Any, source: Any, *, background: bool = False, **kwargs: Any) -> RefreshResult:
-    """Cache.refresh (same arguments) with the Problems tab read and, when it changed, written back."""
-    on = mode() != "off" and writer(source) is not None
-    result = cache.refresh(source, hook=ProblemsHook(cache) if on else None, **kwargs)
-    if on:
-        if background:
-            send_in_background(cache, source)
-        else:
-            send(cache, source)
-    return result
+def hook(cache: Any, source: Any) -> ProblemsHook | None:
+    """What the refresh reads and keeps for the Problems tab, or None when problems are not written to this source."""
+    return ProblemsHook(cache) if mode() != "off" and writer(source) is not None else None
+
+
+def send_after_refresh(cache: Any, source: Any, *, background: bool) -> None:
+    """The refresh's step after the load (connectors.pipeline): write what changed, in a thread of its own when a
+    page is waiting."""
+    if background:
+        send_in_background(cache, source)
+    else:
+        send(cache, source)
 
 
 def _lock(cache: Any) -> threading.Lock:

@@ -1,7 +1,8 @@
 """The DuckDB cache: one typed table per tab plus `_row`, and the bookkeeping tables.
 
-The cache stores; the refresh (connectors.store.refresh: change token, one read, the tabs that changed
-checked again, their tables replaced in ONE transaction) fills it. It remembers, per process, what each
+The cache only stores; the refresh fills it (connectors.pipeline, whose read -> check -> load step is
+connectors.store.refresh: change token, one read, the tabs that changed checked again, their tables
+replaced in ONE transaction). It remembers, per process, what each
 table was loaded from (the tab's fingerprint) and when each changed (`generation(tabs)`), so a figure
 cached on tabs that did not change outlives a refresh.
 """
@@ -10,33 +11,17 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from connectors.sources.interface import Source
-from connectors.store.refresh import RefreshResult, arrow_of, refresh
+from connectors.store.refresh import arrow_of
 from connectors.store.transaction import atomic
 from schemas.issue_rows import STORED, IssueRows
 from schemas.registry import TABS, Tab
-
-Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
-
-
-class RefreshHook(Protocol):
-    """What a refresh lets the app add (connectors.problems implements it)."""
-
-    def tabs(self) -> list[str]:
-        """Tabs the app owns, read in the same call as the data (absent ones are simply not there)."""
-
-    def unchanged(self, con: Any, grids: dict[str, Any]) -> bool:
-        """The data is as at the last read: is what the app's tabs hold as good (then nothing is validated again)?"""
-
-    def validated(self, con: Any, grids: dict[str, Any], issues: IssueRows) -> IssueRows:
-        """Inside the refresh's transaction: keep what the app needs of this read; answer the issues to store."""
 
 _SQL_TYPE = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
 
@@ -140,16 +125,6 @@ class Cache:
     def stored_version(self, source_label: str) -> str | None:
         row = self.cursor().execute("SELECT version FROM _meta WHERE tab = '*' AND source = ?", [source_label]).fetchone()
         return row[0] if row else None
-
-    def refresh(self, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Progress | None = None,
-                version: str | None = None, keep_same: bool = False, hook: RefreshHook | None = None) -> RefreshResult:
-        """Bring the cache in step with the source (connectors.store.refresh). `version`: a change token the
-        caller asked for just before; then this reads without asking again (the poll's bounded-staleness read
-        costs one call, not two). `keep_same`: when every cell is as at the last read, keep the tables and the
-        generation, so open pages need not redraw (the poll's reads). `hook`: tabs the app owns, read in the
-        same call, and what the app keeps of a validation before its issues are stored (connectors.problems)."""
-        return refresh(self, source, force=force, date_order=date_order, progress=progress, version=version,
-                       keep_same=keep_same, hook=hook)
 
     def stored(self, loaded: dict[str, str], issues: dict[str, str], moved: set[str], version: str) -> None:
         """A refresh stored these tables (`loaded`: tab -> fingerprint) and issues; `moved`: the tabs whose table

@@ -1,4 +1,5 @@
-"""The refresh: read -> check -> load, in proportion to what changed (the cache itself only stores).
+"""The refresh's read -> check -> load, in proportion to what changed (the cache itself only stores; the whole
+refresh, with the Problems tab and the waiting saves, is connectors.pipeline).
 
 - The change token first: unchanged, nothing else is asked (one call).
 - ONE read of every tab; each tab's fingerprint (the source's digest of the cells as sent, when it has one)
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -24,8 +26,23 @@ from connectors.sources.gsheets_http import gc_paused
 from connectors.sources.interface import Source
 from connectors.store.transaction import atomic
 from schemas.i18n import _
+from schemas.issue_rows import IssueRows
 from schemas.registry import TABS
 
+Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
+
+
+class RefreshHook(Protocol):
+    """What a refresh lets the app add (connectors.problems.collect implements it)."""
+
+    def tabs(self) -> list[str]:
+        """Tabs the app owns, read in the same call as the data (absent ones are simply not there)."""
+
+    def unchanged(self, con: Any, grids: dict[str, Any]) -> bool:
+        """The data is as at the last read: is what the app's tabs hold as good (then nothing is validated again)?"""
+
+    def validated(self, con: Any, grids: dict[str, Any], issues: IssueRows) -> IssueRows:
+        """Inside the refresh's transaction: keep what the app needs of this read; answer the issues to store."""
 
 @dataclass
 class RefreshResult:
@@ -40,9 +57,14 @@ class RefreshResult:
     reloaded: list[str] = field(default_factory=list)  # tables replaced
 
 
-def refresh(cache: Any, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Any = None,
-            version: str | None = None, keep_same: bool = False, hook: Any = None) -> Any:
-    """See Cache.refresh."""
+def read_check_load(cache: Any, source: Source, *, force: bool = False, date_order: str = "day_first", progress: Progress | None = None,
+                    version: str | None = None, keep_same: bool = False, hook: RefreshHook | None = None) -> RefreshResult:
+    """Bring the cache in step with the source: the refresh's first three steps (connectors.pipeline runs them
+    and the rest). `version`: a change token the caller asked for just before; then this reads without asking
+    again (the poll's bounded-staleness read costs one call, not two). `keep_same`: when every cell is as at the
+    last read, keep the tables and the generation, so open pages need not redraw (the poll's reads). `hook`: tabs
+    the app owns, read in the same call, and what the app keeps of a validation before its issues are stored
+    (connectors.problems)."""
     say = progress or (lambda _what, _done: None)
     with cache._lock:
         say(_("Checking whether the data changed"), 0.0)
