@@ -19,12 +19,14 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
 from connectors.config import admin_settings
+from connectors.store import audit
 from connectors.store.cache import quote
 from connectors.sync import outbox
 from gateway.masking import email_shown, sheet_links_shown
@@ -35,59 +37,81 @@ from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
 from schemas.settings import spec as setting_spec
 
-VIEW = "view"  # the `via` of an audit entry that records a view, not a change
-REPEATED_VIEW = dt.timedelta(minutes=10)
-
 
 def _cur(db: Any) -> Any:
     return db.cursor() if hasattr(db, "cursor") else db
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 # --- rows -----------------------------------------------------------------------------------------
 
 def record_view(db: Any, user: User, tab: Tab | str, what: str) -> None:
-    """One `_audit` entry: who looked at which tab holding personal data, when, and what was shown."""
+    """Who looked at which tab holding personal data and what was shown, with whether they saw it or not
+    (connectors.store.audit writes it)."""
     spec = registered_tab(tab)
     shown = "personal data shown" if sees_personal_data(user, spec) else "personal data masked"
-    entry = f"{what} ({shown})"
-    now = _now()
-    cur = _cur(db)
-    # Streamlit reruns a page on every click: the same view repeated within minutes is one view, not many.
-    seen = cur.execute('SELECT count(*) FROM _audit WHERE via = ? AND "user" = ? AND tab = ? AND new = ? AND "at" >= ?',
-                       [VIEW, user.email, spec.name, entry, now - REPEATED_VIEW]).fetchone()[0]
-    if not seen:
-        cur.execute('INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-                    [now, user.email, spec.name, "", None, None, entry, VIEW])
+    audit.record_view(db, user.email, spec.name, f"{what} ({shown})")
 
 
-def read_tab(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = (), limit: int | None = None,
+@dataclass
+class RowFilter:
+    """Which rows of a tab a reader asks for, as data (the Tables page's search and filters); the gateway alone
+    turns it into SQL, and a column masked for the reader is never searched (no oracle for hidden values)."""
+
+    search: str = ""
+    choices: dict[str, list[str]] = field(default_factory=dict)  # coded column -> the codes kept
+    dates: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # date column -> (from, to)
+    place: str | None = None  # a gazetteer code (province ... village): rows whose place column starts with it
+    rows: tuple[int, ...] = ()  # only these sheet rows (a problem's row, opened from Data quality)
+
+
+def _where(user: User, spec: Tab, rows: RowFilter | None) -> tuple[str, list[Any]]:
+    if rows is None:
+        return "", []
+    names = {c.name for c in spec.columns}
+    where, params = [], []
+    if rows.search.strip():
+        searchable = [c.name for c in spec.columns if not (c.pii and not sees_personal_data(user, spec))]
+        where.append("(" + " OR ".join(f"CAST({quote(c)} AS VARCHAR) ILIKE ?" for c in searchable) + ")")
+        params += [f"%{rows.search.strip()}%"] * len(searchable)
+    for column, values in rows.choices.items():
+        if values and column in names:
+            where.append(f"{quote(column)} IN ({', '.join('?' for _ in values)})")
+            params += list(values)
+    for column, (start, end) in rows.dates.items():
+        if column in names:
+            where.append(f"{quote(column)} BETWEEN ? AND ?")
+            params += [start, end]
+    if rows.place and spec.place_column is not None:
+        where.append(f"{quote(spec.place_column)} LIKE ?")
+        params.append(rows.place + "%")
+    if rows.rows:
+        where.append(f"_row IN ({', '.join('?' for _ in rows.rows)})")
+        params += [int(r) for r in rows.rows]
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def read_tab(db: Any, user: User, tab: Tab | str, *, rows: RowFilter | None = None, limit: int | None = None,
              offset: int = 0, what: str | None = None) -> pd.DataFrame:
-    """The tab's rows (ordered by `_row`) as this user may see them; raises AccessDenied if they may not.
-
-    `where` is a SQL condition over the tab's columns (with `?` marks and `params`), built by the caller
-    from its filters. Every call on a tab with personal data leaves a view entry in `_audit`."""
+    """The tab's rows (ordered by `_row`, only those `rows` keeps) as this user may see them; raises AccessDenied
+    if they may not. Every call on a tab with personal data leaves a view entry in `_audit`."""
     spec = registered_tab(tab)
     require_read(user, spec)
-    clause = f" WHERE {where}" if where.strip() else ""
+    clause, params = _where(user, spec, rows)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     cur = _cur(db)
-    frame = cur.execute(f"SELECT * FROM {quote(spec.name)}{clause} ORDER BY _row{page}", list(params)).df()
+    frame = cur.execute(f"SELECT * FROM {quote(spec.name)}{clause} ORDER BY _row{page}", params).df()
     if spec.has_personal_data:
         described = what or (f"{len(frame)} rows" + (f" from row {offset + 1}" if offset else ""))
         record_view(cur, user, spec, described)
     return mask_personal_data(user, spec, frame)
 
 
-def count_rows(db: Any, user: User, tab: Tab | str, *, where: str = "", params: Sequence[Any] = ()) -> int:
-    """How many rows match (no values leave the cache, so no view entry)."""
+def count_rows(db: Any, user: User, tab: Tab | str, *, rows: RowFilter | None = None) -> int:
+    """How many rows `rows` keeps (no values leave the cache, so no view entry)."""
     spec = registered_tab(tab)
     require_read(user, spec)
-    clause = f" WHERE {where}" if where.strip() else ""
-    return int(_cur(db).execute(f"SELECT count(*) FROM {quote(spec.name)}{clause}", list(params)).fetchone()[0])
+    clause, params = _where(user, spec, rows)
+    return int(_cur(db).execute(f"SELECT count(*) FROM {quote(spec.name)}{clause}", params).fetchone()[0])
 
 
 # --- validation issues ----------------------------------------------------------------------------
@@ -152,7 +176,7 @@ def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 
     require_read(user, spec)
     frame = _cur(db).execute(
         'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? AND via <> ? '
-        'ORDER BY "at" DESC LIMIT ?', [spec.name, row_key, VIEW, limit]).df()
+        'ORDER BY "at" DESC LIMIT ?', [spec.name, row_key, audit.VIEW, limit]).df()
     if not frame.empty and not user.is_admin:
         frame["user"] = [email_shown(user, who) for who in frame["user"]]
     if sees_personal_data(user, spec) or not spec.has_personal_data or frame.empty:

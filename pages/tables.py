@@ -136,20 +136,20 @@ focus = state.get("tables_focus")
 focus = focus if focus is not None and focus.tab == name and focus.row is not None else None
 st.caption(tab.schema.__doc__ or "")
 
-query = te.TableQuery(name, search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")),
-                      rows=(focus.row,) if focus else ())
+query = te.TableQuery(name, reads.RowFilter(search=st.text_input(_("Search"), key=f"tables_search_{name}", placeholder=_("Any text in the row")),
+                                         rows=(focus.row,) if focus else ()))
 with st.expander(_("Filters"), expanded=False):
     for spec in te.enumerations(tab):
-        query.choices[spec.name] = st.multiselect(_(spec.title), list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
+        query.where.choices[spec.name] = st.multiselect(_(spec.title), list(spec.allowed), key=f"tables_f_{name}_{spec.name}",
                                                   format_func=lambda v, spec=spec: label(spec, v))
     for spec in te.date_columns(tab):
         if st.checkbox(_("Only some dates ({column})").format(column=_(spec.title)), key=f"tables_fd_{name}_{spec.name}"):
             picked = st.date_input(_(spec.title), (dt.date(dt.date.today().year, 1, 1), dt.date.today()), key=f"tables_fr_{name}_{spec.name}",
                                    format=date_input_format(date_order))
             if isinstance(picked, (tuple, list)) and len(picked) == 2:
-                query.dates[spec.name] = (picked[0], picked[1])
+                query.where.dates[spec.name] = (picked[0], picked[1])
     if te.has_place(tab):
-        query.place = place_picker(f"tables_place_{name}")
+        query.where.place = place_picker(f"tables_place_{name}")
 con = cache().cursor()
 total = te.count(con, user, query)
 pages = max((total - 1) // te.PAGE_SIZE + 1, 1)

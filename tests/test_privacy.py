@@ -161,9 +161,9 @@ def test_tables_mask_personal_data_for_roles_without_access(small_cache):
 
 
 def test_a_search_never_finds_rows_by_a_masked_value(small_cache):
-    _, found = te.rows(small_cache.cursor(), VIEWER, te.TableQuery("households", search="Sok Dara"))
+    _, found = te.rows(small_cache.cursor(), VIEWER, te.TableQuery("households", reads.RowFilter(search="Sok Dara")))
     assert found == 0
-    _, found = te.rows(small_cache.cursor(), ADMIN, te.TableQuery("households", search="Sok Dara"))
+    _, found = te.rows(small_cache.cursor(), ADMIN, te.TableQuery("households", reads.RowFilter(search="Sok Dara")))
     assert found == 1
 
 

@@ -79,21 +79,23 @@ def test_added_row_and_next_key():
 def test_foreign_keys_show_labels_and_personal_data_is_masked(small_app):
     from connectors.access import User
     from connectors.store.cache import Cache
+    from gateway import reads
+    from gateway.reads import fk_labels
     from ui import table_editor as te
 
     cache = Cache(":memory:")
     read_check_load(cache, WorkbookSource(small_app))
     editor = User("e@x.org", "editor")
-    labels = te.fk_labels(cache.cursor(), editor, "households.household_id")
+    labels = fk_labels(cache.cursor(), editor, "households.household_id")
     assert labels["HH-0042"] == "HH-0042 · ••• · Krol Kor"
-    assert te.fk_labels(cache.cursor(), User("a@x.org", "admin"), "households.household_id")["HH-0042"] == "HH-0042 · Chan Vanna · Krol Kor"
-    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", search="Krol"))
+    assert fk_labels(cache.cursor(), User("a@x.org", "admin"), "households.household_id")["HH-0042"] == "HH-0042 · Chan Vanna · Krol Kor"
+    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", reads.RowFilter(search="Krol")))
     assert total == 0  # village_code is a code; the search looks at the row's own cells
-    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", place="12010101"))
+    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", reads.RowFilter(place="12010101")))
     assert total == 2 and set(frame["head_name"]) == {"•••"}
-    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", search="Dara"))
+    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("households", reads.RowFilter(search="Dara")))
     assert total == 0  # masked columns are not searched
-    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("rice_ledger", choices={"kind": ["loan", "repayment"]}, page_size=1, page=2))
+    frame, total = te.rows(cache.cursor(), editor, te.TableQuery("rice_ledger", reads.RowFilter(choices={"kind": ["loan", "repayment"]}), page_size=1, page=2))
     assert total == 2 and frame["entry_id"].tolist() == ["RL-000123"]
     assert "head_name" in te.disabled_columns(editor, te.registered_tab("households"))
 

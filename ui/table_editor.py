@@ -15,19 +15,18 @@ import pandas as pd
 import streamlit as st
 
 from connectors.access import User, mask_personal_data, require_read, sees_personal_data
-from connectors.store.cache import quote
 from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
-from gateway.reads import fk_labels  # the page reads them from here
+from gateway.reads import RowFilter
 from schemas.base import ColumnSpec
-from schemas.formats import label
 from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 from schemas.rules import SEVERITY_NAMES
 from ui.state import cache
-from ui.table_cells import NO, PROBLEMS, WARNING_MARK, YES, date_hint, date_text, number_text, problems_by_row, unreadable_cells, yes_no_code, yes_no_label
+from ui.table_cells import PROBLEMS, WARNING_MARK, date_text, number_text, problems_by_row, unreadable_cells, yes_no_code
+from ui.table_inputs import entry
 
 PAGE_SIZE = 200
 
@@ -35,11 +34,7 @@ PAGE_SIZE = 200
 @dataclass
 class TableQuery:
     tab: str
-    search: str = ""
-    choices: dict[str, list[str]] = field(default_factory=dict)  # enumeration column -> values kept
-    dates: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # date column -> (from, to)
-    place: str | None = None  # a gazetteer code (province ... village); rows whose place column starts with it
-    rows: tuple[int, ...] = ()  # only these sheet rows (a problem's row, opened from Data quality)
+    where: RowFilter = field(default_factory=RowFilter)  # which rows: the gateway turns it into SQL
     page: int = 1
     page_size: int = PAGE_SIZE
 
@@ -60,34 +55,9 @@ def masked_columns(user: User, tab: Tab) -> list[str]:
     return [] if sees_personal_data(user, tab) else [c.name for c in tab.columns if c.pii]
 
 
-def _where(user: User, tab: Tab, q: TableQuery) -> tuple[str, list[Any]]:
-    hidden = set(masked_columns(user, tab))
-    where, params = [], []
-    if q.search.strip():
-        searchable = [c.name for c in tab.columns if c.name not in hidden]  # masked columns are no search oracle
-        where.append("(" + " OR ".join(f"CAST({quote(c)} AS VARCHAR) ILIKE ?" for c in searchable) + ")")
-        params += [f"%{q.search.strip()}%"] * len(searchable)
-    for column, values in q.choices.items():
-        if values:
-            where.append(f"{quote(column)} IN ({', '.join('?' for _ in values)})")
-            params += list(values)
-    for column, (start, end) in q.dates.items():
-        where.append(f"{quote(column)} BETWEEN ? AND ?")
-        params += [start, end]
-    if q.place and has_place(tab):
-        where.append(f"{quote(tab.place_column)} LIKE ?")
-        params.append(q.place + "%")
-    if q.rows:
-        where.append(f"_row IN ({', '.join('?' for _ in q.rows)})")
-        params += [int(r) for r in q.rows]
-    return " AND ".join(where), params
-
-
 def count(con: Any, user: User, q: TableQuery) -> int:
     """How many rows match the query (the read path checks the role; no values are read)."""
-    tab = registered_tab(q.tab)
-    where, params = _where(user, tab, q)
-    return reads.count_rows(con, user, tab, where=where, params=params)
+    return reads.count_rows(con, user, q.tab, rows=q.where)
 
 
 def rows(con: Any, user: User, q: TableQuery, date_order: str = "day_first") -> tuple[pd.DataFrame, int]:
@@ -97,11 +67,11 @@ def rows(con: Any, user: User, q: TableQuery, date_order: str = "day_first") -> 
     known problems (masked alike) fill in what was typed in cells that could not be read."""
     tab = registered_tab(q.tab)
     require_read(user, tab)
-    where, params = _where(user, tab, q)
-    total = reads.count_rows(con, user, tab, where=where, params=params)
+    total = reads.count_rows(con, user, tab, rows=q.where)
     offset = max(q.page - 1, 0) * q.page_size
-    shown = f"page {q.page}" + (f", search '{q.search.strip()}'" if q.search.strip() else "")
-    frame = reads.read_tab(con, user, tab, where=where, params=params, limit=q.page_size, offset=offset, what=shown)
+    search = q.where.search.strip()
+    shown = f"page {q.page}" + (f", search '{search}'" if search else "")
+    frame = reads.read_tab(con, user, tab, rows=q.where, limit=q.page_size, offset=offset, what=shown)
     issues = reads.row_issues(con, user, tab.name, [int(r) for r in frame["_row"]])
     return editor_frame(user, tab, frame, date_order, issues), int(total)
 
@@ -155,19 +125,13 @@ def column_config(con: Any, user: User, tab: Tab, frame: pd.DataFrame, *, date_o
         current = [str(v) for v in frame[spec.name].dropna().unique()] if spec.name in frame else []
         if spec.name in hidden:
             config[spec.name] = cc.TextColumn(title, help=_(spec.description) + " " + _("(personal data: hidden for your role)"), disabled=True)
-        elif spec.allowed:
-            options = list(spec.allowed) + [v for v in current if v not in spec.allowed]  # a value not allowed shows as typed
-            config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, spec=spec: label(spec, v), **common)
-        elif spec.ref and (labels := fk_labels(con, user, spec.ref)):
-            options = list(labels) + [v for v in current if v not in labels]
-            config[spec.name] = cc.SelectboxColumn(options=options, format_func=lambda v, labels=labels: labels.get(v, v), **common)
-        elif spec.kind == "bool":
-            options = [YES, NO] + [v for v in current if v not in (YES, NO)]  # what was typed and not read, as typed
-            config[spec.name] = cc.SelectboxColumn(options=options, format_func=yes_no_label, **common)
-        elif spec.kind == "date":
-            config[spec.name] = cc.TextColumn(**{**common, "help": common["help"] + " " + date_hint(date_order)})
         else:
-            config[spec.name] = cc.TextColumn(**common)  # numbers too: see editor_frame
+            how = entry(spec, con, user, date_order=date_order, held=current)
+            common["help"] = f"{common['help']} {how.hint}".strip()
+            if how.options is not None:
+                config[spec.name] = cc.SelectboxColumn(options=how.options, format_func=how.shown, **common)
+            else:
+                config[spec.name] = cc.TextColumn(**common)  # numbers too: see editor_frame
     if PROBLEMS in frame:
         config[PROBLEMS] = cc.TextColumn(_("Problems"), disabled=True, width="large",
                                          help=_("What is wrong in this row, as on the Data quality page. Correct the cell and save."))

@@ -10,6 +10,8 @@ there is what the grid and the sheet take, read by the same rules (the schema, t
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -22,21 +24,37 @@ from schemas.i18n import _
 from ui.table_cells import NO, YES, date_format, date_hint, yes_no_label
 
 
+@dataclass(frozen=True)
+class Entry:
+    """How a person enters a column's value: the same in the Tables grid (ui.table_editor.column_config) and in
+    the forms (`column_input`: the add form, the "fix this cell" box)."""
+
+    options: list[str] | None  # the codes to pick from; None: typed as text
+    shown: Callable[[Any], str]  # a code as the reader reads it
+    hint: str  # what to type, after the column's description (dates: the sheet's date order)
+    example: str | None  # the form's grey example (dates)
+
+
+def entry(spec: ColumnSpec, con: Any, user: User, *, date_order: str = "day_first", held: Iterable[Any] = ()) -> Entry:
+    """`held`: what the cells hold now; a value that is not one of the codes (typed in the sheet and not read) is
+    offered as it is, to change."""
+    options: list[str] | None = None
+    shown: Callable[[Any], str] = str
+    if spec.allowed:
+        options, shown = list(spec.allowed), lambda v: label(spec, v)
+    elif spec.kind == "bool":
+        options, shown = [YES, NO], yes_no_label
+    elif spec.ref and (labels := fk_labels(con, user, spec.ref)):
+        options, shown = list(labels), lambda v: labels.get(v, v)
+    if options is not None:
+        options += [v for v in dict.fromkeys(held) if v is not None and v not in options]
+    dated = spec.kind == "date"
+    return Entry(options, shown, date_hint(date_order) if dated else "", date_format(date_order)[0] if dated else None)
+
+
 def blank_value(spec: ColumnSpec, con: Any, user: User) -> Any:
     """What the input of `spec` holds when nothing is typed or picked: "" for text, None for a pick."""
-    return None if picks(spec, con, user) else ""
-
-
-def picks(spec: ColumnSpec, con: Any, user: User) -> list[str] | None:
-    """The codes a person picks from for this column, or None when it is typed."""
-    if spec.allowed:
-        return list(spec.allowed)
-    if spec.kind == "bool":
-        return [YES, NO]
-    if spec.ref:
-        labels = fk_labels(con, user, spec.ref)
-        return list(labels) or None
-    return None
+    return None if entry(spec, con, user).options is not None else ""
 
 
 def column_input(box: Any, con: Any, user: User, spec: ColumnSpec, key: str, *, title: str | None = None, date_order: str = "day_first",
@@ -44,24 +62,11 @@ def column_input(box: Any, con: Any, user: User, spec: ColumnSpec, key: str, *, 
     """Draw the input for `spec` in `box` under session-state `key` and return its value (a code, a text as
     typed, or None)."""
     title = title or _(spec.title)
+    how = entry(spec, con, user, date_order=date_order, held=[st.session_state.get(key)])
     described = help_text if help_text is not None else _(spec.description)  # the reader's words where the catalog has them
-    options = picks(spec, con, user)
-    if options is not None:
-        held = st.session_state.get(key)
-        if held not in (None, *options):  # what was typed in the sheet and not read: offered as it is, to change
-            options = [*options, held]
-        if spec.allowed:
-            shown = lambda v: label(spec, v)
-        elif spec.kind == "bool":
-            shown = yes_no_label
-        else:
-            labels = fk_labels(con, user, spec.ref)
-            shown = lambda v: labels.get(v, v)
-        return box.selectbox(title, options, index=None, format_func=shown, help=described, key=key, disabled=disabled,
+    described = f"{described} {how.hint}".strip()
+    if how.options is not None:
+        return box.selectbox(title, how.options, index=None, format_func=how.shown, help=described, key=key, disabled=disabled,
                              placeholder=_("Choose an option"))
-    if spec.kind == "date":
-        form, _example = date_format(date_order)
-        return box.text_input(title, help=f"{described} {date_hint(date_order)}".strip(), key=key, placeholder=form, disabled=disabled)
-    if masked:
-        return box.text_input(title, type="password", help=described, key=key, disabled=disabled)
-    return box.text_input(title, help=described, key=key, disabled=disabled)
+    return box.text_input(title, help=described, key=key, disabled=disabled, placeholder=how.example,
+                          type="password" if masked and how.example is None else "default")

@@ -1,7 +1,8 @@
-"""The audit trail: one entry per changed cell, new row or deleted row.
+"""The audit trail: one entry per changed cell, new row or deleted row, and per view of personal data.
 
 Entries go to the `audit_log` tab in the same write request as the change they describe (so the trail
-and the data can never disagree) and to `_audit` in DuckDB (what the app shows as a row's history).
+and the data can never disagree) and to `_audit` in DuckDB (what the app shows as a row's history). Views (`record_view`, for the gateway)
+go to `_audit` only. This module is the only writer of `_audit`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import pandas as pd
 from connectors.sources.interface import storable
 
 AUDIT_TAB = "audit_log"
+VIEW = "view"  # the `via` of an entry that records a view, not a change
+REPEATED_VIEW = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,17 @@ def record(cache: Any, entries: list[AuditEntry]) -> None:
     cache.cursor().executemany(
         'INSERT INTO _audit ("at", "user", tab, row_key, "column", old, new, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [[e.at, e.user, e.tab, e.row_key, e.column, e.old, e.new, e.via] for e in entries])
+
+
+def record_view(db: Any, user: str, tab: str, what: str) -> None:
+    """One `_audit` entry (via "view"): who looked at which tab holding personal data, when, and what was shown.
+    Streamlit reruns a page on every click: the same view repeated within REPEATED_VIEW is one view, not many."""
+    at = now()
+    cur = db.cursor()
+    seen = cur.execute('SELECT count(*) FROM _audit WHERE via = ? AND "user" = ? AND tab = ? AND new = ? AND "at" >= ?',
+                       [VIEW, user, tab, what, at - REPEATED_VIEW]).fetchone()[0]
+    if not seen:
+        record(cur, [AuditEntry(at, user, tab, "", None, None, what, VIEW)])
 
 
 def history(cache: Any, tab: str, row_key: str, limit: int = 200) -> pd.DataFrame:
