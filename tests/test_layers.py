@@ -22,12 +22,9 @@ PAGES_NAMING_INSIGHTS = {
     "pages.prevention -> insights.prevention", "pages.rice_bank -> insights.common", "pages.rice_bank -> insights.rice_bank",
     "pages.savings -> insights.savings", "pages.school_support -> insights.school_support", "pages.wash -> insights.wash",
 }
-# The Tables and Sync pages name the errors and settings of the write path (AccessDenied, SourceError,
-# setting, outbox states) from the modules that define them; exact, may only shrink.
-PAGES_NAMING_CONNECTORS = {
-    "pages.sync -> connectors.access", "pages.tables -> connectors.access", "pages.tables -> connectors.config",
-    "pages.tables -> connectors.sources.interface",
-}
+# The Tables and Sync pages ask the access policy whether the user may write or read (can_write, readable_tabs,
+# AccessDenied); exact, may only shrink.
+PAGES_NAMING_CONNECTORS = {"pages.sync -> connectors.access", "pages.tables -> connectors.access"}
 
 
 @pytest.fixture(scope="module")
