@@ -1,6 +1,12 @@
 """The Sre Ambel health centre and its mobile clinic: visits, ambulance trips, health education. No patient names."""
+from collections.abc import Iterable
+
+import numpy as np
+
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
+from schemas.rules_context import Book, cross_tab_rule
 
 SITE_LABELS = {"health_centre": ("Health centre", "មណ្ឌលសុខភាព"), "mobile_clinic": ("Mobile clinic", "គ្លីនិកចល័ត")}
 CARE_LABELS = {"outpatient": ("Out-patient", "ពិនិត្យព្យាបាលក្រៅ"), "inpatient": ("Hospitalised", "សម្រាកព្យាបាល"),
@@ -61,13 +67,6 @@ class HealthEducationSession(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import numpy as np  # noqa: E402
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule  # noqa: E402
 
 AUDIENCE = ("villagers", "village_chiefs", "community_leaders")
 

@@ -1,6 +1,14 @@
 """The cow bank: each cow (by ear tag) and what happened to it."""
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
 from schemas.base import Date, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
+from schemas.rules_context import Book, amount, cross_tab_rule, day
 
 COW_SEX_LABELS = {"female": ("Female", "ញី"), "male": ("Male", "ឈ្មោល")}
 COW_EVENT_LABELS = {"granted": ("Granted", "បានផ្តល់ឲ្យ"), "passed_on": ("Passed on", "បានបន្តឲ្យគ្រួសារផ្សេង"),
@@ -34,16 +42,6 @@ class CowEvent(TabSchema):
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
 # The cow bank policy (from the programme report): a family granted a cow passes its first and
 # second calf to another family once the calf is 10 months old; then it may sell or keep the cow.
-
-import itertools  # noqa: E402  (rules below the schemas: one programme, one file)
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import pandas as pd  # noqa: E402
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, amount, cross_tab_rule, day  # noqa: E402
-
 
 def months_between(start: Any, end: Any) -> int:
     """Whole months from start to end (a calf born 15 Jan is 10 months old on 15 Nov)."""

@@ -1,6 +1,13 @@
 """Places and people the programmes serve: the village gazetteer and the households."""
+from collections.abc import Iterable
+
+import numpy as np
+
+from schemas import gazetteer
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
+from schemas.rules_context import Book, cross_tab_rule, part_of_whole
 
 POVERTY_LABELS = {"id_poor_1": ("IDPoor 1 (very poor)", "ក្រីក្រកម្រិត ១"), "id_poor_2": ("IDPoor 2 (poor)", "ក្រីក្រកម្រិត ២"),
                   "near_poor": ("Near poor", "ជិតក្រីក្រ"), "not_poor": ("Not poor", "មិនក្រីក្រ")}
@@ -40,15 +47,6 @@ class Household(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import numpy as np  # noqa: E402
-
-from schemas import gazetteer  # noqa: E402
-from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
-
 
 @cross_tab_rule
 def codes_are_prefixes_of_the_village_code(book: Book) -> Iterable[Issue]:

@@ -1,6 +1,10 @@
 """Prevention of trafficking and unsafe migration: activities, commune plans, parent groups, migration checks."""
+from collections.abc import Iterable
+
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
+from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes
 
 ACTIVITY_KIND_LABELS = {
     "authority_meeting": ("Meeting with authorities", "ប្រជុំជាមួយអាជ្ញាធរ"),
@@ -68,12 +72,6 @@ class MigrationCheck(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes  # noqa: E402
-
 
 @cross_tab_rule
 def children_go_only_with_migrating_adults(book: Book) -> Iterable[Issue]:

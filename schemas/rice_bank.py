@@ -1,7 +1,15 @@
 """Rice banks: the banks and their ledger of rice in kilograms."""
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
 from schemas.base import Date, Float, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
 from schemas.ledger import IN, OUT, kinds
+from schemas.ledger_rules import balance_below_zero, loan_ids
+from schemas.rules_context import Book, amount, cross_tab_rule, plain
 
 # Which way each kind moves a bank's stock (insights.rice_bank sums kg with this sign).
 RICE_LEDGER_DIRECTIONS = {"donation": IN, "loan": OUT, "repayment": IN, "loss": OUT, "sale": OUT}
@@ -35,15 +43,6 @@ class RiceEntry(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-from typing import Any  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import numpy as np  # noqa: E402
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
-from schemas.rules_context import Book, amount, cross_tab_rule, plain  # noqa: E402
 
 RICE_IN = kinds(RICE_LEDGER_DIRECTIONS, IN)
 RICE_OUT = kinds(RICE_LEDGER_DIRECTIONS, OUT)

@@ -1,7 +1,12 @@
 """Saving groups and the agricultural cooperative, and their cash ledger (riel)."""
+from collections.abc import Iterable
+
 from schemas.base import Date, Float, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
+from schemas.issues import Issue
 from schemas.ledger import IN, NEUTRAL, OUT
+from schemas.ledger_rules import balance_below_zero, loan_ids
+from schemas.rules_context import Book, cross_tab_rule, part_of_whole
 
 GROUP_KIND_LABELS = {"saving_group": ("Saving group", "ក្រុមសន្សំប្រាក់"),
                      "agricultural_cooperative": ("Agricultural cooperative", "សហគមន៍កសិកម្ម")}
@@ -39,12 +44,6 @@ class SavingsEntry(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.ledger_rules import balance_below_zero, loan_ids  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule, part_of_whole  # noqa: E402
 
 CASH_IN = {"deposit", "grant", "interest", "repayment"}
 CASH_OUT = {"withdrawal", "expense", "loan"}

@@ -3,8 +3,14 @@
 The report: members' "child have a chance to enroll in state school with CCPCR's material supported".
 A child is named by a pseudonymous code, never by a name.
 """
+from collections.abc import Iterable
+
+import numpy as np
+
 from schemas.base import SEX_LABELS, Bool, Date, Int, TabSchema, Text, column
 from schemas.i18n import N_
+from schemas.issues import Issue
+from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes
 
 SEXES = list(SEX_LABELS)
 
@@ -26,13 +32,6 @@ class SchoolSupport(TabSchema):
 
 
 # --- rules across rows and tabs (run by schemas.validate) ----------------------------------
-
-from collections.abc import Iterable  # noqa: E402  (rules below the schemas: one programme, one file)
-
-import numpy as np  # noqa: E402
-
-from schemas.issues import Issue  # noqa: E402
-from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes  # noqa: E402
 
 # Cambodian children start grade 1 at about six: a child of grade g is usually g + 5. Late starters and
 # repeated years are common, so only an age outside grade + 4 ... grade + 9 is worth a second look.
