@@ -1,7 +1,8 @@
 """Who may read and write what: enforced where data is read and written, not by hiding buttons.
 
 Roles are granted per programme in the registry (schemas.registry.PROGRAMMES). Personal-data columns
-(ColumnSpec.pii) are masked for every role but admin, and for the tabs a role may read at all.
+(ColumnSpec.pii) are masked for every role but admin and the roles a programme names for its own personal data
+(Programme.personal_data_roles), and for the tabs a role may read at all.
 """
 from __future__ import annotations
 
@@ -15,9 +16,6 @@ from schemas.registry import tab as registered_tab
 
 MASK = "•••"
 ROLES = ("admin", "editor", "clinic", "viewer")
-# Roles that see personal data in the tabs they may read. Clinic staff see pseudonymous patient codes
-# of their own tabs; nobody but an admin sees household names, phones or who is a survivor.
-PERSONAL_DATA_ROLES: dict[str, tuple[str, ...]] = {"clinic": ("admin", "clinic")}
 
 
 class AccessDenied(PermissionError):
@@ -48,7 +46,7 @@ def can_write(user: User, tab: Tab | str) -> bool:
 
 def sees_personal_data(user: User, tab: Tab | str) -> bool:
     spec = registered_tab(tab)
-    return can_read(user, spec) and user.role in PERSONAL_DATA_ROLES.get(spec.programme, ("admin",))
+    return can_read(user, spec) and user.role in PROGRAMMES[spec.programme].personal_data_roles
 
 
 def require_read(user: User, tab: Tab | str) -> None:

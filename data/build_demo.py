@@ -29,8 +29,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from data.demo_common import DemoBook
-from schemas.programme import resolve
+from data.demo_common import DemoBook, demo_builders
 from schemas.registry import site, tab
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo.xlsx"
@@ -40,10 +39,11 @@ STAMP = dt.datetime(2019, 1, 1)
 
 def build_demo_frames(scale: int = 1) -> dict[str, pd.DataFrame]:
     """One typed frame per registered tab (schema columns, order and dtypes), in registry order: each
-    registered programme's `demo` builder makes its tabs (data/demo_<programme>.py)."""
+    registered programme's demo builder makes its tabs (data/demo_<programme>.py registers it)."""
     if scale < 1:
         raise ValueError("scale must be 1 or more")
-    builders = {p.name: resolve(p.demo) for p in site.programmes.values() if p.demo}
+    registered = demo_builders()
+    builders = {name: registered[name] for name in site.programmes if name in registered}  # programme order
     frames = DemoBook(builders, {t.name: t.programme for t in site.tabs}, scale).all_frames()
     # Column order as the schema's (ids were set last by some builders), registry order of tabs.
     return {t.name: frames[t.name][[c.name for c in t.columns]] for t in site.tabs if t.name in frames}

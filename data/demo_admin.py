@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.demo_common import DemoBook, typed_frame
+from data.demo_common import DemoBook, demo_builder, typed_frame
 
 SETTINGS = [
     ("riel_per_usd", "4000", "Exchange rate used to show riel amounts in dollars."),
@@ -39,5 +39,6 @@ def build_audit_log() -> pd.DataFrame:
     return typed_frame("audit_log")
 
 
+@demo_builder("admin")
 def demo(_book: DemoBook) -> dict[str, pd.DataFrame]:
     return {"settings": build_settings(), "users": build_users(), "audit_log": build_audit_log()}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, DemoBook, rng_for, typed_frame
+from data.demo_common import YEARS, DemoBook, demo_builder, rng_for, typed_frame
 from data.demo_health_education import build_health_education
 from data.demo_places import HEALTH_CENTRE_COMMUNE, Gazetteer, gazetteer_of
 
@@ -280,6 +280,7 @@ def _trips(rng: np.random.Generator, gaz: Gazetteer, visits: pd.DataFrame) -> pd
     return frame
 
 
+@demo_builder("clinic")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     gaz = gazetteer_of(book)
     visits, trips = build_clinic(gaz, book.scale)

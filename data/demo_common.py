@@ -6,6 +6,8 @@ programme's generator never shifts another programme's numbers.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -100,9 +102,35 @@ def person_name(rng: np.random.Generator, sex: str) -> str:
     return f"{pick(rng, FAMILY_NAMES)} {pick(rng, given)}"
 
 
+Builder = Callable[["DemoBook"], dict[str, pd.DataFrame]]
+_builders: dict[str, Builder] = {}
+
+
+def demo_builder(programme: str) -> Callable[[Builder], Builder]:
+    """Registers a programme's demo builder (book -> {tab: frame}), used while the programme is registered (a
+    builder registered again replaces the one before); in data/demo_<programme>.py, as
+
+        @demo_builder("rice_bank")
+        def demo(book): ...
+    """
+    def register(builder: Builder) -> Builder:
+        _builders[programme] = builder
+        return builder
+    return register
+
+
+def demo_builders() -> dict[str, Builder]:
+    """Every registered builder: each `data/demo_*.py` module is imported once first, so it has registered its own."""
+    package = importlib.import_module(__name__.rpartition(".")[0])
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("demo_"):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+    return dict(_builders)
+
+
 class DemoBook:
-    """The demo's frames as the programmes' builders make them (each registered Programme names its
-    `demo` builder: book -> {tab: frame}). A builder asks the book for another programme's tab
+    """The demo's frames as the programmes' builders make them (each programme registers its builder:
+    `demo_builder`). A builder asks the book for another programme's tab
     (`book.frame("savings_groups")`) and gets it built on demand, once; objects several builders share
     (the gazetteer, the household register) live in `book.shared`."""
 

@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data.demo_common import LAST_DAY, DemoBook, add_months, random_day, rng_for, typed_frame
+from data.demo_common import LAST_DAY, DemoBook, add_months, demo_builder, random_day, rng_for, typed_frame
 from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, register_of
 
 CALVES_PER_COW = [2] * 5 + [1] * 15 + [0] * 10  # 25 calves from 30 cows
@@ -94,6 +94,7 @@ def build_cows(gaz: Gazetteer, register: HouseholdRegister) -> tuple[pd.DataFram
     return cow_frame, event_frame
 
 
+@demo_builder("cow_bank")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     cows, events = build_cows(gazetteer_of(book), register_of(book))
     return {"cows": cows, "cow_events": events}

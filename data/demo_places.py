@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, DemoBook, person_name, pick, rng_for, typed_frame
+from data.demo_common import YEARS, DemoBook, demo_builder, person_name, pick, rng_for, typed_frame
 from schemas import gazetteer
 
 # (province code, centre lat/lon) -> districts -> communes (code, target villages, other villages, first village).
@@ -186,6 +186,7 @@ def register_of(book: DemoBook) -> HouseholdRegister:
     return book.shared("households", HouseholdRegister)
 
 
+@demo_builder("places")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     """The places programme's demo tabs. The households are the families the savings, cow, rice and
     prevention builders registered, in that order (it fixes their ids): those are built first."""

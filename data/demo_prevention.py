@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data.demo_common import YEARS, DemoBook, add_months, pick, random_day, rng_for, sorted_records, typed_frame
+from data.demo_common import YEARS, DemoBook, add_months, demo_builder, pick, random_day, rng_for, sorted_records, typed_frame
 from data.demo_cows import cow_bank_villages
 from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, reached_villages, register_of
 
@@ -178,6 +178,7 @@ def build_migration_checks(register: HouseholdRegister, parent_groups: pd.DataFr
     return frame
 
 
+@demo_builder("prevention")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     gaz = gazetteer_of(book)
     savings_groups, rice_banks = book.frame("savings_groups"), book.frame("rice_banks")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.demo_common import LAST_DAY, DemoBook, random_day, rng_for, typed_frame
+from data.demo_common import LAST_DAY, DemoBook, demo_builder, random_day, rng_for, typed_frame
 from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, register_of
 
 RB01_STOCK_2018 = 18_500.0  # kg, report: "now it increased to fill up to 18,500.00 kilograms"
@@ -131,6 +131,7 @@ def build_rice(gaz: Gazetteer, register: HouseholdRegister, scale: int = 1) -> t
     return banks, ledger
 
 
+@demo_builder("rice_bank")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     banks, ledger = build_rice(gazetteer_of(book), register_of(book), book.scale)
     return {"rice_banks": banks, "rice_ledger": ledger}

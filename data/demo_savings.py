@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.demo_common import LAST_DAY, DemoBook, add_months, pick, random_day, rng_for, typed_frame
+from data.demo_common import LAST_DAY, DemoBook, add_months, demo_builder, pick, random_day, rng_for, typed_frame
 from data.demo_places import Gazetteer, HouseholdRegister, gazetteer_of, register_of
 
 CAPITAL_2018 = 139_791_300  # riel, report: "increased to 139,791,300 riels ($34,947.83)"
@@ -189,6 +189,7 @@ def build_savings(gaz: Gazetteer, register: HouseholdRegister, scale: int = 1) -
     return groups_frame(plans), ledger
 
 
+@demo_builder("savings")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     groups, ledger = build_savings(gazetteer_of(book), register_of(book), book.scale)
     return {"savings_groups": groups, "savings_ledger": ledger}

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data.demo_common import DemoBook, pick, random_day, rng_for, typed_frame
+from data.demo_common import DemoBook, demo_builder, pick, random_day, rng_for, typed_frame
 from data.demo_places import Gazetteer, gazetteer_of
 
 YEARS = (2016, 2017, 2018)
@@ -69,5 +69,6 @@ def build_school_support(gaz: Gazetteer, households: pd.DataFrame, savings_group
     return frame
 
 
+@demo_builder("school_support")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     return {"school_support": build_school_support(gazetteer_of(book), book.frame("households"), book.frame("savings_groups"))}

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data.demo_common import LAST_DAY, DemoBook, pick, random_day, rng_for, typed_frame
+from data.demo_common import LAST_DAY, DemoBook, demo_builder, pick, random_day, rng_for, typed_frame
 from schemas.wash import CLEAN_WATER_SOURCES
 
 BASELINE_TOILET = (["none", "shared", "own"], [0.55, 0.2, 0.25])
@@ -59,5 +59,6 @@ def build_wash_surveys(households: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@demo_builder("wash")
 def demo(book: DemoBook) -> dict[str, pd.DataFrame]:
     return {"wash_surveys": build_wash_surveys(book.frame("households"))}

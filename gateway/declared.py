@@ -1,6 +1,6 @@
 """What every insight declares it reads (`@reads`), gathered for `registry.check()` - the gateway is
 the layer that knows both the insights and the registry, so the schemas never import the insights (it
-also resolves the programmes' dotted names and finds their page files)."""
+also finds the programmes' page files)."""
 from __future__ import annotations
 
 import importlib
@@ -9,7 +9,6 @@ import pkgutil
 from pathlib import Path
 
 import insights
-from schemas.programme import resolve
 from schemas.registry import Problem, site
 
 ROOT = Path(__file__).resolve().parent.parent  # where the page files of the registry live
@@ -27,6 +26,5 @@ def insight_reads() -> dict[str, tuple[str, ...]]:
 
 
 def registry_problems() -> list[Problem]:
-    """registry.check() with the insights' declarations, the page files and every dotted name resolved:
-    empty when the app may start."""
-    return site.check(reads=insight_reads(), resolve=resolve, root=ROOT)
+    """registry.check() with the insights' declarations and the page files: empty when the app may start."""
+    return site.check(reads=insight_reads(), root=ROOT)

@@ -142,3 +142,28 @@ def melt_counts(frame: pd.DataFrame, id_vars: list[str] | str, value_vars: list[
             id_vars=ids, value_vars=marks, var_name=var_name, value_name=value_name + HIDDEN)
         long[value_name + HIDDEN] = marked[value_name + HIDDEN].to_numpy()
     return long
+
+
+# --- the Overview's month-by-month charts (insights/<programme>_overview.py) --------------------------------
+
+def _months(title: str | None) -> alt.X:
+    """January to December, each a band whether anything happened in it or not (a year is always the same
+    twelve months), named in the language of the page being drawn (the theme's time locale)."""
+    return alt.X("month:O", timeUnit="month", title=title, scale=alt.Scale(domain=[alt.DateTime(month=m) for m in range(1, 13)]),
+                 axis=alt.Axis(format="%b", labelAngle=0, labelOverlap=True))
+
+
+def month_x() -> alt.X:
+    return _months(None)
+
+
+def month_end_x() -> alt.X:  # titles are read when drawn: in the language of the page being drawn
+    return _months(_("Month end"))
+
+
+def monthly_bars(frame: pd.DataFrame, measure: str, title: str, category: str, category_title: str) -> alt.Chart | alt.LayerChart:
+    bars = alt.Chart(frame).mark_bar().encode(
+        month_x(), alt.Y(f"{measure}:Q", title=title, stack="zero"), coded_colour(category, title=category_title, legend=LEGEND),
+        tooltip=[alt.Tooltip("month:T", title=_("Month"), format="%B %Y"), alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{measure}:Q", title=title)])
+    return hidden_counts(bars, frame, measure, "month")

@@ -97,6 +97,8 @@ def reads(*tabs: str | RegisteredTabs, counts: Iterable[str] = (), shares: Itera
 
 # Chart data is aggregated in SQL before it leaves DuckDB; no chart may get more rows than this.
 MAX_CHART_ROWS = 5000
+# The year's months (its parameters: the year, twice), for running totals at each month's end (capital, stock).
+YEAR_MONTHS = "(SELECT unnest(generate_series(make_date(?, 1, 1), make_date(?, 12, 1), INTERVAL 1 MONTH))::DATE AS month)"
 
 # Time buckets, finest first, with their length in days.
 GRAINS = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.31, "year": 365.25}

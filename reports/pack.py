@@ -25,37 +25,13 @@ from gateway.figures import published_figure
 from gateway.masking import MASK, masked_text, personal_values
 from gateway.reads import small_count_threshold, source_freshness
 from insights.common import places
-from insights.overview import data_problems, programme_title, results_sentences, year_results
+from insights.overview import FIGURE_WORDS, data_problems, programme_title, results_sentences, year_results
 from insights.overview_charts import monthly_figures, programme_charts
 from schemas.formats import HIDDEN, labelled, marked, title
 from schemas.i18n import N_, current_language, day
 from schemas.i18n import gettext as _
 from schemas.registry import tab as registered_tab
 
-# What each figure of the year's results is, in words (the keys of insights.overview.year_results).
-FIGURE_LABELS = {
-    "villages": N_("Villages reached"), "communes": N_("Communes"), "districts": N_("Districts"), "provinces": N_("Provinces"),
-    "province_names": N_("Provinces reached"), "activities": N_("Activities"),
-    "assessed": N_("Patients assessed (visits)"), "inpatients": N_("Hospitalised"), "outpatients": N_("Out-patients"),
-    "mobile_checkups": N_("Checked by the mobile team"), "aged_0_5": N_("Aged 0–5"), "aged_6_12": N_("Aged 6–12"),
-    "new_patients": N_("New patients"), "dental_kits": N_("Given a toothbrush and toothpaste"),
-    "sessions": N_("Sessions"), "villagers": N_("Villagers"), "village_chiefs": N_("Village chiefs"),
-    "community_leaders": N_("Community leaders"), "participants": N_("Participants"), "women": N_("Women"), "men": N_("Men"),
-    "with_health_department": N_("With the Health Department"),
-    "capital": N_("Capital"), "riel": N_("Riel"), "usd": N_("US dollars"), "riel_per_usd": N_("Riel per US dollar"),
-    "groups": N_("Groups"), "kind": N_("Kind"), "members": N_("Members"), "name": N_("Name"),
-    "granted": N_("Cows granted"), "granted_families": N_("Families granted a cow"), "born": N_("Calves born"),
-    "passed_on": N_("Calves passed on"), "founders": N_("Founding cows"), "born_total": N_("Born since"), "herd": N_("Herd"),
-    "grant_villages": N_("Villages granted a cow"), "grant_communes": N_("Communes granted a cow"),
-    "stock": N_("Stock at the year's end"), "stock_kg": N_("Stock (kg)"), "capacity_kg": N_("Capacity (kg)"), "bank_id": N_("Bank ID"),
-    "donations": N_("Donations"), "kg": N_("Kg"), "first": N_("First donation"),
-    "children": N_("Children supported"), "enrolled": N_("Enrolled"), "in_school": N_("Still in school at year end"),
-    "answered": N_("With a year-end answer"), "items": N_("Items of material"), "materials_per_child": N_("Items per child"),
-    "share_in_school": N_("Share still in school"), "households": N_("Households surveyed"), "with_toilet": N_("With a toilet"),
-    "own_toilet": N_("With their own toilet"), "clean_water": N_("With clean water"), "handwashing": N_("With a hand-washing place"),
-    "share_toilet": N_("Share with a toilet"), "share_clean_water": N_("Share with clean water"),
-    "share_handwashing": N_("Share with a hand-washing place"),
-}
 CHART_DATA = N_("The chart's figures")
 
 
@@ -98,7 +74,7 @@ class Pack:
 
 
 def label(key: str) -> str:
-    return _(FIGURE_LABELS[key]) if key in FIGURE_LABELS else title(key)
+    return _(FIGURE_WORDS[key]) if key in FIGURE_WORDS else title(key)
 
 
 def collect(db: Any, user: Any, year: int, place: str | None = None) -> Pack:

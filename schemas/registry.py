@@ -2,14 +2,13 @@
 
 The generic Tables page, the validator, the cache, provisioning, exports, the navigation, the Overview,
 the year's report and the demo builder all read the site: a new tab is one schema class and one line in
-TABS (or one `register` call); a new programme declares its page, parts and demo builder in its Programme.
+TABS (or one `register` call); a new programme declares its roles and page in its Programme, and registers
+its Overview and report parts (insights.parts) and its demo rows (data.demo_common) from its own modules.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from schemas.admin import AuditEntry, Setting, User
 from schemas.app_tabs import problems_titles
@@ -18,7 +17,7 @@ from schemas.cow_bank import Cow, CowEvent
 from schemas.i18n import N_
 from schemas.places import Household, Village
 from schemas.prevention import Activity, CommunePlan, MigrationCheck, ParentGroup
-from schemas.programme import ChartPart, Page, Programme, ReportPart
+from schemas.programme import Page, Programme
 from schemas.rice_bank import RiceBank, RiceEntry
 from schemas.savings import SavingsEntry, SavingsGroup
 from schemas.school_support import SchoolSupport
@@ -29,39 +28,23 @@ from schemas.wash import WashSurvey
 ALL, STAFF = ("admin", "editor", "viewer"), ("admin", "editor")
 
 
-def _report(name: str, title: str) -> ReportPart:
-    return ReportPart(name, title, f"insights.overview.{name}_part", f"insights.overview.{name}_sentences")
-
-
-def _chart(programme: str, title: str) -> ChartPart:
-    return ChartPart(title, f"insights.overview_charts.{programme}_months", f"insights.overview_charts.{programme}_chart")
-
-
-# In the order of the programme report: the year's results and the Overview list their parts in this order,
-# the navigation its dashboards.
+# In the order of the programme report: the navigation lists the dashboards in this order (the Overview and the
+# year's results take the order each programme declares for its parts: insights.parts).
 PROGRAMMES: dict[str, Programme] = {
     p.name: p
     for p in [
-        Programme("places", "Villages and households", ALL, STAFF, demo="data.demo_places.demo"),
-        Programme("prevention", "Prevention", ALL, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:"),
-                  (_report("prevention", N_("Prevention")),), (_chart("prevention", "Prevention"),), "data.demo_prevention.demo"),
+        Programme("places", "Villages and households", ALL, STAFF),
+        Programme("prevention", "Prevention", ALL, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:")),
         Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic"),
-                  Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:"),
-                  (_report("clinic", N_("Clinic")), _report("health_education", N_("Health education"))),
-                  (_chart("clinic", "Clinic"),), "data.demo_clinic.demo"),
-        Programme("savings", "Savings groups", ALL, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:"),
-                  (_report("savings", N_("Savings groups")),), (_chart("savings", "Savings groups"),), "data.demo_savings.demo"),
-        Programme("cow_bank", "Cow bank", ALL, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:"),
-                  (_report("cow_bank", N_("Cow bank")),), (_chart("cow_bank", "Cow bank"),), "data.demo_cows.demo"),
-        Programme("rice_bank", "Rice bank", ALL, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:"),
-                  (_report("rice_bank", N_("Rice bank")),), (_chart("rice_bank", "Rice bank"),), "data.demo_rice.demo"),
+                  Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:"), personal_data_roles=("admin", "clinic")),
+        Programme("savings", "Savings groups", ALL, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:")),
+        Programme("cow_bank", "Cow bank", ALL, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:")),
+        Programme("rice_bank", "Rice bank", ALL, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:")),
         Programme("school_support", "School support", ALL, STAFF,
-                  Page("pages/school_support.py", N_("School support"), ":material/school:"),
-                  (_report("school_support", N_("School support")),), demo="data.demo_school_support.demo"),
+                  Page("pages/school_support.py", N_("School support"), ":material/school:")),
         Programme("wash", "Household hygiene (toilets, clean water)", ALL, STAFF,
-                  Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:"),
-                  (_report("wash", N_("Household hygiene")),), demo="data.demo_wash.demo"),
-        Programme("admin", "Administration", ("admin",), ("admin",), demo="data.demo_admin.demo"),
+                  Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:")),
+        Programme("admin", "Administration", ("admin",), ("admin",)),
     ]
 }
 
@@ -184,18 +167,12 @@ class Registry:
                 sections.setdefault(programme.page.section, []).append((programme.page, programme.name))
         return sections
 
-    def report_parts(self) -> list[ReportPart]:
-        return [part for p in self.programmes.values() for part in p.report]
-
-    def overview_parts(self) -> list[ChartPart]:
-        return [part for p in self.programmes.values() for part in p.overview]
-
     def dated_tabs(self) -> list[Tab]:
         """The tabs with a period column: what the dashboards' years span."""
         return [t for t in self.tabs if t.period]
 
     def check(self, reads: dict[str, tuple[str, ...]] | None = None, settings: tuple | None = None,
-              resolve: Callable[[str], Any] | None = None, root: Path | None = None) -> list[Problem]:
+              root: Path | None = None) -> list[Problem]:
         """Problems, each with a stable id:
         registry.E001 a foreign key (`ref`) to an unknown tab or column;
         registry.E002 an insight or page (`reads`: its name -> the tabs it declares) reading an unregistered tab;
@@ -203,11 +180,11 @@ class Registry:
         registry.E004 a tab's key column that its schema does not have;
         registry.E005 a tab of an unregistered programme;
         registry.E006 a page file that does not exist (checked when `root`, the project's folder, is given);
-        registry.E007 a dotted name (report, overview, demo builder) that does not resolve (when `resolve` is given);
         registry.E008 a tab's period column that is not a date column of its schema;
         registry.E009 a tab named like a tab the app owns (the Problems tab, schemas.app_tabs).
-        `reads` and `resolve` come from the layer that knows the insights (the gateway), so schemas import
-        nothing above."""
+        `reads` comes from the layer that knows the insights (the gateway), so schemas import nothing above.
+        (registry.E007, a dotted name that did not resolve, is retired: parts and demo builders register
+        themselves with the functions, so there is no name left to resolve.)"""
         problems: list[Problem] = []
         columns = {t.name: {c.name for c in t.columns} for t in self.tabs}
         for registered in self.tabs:
@@ -240,13 +217,6 @@ class Registry:
             if root is not None and not (root / page.file).is_file():
                 owner = f"programme {programme!r}" if programme else "the site"
                 problems.append(Problem("registry.E006", f"{owner}: page file {page.file!r} does not exist"))
-        for programme in self.programmes.values():
-            for what, dotted in programme.dotted_names() if resolve is not None else ():
-                try:
-                    resolve(dotted)
-                except ImportError as exc:
-                    problems.append(Problem("registry.E007", f"programme {programme.name!r}: {what} {dotted!r} "
-                                            f"does not resolve ({exc})"))
         return problems
 
 

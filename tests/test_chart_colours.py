@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from insights.clinic_charts import workload_by_site
-from insights.overview_charts import clinic_chart, prevention_chart
+from insights.clinic_overview import clinic_chart
+from insights.prevention_overview import prevention_chart
 from schemas.formats import labels_of
 from schemas.i18n import language
 

@@ -1,6 +1,7 @@
-"""The proof of "a new programme = one schema class + one register call": tests/throwaway_programme.py
-declares a programme and its tab, nothing else is touched, and the demo builder, the validator, the cache,
-the registry check, provisioning, the Tables page and the gateway all serve it."""
+"""The proof of "a new programme = its own files": tests/throwaway_programme.py declares a programme, its tab,
+its demo rows and its parts of the Overview, the year's results and the donor pack, nothing else is touched, and
+the demo builder, the validator, the cache, the registry check, provisioning, the Tables page, the gateway, the
+Overview, `cli.py report` and the pack all serve it. And the kernel names no programme."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.access import AccessDenied
 from connectors.store.refresh import read_check_load
-from schemas.registry import site, tab, unregister_programme
+from schemas.registry import site, tab
 from tests import throwaway_programme
 from tests.factories import EDITOR, VIEWER, small_book, write_xlsx
 
@@ -23,7 +24,7 @@ HEADER = ["Lamp ID", "Village code", "Handed on", "People", "Working"]
 def energy():
     throwaway_programme.install()
     yield tab("solar_lamps")
-    unregister_programme("energy")
+    throwaway_programme.uninstall()
     assert "solar_lamps" not in site.names()
 
 
@@ -100,3 +101,72 @@ def test_the_tables_page_serves_it(lamps_book, monkeypatch, tmp_path):
     at.selectbox(key="tables_tab").set_value("solar_lamps").run()
     assert not at.exception, at.exception
     assert at.text_input(key="tables_add_solar_lamps_lamp_id").value == "SL-003"
+
+
+def _lamps_cache(lamps_book):
+    from connectors.sources.workbook import WorkbookSource
+    from connectors.store.cache import Cache
+
+    cache = Cache(":memory:")
+    read_check_load(cache, WorkbookSource(lamps_book))
+    return cache
+
+
+def test_its_part_joins_the_years_results_and_the_report_for_the_roles_that_may_read_it(lamps_book):
+    from gateway.figures import figure
+    from insights.overview import results_markdown, results_sentences, year_results
+
+    cache = _lamps_cache(lamps_book)
+    results = figure(cache, EDITOR, year_results, 2016)
+    assert results["energy"] == {"lamps": 2, "working": 1}
+    assert results_sentences(results)["Solar lamps"] == ["In 2016, 2 solar lamps were handed on; 1 of them work."]
+    assert list(results_sentences(results))[-1] == "Solar lamps"  # the order it declares: after the others
+    assert "## Solar lamps\n\n- In 2016, 2 solar lamps were handed on; 1 of them work." in results_markdown(results)
+    assert "energy" not in figure(cache, VIEWER, year_results, 2016)  # a role without the programme: no part
+
+
+def test_its_chart_and_figures_reach_the_overview_and_the_donor_pack(lamps_book):
+    from connectors.access import LOCAL_ADMIN
+    from gateway.figures import figure
+    from insights.overview_charts import monthly_figures, programme_charts
+    from reports.pack import collect
+
+    cache = _lamps_cache(lamps_book)
+    frames = figure(cache, EDITOR, monthly_figures, 2016)
+    assert frames["Solar lamps"]["lamps"].tolist() == [1, 1]
+    drawn = programme_charts(frames)["Solar lamps"].to_dict()
+    assert [row["lamps"] for row in drawn["datasets"][next(iter(drawn["datasets"]))]] == [1, 1]
+    pack = collect(cache, LOCAL_ADMIN, 2016)  # it leaves the organisation: its small counts read "<5", in its words
+    lamps = next(p for p in pack.programmes if p.title == "Solar lamps")
+    assert lamps.sentences == ["In 2016, <5 solar lamps were handed on; <5 of them work."]
+    assert lamps.figures == [("lamps", "Lamps handed on", "<5"), ("working", "Working", "<5")]
+    assert lamps.chart is not None and lamps.tables[lamps.chart_table]["Lamps handed on"].tolist() == ["<5", "<5"]
+
+
+# Not yet in the list: schemas/registry.py, which still declares every programme (roles, page, demo builder) and
+# its tabs in one place; a programme's tabs and rules in its own schemas module is the next step (issue 28, item 1).
+KERNEL = ["connectors", "gateway", "ui", "reports", "commands", "app.py", "cli.py", "schemas/validate.py",
+          "insights/overview.py", "insights/overview_charts.py", "insights/parts.py", "insights/common.py", "insights/chart_parts.py"]
+
+
+def test_no_kernel_module_names_a_programme_or_its_parts():
+    """The frames around the programmes (validation, cache, sync, gateway, ui, the Overview and report frames)
+    import no programme's insights module and name no programme's part: each registers itself."""
+    import ast
+
+    from connectors.access import ROLES
+    from insights.parts import report_parts
+
+    parts = {p.name for p in report_parts()}
+    modules = {f"insights.{p}" for p in parts} | {f"insights.{p}_overview" for p in parts}
+    programmes = parts - set(ROLES)  # a role may share a programme's name: the clinic staff
+    found = []
+    for entry in KERNEL:
+        for path in sorted((ROOT / entry).rglob("*.py")) if (ROOT / entry).is_dir() else [ROOT / entry]:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    named = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                    found += [f"{path.relative_to(ROOT)} imports {n}" for n in named if n in modules]
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in programmes:
+                    found.append(f"{path.relative_to(ROOT)} names {node.value!r}")
+    assert found == [], "\n".join(found)
