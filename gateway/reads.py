@@ -70,7 +70,8 @@ def _where(user: User, spec: Tab, rows: RowFilter | None) -> tuple[str, list[Any
     names = {c.name for c in spec.columns}
     where, params = [], []
     if rows.search.strip():
-        searchable = [c.name for c in spec.columns if not (c.pii and not sees_personal_data(user, spec))]
+        sees = sees_personal_data(user, spec)
+        searchable = [c.name for c in spec.columns if sees or not c.pii]
         where.append("(" + " OR ".join(f"CAST({quote(c)} AS VARCHAR) ILIKE ?" for c in searchable) + ")")
         params += [f"%{rows.search.strip()}%"] * len(searchable)
     for column, values in rows.choices.items():

@@ -98,7 +98,7 @@ if pages > 1:
     query.page = int(st.number_input(_("Page (of {pages})").format(pages=pages), 1, pages, 1, key=f"tables_page_{name}"))
 editor_key = f"tables_editor_{name}_{state[act.NONCE]}"
 state["tables_editor_key"] = editor_key
-frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query, date_order))  # unsaved edits keep their rows
+frame, total = live.steady(editor_key, query, lambda: te.rows(con, user, query, date_order, total))  # unsaved edits keep their rows
 st.caption(ngettext("{n} row", "{n} rows", total).format(n=number(total)) + (_("; showing {shown} from row {first}").format(
     shown=number(len(frame)), first=number((query.page - 1) * te.PAGE_SIZE + 1)) if pages > 1 else ""))
 if te.date_columns(tab):
