@@ -2,6 +2,9 @@
 from schemas.base import Date, TabSchema, Text
 from schemas.base import column as field  # the audit log has a column named "column"
 from schemas.i18n import N_
+from schemas.programme import Programme
+from schemas.site import register
+from schemas.tab import Tab
 
 ROLE_LABELS = {"admin": ("Administrator", "អ្នកគ្រប់គ្រង"), "editor": ("Editor", "អ្នកកែសម្រួល"),
                "clinic": ("Clinic staff", "បុគ្គលិកគ្លីនិក"), "viewer": ("Viewer", "អ្នកមើល")}
@@ -35,3 +38,12 @@ class AuditEntry(TabSchema):
     old: Text = field(N_("Old"), "Value before.", required=False)
     new: Text = field(N_("New"), "Value after.", required=False)
     via: Text = field(N_("Via"), "app, outbox replay, command line, ...")
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("admin", "Administration", ("admin",), ("admin",), order=900),
+    Tab("settings", Setting, ("key",), "admin", N_("Settings")),
+    Tab("users", User, ("email",), "admin", N_("Users")),
+    Tab("audit_log", AuditEntry, (), "admin", N_("Audit log")),
+)

@@ -6,7 +6,12 @@ import numpy as np
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.programme import Page, Programme
+from schemas.rules import ERROR, Rule, register_rules
 from schemas.rules_context import Book, cross_tab_rule
+from schemas.settings import BANDS, WHOLE, SettingSpec, register_settings
+from schemas.site import register
+from schemas.tab import Tab
 
 SITE_LABELS = {"health_centre": ("Health centre", "មណ្ឌលសុខភាព"), "mobile_clinic": ("Mobile clinic", "គ្លីនិកចល័ត")}
 CARE_LABELS = {"outpatient": ("Out-patient", "ពិនិត្យព្យាបាលក្រៅ"), "inpatient": ("Hospitalised", "សម្រាកព្យាបាល"),
@@ -83,3 +88,28 @@ def women_and_men_add_up_to_the_participants(book: Book) -> Iterable[Issue]:
     for position in np.flatnonzero(wrong):
         yield book.issue("health.sexes_do_not_add_up", "health_education", int(position), "female",
                          by_sex=int(by_sex.iat[position]), participants=int(participants.iat[position]))
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("health.sexes_do_not_add_up", ERROR, N_("Women and men do not add up"),
+         N_("Women and men add up to {by_sex}, but villagers, village chiefs and community leaders add up to {participants}. Check cell {cell} and the counts beside it."),
+         N_("Count every participant once by sex and once by group: both totals are the same people.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic"),
+              Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:"), personal_data_roles=("admin", "clinic"), order=20),
+    Tab("clinic_visits", ClinicVisit, ("visit_id",), "clinic", N_("Clinic visits"), period="date"),
+    Tab("ambulance_trips", AmbulanceTrip, ("trip_id",), "clinic", N_("Ambulance trips")),
+    Tab("health_education", HealthEducationSession, ("session_id",), "clinic", N_("Health education")),
+)
+
+
+# The settings its figures and checks read from the settings tab (schemas.settings says how each is read).
+register_settings(
+    SettingSpec("mobile_clinic_days_per_week", "3", WHOLE, "clinic", N_("Days the mobile clinic runs"), low=0, high=7),
+    SettingSpec("age_bands", "0-5,6-12,13-17,18+", BANDS, "clinic", N_("Age bands of the clinic figures")),
+)

@@ -8,7 +8,12 @@ import pandas as pd
 from schemas.base import Date, TabSchema, Text, code, column
 from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.rules import ERROR, WARNING, Rule, register_rules
 from schemas.rules_context import Book, amount, cross_tab_rule, day
+from schemas.settings import WHOLE, SettingSpec, register_settings
+from schemas.site import register
+from schemas.tab import Tab
 
 COW_SEX_LABELS = {"female": ("Female", "ញី"), "male": ("Male", "ឈ្មោល")}
 COW_EVENT_LABELS = {"granted": ("Granted", "បានផ្តល់ឲ្យ"), "passed_on": ("Passed on", "បានបន្តឲ្យគ្រួសារផ្សេង"),
@@ -198,3 +203,46 @@ def _unsure_pass_ons(book: Book, unread: set[int], cow_ids: list[Any], kinds: li
     for position in book.dangling("cows", "dam_id").nonzero()[0].tolist():
         unsure.setdefault(None, []).append(("cows", position))
     return unsure
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("cow.dam_not_female", ERROR, N_("Mother is not female"),
+         N_("'{header}' is {value}, but that cow is recorded as {sex}. Correct the mother's ear tag in cell {cell}."),
+         N_("A calf's mother is a female cow.")),
+    Rule("cow.dam_too_young", ERROR, N_("Mother too young"),
+         N_("'{header}' is {value}, but that cow was only {months} months old when this calf was born; a cow calves at {min_months} months or older. Check cell {cell} and both birth dates."),
+         N_("Check the birth dates and the mother's ear tag.")),
+    Rule("cow.calves_too_close", ERROR, N_("Calves too close together"),
+         N_("This calf was born {days} days after the calf in row {other_row} of the same mother {dam}; calves come at least {min_days} days apart. Check the birth date in cell {cell}."),
+         N_("Check the birth dates and the mother's ear tag.")),
+    Rule("cow.own_ancestor", ERROR, N_("Cow is its own ancestor"),
+         N_("'{header}' is {value}, which makes cow {cow} its own ancestor ({chain}). Correct the mother's ear tag in cell {cell}."),
+         N_("Follow the mothers' ear tags: one of them is wrong.")),
+    Rule("cow.event_after_death", ERROR, N_("Event after death"),
+         N_("This {kind} of cow {cow} is dated {on}, after the cow died on {died_on} (row {died_row}). Check the date in cell {cell}."),
+         N_("Check the dates: nothing happens to a cow after it died.")),
+    Rule("cow.pass_on_too_young", ERROR, N_("Calf passed on too young"),
+         N_("Calf {cow} was passed on on {on}, when {months} months old; the cow bank passes calves on at {min_months} months or older. Check the date in cell {cell} and the calf's birth date."),
+         N_("Pass a calf on once it is old enough (the pass-on age is set in the settings tab).")),
+    Rule("cow.sold_before_pass_ons", WARNING, N_("Sold before passing on calves"),
+         N_("Cow {cow} was sold on {on}, when {passed} of its calves had been passed on; the policy asks for {needed} first. Check the sale in cell {cell}."),
+         N_("A family passes on its first calves before it sells the granted cow (how many is set in the settings tab).")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("cow_bank", "Cow bank", EVERYONE, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:"), order=40),
+    Tab("cows", Cow, ("cow_id",), "cow_bank", N_("Cows")),
+    Tab("cow_events", CowEvent, ("event_id",), "cow_bank", N_("Cow events"), period="date"),
+)
+
+
+# The settings its figures and checks read from the settings tab (schemas.settings says how each is read).
+register_settings(
+    SettingSpec("cow_pass_on_calves", "2", WHOLE, "cow_bank", N_("Calves a family passes on before the cow is theirs"), low=0, high=10),
+    SettingSpec("cow_pass_on_min_age_months", "10", WHOLE, "cow_bank", N_("A calf passed on is at least this old"), low=0, high=60),
+    SettingSpec("cow_dam_min_age_months", "20", WHOLE, "cow_bank", N_("A dam is at least this old at calving"), low=6, high=120),
+    SettingSpec("cow_calving_interval_days", "300", WHOLE, "cow_bank", N_("Fewest days between two calvings"), low=200, high=1000),
+)

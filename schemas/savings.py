@@ -6,7 +6,12 @@ from schemas.i18n import N_
 from schemas.issues import Issue
 from schemas.ledger import IN, NEUTRAL, OUT
 from schemas.ledger_rules import balance_below_zero, loan_ids
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.rules import ERROR, Rule, register_rules
 from schemas.rules_context import Book, cross_tab_rule, part_of_whole
+from schemas.settings import NUMBER, SettingSpec, register_settings
+from schemas.site import register
+from schemas.tab import Tab
 
 GROUP_KIND_LABELS = {"saving_group": ("Saving group", "ក្រុមសន្សំប្រាក់"),
                      "agricultural_cooperative": ("Agricultural cooperative", "សហគមន៍កសិកម្ម")}
@@ -63,3 +68,25 @@ def savings_loans_are_named(book: Book) -> Iterable[Issue]:
 def group_cash_never_below_zero(book: Book) -> Iterable[Issue]:
     yield from balance_below_zero(book, "savings_ledger", "group_id", "amount_riel", CASH_IN, CASH_OUT,
                                   "savings.cash_negative", N_("group"))
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("savings.cash_negative", ERROR, N_("Group cash below zero"),
+         N_("This {kind} of {amount} riel takes the cash of group {group} below zero on {date} (to {balance} riel). Check the amount in cell {cell} and the entries before it."),
+         N_("A group cannot pay out more than it holds: look for a missing deposit or a wrong amount.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("savings", "Savings groups", EVERYONE, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:"), order=30),
+    Tab("savings_groups", SavingsGroup, ("group_id",), "savings", N_("Savings groups")),
+    Tab("savings_ledger", SavingsEntry, ("entry_id",), "savings", N_("Savings ledger"), period="date"),
+)
+
+
+# The settings its figures and checks read from the settings tab (schemas.settings says how each is read).
+register_settings(
+    SettingSpec("riel_per_usd", "4000", NUMBER, "savings", N_("Exchange rate for the dollar columns"), low=1000, high=10_000),
+)

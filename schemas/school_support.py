@@ -10,7 +10,11 @@ import numpy as np
 from schemas.base import SEX_LABELS, Bool, Date, Int, TabSchema, Text, column
 from schemas.i18n import N_
 from schemas.issues import Issue
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.rules import ERROR, WARNING, Rule, register_rules
 from schemas.rules_context import Book, cross_tab_rule, yes_needs_yes
+from schemas.site import register
+from schemas.tab import Tab
 
 SEXES = list(SEX_LABELS)
 
@@ -54,3 +58,22 @@ def age_fits_the_grade(book: Book) -> Iterable[Issue]:
 @cross_tab_rule
 def in_school_only_when_enrolled(book: Book) -> Iterable[Issue]:
     yield from yes_needs_yes(book, "school_support", "in_school_at_year_end", "enrolled", "school.in_school_not_enrolled")
+
+
+# The messages of the checks above (their ids are stable: docs and tests name them).
+register_rules(
+    Rule("school.age_grade_mismatch", WARNING, N_("Age does not fit the grade"),
+         N_("'{header}' is {value}, but a child in grade {grade} is usually {low} to {high} years old. Check the age in cell {cell} and the grade."),
+         N_("Check the child's age and grade: one of them is probably mistyped.")),
+    Rule("school.in_school_not_enrolled", ERROR, N_("In school but not enrolled"),
+         N_("'{header}' is Yes but 'Enrolled' is No; a child who was not enrolled cannot still be in school. Correct cell {cell} or the Enrolled cell."),
+         N_("In school at year end = Yes needs Enrolled = Yes.")),
+)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("school_support", "School support", EVERYONE, STAFF,
+              Page("pages/school_support.py", N_("School support"), ":material/school:"), order=60),
+    Tab("school_support", SchoolSupport, ("support_id",), "school_support", N_("School support")),
+)

@@ -1,5 +1,6 @@
-"""Every programme setting the app reads from the settings tab: its kind, limits and default - one typed
-table, the settings tab's schema beyond its three columns.
+"""How a setting of the settings tab is declared and read: its kind, limits and default, the settings tab's
+schema beyond its three columns. Each programme declares its own settings in its schemas module
+(`register_settings`); `SETTINGS` read through schemas.registry holds them all.
 
 A value is read by its own setting's rule (`SettingSpec.read`): a number, a whole number, a list of
 months, a list of age bands, each within its limits. A value the rule refuses is an issue at its cell
@@ -155,20 +156,29 @@ def _bands(text: str) -> list[tuple[int, int | None]]:
     return bands
 
 
-SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("riel_per_usd", "4000", NUMBER, "savings", N_("Exchange rate for the dollar columns"), low=1000, high=10_000),
-    SettingSpec("cow_pass_on_calves", "2", WHOLE, "cow_bank", N_("Calves a family passes on before the cow is theirs"), low=0, high=10),
-    SettingSpec("cow_pass_on_min_age_months", "10", WHOLE, "cow_bank", N_("A calf passed on is at least this old"), low=0, high=60),
-    SettingSpec("cow_dam_min_age_months", "20", WHOLE, "cow_bank", N_("A dam is at least this old at calving"), low=6, high=120),
-    SettingSpec("cow_calving_interval_days", "300", WHOLE, "cow_bank", N_("Fewest days between two calvings"), low=200, high=1000),
-    SettingSpec("rice_lean_months", "7,8,9,10", MONTHS, "rice_bank", N_("The lean season's months")),
-    SettingSpec("rice_loan_term_months", "6", WHOLE, "rice_bank", N_("Months until a rice loan is due"), low=1, high=36),
-    SettingSpec("mobile_clinic_days_per_week", "3", WHOLE, "clinic", N_("Days the mobile clinic runs"), low=0, high=7),
-    SettingSpec("age_bands", "0-5,6-12,13-17,18+", BANDS, "clinic", N_("Age bands of the clinic figures")),
+# The back office's own settings; each programme declares its own in its schemas module (`register_settings`), so
+# read these through schemas.registry, which imports every programme.
+SETTINGS: list[SettingSpec] = [
     SettingSpec("small_count_threshold", "5", WHOLE, "admin", N_("Counts below this show as <N to viewers"), low=1, high=1000,
                 privacy=True),
-)
+]
 BY_KEY: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
+
+
+def register_settings(*specs: SettingSpec) -> None:
+    """Add a programme's settings (from its schemas module); a key already taken is refused, not replaced."""
+    taken = [s.key for s in specs if s.key in BY_KEY]
+    if taken:
+        raise KeyError(f"a setting {taken[0]!r} is already declared; give the new setting its own key")
+    SETTINGS.extend(specs)
+    BY_KEY.update({s.key: s for s in specs})
+
+
+def unregister_settings_of(programme: str) -> None:
+    """Remove the settings a programme declared, with the programme (schemas.site.unregister_programme)."""
+    SETTINGS[:] = [s for s in SETTINGS if s.programme != programme]
+    for key in [key for key, s in BY_KEY.items() if s.programme == programme]:
+        del BY_KEY[key]
 
 
 def spec(key: str) -> SettingSpec:

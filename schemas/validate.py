@@ -26,11 +26,11 @@ from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, coerce_column, empty_colu
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
-from schemas.registry import Tab
 from schemas.rules import RULES, show
 from schemas.rules_context import Link, TabFrame, amount, as_read, make_issue
 from schemas.settings import BY_KEY as SETTING_SPECS
 from schemas.sheet_shapes import MergedCells, apply_merges, second_header_row
+from schemas.tab import Tab
 from schemas.vector import pa_array
 from schemas.workbook_check import WorkbookCheck
 

@@ -4,6 +4,9 @@ The report: "Most of family household can access with toilet, clean water and sa
 """
 from schemas.base import Bool, Date, TabSchema, Text, column
 from schemas.i18n import N_
+from schemas.programme import EVERYONE, STAFF, Page, Programme
+from schemas.site import register
+from schemas.tab import Tab
 
 TOILET_LABELS = {"none": ("No toilet", "គ្មានបង្គន់"), "shared": ("Shared with neighbours", "ប្រើបង្គន់ជាមួយអ្នកជិតខាង"),
                  "own": ("Own toilet", "មានបង្គន់ផ្ទាល់ខ្លួន")}
@@ -26,3 +29,11 @@ class WashSurvey(TabSchema):
     water_source: Text = column(N_("Water source"), "Where the drinking water comes from.", isin=WATER_SOURCES, labels=WATER_SOURCE_LABELS)
     handwashing: Bool = column(N_("Hand-washing place"), "Yes when there is a place to wash hands with water and soap.")
     note: Text = column(N_("Note"), "Anything worth knowing.", required=False)
+
+
+# The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
+register(
+    Programme("wash", "Household hygiene (toilets, clean water)", EVERYONE, STAFF,
+              Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:"), order=70),
+    Tab("wash_surveys", WashSurvey, ("survey_id",), "wash", N_("Hygiene surveys")),
+)

@@ -22,8 +22,8 @@ from typing import Any
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.left_out import LeftOut
-from schemas.registry import TABS, Tab
 from schemas.rules_context import CROSS_TAB_RULES, Book, Link, TabFrame
+from schemas.tab import Tab
 
 MISSING = "missing"  # the fingerprint of a tab the read did not have
 
@@ -126,7 +126,11 @@ class WorkbookCheck:
     def run(self, grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",
             link: Link | None = None, admin_settings: dict[str, Any] | None = None, context: Any = None,
             fingerprints: dict[str, str] | None = None) -> Checked:
-        tabs = list(tabs) if tabs is not None else list(TABS)
+        if tabs is None:
+            from schemas.registry import TABS  # the registry imports every schemas module, this one too
+
+            tabs = TABS
+        tabs = list(tabs)
         context = (context, date_order, tuple(t.name for t in tabs), tuple(sorted((admin_settings or {}).items())))
         if context != self._context:
             self._context, self._tabs, self._rules = context, {}, {}

@@ -1,7 +1,9 @@
 """A programme that exists only for tests/test_new_programme.py, declared here and nowhere else: a schema class
-and one `register` call for its tab, its demo rows, and its parts of the Overview, the year's results and the
-donor pack (a figure, its sentence, its words, a month-by-month chart), registered with the functions themselves.
-The test shows every part of the back office picks it up; `install` and `uninstall` make it come and go."""
+and one `register` call for the programme (its page, tests/throwaway_page.py) and its tab, a rule across rows
+with its message, a setting that rule reads, its demo rows, and its parts of the Overview, the year's results
+and the donor pack (a figure, its sentence, its words, a month-by-month chart), registered with the functions
+themselves. The test shows every part of the back office picks it up; `install` and `uninstall` make it come and
+go (a real programme registers at its module's end, as schemas/wash.py does)."""
 from __future__ import annotations
 
 import altair as alt
@@ -13,8 +15,11 @@ from insights.chart_parts import month_x
 from insights.common import Filters, reads
 from insights.parts import ChartPart, ReportPart, register_chart, register_report, unregister_parts, uses
 from schemas.base import Bool, Date, Int, TabSchema, Text, code, column
-from schemas.programme import Programme
+from schemas.programme import Page, Programme
 from schemas.registry import Tab, register, unregister_programme
+from schemas.rules import RULES, WARNING, Rule, register_rules
+from schemas.rules_context import CROSS_TAB_RULES, Book, cross_tab_rule
+from schemas.settings import WHOLE, SettingSpec, register_settings
 
 
 class SolarLamp(TabSchema):
@@ -25,6 +30,22 @@ class SolarLamp(TabSchema):
     handed_on: Date = column("Handed on", "Day the family got the lamp.")
     people: Int = column("People", "People in the family using it.", ge=1, le=30)
     working: Bool = column("Working", "Yes when it worked at the last visit.")
+
+
+def lamp_shared_by_too_many(book: Book):
+    """A lamp lights one family's room: more people than the setting says is likely a typo."""
+    frame = book.frame("solar_lamps", "people")
+    if frame is None:
+        return
+    most = int(book.setting("lamp_most_people", 8))
+    for position in (frame["people"] > most).to_numpy(dtype=bool, na_value=False).nonzero()[0]:
+        yield book.issue("energy.too_many_people", "solar_lamps", int(position), "people", most=most)
+
+
+RULE = Rule("energy.too_many_people", WARNING, "More people than a lamp serves",
+            "'{header}' is {value}, more than the {most} people one lamp serves. Check the number in cell {cell}.",
+            "Count the people of the one family that uses the lamp.")
+SETTING = SettingSpec("lamp_most_people", "8", WHOLE, "energy", "Most people one solar lamp serves", low=1, high=30)
 
 
 def demo(book) -> dict[str, pd.DataFrame]:
@@ -68,14 +89,23 @@ def _parts() -> tuple[ReportPart, ChartPart]:
 
 
 def install() -> None:
-    register(Programme("energy", "Solar lamps", ("admin", "editor"), ("admin", "editor")),
+    global lamps_handed_on  # the page's figure, found again by its module and name (ui.state caches by them)
+
+    register(Programme("energy", "Solar lamps", ("admin", "editor"), ("admin", "editor"),
+                       Page("tests/throwaway_page.py", "Solar lamps", ":material/light:")),
              Tab("solar_lamps", SolarLamp, ("lamp_id",), "energy", "Solar lamps", period="handed_on"))
+    register_rules(RULE)
+    register_settings(SETTING)
+    cross_tab_rule(lamp_shared_by_too_many)
     demo_builder("energy")(demo)
     report, chart = _parts()
+    lamps_handed_on = report.figures.figures[0]
     register_report(report)
     register_chart(chart)
 
 
 def uninstall() -> None:
     unregister_parts("energy", "Solar lamps")
-    unregister_programme("energy")
+    CROSS_TAB_RULES.remove(lamp_shared_by_too_many)  # rules stay for the process's life in the app: no unregister
+    del RULES[RULE.id]
+    unregister_programme("energy")  # its tab and its setting with it
