@@ -101,7 +101,7 @@ register_rules(
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
     Programme("clinic", "Clinic", ("admin", "clinic", "viewer"), ("admin", "clinic"),
-              Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:"), personal_data_roles=("admin", "clinic"), order=20),
+              Page("pages/clinic.py", N_("Clinic"), ":material/local_hospital:", order=20), personal_data_roles=("admin", "clinic"), order=70),
     Tab("clinic_visits", ClinicVisit, ("visit_id",), "clinic", N_("Clinic visits"), period="date"),
     Tab("ambulance_trips", AmbulanceTrip, ("trip_id",), "clinic", N_("Ambulance trips")),
     Tab("health_education", HealthEducationSession, ("session_id",), "clinic", N_("Health education")),

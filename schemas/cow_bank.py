@@ -233,7 +233,7 @@ register_rules(
 
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
-    Programme("cow_bank", "Cow bank", EVERYONE, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:"), order=40),
+    Programme("cow_bank", "Cow bank", EVERYONE, STAFF, Page("pages/cow_bank.py", N_("Cow bank"), ":material/pets:", order=40), order=50),
     Tab("cows", Cow, ("cow_id",), "cow_bank", N_("Cows")),
     Tab("cow_events", CowEvent, ("event_id",), "cow_bank", N_("Cow events"), period="date"),
 )

@@ -92,7 +92,7 @@ register_rules(
 
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
-    Programme("prevention", "Prevention", EVERYONE, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:"), order=10),
+    Programme("prevention", "Prevention", EVERYONE, STAFF, Page("pages/prevention.py", N_("Prevention"), ":material/shield:", order=10), order=10),
     Tab("activities", Activity, ("activity_id",), "prevention", N_("Prevention activities"), period="date"),
     Tab("commune_plans", CommunePlan, ("commune_code", "year"), "prevention", N_("Commune plans")),
     Tab("parent_groups", ParentGroup, ("group_id",), "prevention", N_("Parent groups")),

@@ -22,6 +22,7 @@ class Page:
     icon: str
     section: str = N_("Dashboards")  # titles are English msgids, shown through gettext (ui.navigation)
     admin_only: bool = False
+    order: int = 1000  # where a programme's page comes in its section (the programme report's order); the last if unsaid
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,6 @@ class Programme:
     # programme says so. Clinic staff see the pseudonymous patient codes of their own tabs; nobody but an admin
     # sees household names, phones or who is a survivor.
     personal_data_roles: tuple[str, ...] = ("admin",)
-    # Where it comes in the navigation and in every list of tabs (the Tables page, provisioning, the Data quality
-    # page): the programme report's order. A programme that does not say comes last.
+    # Where its tabs come in every list of tabs (the Tables page, provisioning, the validator's issues, the sheet's
+    # Problems tab); a programme that does not say comes last. Its page's place in the navigation is the Page's.
     order: int = 1000

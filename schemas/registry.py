@@ -16,6 +16,7 @@ import pkgutil
 import schemas
 from schemas.programme import Page, Programme
 from schemas.rules import RULES
+from schemas.settings import SETTINGS
 from schemas.site import (
     SITE_PAGES,
     AlreadyRegistered,
@@ -30,7 +31,7 @@ from schemas.site import (
 )
 from schemas.tab import Tab
 
-__all__ = ["PROGRAMMES", "RULES", "SITE_PAGES", "TABS", "AlreadyRegistered", "NotRegistered", "Page", "Problem",
+__all__ = ["PROGRAMMES", "RULES", "SETTINGS", "SITE_PAGES", "TABS", "AlreadyRegistered", "NotRegistered", "Page", "Problem",
            "Programme", "Registry", "Tab", "register", "site", "tab", "unregister", "unregister_programme"]
 
 # The site's own collections (filled in place), bound before the modules are imported: a schemas module that
@@ -43,6 +44,8 @@ def _import_every_schemas_module() -> None:
     for module in pkgutil.iter_modules(schemas.__path__):
         if not module.name.startswith("_"):
             importlib.import_module(f"schemas.{module.name}")
+    # The settings in their programmes' order (the back office's own, declared by no programme, last).
+    SETTINGS.sort(key=lambda s: PROGRAMMES[s.programme].order if s.programme in PROGRAMMES else Programme.order)
 
 
 _import_every_schemas_module()

@@ -131,7 +131,7 @@ register_rules(
 
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
-    Programme("rice_bank", "Rice bank", EVERYONE, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:"), order=50),
+    Programme("rice_bank", "Rice bank", EVERYONE, STAFF, Page("pages/rice_bank.py", N_("Rice bank"), ":material/grass:", order=50), order=60),
     Tab("rice_banks", RiceBank, ("bank_id",), "rice_bank", N_("Rice banks")),
     Tab("rice_ledger", RiceEntry, ("entry_id",), "rice_bank", N_("Rice ledger"), period="date"),
 )

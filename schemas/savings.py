@@ -80,7 +80,7 @@ register_rules(
 
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
-    Programme("savings", "Savings groups", EVERYONE, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:"), order=30),
+    Programme("savings", "Savings groups", EVERYONE, STAFF, Page("pages/savings.py", N_("Savings groups"), ":material/savings:", order=30), order=40),
     Tab("savings_groups", SavingsGroup, ("group_id",), "savings", N_("Savings groups")),
     Tab("savings_ledger", SavingsEntry, ("entry_id",), "savings", N_("Savings ledger"), period="date"),
 )

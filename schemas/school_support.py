@@ -74,6 +74,6 @@ register_rules(
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
     Programme("school_support", "School support", EVERYONE, STAFF,
-              Page("pages/school_support.py", N_("School support"), ":material/school:"), order=60),
+              Page("pages/school_support.py", N_("School support"), ":material/school:", order=60), order=20),
     Tab("school_support", SchoolSupport, ("support_id",), "school_support", N_("School support")),
 )

@@ -110,13 +110,13 @@ class Registry:
 
     def navigation(self) -> dict[str, list[tuple[Page, str | None]]]:
         """Section -> its pages, each with the programme whose tabs it reads (None: a page of the site).
-        The site's pages lead their section; programme pages follow in programme order."""
+        The site's pages lead their section; programme pages follow in the order their pages declare."""
         sections: dict[str, list[tuple[Page, str | None]]] = {}
         for page in self.pages:
             sections.setdefault(page.section, []).append((page, None))
-        for programme in self.programmes.values():
-            if programme.page is not None:
-                sections.setdefault(programme.page.section, []).append((programme.page, programme.name))
+        paged = sorted((p for p in self.programmes.values() if p.page is not None), key=lambda p: p.page.order)
+        for programme in paged:
+            sections.setdefault(programme.page.section, []).append((programme.page, programme.name))
         return sections
 
     def dated_tabs(self) -> list[Tab]:

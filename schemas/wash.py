@@ -34,6 +34,6 @@ class WashSurvey(TabSchema):
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
     Programme("wash", "Household hygiene (toilets, clean water)", EVERYONE, STAFF,
-              Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:"), order=70),
+              Page("pages/wash.py", N_("Household hygiene"), ":material/water_drop:", order=70), order=30),
     Tab("wash_surveys", WashSurvey, ("survey_id",), "wash", N_("Hygiene surveys")),
 )
