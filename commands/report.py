@@ -25,6 +25,7 @@ from connectors.config import setting
 from connectors.pipeline import refresh
 from connectors.sources.interface import SourceError
 from connectors.store.cache import Cache
+from gateway.figures import figure
 from gateway.masking import mask_personal_values
 from insights.common import years_with_data
 from insights.overview import data_problems, results_markdown, year_results
@@ -69,7 +70,8 @@ def _run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(unreadable(exc), file=sys.stderr)
         return UNREADABLE
-    years = years_with_data(cache.figures_cursor())
+    # The command line is the server's admin (LOCAL_ADMIN); its figures go through the gateway as the pages' do.
+    years = figure(cache, LOCAL_ADMIN, years_with_data)
     if not years:  # one plain sentence: there is no year to pick from
         print(_("No data for {year}: the source holds no dated rows yet, so there is nothing to report. Check --source, "
                 "or enter the year's records first.").format(year=args.year), file=sys.stderr)
@@ -80,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         return INCOMPLETE
     if pack:
         return _write_pack(cache, args.year, fmt, out)
-    results = year_results(cache.figures_cursor(), args.year)
+    results = figure(cache, LOCAL_ADMIN, year_results, args.year)
     text = results_markdown(results)
     if not getattr(args, "show_personal_data", False):
         text = mask_personal_values(cache.cursor(), text)

@@ -1,8 +1,13 @@
-"""Who may read and write what: enforced where data is read and written, not by hiding buttons.
+"""Who may read, write and see what: the one access policy. Every role decision of the app is a question to
+this module, asked where data is read (gateway) and written (connectors.sync), not by hiding buttons; the gateway
+and the masking helpers only carry the answers out.
 
-Roles are granted per programme in the registry (schemas.registry.PROGRAMMES). Personal-data columns
-(ColumnSpec.pii) are masked for every role but admin and the roles a programme names for its own personal data
-(Programme.personal_data_roles), and for the tabs a role may read at all.
+- Roles are granted per programme (its `Programme`, schemas/<programme>.py): reading, writing and seeing its
+  personal data (Programme.personal_data_roles; admin only unless the programme says so).
+- A reference tab (`Tab.reference`: the villages, the settings) is read by every known role's figures.
+- Small counts are hidden ("<5") from viewers, and in whatever leaves the organisation (`PUBLISHED`).
+- The sheet's key and address, cell links, the audit trail, the outbox and another person's e-mail are an
+  admin's only; everyone sees their own e-mail and acts on their own waiting saves.
 """
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schemas.i18n import _
-from schemas.registry import PROGRAMMES, Tab
+from schemas.i18n import N_, _
+from schemas.registry import PROGRAMMES, Tab, site
 from schemas.registry import tab as registered_tab
 
 MASK = "•••"
@@ -34,6 +39,22 @@ class User:
 
 
 LOCAL_ADMIN = User("local-admin@localhost", "admin", "Local admin")
+# Whom a published figure (the donor pack) is shown to: nobody with access to personal data, small counts hidden.
+# It only decides what is shown: what is read is still the signed-in user's.
+PUBLISHED = User("published@donor-pack", "viewer")
+COUNTS_HIDDEN_FROM = frozenset({"viewer"})
+
+
+def require_known_role(user: User | None) -> User:
+    if user is None or user.role not in ROLES:
+        who = _("nobody signed in") if user is None else _("role '{role}'").format(role=user.role)
+        raise AccessDenied(_("No data for {who}: ask an admin to give your e-mail a role in the users tab.").format(who=who))
+    return user
+
+
+def require_admin(user: User, what: str = N_("the sync page and the audit trail")) -> None:
+    if not user.is_admin:
+        raise AccessDenied(_("Only an admin may see {what}; your role is {role}.").format(what=_(what), role=user.role))
 
 
 def can_read(user: User, tab: Tab | str) -> bool:
@@ -42,6 +63,35 @@ def can_read(user: User, tab: Tab | str) -> bool:
 
 def can_write(user: User, tab: Tab | str) -> bool:
     return user.role in PROGRAMMES[registered_tab(tab).programme].write_roles
+
+
+def may_read_for_figures(user: User, tab: Tab | str) -> bool:
+    """A figure may read the tab: the user's role reads it, or it is a reference tab."""
+    spec = registered_tab(tab)
+    return spec.reference or can_read(user, spec)
+
+
+def may_open_page(user: User, programme: str | None, admin_only: bool) -> bool:
+    """A page of the navigation: an admin's page, a programme's (when the role reads one of its tabs) or the site's."""
+    if admin_only:
+        return user.is_admin
+    return programme is None or any(can_read(user, t) for t in site.tabs if t.programme == programme)
+
+
+def counts_hidden(user: User) -> bool:
+    """Counts below small_count_threshold read "<5" for this user (a viewer; `PUBLISHED`)."""
+    return user.role in COUNTS_HIDDEN_FROM
+
+
+def sees_sheet_address(user: User | None) -> bool:
+    """The Google Sheet's key, address and links to its cells: with a sheet shared by link, whoever has them reads
+    every name in it."""
+    return user is not None and user.is_admin
+
+
+def sees_person(user: User, email: object) -> bool:
+    """Another person's e-mail (who made a change, who saved an entry) is personal data; one's own is not."""
+    return user.is_admin or str(email).strip().lower() == user.email.strip().lower()
 
 
 def sees_personal_data(user: User, tab: Tab | str) -> bool:

@@ -3,13 +3,12 @@
 - The insight must declare what it reads (insights.common.reads); one that declares nothing is refused.
 - It reads each tab's rows with no error (connectors.store.cache.FIGURES): a value that breaks its column's
   rule never enters a figure, and the rows left out are those its note counts (insights.left_out).
-- The user's role must be a known one that may read every tab the insight declares. The gazetteer
-  (villages) and the programme settings are reference tabs every known role reads here: they hold no
-  personal data and every dashboard's filters and definitions need them. A `scoped` insight gets only
+- The user's role must be a known one that may read every tab the insight declares (reference tabs, the
+  villages and the settings, every known role reads here: connectors.access.may_read_for_figures). A `scoped` insight gets only
   the tabs the user may read; a composite (`parts`, e.g. the Overview) only the parts they may read.
 - Personal-data columns of the declared tabs that reach the result are masked for roles without access;
   shown ones leave a view entry in the audit trail.
-- For viewers every count the insight declares reads "<5" (the small_count_threshold setting) when it is
+- For viewers (connectors.access.counts_hidden) every count the insight declares reads "<5" (the small_count_threshold setting) when it is
   below the threshold - in frames and dicts alike, so metrics, charts, tables and CSVs all agree; a count
   that would give a hidden one back by subtraction from a total the insight declares it part of reads "5+";
   a share the insight declares beside a hidden count is hidden with it (insights.small_counts).
@@ -24,7 +23,16 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.access import ROLES, AccessDenied, User, can_read, mask_personal_data, sees_personal_data
+from connectors.access import (
+    PUBLISHED,
+    AccessDenied,
+    User,
+    counts_hidden,
+    mask_personal_data,
+    may_read_for_figures,
+    require_known_role,
+    sees_personal_data,
+)
 from connectors.store.cache import for_figures
 from gateway.masking import sheet_links_shown
 from gateway.reads import record_view, small_count_threshold
@@ -33,21 +41,11 @@ from schemas.formats import marks
 from schemas.i18n import _
 from schemas.registry import tab as registered_tab
 
-REFERENCE_TABS = frozenset({"villages", "settings"})
-SUPPRESSED_ROLES = frozenset({"viewer"})
-# Whom a published figure is shown to: nobody with access to personal data (masking only; reads are the user's).
-PUBLISHED = User("published@donor-pack", "viewer")
+__all__ = ["count_shown", "declared_tabs", "figure", "may_run", "published_figure", "require_known_role", "total_shown"]
 
 
 def _cur(db: Any) -> Any:
     return db.cursor() if hasattr(db, "cursor") else db
-
-
-def require_known_role(user: User | None) -> User:
-    if user is None or user.role not in ROLES:
-        who = _("nobody signed in") if user is None else _("role '{role}'").format(role=user.role)
-        raise AccessDenied(_("No data for {who}: ask an admin to give your e-mail a role in the users tab.").format(who=who))
-    return user
 
 
 def declared_tabs(insight: Callable[..., Any]) -> tuple[str, ...]:
@@ -59,16 +57,12 @@ def declared_tabs(insight: Callable[..., Any]) -> tuple[str, ...]:
     return tabs
 
 
-def may_read(user: User, tab_name: str) -> bool:
-    return tab_name in REFERENCE_TABS or can_read(user, tab_name)
-
-
 def may_run(user: User, insight: Callable[..., Any]) -> bool:
     try:
         tabs = declared_tabs(insight)
     except (AccessDenied, KeyError):
         return False
-    return getattr(insight, "scoped", False) or all(may_read(user, t) for t in tabs)
+    return getattr(insight, "scoped", False) or all(may_read_for_figures(user, t) for t in tabs)
 
 
 def figure(db: Any, user: User | None, insight: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -92,9 +86,9 @@ def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple
     tabs = declared_tabs(insight)
     if getattr(insight, "scoped", False):
         requested = kwargs.pop("tabs", None) or tabs
-        kwargs["tabs"] = tuple(t for t in requested if t in tabs and may_read(user, t))
+        kwargs["tabs"] = tuple(t for t in requested if t in tabs and may_read_for_figures(user, t))
     else:
-        refused = [t for t in tabs if not may_read(user, t)]
+        refused = [t for t in tabs if not may_read_for_figures(user, t)]
         if refused:
             raise AccessDenied(_("Your role ({role}) may not see figures from the '{tab}' tab. "
                                  "Ask an admin if you need them.").format(role=user.role, tab=registered_tab(refused[0]).title))
@@ -104,7 +98,7 @@ def _figure(db: Any, user: User | None, insight: Callable[..., Any], args: tuple
 def _as_shown(cur: Any, user: User, insight: Callable[..., Any], result: Any, published: bool = False) -> Any:
     result = _masked(cur, PUBLISHED if published else user, insight.tabs, result, insight.__name__)
     result = sheet_links_shown(PUBLISHED if published else user, result)
-    if published or user.role in SUPPRESSED_ROLES:
+    if counts_hidden(PUBLISHED if published else user):
         result = suppress_counts(result, insight.counts, small_count_threshold(cur), getattr(insight, "shares", ()),
                                  getattr(insight, "totals", ()))
     return result
@@ -133,7 +127,7 @@ def _masked(cur: Any, user: User, tabs: tuple[str, ...], result: Any, what: str)
 def count_shown(db: Any, user: User | None, value: Any) -> Any:
     """A count a page derived from a figure (rows of a kind, say), as this user may see it."""
     user = require_known_role(user)
-    if user.role in SUPPRESSED_ROLES and not isinstance(value, SmallCount):
+    if counts_hidden(user) and not isinstance(value, SmallCount):
         return suppress_counts({"n": value}, ("n",), small_count_threshold(_cur(db)))["n"]
     return value
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.access import MASK, User, sees_personal_data
+from connectors.access import MASK, User, sees_person, sees_personal_data, sees_sheet_address
 from connectors.config import sheet_key
 from connectors.store.audit import text
 from schemas.i18n import _
@@ -79,7 +79,7 @@ def request_personal_values(user: User, request: dict) -> set[str]:
 
 def email_shown(user: User, email: Any) -> Any:
     """Another person's e-mail is personal data: shown to admins, ••• to others (their own stays)."""
-    if user.is_admin or email in (None, "") or str(email).strip().lower() == user.email.strip().lower():
+    if email in (None, "") or sees_person(user, email):
         return email
     return MASK
 
@@ -122,7 +122,7 @@ SHEET_ADDRESS = re.compile(r"https?://docs\.google\.com/spreadsheets/d/[A-Za-z0-
 def source_text_shown(user: User | None, text: str) -> str:
     """`text` (a source's label, a reason it could not be read) with the sheet's address and key as ••• for
     anyone but an admin."""
-    if not text or (user is not None and user.is_admin):
+    if not text or sees_sheet_address(user):
         return text
     text = SHEET_ADDRESS.sub(MASK, str(text))
     key = sheet_key()
@@ -131,7 +131,7 @@ def source_text_shown(user: User | None, text: str) -> str:
 
 def sheet_links_shown(user: User | None, result: Any) -> Any:
     """Frames (also inside dicts and lists) with their links to cells of the sheet emptied for anyone but an admin."""
-    if user is not None and user.is_admin:
+    if sees_sheet_address(user):
         return result
     if isinstance(result, pd.DataFrame):
         return result.assign(link=None) if "link" in result.columns else result

@@ -24,7 +24,20 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.access import MASK, ROLES, AccessDenied, User, can_read, mask_personal_data, require_read, sees_personal_data
+from connectors.access import (
+    MASK,
+    ROLES,
+    AccessDenied,
+    User,
+    can_read,
+    can_write,
+    mask_personal_data,
+    readable_tabs,
+    require_admin,
+    require_read,
+    sees_person,
+    sees_personal_data,
+)
 from connectors.config import admin_settings
 from connectors.store import audit
 from connectors.store.cache import quote
@@ -32,7 +45,7 @@ from connectors.sync import outbox
 from gateway.masking import email_shown, sheet_links_shown
 from insights import quality
 from insights.common import setting as programme_setting
-from schemas.i18n import N_, _, ngettext
+from schemas.i18n import N_, ngettext
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
 from schemas.settings import spec as setting_spec
@@ -167,6 +180,20 @@ def open_errors_by_tab(con: Any, user: User) -> pd.DataFrame:
     return quality.open_errors_by_tab(_cur(con), quality_scope(user)[0])
 
 
+# --- what a page may offer ------------------------------------------------------------------------
+
+def tabs_to_open(user: User) -> list[Tab]:
+    """The tabs this user may read, in the registry's order (the Tables page's picker)."""
+    return readable_tabs(user, TABS)
+
+
+def may_edit(user: User, tab: Tab | str) -> bool:
+    """The user may change this tab's rows here: their role writes it, and its rows have a key to be found by
+    (an append-only log, such as the audit log, has none)."""
+    spec = registered_tab(tab)
+    return can_write(user, spec) and bool(spec.key)
+
+
 # --- history and the audit trail ------------------------------------------------------------------
 
 def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 200) -> pd.DataFrame:
@@ -178,8 +205,7 @@ def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 
     frame = _cur(db).execute(
         'SELECT "at", "user", "column", old, new, via FROM _audit WHERE tab = ? AND row_key = ? AND via <> ? '
         'ORDER BY "at" DESC LIMIT ?', [spec.name, row_key, audit.VIEW, limit]).df()
-    if not frame.empty and not user.is_admin:
-        frame["user"] = [email_shown(user, who) for who in frame["user"]]
+    frame["user"] = [email_shown(user, who) for who in frame["user"]]
     if sees_personal_data(user, spec) or not spec.has_personal_data or frame.empty:
         return frame
     pii = {c.name for c in spec.columns if c.pii}
@@ -187,11 +213,6 @@ def row_history(db: Any, user: User, tab: Tab | str, row_key: str, limit: int = 
     for column in ("old", "new"):
         frame[column] = frame[column].astype(object).where(~hide | frame[column].isna(), MASK)
     return frame
-
-
-def require_admin(user: User, what: str = N_("the sync page and the audit trail")) -> None:
-    if not user.is_admin:
-        raise AccessDenied(_("Only an admin may see {what}; your role is {role}.").format(what=_(what), role=user.role))
 
 
 def audit_log(db: Any, user: User, tab: str | None = None, who: str | None = None, via: str | None = None,
@@ -247,7 +268,7 @@ def outbox_entries(db: Any, user: User, states: tuple[str, ...] = (*outbox.OPEN_
 def outbox_problems(db: Any, user: User) -> list[outbox.OutboxEntry]:
     """The waiting saves in conflict or refused that this user may act on: their own; an admin, everyone's."""
     return [e for e in outbox.entries(db, (outbox.CONFLICT, outbox.REFUSED))
-            if user.is_admin or str(e.user).strip().lower() == user.email.strip().lower()]
+            if sees_person(user, e.user)]
 
 
 def sync_status(db: Any, user: User) -> dict[str, Any]:

@@ -14,10 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.access import MASK, User, sees_personal_data
+from connectors.access import MASK, User, require_admin, require_known_role, sees_personal_data
 from connectors.problems import confirm, feedback, store
-from gateway.figures import require_known_role
-from gateway.reads import quality_scope, require_admin
+from gateway.reads import quality_scope
 from insights.privacy import pii_headers
 from schemas.i18n import N_
 

@@ -3,7 +3,6 @@ waiting saves, and the audit trail. Its data comes through the gateway (gateway.
 even if this page were opened some other way. The source is shown by its label only, never a credential."""
 import streamlit as st
 
-from connectors.access import AccessDenied
 from gateway import reads
 from schemas.i18n import _, day, number
 from schemas.registry import TABS
@@ -27,7 +26,7 @@ if user is None:
     st.stop()
 try:
     status = reads.sync_status(cache(), user)
-except AccessDenied as exc:  # the page is hidden from non-admins; this holds even if it is opened anyway
+except reads.AccessDenied as exc:  # the page is hidden from non-admins; this holds even if it is opened anyway
     st.error(literal(exc))
     st.stop()
 st.title(_("Sync & history"))

@@ -6,11 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from connectors.access import can_write, readable_tabs
 from gateway import reads
 from schemas.formats import label
 from schemas.i18n import _, ngettext, number
-from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 from ui import live
 from ui import table_actions as act
@@ -61,7 +59,7 @@ st.title(_("Tables"))
 outbox_box(user)
 
 # -- which tab, which rows ---------------------------------------------------------------------
-tabs = readable_tabs(user, list(TABS))
+tabs = reads.tabs_to_open(user)
 if not tabs:
     st.info(_("Your role may not read any tab."))
     st.stop()
@@ -72,7 +70,7 @@ if state.get("tables_tab") not in (None, *names):  # a link to a tab this role m
     _show_all_rows()
 name = st.selectbox(_("Tab"), names, key="tables_tab", format_func=lambda n: _(registered_tab(n).title), on_change=_show_all_rows)
 tab = registered_tab(name)
-writable = can_write(user, tab) and bool(tab.key)
+writable = reads.may_edit(user, tab)
 focus = state.get("tables_focus")
 focus = focus if focus is not None and focus.tab == name and focus.row is not None else None
 st.caption(tab.schema.__doc__ or "")
@@ -136,7 +134,7 @@ if writable:
         else:
             act.save(user, tab, changes.edits, changes.appends, changes.deletes)
             st.rerun()
-elif not can_write(user, tab):
+elif tab.key:  # not editable, though its rows have a key: the role does not write it
     st.caption(_("Your role ({role}) may read this tab but not change it.").format(role=user.role))
 
 result_box(user, tab)

@@ -43,7 +43,7 @@ class AuditEntry(TabSchema):
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
     Programme("admin", "Administration", ("admin",), ("admin",), order=900),
-    Tab("settings", Setting, ("key",), "admin", N_("Settings")),
+    Tab("settings", Setting, ("key",), "admin", N_("Settings"), reference=True),
     Tab("users", User, ("email",), "admin", N_("Users")),
     Tab("audit_log", AuditEntry, (), "admin", N_("Audit log")),
 )

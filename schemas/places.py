@@ -123,6 +123,6 @@ register_rules(
 # The programme (its roles, page and place in the order) and its tabs: what schemas.registry lists.
 register(
     Programme("places", "Villages and households", EVERYONE, STAFF, order=5),
-    Tab("villages", Village, ("village_code",), "places", N_("Villages")),
+    Tab("villages", Village, ("village_code",), "places", N_("Villages"), reference=True),
     Tab("households", Household, ("household_id",), "places", N_("Households")),
 )

@@ -20,6 +20,9 @@ class Tab:
     programme: str
     title: str
     period: str | None = None  # the date column that places a row in a year (the dashboards' period filters)
+    # A reference tab (the gazetteer's villages, the settings) holds no personal data and every dashboard's filters
+    # and definitions need it: every known role's figures may read it (connectors.access.may_read_for_figures).
+    reference: bool = False
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.sources.interface import CellUpdate, WriteBatch
 from connectors.sources.workbook import WorkbookSource
-from connectors.store.cache import Cache
+from connectors.store.cache import Cache, for_figures
 from connectors.store.refresh import read_check_load
 from gateway import figures
 from gateway.reads import small_count_threshold
@@ -102,7 +102,7 @@ def test_a_bad_value_never_reaches_a_figure_the_defaults_are_used(tmp_path, demo
     typed = {"riel_per_usd": "abc", "mobile_clinic_days_per_week": "three", "age_bands": "0-5,x", "rice_lean_months": "7,8,x",
              "cow_pass_on_calves": "inf", "small_count_threshold": "1e999"}
     cache = _cache(_book_with(tmp_path, demo_workbook, **typed))
-    cur = cache.figures_cursor()
+    cur = for_figures(cache.cursor())
     assert {key: setting(cur, key) for key in typed} == {key: setting_spec(key).value for key in typed}
     assert small_count_threshold(cache) == 5 and figures.count_shown(cache, VIEWER, 4) == "<5"
     rules = cache.cursor().execute("SELECT rule, count(*) FROM _issues WHERE tab = 'settings' GROUP BY ALL").fetchall()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from connectors.access import User, can_read
+from connectors.access import User, may_open_page
 from schemas.i18n import _
 from schemas.registry import Page, site
 from ui.state import ASKED_FOR
@@ -17,21 +17,13 @@ def pages() -> dict[str, list[tuple[Page, str | None]]]:
     return site.navigation()
 
 
-def may_open(user: User, programme: str | None, admin_only: bool) -> bool:
-    if admin_only:
-        return user.is_admin
-    if programme is None:
-        return True
-    return any(can_read(user, t) for t in site.tabs if t.programme == programme)
-
-
 def pages_for(user: User) -> dict[str, list]:
     sections: dict[str, list] = {}
     for section, listed in pages().items():
         allowed = [
             st.Page(page.file, title=_(page.title), icon=page.icon, default=(page.file == DEFAULT_PAGE))
             for page, programme in listed
-            if may_open(user, programme, page.admin_only)
+            if may_open_page(user, programme, page.admin_only)
         ]
         if allowed:
             sections[_(section)] = allowed

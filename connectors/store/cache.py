@@ -113,10 +113,6 @@ class Cache:
         """A cursor for one rerun or one thread; it shares the process's single connection."""
         return self.con.cursor()
 
-    def figures_cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for figures: each tab's rows with no error (see FIGURES)."""
-        return for_figures(self.con.cursor())
-
     def close(self) -> None:
         self.con.close()
 
