@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandera.pandas as pa
 
 from schemas.base import ColumnSpec, columns_of
+from schemas.row_key import RowKey
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Tab:
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
         return columns_of(self.schema)
+
+    @property
+    def row_key(self) -> RowKey:
+        """What finds one of its rows (schemas.row_key): every part that looks a row up asks it."""
+        return RowKey(tuple(self.column(k) for k in self.key))
 
     @property
     def has_personal_data(self) -> bool:

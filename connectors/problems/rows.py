@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.sources.gsheets_write import key_text
 from schemas.base import match_headers
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.issues import column_letter
 from schemas.registry import TABS
+from schemas.row_key import key_text
 
 OPEN, CONFIRMED = "open", "confirmed"
 SECTION_MARK = "#confirmed"  # the id cell of the row that starts the confirmed part of the tab

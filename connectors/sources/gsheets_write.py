@@ -17,6 +17,7 @@ from connectors.sources.interface import Grid, SourceError, WriteBatch, storable
 from schemas.base import match_headers, sheet_value
 from schemas.i18n import _
 from schemas.registry import tab as registry_tab
+from schemas.row_key import RowKey
 
 EPOCH = dt.datetime(1899, 12, 30)
 
@@ -56,14 +57,6 @@ def cell_value(value: Any) -> Any:
 def in_sheet(tab: str, column: str, value: Any, grid: Grid, index: int) -> Any:
     """A value as its column in this sheet holds it (a code as its Khmer label under a Khmer header)."""
     return sheet_value(registry_tab(tab).column(column), value, grid.header[index] if index < len(grid.header) else "")
-
-
-def key_text(value: Any) -> str:
-    """A key cell as text, so 2024, 2024.0 and "2024 " all find the same row."""
-    value = cell_value(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value).strip()
 
 
 def extended_value(value: Any) -> dict:
@@ -106,17 +99,13 @@ def plan(batch: WriteBatch, grids: dict[str, Grid], sheets: dict[str, dict]) -> 
 
     def row_of(name: str, grid: Grid, columns: dict[str, int], key: tuple[str, ...]) -> int:
         if name not in rows_by_key:
-            key_columns = registry_tab(name).key
-            missing = [k for k in key_columns if k not in columns]
-            if missing or not key_columns:
+            row_key = registry_tab(name).row_key
+            missing = row_key.missing(columns)
+            if missing or not row_key.columns:
                 raise SourceError(_("The tab '{tab}' has no key column {columns}; rows cannot be found by key.").format(
                     tab=name, columns=", ".join(missing) or _("(none)")))
-            index: dict[tuple[str, ...], int] = {}
-            for i, row in enumerate(grid.rows):
-                found = tuple(key_text(row[columns[k]]) if columns[k] < len(row) else "" for k in key_columns)
-                index.setdefault(found, i)
-            rows_by_key[name] = index
-        wanted = tuple(str(k).strip() for k in key)
+            rows_by_key[name] = row_key.locate(grid.rows, columns).first  # as the save's planner found them
+        wanted = RowKey.wanted(key)
         if wanted not in rows_by_key[name]:
             raise SourceError(_("No row in '{tab}' has the key {key}: someone may have changed or "
                                 "deleted it. Refresh and try again.").format(tab=name, key=", ".join(wanted)))

@@ -27,6 +27,7 @@ from connectors.sources.interface import Grid, SourceBusy, SourceError, WriteBat
 from schemas.base import match_headers, sheet_value
 from schemas.grid import Merge
 from schemas.i18n import _
+from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
 
@@ -219,7 +220,7 @@ class WorkbookSource:
         spec = registered_tab(tab_name)
         header = sheet.header()
         columns = match_headers(spec.schema, header)
-        rows_by_key = _rows_by_key(sheet, spec.key, columns)
+        rows_by_key = _rows_by_key(sheet, spec, columns)
 
         def as_held(column: str, value: Any) -> Any:  # a code as its Khmer label under a Khmer header
             return sheet_value(spec.column(column), value, header[columns[column]] if columns[column] < len(header) else "")
@@ -244,14 +245,17 @@ class WorkbookSource:
             result.rows_appended += 1
 
 
-def _rows_by_key(sheet: xlsx_patch.SheetXml, key: tuple[str, ...], columns: dict[str, int]) -> dict[tuple[str, ...], int]:
-    if not key or any(k not in columns for k in key):
+def _rows_by_key(sheet: xlsx_patch.SheetXml, tab: Tab, columns: dict[str, int]) -> dict[tuple[str, ...], int]:
+    """Sheet row number by key, keys read as the save's planner reads them (schemas.row_key)."""
+    if not tab.key or tab.row_key.missing(columns):
         return {}
-    found: dict[tuple[str, ...], int] = {}
-    for number in sorted(sheet.rows):
-        if number == 1:
-            continue
+    numbers = [n for n in sorted(sheet.rows) if n != 1]
+    positions = {k: columns[k] for k in tab.key}
+    rows = []
+    for number in numbers:
         cells = sheet.cells(number)
-        parts = tuple(sheet.text(cells.get(columns[k])).strip() for k in key)
-        found.setdefault(parts, number)
-    return found
+        row: list = [None] * (max(positions.values()) + 1)
+        for i in positions.values():
+            row[i] = sheet.stored(cells[i]) if i in cells else None
+        rows.append(row)
+    return {key: numbers[position] for key, position in tab.row_key.locate(rows, columns).first.items()}

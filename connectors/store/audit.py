@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from connectors.sources.interface import storable
+from schemas.row_key import value_text
 
 AUDIT_TAB = "audit_log"
 VIEW = "view"  # the `via` of an entry that records a view, not a change
@@ -45,25 +45,11 @@ def now() -> dt.datetime:
 
 
 def text(value: Any) -> str | None:
-    """A value as the audit shows it: dates ISO, whole floats without '.0', rows as JSON."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, dict)):
-        value = value.item()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp.time() == dt.time(0) else stamp.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    """A value as the audit shows it: as schemas.row_key.value_text writes it (dates ISO, whole floats without
+    '.0'), a whole row as JSON."""
     if isinstance(value, dict):
         return json.dumps({k: text(v) for k, v in value.items() if text(v) is not None}, ensure_ascii=False)
-    return str(value)
+    return value_text(value)
 
 
 def record(cache: Any, entries: list[AuditEntry]) -> None:

@@ -12,7 +12,8 @@ from connectors.sync.check_edits import check
 from connectors.sync.replay import ReplayResult, outbox_conflicts, pending, rebase, replay, replay_pending, resolve
 from connectors.sync.request import ALREADY, CONFLICT, DELETED, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, Conflict, RowDelete, RowError, SaveRequest, SaveResult, Status
 from connectors.sync.send import save
-from connectors.sync.values import key_of, key_text, same, typed
+from connectors.sync.values import key_of, same, typed
+from schemas.row_key import key_text
 
 __all__ = ["ALREADY", "CONFLICT", "DELETED", "FAILED", "INVALID", "LOCAL_ADMIN", "QUEUED", "REFUSED", "SAVED", "UNCHANGED",
            "CellEdit", "Conflict", "ReplayResult", "RowDelete", "RowError", "SaveRequest", "SaveResult", "Status", "check",

@@ -17,12 +17,7 @@ from schemas.registry import tab as registered_tab
 
 
 def _where(tab: Tab) -> str:
-    return " AND ".join(f"CAST({quote(k)} AS VARCHAR) = ?" for k in tab.key)
-
-
-def _cache_key(key: tuple[str, ...]) -> list[str]:
-    # an int key is stored as BIGINT and reads back as "2017"; text as itself
-    return list(key)
+    return tab.row_key.where_sql(quote)
 
 
 def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[str, dict[str, Any], int]],
@@ -33,14 +28,14 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
         with atomic(cur):
             for u in updates:
                 tab = registered_tab(u.tab)
-                cur.execute(f"UPDATE {quote(u.tab)} SET {quote(u.column)} = ? WHERE {_where(tab)}", [u.new, *_cache_key(u.key)])
-                row = cur.execute(f"SELECT _row FROM {quote(u.tab)} WHERE {_where(tab)}", _cache_key(u.key)).fetchone()
+                cur.execute(f"UPDATE {quote(u.tab)} SET {quote(u.column)} = ? WHERE {_where(tab)}", [u.new, *u.key])
+                row = cur.execute(f"SELECT _row FROM {quote(u.tab)} WHERE {_where(tab)}", list(u.key)).fetchone()
                 if row is not None:
                     _forget_issues(cur, tab, int(row[0]), u.column)
             for name, values, sheet_row in appended:
                 tab = registered_tab(name)
                 if tab.key:
-                    cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(key_of(tab, values)))
+                    cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", list(key_of(tab, values)))
                 taken = cur.execute(f"SELECT count(*) FROM {quote(name)} WHERE _row = ?", [sheet_row]).fetchone()[0]
                 if taken:  # Google placed the row at write time, under rows this cache has not seen: keep _row unique
                     sheet_row = int(cur.execute(f"SELECT coalesce(max(_row), 1) + 1 FROM {quote(name)}").fetchone()[0])
@@ -49,11 +44,11 @@ def apply_changes(cache: Any, updates: list[CellUpdate], appended: list[tuple[st
                             f"VALUES ({', '.join('?' for _ in range(len(columns) + 1))})", [values[c] for c in columns] + [sheet_row])
             for name, key, sheet_row in sorted(deleted, key=lambda d: -(d[2] or 0)):  # None: the row's place is not known
                 tab = registered_tab(name)
-                found = cur.execute(f"SELECT _row FROM {quote(name)} WHERE {_where(tab)}", _cache_key(key)).fetchone()
+                found = cur.execute(f"SELECT _row FROM {quote(name)} WHERE {_where(tab)}", list(key)).fetchone()
                 if found is None:
                     continue  # already gone from the cache (applied when it was queued)
                 row = int(found[0]) if sheet_row is None else sheet_row
-                cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", _cache_key(key))
+                cur.execute(f"DELETE FROM {quote(name)} WHERE {_where(tab)}", list(key))
                 cur.execute(f"UPDATE {quote(name)} SET _row = _row - 1 WHERE _row > ?", [row])
                 cur.execute('DELETE FROM _issues WHERE tab = ? AND "row" = ?', [name, row])
                 renumber_issues(cur, name, row)

@@ -6,17 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from connectors.sources.interface import CellUpdate, Grid, RowAppend, SourceError, WriteBatch
 from connectors.store import audit
 from connectors.sync.request import DELETED, Conflict, SaveRequest
-from connectors.sync.values import key_of, key_text, same, typed
+from connectors.sync.values import key_of, same, typed
 from schemas.base import match_headers
-from schemas.coerce import coerce_column
 from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
+from schemas.row_key import key_text
 
 
 @dataclass
@@ -64,22 +62,12 @@ class Located:
 
 def locate(tab: Tab, grid: Grid, date_order: str) -> Located:
     columns = match_headers(tab.schema, grid.header)
-    missing = [k for k in tab.key if k not in columns]
+    missing = tab.row_key.missing(columns)
     if missing:
         raise SourceError(_("Tab '{tab}' has no column '{column}', so its rows cannot be found. Add the header and try again.").format(
             tab=tab.name, column=tab.column(missing[0]).title))
-    parts = []
-    for k in tab.key:
-        i = columns[k]
-        raw = np.array([row[i] if i < len(row) else None for row in grid.rows], dtype=object)
-        parts.append([key_text(v) for v in coerce_column(raw, tab.column(k), date_order).values])
-    index: dict[tuple[str, ...], int] = {}
-    seen: dict[tuple[str, ...], list[int]] = {}
-    for position, key in enumerate(zip(*parts, strict=False)):
-        if any(key):
-            index.setdefault(tuple(key), position)
-            seen.setdefault(tuple(key), []).append(position)
-    return Located(tab, grid, columns, index, {k: v for k, v in seen.items() if len(v) > 1})
+    found = tab.row_key.locate(grid.rows, columns, date_order)
+    return Located(tab, grid, columns, found.first, found.twice)
 
 
 @dataclass

@@ -71,10 +71,11 @@ from connectors.sync.cache_update import apply_changes, apply_optimistically, sh
 from connectors.sync.check_edits import check, control_characters
 from connectors.sync.plan import Plan, compare, landed
 from connectors.sync.request import ALREADY, CONFLICT, FAILED, INVALID, QUEUED, REFUSED, SAVED, UNCHANGED, CellEdit, RowDelete, RowError, SaveRequest, SaveResult
-from connectors.sync.values import key_text, same, typed
+from connectors.sync.values import same, typed
 from connectors.sync.verify import confirmed, verify
 from schemas.i18n import _, ngettext
 from schemas.registry import tab as registered_tab
+from schemas.row_key import RowKey
 
 _write_lock = threading.RLock()  # one read-check-write at a time per process
 
@@ -119,7 +120,7 @@ def _request(edits: Iterable[CellEdit], appends: Any, deletes: Iterable[Any], da
         spec = registered_tab(edit.tab).column(edit.column)
         old, new = typed(edit.old, spec, date_order), typed(edit.new, spec, date_order)
         if not same(old, new, spec, date_order):
-            request.edits.append(CellEdit(edit.tab, tuple(key_text(k) for k in edit.key), edit.column, old, new))
+            request.edits.append(CellEdit(edit.tab, RowKey.wanted(edit.key), edit.column, old, new))
     pairs = ([(name, row) for name, rows in appends.items() for row in rows] if isinstance(appends, Mapping)
              else [(a.tab, a.values) for a in appends or ()])
     for name, row in pairs:
@@ -129,7 +130,7 @@ def _request(edits: Iterable[CellEdit], appends: Any, deletes: Iterable[Any], da
         item = item if isinstance(item, RowDelete) else RowDelete(*item)
         tab = registered_tab(item.tab)
         old = None if item.old is None else {c.name: typed(item.old.get(c.name), c, date_order) for c in tab.columns if c.name in item.old}
-        request.deletes.append(RowDelete(item.tab, tuple(key_text(k) for k in item.key), old))
+        request.deletes.append(RowDelete(item.tab, RowKey.wanted(item.key), old))
     return request
 
 # --- the check, the write and its proof -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Cell values and row keys as the sync compares them: typed per column, keys as trimmed text."""
+"""Cell values as the sync compares them, typed per column; row keys as schemas.row_key writes them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from connectors.sources.interface import UNSTORABLE
-from connectors.store import audit
 from schemas.base import ColumnSpec
 from schemas.coerce import coerce_column
 from schemas.registry import Tab
@@ -66,12 +65,6 @@ def same(a: Any, b: Any, spec: ColumnSpec, date_order: str = "day_first") -> boo
     return a == b
 
 
-def key_text(value: Any) -> str:
-    """A key cell as text, the way keys are compared everywhere (2017.0 -> "2017")."""
-    value = audit.text(value)
-    return "" if value is None else value.strip()
-
-
 def key_of(tab: Tab | str, row: Mapping[str, Any]) -> tuple[str, ...]:
-    spec = tab if isinstance(tab, Tab) else registered_tab(tab)
-    return tuple(key_text(row.get(k)) for k in spec.key)
+    """The key of a row of typed values (schemas.row_key owns how a key is written)."""
+    return (tab if isinstance(tab, Tab) else registered_tab(tab)).row_key.of(row)
