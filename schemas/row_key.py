@@ -8,7 +8,6 @@ then written as text ("2017"): a key typed with Khmer digits, a trailing space o
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +17,14 @@ import pandas as pd
 
 from schemas.base import ColumnSpec
 from schemas.coerce import coerce_column
+from schemas.formats import blank
 
 Key = tuple[str, ...]
 
 
 def value_text(value: Any) -> str | None:
     """A typed value as text (None for a blank): dates ISO, whole floats without '.0', yes/no as TRUE/FALSE."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if blank(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, dict)):
         value = value.item()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from schemas.formats import blank
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, a1
 from schemas.left_out import LeftOut
@@ -75,7 +76,7 @@ class TabFrame:
 
 def as_read(value: Any) -> Any:
     """A cell value fit for JSON and display: text, number, bool or None; dates as ISO text."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if blank(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()

@@ -20,6 +20,7 @@ from gateway import reads
 from gateway.masking import message_shown, request_personal_values
 from gateway.reads import RowFilter
 from schemas.base import ColumnSpec
+from schemas.formats import blank
 from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
@@ -238,13 +239,8 @@ def changes(user: User, tab: Tab, frame: pd.DataFrame, state: Mapping[str, Any] 
 
 
 def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
+    if blank(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, dt.date)) else value
 
 

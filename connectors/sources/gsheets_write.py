@@ -15,6 +15,7 @@ from typing import Any
 
 from connectors.sources.interface import Grid, SourceError, WriteBatch, storable
 from schemas.base import match_headers, sheet_value
+from schemas.formats import blank
 from schemas.i18n import _
 from schemas.registry import tab as registry_tab
 from schemas.row_key import RowKey
@@ -28,7 +29,7 @@ def quote_title(title: str) -> str:
 
 def cell_value(value: Any) -> Any:
     """A Python value as the sheet should hold it: dates as serial numbers, bools as booleans, blanks as ""."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+    if blank(value):
         return ""
     if isinstance(value, str):
         return value

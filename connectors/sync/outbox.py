@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.store.transaction import atomic
+from schemas.formats import blank
 
 
 class State(StrEnum):
@@ -37,7 +38,7 @@ OPEN_STATES = (PENDING, CONFLICT, REFUSED)
 
 def encode_value(value: Any) -> Any:
     """A cell value as JSON: dates are tagged so they come back as dates, not text."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if blank(value):
         return None
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return {"$datetime": pd.Timestamp(value).isoformat()}

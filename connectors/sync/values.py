@@ -12,14 +12,9 @@ import pandas as pd
 from connectors.sources.interface import UNSTORABLE
 from schemas.base import ColumnSpec
 from schemas.coerce import coerce_column
+from schemas.formats import blank
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def typed(value: Any, spec: ColumnSpec, date_order: str = "day_first") -> Any:
@@ -28,7 +23,7 @@ def typed(value: Any, spec: ColumnSpec, date_order: str = "day_first") -> Any:
     Text that cannot be read as the column's type is kept as text so validation reports it."""
     if isinstance(value, np.generic):
         value = value.item()
-    if _missing(value):
+    if blank(value):
         return None
     if isinstance(value, str) and not value.strip():
         return None
@@ -51,7 +46,7 @@ def typed(value: Any, spec: ColumnSpec, date_order: str = "day_first") -> Any:
     if coerced.bad or coerced.blank[0]:
         return None if coerced.blank[0] else value
     out = coerced.values[0]
-    if _missing(out):
+    if blank(out):
         return None
     if spec.kind == "date":
         return pd.Timestamp(out).date()
