@@ -26,6 +26,16 @@ Date = Series[pa.DateTime]
 _KIND_BY_DTYPE = {"string": "text", "Int64": "int", "Float64": "float", "boolean": "bool"}
 
 
+def blank(value: Any) -> bool:
+    """None, NaN, NaT and pd.NA: a cell nobody filled in."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError, ArithmeticError):  # a signalling Decimal NaN refuses even to be compared
+        return False
+
+
 class TabSchema(pa.DataFrameModel):
     """Base of every tab: coercion happens before pandera, and extra sheet columns are allowed."""
 

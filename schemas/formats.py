@@ -19,7 +19,7 @@ import pandas as pd
 from babel.dates import format_date as babel_date
 from babel.numbers import format_compact_decimal
 
-from schemas.base import ColumnSpec
+from schemas.base import ColumnSpec, blank
 from schemas.column_titles import COLUMN_TITLES
 from schemas.i18n import HUGE, current_language, gettext, written_number
 
@@ -31,16 +31,6 @@ INTERNAL_TITLES = {"sheet_row": "Row", "_row": "Row", "row": "Row"}
 # A unit at the end of a computed column's name becomes its title's unit: capital_riel -> "Capital (riel)".
 _UNITS = {"riel": "riel", "usd": "$", "kg": "kg", "pct": "%", "km": "km"}
 _YES_NO = {True: "Yes", False: "No"}
-
-
-def blank(value: Any) -> bool:
-    """None, NaN, NaT and pd.NA: a cell nobody filled in."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError, ArithmeticError):  # a signalling Decimal NaN refuses even to be compared
-        return False
 
 
 # -- labels of coded values ----------------------------------------------------------------------------

@@ -15,9 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from schemas.base import ColumnSpec
+from schemas.base import ColumnSpec, blank
 from schemas.coerce import coerce_column
-from schemas.formats import blank
 
 Key = tuple[str, ...]
 

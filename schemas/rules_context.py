@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from schemas.formats import blank
+from schemas.base import blank
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, a1
 from schemas.left_out import LeftOut

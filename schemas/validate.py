@@ -22,7 +22,7 @@ from pandas._libs import lib
 
 from schemas.base import ColumnSpec, header_names, match_headers, normalise_header
 from schemas.checks import column_failures
-from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, coerce_column, empty_column
+from schemas.coerce import DATE_FORMATS, NUMBER_LIMIT, Coerced, coerce_column, empty_column
 from schemas.grid import Grid
 from schemas.issue_rows import IssueRows
 from schemas.issues import Issue, column_letter
@@ -34,7 +34,7 @@ from schemas.tab import Tab
 from schemas.vector import pa_array
 from schemas.workbook_check import WorkbookCheck
 
-__all__ = ["RULES", "TabFrame", "pa_array", "validate_tab", "validate_workbook"]
+__all__ = ["RULES", "TabFrame", "cells_typed", "check_typed", "pa_array", "validate_tab", "validate_workbook"]
 
 
 def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", link: Link | None = None) -> tuple[TabFrame, IssueRows]:
@@ -103,6 +103,35 @@ def validate_tab(tab: Tab, grid: Grid | None, *, date_order: str = "day_first", 
     _duplicate_keys(issues, found, link)
     issues.sort()
     return found, issues
+
+
+def cells_typed(found: TabFrame, spec: ColumnSpec, raw: np.ndarray, sheet_rows: np.ndarray, issues: IssueRows, *,
+                date_order: str = "day_first", link: Link | None = None) -> Coerced:
+    """Some cells of one column (a save's new values) typed as `validate_tab` types a column, with the same
+    issues: a cell that cannot be read (`bad`: nulls in `values`), one read from words ("cell.read_as")."""
+    coerced = coerce_column(raw, spec, date_order)
+    index = found.columns[spec.name]
+    date_format, example = DATE_FORMATS.get(date_order, DATE_FORMATS["day_first"])
+    for rule, positions in coerced.bad.items():
+        extra = {"unit": spec.unit} if rule == "cell.wrong_unit" else {"date_format": date_format, "example": example}
+        extra.update(_bound(spec, rule))
+        issues.add_cells(rule, found.tab.name, found.header[index], index, sheet_rows[positions],
+                         [as_read(v) for v in raw[positions].tolist()], link, coerced.fields.get(rule), **extra)
+    if len(coerced.read_as):
+        issues.add_cells("cell.read_as", found.tab.name, found.header[index], index, sheet_rows[coerced.read_as],
+                         [as_read(v) for v in raw[coerced.read_as].tolist()], link, _read_as(spec, coerced.values, coerced.read_as))
+    return coerced
+
+
+def check_typed(found: TabFrame, unreadable: dict[str, set[int]], link: Link | None = None) -> IssueRows:
+    """The checks `validate_tab` makes once a tab is typed - the schema's column checks and duplicate keys - on a
+    tab typed already (a save's rows, as the cache holds them with the save's values in). `unreadable`: column ->
+    frame positions reported unreadable (by `cells_typed`), not reported blank again."""
+    issues = IssueRows()
+    _schema_issues(issues, found, unreadable, link)
+    _duplicate_keys(issues, found, link)
+    issues.sort()
+    return issues
 
 
 def validate_workbook(grids: dict[str, Grid], *, tabs: list[Tab] | None = None, date_order: str = "day_first",

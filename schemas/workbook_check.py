@@ -107,6 +107,16 @@ def rule_units(frames: Mapping[str, TabFrame]) -> list[tuple[str, Callable[[Book
     return units
 
 
+def rules_across(frames: dict[str, TabFrame], settings: dict[str, Any], link: Link | None = None) -> list[Any]:
+    """Every cross-tab rule once on these tabs (a save's check), with the `rules.not_checked` warnings: the issues
+    (Issue or IssueRows) as `WorkbookCheck.run` adds them, without remembering anything for a next run."""
+    book = Book(frames, settings, link)
+    found: list[Any] = []
+    for _name, rule in rule_units(frames):
+        found += list(rule(book))
+    return found + book.not_checked()
+
+
 class WorkbookCheck:
     """`check_tab(tab, grid, date_order=, link=) -> (TabFrame, IssueRows)`, `settings_of(found, link, admin)` and
     `reshape(tab, grid, columns) -> (grid, ...)` are schemas.validate's (schemas.validate.new_check)."""

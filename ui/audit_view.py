@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from connectors.access import MASK
-from schemas.base import ColumnSpec
-from schemas.formats import blank, format_date, format_number, label, yes_no
+from schemas.base import ColumnSpec, blank
+from schemas.formats import format_date, format_number, label, yes_no
 from schemas.i18n import N_, _
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from schemas.base import match_headers
-from schemas.formats import blank
+from schemas.base import blank, match_headers
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
 

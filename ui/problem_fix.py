@@ -12,7 +12,7 @@ import streamlit as st
 from connectors.access import User
 from connectors.sync import CellEdit, key_of
 from gateway import reads
-from schemas.formats import blank
+from schemas.base import blank
 from schemas.i18n import _
 from schemas.registry import Tab
 from ui.cell_links import Focus, schema_column

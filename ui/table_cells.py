@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from schemas.base import blank
 from schemas.coerce import DATE_FORMATS
-from schemas.formats import blank
 from schemas.i18n import _
 from ui.cell_links import schema_column
 

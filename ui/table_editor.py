@@ -19,8 +19,7 @@ from connectors.sync import CellEdit, RowDelete, key_of
 from gateway import reads
 from gateway.masking import message_shown, request_personal_values
 from gateway.reads import RowFilter
-from schemas.base import ColumnSpec
-from schemas.formats import blank
+from schemas.base import ColumnSpec, blank
 from schemas.i18n import _
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab

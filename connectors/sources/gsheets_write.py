@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.sources.interface import Grid, SourceError, WriteBatch, storable
-from schemas.base import match_headers, sheet_value
-from schemas.formats import blank
+from schemas.base import blank, match_headers, sheet_value
 from schemas.i18n import _
 from schemas.registry import tab as registry_tab
 from schemas.row_key import RowKey

@@ -1,19 +1,27 @@
-"""The pre-write check of a save: the cached tables with the edits applied, validated with the tabs'
-schemas and the cross-tab rules; only the problems the edit brings count."""
+"""The pre-write check of a save: the cached tables, typed as validation types them, with the edits applied,
+checked with the tabs' schemas and the cross-tab rules; only the problems the edit brings count."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from connectors.config import admin_settings
-from connectors.sources.interface import UNSTORABLE, Grid
+from connectors.sources.interface import UNSTORABLE
 from connectors.store.cache import quote
 from connectors.sync.request import RowError, SaveRequest
 from connectors.sync.values import key_of
-from schemas.base import match_headers
+from schemas.base import blank, match_headers
+from schemas.coerce import empty_column
 from schemas.i18n import _
+from schemas.issue_rows import IssueRows
 from schemas.registry import TABS, Tab
 from schemas.registry import tab as registered_tab
+from schemas.rules_context import TabFrame
+from schemas.validate import cells_typed, check_typed, settings_of
+from schemas.workbook_check import rules_across
 
 
 def _related(touched: list[str]) -> list[str]:
@@ -31,49 +39,33 @@ def _related(touched: list[str]) -> list[str]:
 
 
 def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tuple[list[RowError], list[RowError]]:
-    """Errors and warnings the save would bring: the cached tables with the changes applied, validated with
-    the tabs' schemas and the cross-tab rules; problems already known before the edit (in `_issues`) on
-    cells the user did not touch are left out."""
-    from schemas.validate import validate_workbook
-
+    """Errors and warnings the save would bring: the cached tables, typed, with the changes applied (each new value
+    typed as its column reads it), checked with the tabs' schemas and the cross-tab rules - no round trip through a
+    grid of text; problems already known before the edit (in `_issues`) on cells the user did not touch are left
+    out."""
     touched = request.tabs()
     names = _related(touched)
     cur = cache.cursor()
-    grids: dict[str, Grid] = {}
+    frames: dict[str, TabFrame] = {}
     info: dict[str, dict[int, tuple[tuple[str, ...] | None, int | None, set[str]]]] = {}  # row -> (key, new row, edited)
     errors: list[RowError] = []
+    issues = IssueRows()
     for name in names:
         tab = registered_tab(name)
-        names_ = [c.name for c in tab.columns]
-        frame = cur.execute(f"SELECT * FROM {quote(name)} ORDER BY _row").df()
-        values = frame[names_].astype(object).where(frame[names_].notna(), None).values.tolist()
-        sheet_rows = [int(r) for r in frame["_row"].tolist()]
-        rows = {r: v for r, v in zip(sheet_rows, values, strict=False)}
-        keys = {key_of(tab, dict(zip(names_, v, strict=False))): r for r, v in rows.items()} if tab.key else {}
-        info[name] = {r: (key_of(tab, dict(zip(names_, v, strict=False))) if tab.key else None, None, set()) for r, v in rows.items()}
+        saved = _Saved(tab, _cached_frame(cur, tab))
         if name in touched:
-            for edit in (e for e in request.edits if e.tab == name):
-                r = keys.get(edit.key)
-                if r is None:
-                    errors.append(RowError(name, edit.key, edit.column, _("Row {key} is not in '{tab}' any more. Refresh and try again.").format(
-                        key="/".join(edit.key), tab=tab.title)))
-                    continue
-                rows[r][names_.index(edit.column)] = edit.new
-                info[name][r][2].add(edit.column)
-            for delete in (d for d in request.deletes if d.tab == name):
-                r = keys.get(delete.key)
-                if r is not None:
-                    rows[r] = []
-                    info[name].pop(r, None)
-            last = max(sheet_rows, default=1)
-            for i, row in enumerate(request.appends.get(name, [])):
-                r = last + 1 + i
-                rows[r] = [row.get(n) for n in names_]
-                info[name][r] = (key_of(tab, row) if tab.key else None, i, set(names_))
-        grid_rows = [rows.get(r, []) for r in range(2, max(rows, default=1) + 1)]
-        grids[name] = Grid(name, [c.title for c in tab.columns], grid_rows, first_row=2)
-    _frames, issues = validate_workbook(grids, tabs=[registered_tab(n) for n in names], date_order=date_order,
-                                        admin_settings=admin_settings())
+            errors += saved.apply(request)
+        tab_issues = IssueRows()
+        found, unreadable = saved.typed(tab_issues, date_order)
+        tab_issues.extend(check_typed(found, unreadable))
+        tab_issues.sort()  # in the order validation lists a tab's issues
+        frames[name] = found
+        info[name] = saved.info
+        issues.extend(tab_issues)
+    settings, setting_issues = settings_of(frames.get("settings"), None, admin_settings())
+    issues.extend(setting_issues)
+    issues.extend(rules_across(frames, settings))
+    issues.sort({name: i for i, name in enumerate(frames)})
     known = _known_issues(cur, names)
     warnings: list[RowError] = []
     for issue in issues:
@@ -86,12 +78,125 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
             continue
         if issue.severity == "warning" and not (mine or edited):
             continue
-        found = RowError(issue.tab, key, column, issue.message, issue.severity, issue.rule, new_row)
-        (errors if issue.severity == "error" else warnings).append(found)
+        found_error = RowError(issue.tab, key, column, issue.message, issue.severity, issue.rule, new_row)
+        (errors if issue.severity == "error" else warnings).append(found_error)
     return errors, warnings
 
 
+_DTYPES = {"text": "string[pyarrow]", "int": "Int64", "float": "Float64", "bool": "boolean", "date": "datetime64[us]"}
+
+
+def _cached_frame(cur: Any, tab: Tab) -> pd.DataFrame:
+    """The tab's cached rows (in sheet order), each column in the dtype validation types it to."""
+    names = [c.name for c in tab.columns]
+    frame = cur.execute(f"SELECT {', '.join(quote(n) for n in names)}, _row FROM {quote(tab.name)} ORDER BY _row").df()
+    typed = {c.name: frame[c.name].astype(_DTYPES[c.kind]) for c in tab.columns}
+    typed["_row"] = frame["_row"].astype("Int64")
+    return pd.DataFrame(typed, index=pd.RangeIndex(len(frame)))
+
+
+class _Saved:
+    """One tab as the save would leave it: the cached rows with the save's edits, deletions and new rows."""
+
+    def __init__(self, tab: Tab, frame: pd.DataFrame) -> None:
+        self.tab, self.frame = tab, frame
+        self.names = [c.name for c in tab.columns]
+        rows = frame["_row"].to_numpy(dtype=np.int64)
+        keyed = tab.row_key
+        self.keys = [keyed.of(r) for r in frame[list(tab.key)].to_dict("records")] if tab.key else []
+        self.info = {int(r): (k, None, set()) for r, k in zip(rows.tolist(), self.keys or [None] * len(rows), strict=True)}
+        self.typed_in: dict[tuple[int, str], Any] = {}  # (sheet row, column) -> the value as the user gave it
+        self.deleted: set[int] = set()  # positions
+        self.appended: list[dict[str, Any]] = []
+
+    def apply(self, request: SaveRequest) -> list[RowError]:
+        """The request's changes to this tab noted (typed later, all at once); a key no longer cached is an error."""
+        errors = []
+        position_of = {k: p for p, k in enumerate(self.keys)} if self.tab.key else {}
+        rows = self.frame["_row"].to_numpy(dtype=np.int64)
+        for edit in (e for e in request.edits if e.tab == self.tab.name):
+            position = position_of.get(edit.key)
+            if position is None:
+                errors.append(RowError(self.tab.name, edit.key, edit.column, _("Row {key} is not in '{tab}' any more. Refresh and try again.").format(
+                    key="/".join(edit.key), tab=self.tab.title)))
+                continue
+            row = int(rows[position])
+            self.typed_in[(row, edit.column)] = edit.new
+            self.info[row][2].add(edit.column)
+        for delete in (d for d in request.deletes if d.tab == self.tab.name):
+            position = position_of.get(delete.key)
+            if position is not None:
+                self.deleted.add(position)
+                self.info.pop(int(rows[position]), None)
+        last = int(rows.max()) if len(rows) else 1
+        for i, row in enumerate(request.appends.get(self.tab.name, [])):
+            if all(blank(row.get(n)) for n in self.names):
+                continue  # a row with nothing in it is not a row (validation skips blank rows)
+            sheet_row = last + 1 + i
+            self.appended.append({"_row": sheet_row, **row})
+            for name in self.names:
+                self.typed_in[(sheet_row, name)] = row.get(name)
+            self.info[sheet_row] = (self.tab.row_key.of(row) if self.tab.key else None, i, set(self.names))
+        return errors
+
+    def typed(self, issues: IssueRows, date_order: str) -> tuple[TabFrame, dict[str, set[int]]]:
+        """The tab as validation would have typed it, and the positions of the new values it could not read."""
+        frame = self.frame
+        if self.deleted:
+            frame = frame.drop(index=sorted(self.deleted)).reset_index(drop=True)
+        if self.appended:
+            added = pd.DataFrame({c.name: empty_column(c, len(self.appended)) for c in self.tab.columns})
+            added["_row"] = pd.array([r["_row"] for r in self.appended], dtype="Int64")
+            frame = pd.concat([frame, added], ignore_index=True)
+        header = [c.title for c in self.tab.columns]
+        found = TabFrame(self.tab, frame, header, {n: i for i, n in enumerate(self.names)}, _SavedRows(frame, self.names, self.typed_in))
+        rows = frame["_row"].to_numpy(dtype=np.int64)
+        position_of_row = {int(r): p for p, r in enumerate(rows.tolist())}
+        unreadable: dict[str, set[int]] = {}
+        by_column: dict[str, list[tuple[int, Any]]] = {}
+        for (row, column), value in self.typed_in.items():
+            if row in position_of_row:
+                by_column.setdefault(column, []).append((position_of_row[row], value))
+        for column, cells in by_column.items():
+            positions = np.array([p for p, _v in cells], dtype=np.int64)
+            raw = np.array([v for _p, v in cells] + [None], dtype=object)[:-1]  # [None]: a list value stays one cell
+            coerced = cells_typed(found, self.tab.column(column), raw, rows[positions], issues, date_order=date_order)
+            values = frame[column].array.copy()
+            values[positions] = coerced.values
+            frame[column] = values
+            for bad in coerced.bad.values():
+                unreadable.setdefault(column, set()).update(positions[bad].tolist())
+        return found, unreadable
+
+
+class _SavedRows:
+    """The cells a save's check quotes in its messages ("'Kg' is -5"), as a grid's rows: a saved cell as the user
+    gave it, any other as the cache holds it. Built one row at a time, only for the rows an issue names."""
+
+    first_row = 2
+
+    def __init__(self, frame: pd.DataFrame, names: list[str], typed_in: dict[tuple[int, str], Any]) -> None:
+        self._frame, self._names, self._typed_in = frame, names, typed_in
+        self._rows = frame["_row"].to_numpy(dtype=np.int64)
+
+    @property
+    def rows(self) -> _SavedRows:
+        return self
+
+    def __getitem__(self, index: int) -> list[Any]:
+        row = index + self.first_row
+        position = int(np.searchsorted(self._rows, row))
+        if position >= len(self._rows) or self._rows[position] != row:
+            return []
+        return [self._typed_in[(row, n)] if (row, n) in self._typed_in else _plain(self._frame[n].iat[position]) for n in self._names]
+
+
+def _plain(value: Any) -> Any:
+    return None if blank(value) else value
+
+
 def _column_name(tab: Tab, header: str | None) -> str | None:
+    """The schema name of a column as an issue names it (its header as written in the sheet, or our title)."""
     if header is None:
         return None
     found = match_headers(tab.schema, [header])

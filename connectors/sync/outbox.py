@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.store.transaction import atomic
-from schemas.formats import blank
+from schemas.base import blank
 
 
 class State(StrEnum):

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 
 from connectors.sources.interface import UNSTORABLE
-from schemas.base import ColumnSpec
+from schemas.base import ColumnSpec, blank
 from schemas.coerce import coerce_column
-from schemas.formats import blank
 from schemas.registry import Tab
 from schemas.registry import tab as registered_tab
 
