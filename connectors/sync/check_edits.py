@@ -47,32 +47,33 @@ def check(cache: Any, request: SaveRequest, date_order: str = "day_first") -> tu
     names = _related(touched)
     cur = cache.cursor()
     frames: dict[str, TabFrame] = {}
-    info: dict[str, dict[int, tuple[tuple[str, ...] | None, int | None, set[str]]]] = {}  # row -> (key, new row, edited)
+    tabs_saved: dict[str, _Saved] = {}
     errors: list[RowError] = []
     issues = IssueRows()
     for name in names:
         tab = registered_tab(name)
         saved = _Saved(tab, _cached_frame(cur, tab))
         if name in touched:
-            errors += saved.apply(request)
+            errors += saved.apply(request, cur)
         tab_issues = IssueRows()
         found, unreadable = saved.typed(tab_issues, date_order)
         tab_issues.extend(check_typed(found, unreadable))
         tab_issues.sort()  # in the order validation lists a tab's issues
         frames[name] = found
-        info[name] = saved.info
+        tabs_saved[name] = saved
         issues.extend(tab_issues)
     settings, setting_issues = settings_of(frames.get("settings"), None, admin_settings())
     issues.extend(setting_issues)
     issues.extend(rules_across(frames, settings))
     issues.sort({name: i for i, name in enumerate(frames)})
-    known = _known_issues(cur, names)
+    column_name = _ColumnNames()
+    known = _known_issues(cur, names, column_name)
     warnings: list[RowError] = []
     for issue in issues:
-        if issue.row is None or issue.tab not in info:
+        if issue.row is None or issue.tab not in tabs_saved:
             continue
-        column = _column_name(registered_tab(issue.tab), issue.column)
-        key, new_row, edited = info[issue.tab].get(issue.row, (None, None, set()))
+        column = column_name(issue.tab, issue.column)
+        key, new_row, edited = tabs_saved[issue.tab].about(issue.row)
         mine = new_row is not None or column in edited
         if not mine and (issue.tab, issue.row, column) in known:
             continue
@@ -101,34 +102,31 @@ class _Saved:
     def __init__(self, tab: Tab, frame: pd.DataFrame) -> None:
         self.tab, self.frame = tab, frame
         self.names = [c.name for c in tab.columns]
-        rows = frame["_row"].to_numpy(dtype=np.int64)
-        keyed = tab.row_key
-        self.keys = [keyed.of(r) for r in frame[list(tab.key)].to_dict("records")] if tab.key else []
-        self.info = {int(r): (k, None, set()) for r, k in zip(rows.tolist(), self.keys or [None] * len(rows), strict=True)}
+        self.rows = frame["_row"].to_numpy(dtype=np.int64)  # sheet rows, ascending (the cache's order)
+        # Sheet row -> (key, new row, edited columns), for the rows the save touches; any other row's key is read
+        # when an issue names it (`about`), not for every row of every related tab.
+        self.info: dict[int, tuple[tuple[str, ...] | None, int | None, set[str]]] = {}
         self.typed_in: dict[tuple[int, str], Any] = {}  # (sheet row, column) -> the value as the user gave it
         self.deleted: set[int] = set()  # positions
         self.appended: list[dict[str, Any]] = []
 
-    def apply(self, request: SaveRequest) -> list[RowError]:
+    def apply(self, request: SaveRequest, cur: Any) -> list[RowError]:
         """The request's changes to this tab noted (typed later, all at once); a key no longer cached is an error."""
         errors = []
-        position_of = {k: p for p, k in enumerate(self.keys)} if self.tab.key else {}
-        rows = self.frame["_row"].to_numpy(dtype=np.int64)
         for edit in (e for e in request.edits if e.tab == self.tab.name):
-            position = position_of.get(edit.key)
-            if position is None:
+            row = _row_of(cur, self.tab, edit.key)
+            if row is None:
                 errors.append(RowError(self.tab.name, edit.key, edit.column, _("Row {key} is not in '{tab}' any more. Refresh and try again.").format(
                     key="/".join(edit.key), tab=self.tab.title)))
                 continue
-            row = int(rows[position])
             self.typed_in[(row, edit.column)] = edit.new
-            self.info[row][2].add(edit.column)
+            self.info.setdefault(row, (edit.key, None, set()))[2].add(edit.column)
         for delete in (d for d in request.deletes if d.tab == self.tab.name):
-            position = position_of.get(delete.key)
-            if position is not None:
-                self.deleted.add(position)
-                self.info.pop(int(rows[position]), None)
-        last = int(rows.max()) if len(rows) else 1
+            row = _row_of(cur, self.tab, delete.key)
+            if row is not None:
+                self.deleted.add(int(np.searchsorted(self.rows, row)))
+                self.info[row] = (None, None, set())  # gone: an issue there is no row's
+        last = int(self.rows.max()) if len(self.rows) else 1
         for i, row in enumerate(request.appends.get(self.tab.name, [])):
             if all(blank(row.get(n)) for n in self.names):
                 continue  # a row with nothing in it is not a row (validation skips blank rows)
@@ -151,12 +149,12 @@ class _Saved:
         header = [c.title for c in self.tab.columns]
         found = TabFrame(self.tab, frame, header, {n: i for i, n in enumerate(self.names)}, _SavedRows(frame, self.names, self.typed_in))
         rows = frame["_row"].to_numpy(dtype=np.int64)
-        position_of_row = {int(r): p for p, r in enumerate(rows.tolist())}
         unreadable: dict[str, set[int]] = {}
         by_column: dict[str, list[tuple[int, Any]]] = {}
         for (row, column), value in self.typed_in.items():
-            if row in position_of_row:
-                by_column.setdefault(column, []).append((position_of_row[row], value))
+            position = _position(rows, row)
+            if position is not None:  # not a deleted row's
+                by_column.setdefault(column, []).append((position, value))
         for column, cells in by_column.items():
             positions = np.array([p for p, _v in cells], dtype=np.int64)
             raw = np.array([v for _p, v in cells] + [None], dtype=object)[:-1]  # [None]: a list value stays one cell
@@ -167,6 +165,28 @@ class _Saved:
             for bad in coerced.bad.values():
                 unreadable.setdefault(column, set()).update(positions[bad].tolist())
         return found, unreadable
+
+
+    def about(self, row: int) -> tuple[tuple[str, ...] | None, int | None, set[str]]:
+        """(key, new row, edited columns) of a sheet row an issue names; an untouched row's key as cached."""
+        if row in self.info:
+            return self.info[row]
+        position = _position(self.rows, row)
+        if position is None or not self.tab.key:
+            return None, None, set()
+        return self.tab.row_key.of({k: self.frame[k].iat[position] for k in self.tab.key}), None, set()
+
+
+def _position(rows: np.ndarray, row: int) -> int | None:
+    """Where sheet row `row` is in ascending `rows`, or None."""
+    position = int(np.searchsorted(rows, row))
+    return position if position < len(rows) and rows[position] == row else None
+
+
+def _row_of(cur: Any, tab: Tab, key: tuple[str, ...]) -> int | None:
+    """The cached row of a key (the last, if two hold it): the cache finds it as the cache update does."""
+    found = cur.execute(f"SELECT max(_row) FROM {quote(tab.name)} WHERE {tab.row_key.where_sql(quote)}", list(key)).fetchone()[0]
+    return None if found is None else int(found)
 
 
 class _SavedRows:
@@ -195,18 +215,23 @@ def _plain(value: Any) -> Any:
     return None if blank(value) else value
 
 
-def _column_name(tab: Tab, header: str | None) -> str | None:
-    """The schema name of a column as an issue names it (its header as written in the sheet, or our title)."""
-    if header is None:
-        return None
-    found = match_headers(tab.schema, [header])
-    return next(iter(found), header)
+class _ColumnNames(dict):
+    """(tab, column as an issue names it: its header as written in the sheet, or our title) -> schema name; each
+    header matched once, however many issues name it."""
+
+    def __call__(self, tab_name: str, header: str | None) -> str | None:
+        return None if header is None else self[(tab_name, header)]
+
+    def __missing__(self, wanted: tuple[str, str]) -> str:
+        tab_name, header = wanted
+        self[wanted] = next(iter(match_headers(registered_tab(tab_name).schema, [header])), header)
+        return self[wanted]
 
 
-def _known_issues(cur: Any, names: list[str]) -> set[tuple[str, int, str | None]]:
+def _known_issues(cur: Any, names: list[str], column_name: _ColumnNames) -> set[tuple[str, int, str | None]]:
     marks = ", ".join("?" for _ in names)
     rows = cur.execute(f'SELECT tab, "row", "column" FROM _issues WHERE "row" IS NOT NULL AND tab IN ({marks})', names).fetchall()
-    return {(t, int(r), _column_name(registered_tab(t), c)) for t, r, c in rows}
+    return {(t, int(r), column_name(t, c)) for t, r, c in rows}
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # line breaks and tabs are text
