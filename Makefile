@@ -49,9 +49,10 @@ LOOPBACK_HOSTS := --server.allowedHosts localhost --server.allowedHosts 127.0.0.
 run: $(VENV)/.runtime data/demo.xlsx assets
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) $(LOOPBACK_HOSTS) --server.headless true --browser.gatherUsageStats false
 
-# The slowest tests are listed at the end, to see where the time goes. `make test PYTEST_ARGS="-n auto --dist loadfile"`
-# runs one worker per core (pytest-xdist): about twice as fast, but on 2 cores the browser tests' timing is then
-# less reliable, so the default (and CI) runs them one at a time.
+# The whole suite in one process, one test after another (as CI). The slowest tests are listed at the end, to see
+# where the time goes. `make test PYTEST_ARGS="-n auto --dist loadgroup"` runs one worker per core (pytest-xdist):
+# each test module on one worker, every browser test on the same one, one at a time (tests/conftest.py); about
+# half the time, but on 2 cores the live-refresh browser test then misses its deadlines (see tests/conftest.py).
 PYTEST_ARGS ?=
 test: $(VENV)/.dev assets
 	$(PY) -m pytest $(PYTEST_ARGS) --durations=15

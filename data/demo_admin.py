@@ -4,18 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 from data.demo_common import DemoBook, demo_builder, typed_frame
+from schemas.registry import SETTINGS
 
-SETTINGS = [
-    ("riel_per_usd", "4000", "Exchange rate used to show riel amounts in dollars."),
-    ("cow_pass_on_calves", "2", "Calves a granted family passes on to another family."),
-    ("cow_pass_on_min_age_months", "10", "Youngest age, in months, at which a calf may be passed on."),
-    ("rice_lean_months", "7,8,9,10", "Months of the lean season, when rice banks lend (1 = January)."),
-    ("rice_loan_term_months", "6", "Months within which a rice loan is expected back."),
-    ("mobile_clinic_days_per_week", "3", "Days a week the mobile clinic travels."),
-    ("age_bands", "0-5,6-12,13-17,18+", "Age bands of the clinic figures, in years."),
-    ("small_count_threshold", "5", "Counts below this are hidden from viewers, so nobody can be recognised."),
-    ("date_order", "day_first", "How dates typed as text are read: day_first (31/12/2018) or month_first."),
-]
+# The back office's own setting beside the programmes' (connectors.config reads it; it is not a programme's).
+DATE_ORDER = ("date_order", "day_first", "How dates typed as text are read: day_first (31/12/2018) or month_first.")
 
 USERS = [
     ("admin@example.org", "Sok Dara", "admin"),
@@ -25,9 +17,15 @@ USERS = [
 ]
 
 
+def settings_rows() -> list[tuple[str, str, str]]:
+    """Every setting a programme declares (schemas/<programme>.py, `register_settings`), at its default and with its
+    note, in programme order: a new programme's settings reach the demo with no line here."""
+    return [(s.key, s.default, s.note) for s in SETTINGS if s.default is not None] + [DATE_ORDER]
+
+
 def build_settings() -> pd.DataFrame:
-    return typed_frame("settings", {"key": [s[0] for s in SETTINGS], "value": [s[1] for s in SETTINGS],
-                                    "note": [s[2] for s in SETTINGS]})
+    rows = settings_rows()
+    return typed_frame("settings", {"key": [r[0] for r in rows], "value": [r[1] for r in rows], "note": [r[2] for r in rows]})
 
 
 def build_users() -> pd.DataFrame:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from schemas.cell_arrays import utf8_array
 from schemas.issues import ERROR, Issue, column_letter, params_json
 from schemas.rules import RULES, shown
 
@@ -183,11 +184,11 @@ class IssueRows(Sequence[Issue]):
         for position, text in self._texts.items():
             messages[position] = text
         data = {
-            "tab": pa.array(columns["tab"], pa.string()), "row": pa.array(columns["row"], pa.int64()),
-            "column": pa.array(columns["column"], pa.string()), "cell": pa.array(columns["cell"], pa.string()),
-            "value": pa.array([None if v is None else str(v) for v in columns["value"]], pa.string()),
-            "severity": pa.array(columns["severity"], pa.string()), "rule": pa.array(columns["rule"], pa.string()),
-            "message": pa.array(messages, pa.string()), "link": pa.array(columns["link"], pa.string()),
-            "shown": pa.array(columns["shown"], pa.string()), "params": pa.array(columns["params"], pa.string()),
+            "tab": utf8_array(columns["tab"]), "row": pa.array(columns["row"], pa.int64()),
+            "column": utf8_array(columns["column"]), "cell": utf8_array(columns["cell"]),
+            "value": utf8_array([None if v is None else str(v) for v in columns["value"]]),
+            "severity": utf8_array(columns["severity"]), "rule": utf8_array(columns["rule"]),
+            "message": utf8_array(messages), "link": utf8_array(columns["link"]),
+            "shown": utf8_array(columns["shown"]), "params": utf8_array(columns["params"]),
         }
         return pa.table(data)

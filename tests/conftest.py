@@ -92,7 +92,7 @@ def loopback_bind():
 @pytest.fixture(scope="session")
 def flawed_workbook(tmp_path_factory, demo_workbook) -> Path:
     """The demo workbook with one planted mistake per programme and the cows tab deleted (tests/flawed_demo.py).
-    Read-only: written once per session (openpyxl takes ~25 s on the demo)."""
+    Read-only: written once per session."""
     from tests.flawed_demo import write_flawed
 
     return write_flawed(demo_workbook, tmp_path_factory.mktemp("flawed") / "flawed.xlsx")
@@ -213,3 +213,23 @@ def pytest_terminal_summary(terminalreporter):
         for title, text in report.sections:
             if title.startswith("page "):
                 terminalreporter.write_line(f"--- {title}\n{text[-3000:]}")
+
+
+def _in_browser(item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ()) or item.path.name.endswith("_browser.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With workers (`make test PYTEST_ARGS="-n auto --dist loadgroup"`, pytest-xdist): a test module runs on one
+    worker, so its module fixtures (a Streamlit server, a Sheets server) start once; and every browser test runs
+    on the same worker, one after another - two browsers and their apps at once on two cores would leave too little
+    time for either. The browser tests, the longest share, come first, so that the other worker takes the rest
+    meanwhile. On this 2-core machine that takes 16 minutes instead of 30, but the live-refresh browser test
+    (test_live_browser.py, a poll every 2 s of the whole demo sheet) then misses its deadline beside the other
+    worker's load, so `make test` and CI stay in one process."""
+    if not config.pluginmanager.hasplugin("xdist") or config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("browser" if _in_browser(item) else item.path.stem))
+    items.sort(key=lambda item: not _in_browser(item))  # stable: each module keeps its order

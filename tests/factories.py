@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,73 @@ def write_xlsx(book: dict[str, list[list[Any]]], path: Path) -> Path:
             sheet.append(row)
     workbook.save(path)
     return path
+
+
+def type_in_cells(path: Path, cells: dict[str, dict[str, Any]]) -> Path:
+    """Values typed into cells of an .xlsx, {tab: {"E3": value}}, as someone does in a spreadsheet program between
+    two reads. Only the touched sheets are rewritten (the workbook source's own patcher, connectors.sources.
+    xlsx_patch): ~0.5 s on the demo workbook, where openpyxl's load and save take ~17 s. Text is stored as an
+    inline string, numbers and dates as numbers, None empties the cell; the rest of the file is kept as it was."""
+    from connectors.sources import xlsx_patch
+
+    temporary = path.with_name(path.name + ".typing")
+    with zipfile.ZipFile(path) as archive:
+        parts, shared = xlsx_patch.sheet_parts(archive), xlsx_patch.read_shared_strings(archive)
+        replaced = {}
+        for tab_name, typed in cells.items():
+            sheet = xlsx_patch.SheetXml.parse(archive.read(parts[tab_name]), shared)
+            for a1, value in typed.items():
+                letters, number = re.fullmatch(r"([A-Z]+)(\d+)", a1).groups()
+                sheet.set(int(number), xlsx_patch.column_index(letters), value)
+            sheet.tidy_dimension()
+            replaced[parts[tab_name]] = sheet.to_bytes()
+        xlsx_patch.rewrite_package(archive, str(temporary), replaced)
+    os.replace(temporary, path)
+    return path
+
+
+def delete_tab(path: Path, tab_name: str) -> Path:
+    """The tab deleted from an .xlsx, as someone deletes a sheet: its part, and its entries in the workbook, its
+    relationships and the content types (fast: nothing else is parsed or rewritten)."""
+    from lxml import etree
+
+    from connectors.sources import xlsx_patch
+
+    temporary = path.with_name(path.name + ".deleting")
+    with zipfile.ZipFile(path) as archive:
+        part = xlsx_patch.sheet_parts(archive)[tab_name]
+        book = etree.fromstring(archive.read("xl/workbook.xml"))
+        sheet = next(e for e in book.iter(f"{{{xlsx_patch.NS}}}sheet") if e.get("name") == tab_name)
+        rid = sheet.get(f"{{{xlsx_patch.REL_NS}}}id")
+        sheet.getparent().remove(sheet)
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        for rel in [r for r in rels if r.get("Id") == rid]:
+            rels.remove(rel)
+        types = etree.fromstring(archive.read("[Content_Types].xml"))
+        for override in [o for o in types if o.get("PartName") == f"/{part}"]:
+            types.remove(override)
+        replaced = {"xl/workbook.xml": etree.tostring(book, xml_declaration=True, encoding="UTF-8", standalone=True),
+                    "xl/_rels/workbook.xml.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+                    "[Content_Types].xml": etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)}
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            for info in archive.infolist():
+                if info.filename != part:
+                    target.writestr(info, replaced.get(info.filename, archive.read(info.filename)))
+    os.replace(temporary, path)
+    return path
+
+
+def stored_in_cell(path: Path, tab_name: str, a1: str) -> Any:
+    """A cell's value as the file stores it: a number as a float (a date as its day number since 1899-12-30, as
+    spreadsheets count), a boolean, text, or None for an empty cell. Only that sheet is read."""
+    from connectors.sources import xlsx_patch
+
+    letters, number = re.fullmatch(r"([A-Z]+)(\d+)", a1).groups()
+    with zipfile.ZipFile(path) as archive:
+        sheet = xlsx_patch.SheetXml.parse(archive.read(xlsx_patch.sheet_parts(archive)[tab_name]),
+                                          xlsx_patch.read_shared_strings(archive))
+    cell = sheet.cells(int(number)).get(xlsx_patch.column_index(letters))
+    return None if cell is None else sheet.stored(cell)
 
 
 HAS_SHEETS = (Path(__file__).parent / "fixtures_sheets.py").exists()
@@ -331,6 +399,25 @@ def grid_cell(grid, key: str, title: str):
     row = grid.locator("tbody tr[role='row']").filter(has=grid.page.locator("td[role='gridcell']", has_text=key))
     assert row.count() == 1, f"{row.count()} rows of the grid hold {key!r}"
     return row.locator(f"td[aria-colindex='{column}']")
+
+
+# The app's run is over (Streamlit marks its root with the script's state) and every chart in view is drawn (one
+# in a tab not chosen is drawn only when its tab is opened).
+DRAWN = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        .every(c => c.offsetParent === null || c.querySelector('canvas, svg'))"""
+
+
+def wait_until_drawn(page, timeout: int = 120_000) -> None:
+    """Until the page's run is over and its charts are drawn, and still so a moment later (a page may run
+    again at once, e.g. after its first refresh): what the reader sees once the page has settled. Waiting on
+    the page's own state, never a fixed pause, is both faster and sure on a busy machine."""
+    for _attempt in range(20):
+        page.wait_for_function(DRAWN, timeout=timeout)
+        page.wait_for_timeout(400)
+        if page.evaluate(DRAWN):
+            return
+    raise AssertionError("the page kept running: it never settled")
 
 
 def wait_until_idle(page) -> None:

@@ -12,8 +12,10 @@ PACKAGES = ("pages", "ui", "reports", "gateway", "insights", "schemas", "connect
 SCRIPTS = ("app.py", "cli.py")
 
 # Which layer may import which (besides itself). app.py and cli.py sit on top and may import anything.
+# A page or the pack may import an insight to name the figure it asks the gateway for (a real object, not a name
+# in a string), never to run it: `figures_run_outside_the_gateway` finds a call.
 ALLOWED = {
-    "pages": {"ui", "reports", "gateway", "insights", "schemas", "connectors"},  # insights/connectors narrowed below
+    "pages": {"ui", "reports", "gateway", "insights", "schemas", "connectors"},  # connectors narrowed below
     "ui": {"gateway", "connectors", "insights", "schemas"},
     "reports": {"gateway", "insights", "schemas"},  # the donor pack: its figures through the gateway
     "gateway": {"insights", "connectors", "schemas"},
@@ -128,9 +130,8 @@ def upward(graph: dict[str, set[str]]) -> list[str]:
             target_layer = target.split(".")[0]
             if target_layer == layer:
                 continue
-            page_to_insight = layer == "pages" and target_layer == "insights" and not target.endswith("_charts")
             page_to_connector = layer == "pages" and target_layer == "connectors" and not target.startswith("connectors.sync")
-            if target_layer not in ALLOWED[layer] or page_to_insight or page_to_connector:
+            if target_layer not in ALLOWED[layer] or page_to_connector:
                 wrong.append(f"{source} -> {target}")
     return wrong
 
@@ -148,3 +149,41 @@ def third_party(root: Path, package: str, name: str) -> list[str]:
                 hits.append(module)
                 break
     return hits
+
+
+def figures_run_outside_the_gateway(root: Path, packages: tuple[str, ...]) -> list[str]:
+    """Calls, in the modules of `packages`, of an insight that reads the cache (one `@reads` declares: it has
+    `tabs`) - "module line N: insights.x.f". Such a figure is run by the gateway only (gateway.figures.figure,
+    through ui.state.query on a page), which checks the role, masks personal data and hides small counts; a
+    page or the pack that called it itself would skip all of that. Each imported name is resolved to the object
+    it stands for, so a figure imported under another name, or called through its module, is found too."""
+    import importlib
+
+    found = []
+    for module, path in modules(root).items():
+        if module.split(".")[0] not in packages:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        bound: dict[str, object] = {}  # local name -> the insights module or function it stands for
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "insights":
+                for alias in node.names:
+                    try:
+                        bound[alias.asname or alias.name] = importlib.import_module(f"{node.module}.{alias.name}")
+                    except ModuleNotFoundError:
+                        bound[alias.asname or alias.name] = getattr(importlib.import_module(node.module), alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "insights" and alias.asname:
+                        bound[alias.asname] = importlib.import_module(alias.name)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            called = None
+            if isinstance(node.func, ast.Name):
+                called = bound.get(node.func.id)
+            elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id in bound:
+                called = getattr(bound[node.func.value.id], node.func.attr, None)
+            if callable(called) and getattr(called, "tabs", None) is not None:
+                found.append(f"{module} line {node.lineno}: {called.__module__}.{called.__name__}")
+    return found

@@ -12,19 +12,30 @@ built-in kind of source, a workbook on disk:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from schemas.formats import labels_of
 from schemas.registry import TABS
 from schemas.registry import tab as registered_tab
-from tests.factories import CHROMIUM, grid_cell, pick_option, select_cell, start_streamlit, stop, type_into_cell, wait_until_idle
+from tests.factories import (
+    CHROMIUM,
+    grid_cell,
+    pick_option,
+    select_cell,
+    start_streamlit,
+    stop,
+    stored_in_cell,
+    type_in_cells,
+    type_into_cell,
+    wait_until_idle,
+)
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("BACKOFFICE_REQUIRE_BROWSER"):
@@ -40,9 +51,7 @@ def _planted(work: Path, demo_workbook: Path):
     """The demo app with "abc" typed in the Kg of RL-000002 (rice_ledger!E3) -> (its URL, its workbook, its log)."""
     workbook = work / "planted.xlsx"
     shutil.copy(demo_workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    book["rice_ledger"]["E3"] = "abc"
-    book.save(workbook)
+    type_in_cells(workbook, {"rice_ledger": {"E3": "abc"}})
     log = work / "streamlit.log"
     # A quiet poll: the workbook's own saves would otherwise come back as a refresh that redraws the page
     # while a test types (the live redraw has its own browser tests: tests/test_live_browser.py).
@@ -136,7 +145,7 @@ def test_a_problem_opens_its_cell_in_the_tables_page_and_is_fixed_there(browser,
     tables.get_by_role("button", name="Save this cell").click()
     tables.get_by_text("Saved: 1 cell changed.").wait_for(timeout=60_000)
     assert "No problem is left in this cell." in tables.inner_text("body")
-    assert openpyxl.load_workbook(workbook)["rice_ledger"]["E3"].value == 70
+    assert stored_in_cell(workbook, "rice_ledger", "E3") == 70
     page.reload(wait_until="domcontentloaded")
     page.get_by_text("No problems found in any tab.").wait_for(timeout=90_000)
     context.close()
@@ -173,7 +182,7 @@ def test_dates_typed_in_the_grid_follow_the_sheets_order_and_the_add_form_sugges
     wait_until_idle(page)
     page.wait_for_timeout(1500)
     assert grid_cell(page.locator("[data-testid='stDataFrame']").first, "RB-01", "Established on").text_content() == "03/04/2018"
-    stored = openpyxl.load_workbook(workbook)["rice_banks"]["D2"].value
+    stored = dt.datetime(1899, 12, 30) + dt.timedelta(days=stored_in_cell(workbook, "rice_banks", "D2"))
     assert (stored.year, stored.month, stored.day) == (2018, 4, 3)  # 3 April: the sheet's day-first order
     page.get_by_text("Add a row").click()
     key = page.get_by_role("textbox", name="Bank ID")

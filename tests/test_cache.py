@@ -9,6 +9,7 @@ from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from connectors.store.refresh import read_check_load
 from schemas.registry import TABS
+from tests.factories import type_in_cells
 
 
 class CountingWorkbook(WorkbookSource):
@@ -51,9 +52,7 @@ def test_a_changed_workbook_is_read_again(tmp_path, demo_copy):
     source = CountingWorkbook(demo_copy)
     cache = Cache(tmp_path / "cache.duckdb")
     read_check_load(cache, source)
-    book = openpyxl.load_workbook(demo_copy)
-    book["rice_banks"]["B2"] = "Renamed bank"
-    book.save(demo_copy)
+    type_in_cells(demo_copy, {"rice_banks": {"B2": "Renamed bank"}})
     result = read_check_load(cache, source)
     assert (result.skipped, source.reads) == (False, 2)
     assert cache.cursor().execute("SELECT name FROM rice_banks WHERE _row = 2").fetchone()[0] == "Renamed bank"

@@ -6,8 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
-
+from tests.factories import type_in_cells
 from ui.cell_links import Focus, fix_url, fix_urls, focus_from
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +35,7 @@ def test_the_tables_page_reads_the_link_back_and_drops_what_is_not_one():
 
 
 def test_cli_validate_prints_under_each_problem_the_link_that_opens_it_in_the_app(demo_copy):
-    book = openpyxl.load_workbook(demo_copy)
-    book["rice_ledger"]["E3"] = "abc"
-    book.save(demo_copy)
+    type_in_cells(demo_copy, {"rice_ledger": {"E3": "abc"}})
     done = subprocess.run([sys.executable, "cli.py", "validate", "--source", str(demo_copy), "--tab", "rice_ledger"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, env={**_env(), "BACKOFFICE_APP_URL": "http://backoffice.example:8501"})
     assert done.returncode == 1, done.stderr

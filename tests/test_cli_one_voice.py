@@ -8,11 +8,11 @@ import os
 import subprocess
 import sys
 
-import openpyxl
 import pytest
 
+from data.demo_admin import USERS
 from schemas.registry import TABS
-from tests.factories import ROOT, write_xlsx
+from tests.factories import ROOT, stored_in_cell, type_in_cells, write_xlsx
 
 COMMANDS = [["validate"], ["report", "--year", "2017"]]
 AUTH = """[auth]
@@ -98,13 +98,9 @@ def test_an_empty_sheet_with_sign_in_on_warns_that_nobody_is_admin(empty_workboo
 
 
 def test_a_users_tab_without_an_admin_warns_only_when_sign_in_is_on(demo_copy, auth_secrets, no_secrets):
-    book = openpyxl.load_workbook(demo_copy)
-    sheet = book["users"]
-    roles = [cell for cell in next(sheet.iter_cols(min_col=3, max_col=3, min_row=2)) if cell.value == "admin"]
-    assert roles, "the demo has an admin"
-    for cell in roles:
-        cell.value = "editor"
-    book.save(demo_copy)
+    admins = [f"C{number}" for number in range(2, len(USERS) + 2) if stored_in_cell(demo_copy, "users", f"C{number}") == "admin"]
+    assert admins, "the demo has an admin"
+    type_in_cells(demo_copy, {"users": dict.fromkeys(admins, "editor")})
     assert len(_no_admin(cli("validate", "--source", str(demo_copy), "--tab", "users", "--format", "json", secrets=auth_secrets))) == 1
     assert _no_admin(cli("validate", "--source", str(demo_copy), "--tab", "users", "--format", "json", secrets=no_secrets)) == []
 

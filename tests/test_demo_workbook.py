@@ -302,11 +302,13 @@ def test_rice_stock_never_negative_and_repayments_within_debt(frames):
 
 def test_settings_users_and_audit(frames):
     settings = dict(zip(frames["settings"]["key"], frames["settings"]["value"], strict=True))
-    assert settings == {
-        "riel_per_usd": "4000", "cow_pass_on_calves": "2", "cow_pass_on_min_age_months": "10",
-        "rice_lean_months": "7,8,9,10", "rice_loan_term_months": "6", "mobile_clinic_days_per_week": "3",
-        "age_bands": "0-5,6-12,13-17,18+", "small_count_threshold": "5", "date_order": "day_first",
+    assert settings == {  # every setting a programme declares, at its default, in programme order (data/demo_admin.py)
+        "riel_per_usd": "4000", "cow_pass_on_calves": "2", "cow_pass_on_min_age_months": "10", "cow_dam_min_age_months": "20",
+        "cow_calving_interval_days": "300", "rice_lean_months": "7,8,9,10", "rice_loan_term_months": "6",
+        "mobile_clinic_days_per_week": "3", "age_bands": "0-5,6-12,13-17,18+", "small_count_threshold": "5",
+        "date_order": "day_first",
     }
+    assert list(frames["settings"]["note"])[:2] == ["Exchange rate for the dollar columns", "Calves a family passes on before the cow is theirs"]
     users = frames["users"]
     assert sorted(users["role"]) == ["admin", "clinic", "editor", "viewer"]
     assert users["email"].str.endswith("@example.org").all()

@@ -20,7 +20,7 @@ from connectors.store.refresh import read_check_load
 from schemas.formats import title
 from schemas.registry import TABS
 from schemas.rules import RULES
-from tests.factories import EMAIL, PAGES, signed_in
+from tests.factories import EMAIL, PAGES, signed_in, type_in_cells
 
 DASHBOARDS = {"pages/overview.py": "overview_place", "pages/rice_bank.py": "rice_place", "pages/cow_bank.py": "cow_place",
               "pages/clinic.py": "clinic_place", "pages/savings.py": "savings_place", "pages/prevention.py": "prevention_place"}
@@ -250,8 +250,6 @@ def test_the_source_is_read_and_the_outbox_replayed_only_after_sign_in(app_env, 
 def test_an_editors_conflict_table_masks_the_household_they_may_not_see(app_env, demo_frames):
     """The editor deletes a household someone changed meanwhile: the conflict shows the whole row in the
     sheet now - its members, but the head's name, phone and survivor flag as •••."""
-    import openpyxl
-
     at = signed_in(EMAIL["editor"])
     at.switch_page("pages/tables.py").run()
     at.selectbox(key="tables_tab").set_value("households").run()
@@ -263,11 +261,9 @@ def test_an_editors_conflict_table_masks_the_household_they_may_not_see(app_env,
     at.session_state["tables_editor_households_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
     at.run()
     at.checkbox(key="tables_confirm_delete").check().run()
-    book = openpyxl.load_workbook(app_env["workbook"])  # another person changes that household meanwhile
-    sheet = book["households"]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first["household_id"])
-    row[4].value = int(first["members"]) + 3
-    book.save(app_env["workbook"])
+    # Another person changes that household's members meanwhile (the demo's rows and columns are its frames').
+    row, column = households.index.get_loc(first.name) + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[households.columns.get_loc("members")]
+    type_in_cells(app_env["workbook"], {"households": {f"{column}{row}": int(first["members"]) + 3}})
     at.button(key="tables_save").click().run()
     assert not at.exception, at.exception
     [side_by_side] = [d.value for d in at.dataframe if "Theirs (in the sheet now)" in d.value.columns]

@@ -9,20 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_graph import cycles, imports, third_party, upward
+from tests.import_graph import cycles, figures_run_outside_the_gateway, imports, third_party, upward
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Pages hand these insight functions to `ui.state.query`, which runs them through the gateway (roles,
-# masking); they never call them. Not yet declared by name in the registry (issue 16, item 3), so they
-# are listed here, exactly: the list may only shrink.
-PAGES_NAMING_INSIGHTS = {
-    "pages.clinic -> insights.clinic", "pages.clinic -> insights.health_education", "pages.cow_bank -> insights.cow_bank",
-    "pages.data_quality -> insights.quality", "pages.overview -> insights.common", "pages.overview -> insights.overview",
-    "pages.prevention -> insights.prevention", "pages.rice_bank -> insights.common", "pages.rice_bank -> insights.rice_bank",
-    "pages.savings -> insights.savings", "pages.school_support -> insights.school_support", "pages.wash -> insights.wash",
-}
-
 
 @pytest.fixture(scope="module")
 def graph():
@@ -41,7 +30,24 @@ def test_no_import_cycle(graph):
 
 
 def test_no_upward_import(graph):
-    assert set(upward(graph)) == PAGES_NAMING_INSIGHTS
+    assert upward(graph) == []
+
+
+def test_only_the_gateway_runs_a_figure():
+    """Pages, the pack, the command line and the app name the figures they want (the insight itself, handed to
+    `ui.state.query` or `gateway.figures.figure`); none runs one."""
+    assert figures_run_outside_the_gateway(ROOT, ("app", "cli", "pages", "ui", "reports", "commands")) == []
+
+
+def test_the_figure_check_finds_a_figure_run_by_a_page(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "planted.py").write_text(
+        "from insights import savings as money\nfrom insights.rice_bank_charts import stock_chart\n"
+        "from insights.savings import capital_on, definitions\nfrom ui.state import query\n"
+        "query(capital_on, 1)\ndefinitions()\nstock_chart\n"
+        "capital_on(None, 1)\nmoney.groups_on(None, 1)\n")
+    assert figures_run_outside_the_gateway(tmp_path, ("pages",)) == [
+        "pages.planted line 8: insights.savings.capital_on", "pages.planted line 9: insights.savings.groups_on"]
 
 
 def test_no_schemas_module_imports_the_registry_at_its_top():

@@ -1,12 +1,16 @@
 """Every page in both languages at a desktop's width (1440 px) and a phone's (390 px), in a real browser
-(chromium through Playwright, against `streamlit run`): no error, no headline figure cut off with "…" (Khmer
-words are long), no chart squeezed narrower than a reader can use, nothing wider than the screen. With
-BACKOFFICE_SCREENSHOTS=1 each page is photographed whole, to docs/screenshots/<page>-<language>-<width>.png."""
+(chromium through Playwright, against `streamlit run`): no error, its title in the app's language, no headline
+figure cut off with "…" (Khmer words are long), no chart squeezed narrower than a reader can use, nothing wider
+than the screen. With BACKOFFICE_SCREENSHOTS=1 each page is photographed whole, to
+docs/screenshots/<page>-<language>-<width>.png.
+
+The Khmer font too: with the app set to Khmer, Khmer text and the riel sign ៛ render in Noto Sans Khmer, served
+by the app itself (static/, theme.fontFaces)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import PAGE_NAMES, SCREENSHOTS, WRITE_SCREENSHOTS
+from tests.factories import PAGE_NAMES, SCREENSHOTS, WRITE_SCREENSHOTS, wait_until_drawn
 
 WIDTHS = (1440, 390)
 NARROWEST_CHART = {1440: 300, 390: 280}  # px a chart keeps at least (a phone's column is ~350 px)
@@ -28,8 +32,10 @@ def test_every_page_reads_at_a_desktops_and_a_phones_width(browser, app_in, name
     try:
         page.goto(f"{url}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
         page.wait_for_selector("h1", timeout=120_000)
-        page.wait_for_timeout(3000)  # charts draw after the page's text
+        wait_until_drawn(page)  # charts draw after the page's text
         assert not page.locator("[data-testid='stException']").count(), page.inner_text("body")[:2000]
+        title = page.locator("h1").first.inner_text()
+        assert any("\u1780" <= ch <= "\u17ff" for ch in title) == (code == "km"), title
         assert page.evaluate(CUT_METRICS) == []
         assert page.evaluate(NARROW_CHARTS, NARROWEST_CHART[width]) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # nothing wider than the screen
@@ -41,3 +47,22 @@ def test_every_page_reads_at_a_desktops_and_a_phones_width(browser, app_in, name
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{code}-{width}.png"))
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("app_in", ["km"], indirect=True)  # the Khmer app only
+def test_khmer_and_the_riel_sign_render_in_the_shipped_font(browser, app_in):
+    _code, url = app_in
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{url}/savings", wait_until="domcontentloaded")
+    heading = page.locator("h1").first
+    heading.wait_for(timeout=90_000)
+    # a face of the shipped family, loaded from the app's static/ (check() alone is true for an unknown family)
+    page.wait_for_function("[...document.fonts].some(f => f.family.includes('Noto Sans Khmer') && f.status === 'loaded')",
+                           timeout=60_000)
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Khmer\"', 'ក៛')")
+    assert "ក្រុមសន្សំ" in heading.inner_text()
+    family = heading.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "Noto Sans Khmer" in family, family
+    sources = page.evaluate("performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('NotoSansKhmer'))")
+    assert any(s.endswith("/app/static/NotoSansKhmer.ttf") for s in sources), sources
+    page.close()

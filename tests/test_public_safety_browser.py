@@ -10,10 +10,9 @@ import shlex
 import shutil
 import subprocess
 
-import openpyxl
 import pytest
 
-from tests.factories import CHROMIUM, ROOT, app_environment, clean_clone, start_streamlit, stop, websocket_answer
+from tests.factories import CHROMIUM, ROOT, app_environment, clean_clone, start_streamlit, stop, type_in_cells, websocket_answer
 
 PLANTED_NAME = "[click me](http://evil.example/x) ![](http://evil.example/pixel.png)"
 SECRET_PATH = "/srv/ccpcr/private/planted-boom"
@@ -28,9 +27,7 @@ def broken_app(tmp_path_factory, demo_workbook):
     page.write_text(page.read_text() + f"\nraise RuntimeError('planted failure reading {SECRET_PATH}')\n")
     workbook = work / "demo.xlsx"
     shutil.copy(demo_workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    book["rice_banks"]["B2"] = PLANTED_NAME
-    book.save(workbook)
+    type_in_cells(workbook, {"rice_banks": {"B2": PLANTED_NAME}})
     env = app_environment(BACKOFFICE_SOURCE=str(workbook), BACKOFFICE_CACHE=str(work / "cache.duckdb"),
                           BACKOFFICE_SECRETS=str(work / "none.toml"))
     server, url = start_streamlit(env, work / "streamlit.log", cwd=clone)

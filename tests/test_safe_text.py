@@ -6,6 +6,7 @@ XML a CI reads; the command line prints the characters as escapes; a reader that
 the command quietly."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ from xml.dom import minidom
 import openpyxl
 import pytest
 
+from connectors.sources.workbook import WorkbookSource
+from schemas.issues import column_letter
 from schemas.safe_text import printable, xml_safe, xml_safe_all
-from tests.factories import pdf_text, storm_workbook
+from tests.factories import pdf_text, storm_workbook, type_in_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ("\x01", "\x1b", "\ufffe", "_x0001_", "_xFFFE_", "_x001B_")
@@ -35,21 +38,18 @@ def test_printable_escapes_control_characters_for_a_terminal():
 @pytest.fixture(scope="module")
 def control_workbook(tmp_path_factory, demo_workbook) -> Path:
     """The demo with a control character in a rice bank's name, a commune's and a province's (as Excel escapes them)."""
-    book = openpyxl.load_workbook(demo_workbook)
-
-    def rename(sheet: str, header: str, old: str, new: str) -> None:
-        rows = book[sheet].iter_rows()
-        column = [c.value for c in next(rows)].index(header)
-        for row in rows:
-            if row[column].value == old:
-                row[column].value = new
-
-    rename("rice_banks", "Name", "Teng Mao", "Teng_x0001_Mao_xFFFE_")
-    rename("villages", "Commune", "Andoung Pou", "Andoung_x0001_Pou")
-    rename("villages", "Province", "Koh Kong", "Koh_x001B_[31mKong")
     path = tmp_path_factory.mktemp("control") / "control.xlsx"
-    book.save(path)
-    return path
+    shutil.copy(demo_workbook, path)
+    renamed = {("rice_banks", "Name", "Teng Mao"): "Teng_x0001_Mao_xFFFE_", ("villages", "Commune", "Andoung Pou"): "Andoung_x0001_Pou",
+               ("villages", "Province", "Koh Kong"): "Koh_x001B_[31mKong"}
+    grids = WorkbookSource(path).read(["rice_banks", "villages"])
+    cells: dict[str, dict[str, str]] = {}
+    for (sheet, header, old), new in renamed.items():
+        column = grids[sheet].header.index(header)
+        for number, row in enumerate(grids[sheet].rows, start=2):
+            if column < len(row) and row[column] == old:
+                cells.setdefault(sheet, {})[f"{column_letter(column)}{number}"] = new
+    return type_in_cells(path, cells)
 
 
 def cli(*args, **options) -> subprocess.CompletedProcess:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import shutil
 
-import openpyxl
-
 from connectors import sync
 from connectors.access import User
 from connectors.sources.workbook import WorkbookSource
 from connectors.store.cache import Cache
 from connectors.store.refresh import read_check_load
+from tests.factories import stored_in_cell, type_in_cells
 
 
 def _issues(cache: Cache) -> list[tuple]:
@@ -21,10 +20,8 @@ def _issues(cache: Cache) -> list[tuple]:
 def test_the_last_problem_fixed_by_a_save_leaves_no_stale_warning_after_the_refresh(tmp_path, demo_workbook):
     path = tmp_path / "planted.xlsx"
     shutil.copy(demo_workbook, path)
-    book = openpyxl.load_workbook(path)
-    key = book["rice_ledger"]["A3"].value
-    book["rice_ledger"]["E3"] = "abc"
-    book.save(path)
+    key = stored_in_cell(path, "rice_ledger", "A3")
+    type_in_cells(path, {"rice_ledger": {"E3": "abc"}})
     source, cache = WorkbookSource(path), Cache(str(tmp_path / "cache.duckdb"))
     read_check_load(cache, source)
     assert _issues(cache) == [("rice_ledger", 3, "cell.not_a_number"), ("rice_ledger", None, "rules.not_checked")]

@@ -139,7 +139,7 @@ def test_validate_tab_settings_reports_each_at_its_cell_and_exits_1(tmp_path, de
                             env={**os.environ, "BACKOFFICE_SECRETS": str(tmp_path / "none.toml")})
     assert result.returncode == 1, result.stderr
     issues = json.loads(result.stdout)
-    assert [(i["cell"], i["rule"], i["value"]) for i in issues] == [("B2", "settings.bad_value", "abc"), ("B8", "settings.bad_value", "0-5,x")]
+    assert [(i["cell"], i["rule"], i["value"]) for i in issues] == [("B2", "settings.bad_value", "abc"), ("B10", "settings.bad_value", "0-5,x")]
     assert issues[0]["message"] == "Row 2: Setting 'riel_per_usd' is 'abc', not a number; the default 4,000 is used until it is corrected in cell B2."
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-import openpyxl
 import pytest
 
-from tests.factories import EMAIL, PAGES, signed_in, texts
+from tests.factories import EMAIL, PAGES, signed_in, texts, type_in_cells
 
 
 @pytest.fixture
@@ -17,9 +16,7 @@ def sheet_app(monkeypatch, tmp_path, demo_workbook, sheets_server) -> str:
     """The app on the demo held by the local Sheets server, with one mistake (so Data quality links a cell) -> its key."""
     workbook = tmp_path / "demo.xlsx"
     shutil.copy(demo_workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    book["rice_ledger"]["E3"] = -50
-    book.save(workbook)
+    type_in_cells(workbook, {"rice_ledger": {"E3": -50}})
     key = sheets_server.load_xlsx(str(workbook))
     monkeypatch.setenv("BACKOFFICE_SOURCE", f"gsheets:{key}")
     monkeypatch.setenv("GSHEETS_API_BASE", sheets_server.base_url)

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import openpyxl
-
 from schemas.issues import ISSUE_KEYS
 from schemas.registry import TABS
+from tests.factories import type_in_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,10 +19,7 @@ def validate(*args: str) -> subprocess.CompletedProcess:
 
 
 def plant(path: Path, tab: str, cell: str, value) -> Path:
-    book = openpyxl.load_workbook(path)
-    book[tab][cell] = value
-    book.save(path)
-    return path
+    return type_in_cells(path, {tab: {cell: value}})
 
 
 def test_a_clean_workbook_exits_0_with_a_summary(demo_workbook):

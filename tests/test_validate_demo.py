@@ -1,12 +1,12 @@
 """The demo workbook is clean; mistakes planted in it come back each at its cell, and nothing else does."""
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from connectors.sources.workbook import WorkbookSource
 from schemas.issues import a1
 from schemas.validate import validate_workbook
+from tests.factories import type_in_cells
 
 
 def issues_of(path):
@@ -19,28 +19,34 @@ def test_the_demo_workbook_has_no_issue(demo_workbook):
 
 
 class Planter:
-    """Edits cells of a workbook by tab, sheet row and column title; remembers where it planted what."""
+    """Edits cells of a workbook by tab, sheet row and column title, as staff type them; remembers where it planted
+    what, and writes them all at once (`save`)."""
 
     def __init__(self, path):
-        self.book = openpyxl.load_workbook(path)
+        self.path, self.grids, self.typed = path, WorkbookSource(path).read(), {}
 
     def index(self, tab: str, title: str) -> int:
-        return [c.value for c in self.book[tab][1]].index(title)
+        return self.grids[tab].header.index(title)
 
     def set(self, tab: str, row: int, title: str, value) -> str:
         index = self.index(tab, title)
-        self.book[tab].cell(row=row, column=index + 1).value = value
+        self.typed.setdefault(tab, {})[a1(index, row)] = value
+        if row > 1:
+            self.grids[tab].rows[row - 2][index] = value
         return a1(index, row)
 
     def get(self, tab: str, row: int, title: str):
-        return self.book[tab].cell(row=row, column=self.index(tab, title) + 1).value
+        return self.grids[tab].rows[row - 2][self.index(tab, title)]
 
     def first_row(self, tab: str, title: str, wanted) -> int:
         index = self.index(tab, title)
-        for number, values in enumerate(self.book[tab].iter_rows(min_row=2, values_only=True), start=2):
+        for number, values in enumerate(self.grids[tab].rows, start=2):
             if values[index] in wanted:
                 return number
         raise AssertionError(f"no row of {tab} has {title} in {wanted}")
+
+    def save(self) -> None:
+        type_in_cells(self.path, self.typed)
 
 
 @pytest.fixture
@@ -79,7 +85,7 @@ def planted(demo_copy):
     # mothers' ages and the calves' pass-ons.
     expected |= {("savings_ledger", None, "rules.not_checked"), ("cows", None, "rules.not_checked")}
     p.set("villages", 2, "Province code", int(p.get("villages", 2, "Province code")))
-    p.book.save(demo_copy)
+    p.save()
     return demo_copy, expected
 
 
