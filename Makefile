@@ -52,7 +52,7 @@ run: $(VENV)/.runtime data/demo.xlsx assets
 # The whole suite in one process, one test after another (as CI). The slowest tests are listed at the end, to see
 # where the time goes. `make test PYTEST_ARGS="-n auto --dist loadgroup"` runs one worker per core (pytest-xdist):
 # each test module on one worker, every browser test on the same one, one at a time (tests/conftest.py); about
-# half the time, but on 2 cores the live-refresh browser test then misses its deadlines (see tests/conftest.py).
+# half the time, but the live-refresh browser test then fails (see tests/conftest.py).
 PYTEST_ARGS ?=
 test: $(VENV)/.dev assets
 	$(PY) -m pytest $(PYTEST_ARGS) --durations=15
