@@ -88,6 +88,14 @@ def write_xlsx(book: dict[str, list[list[Any]]], path: Path) -> Path:
     return path
 
 
+def _row_and_column(a1: str) -> tuple[int, int]:
+    """"E3" -> (3, 4): the sheet row and the 0-based column, as connectors.sources.xlsx_patch counts them."""
+    from connectors.sources import xlsx_patch
+
+    letters, number = re.fullmatch(r"([A-Z]+)(\d+)", a1).groups()
+    return int(number), xlsx_patch.column_index(letters)
+
+
 def type_in_cells(path: Path, cells: dict[str, dict[str, Any]]) -> Path:
     """Values typed into cells of an .xlsx, {tab: {"E3": value}}, as someone does in a spreadsheet program between
     two reads. Only the touched sheets are rewritten (the workbook source's own patcher, connectors.sources.
@@ -101,9 +109,8 @@ def type_in_cells(path: Path, cells: dict[str, dict[str, Any]]) -> Path:
         replaced = {}
         for tab_name, typed in cells.items():
             sheet = xlsx_patch.SheetXml.parse(archive.read(parts[tab_name]), shared)
-            for a1, value in typed.items():
-                letters, number = re.fullmatch(r"([A-Z]+)(\d+)", a1).groups()
-                sheet.set(int(number), xlsx_patch.column_index(letters), value)
+            for cell, value in typed.items():
+                sheet.set(*_row_and_column(cell), value)
             sheet.tidy_dimension()
             replaced[parts[tab_name]] = sheet.to_bytes()
         xlsx_patch.rewrite_package(archive, str(temporary), replaced)
@@ -147,11 +154,11 @@ def stored_in_cell(path: Path, tab_name: str, a1: str) -> Any:
     spreadsheets count), a boolean, text, or None for an empty cell. Only that sheet is read."""
     from connectors.sources import xlsx_patch
 
-    letters, number = re.fullmatch(r"([A-Z]+)(\d+)", a1).groups()
+    row, column = _row_and_column(a1)
     with zipfile.ZipFile(path) as archive:
         sheet = xlsx_patch.SheetXml.parse(archive.read(xlsx_patch.sheet_parts(archive)[tab_name]),
                                           xlsx_patch.read_shared_strings(archive))
-    cell = sheet.cells(int(number)).get(xlsx_patch.column_index(letters))
+    cell = sheet.cells(row).get(column)
     return None if cell is None else sheet.stored(cell)
 
 

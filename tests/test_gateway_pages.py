@@ -18,6 +18,7 @@ import pytest
 from connectors.access import MASK, User, can_read, sees_personal_data
 from connectors.store.refresh import read_check_load
 from schemas.formats import title
+from schemas.issues import a1
 from schemas.registry import TABS
 from schemas.rules import RULES
 from tests.factories import EMAIL, PAGES, signed_in, type_in_cells
@@ -262,8 +263,8 @@ def test_an_editors_conflict_table_masks_the_household_they_may_not_see(app_env,
     at.run()
     at.checkbox(key="tables_confirm_delete").check().run()
     # Another person changes that household's members meanwhile (the demo's rows and columns are its frames').
-    row, column = households.index.get_loc(first.name) + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[households.columns.get_loc("members")]
-    type_in_cells(app_env["workbook"], {"households": {f"{column}{row}": int(first["members"]) + 3}})
+    cell = a1(households.columns.get_loc("members"), households.index.get_loc(first.name) + 2)
+    type_in_cells(app_env["workbook"], {"households": {cell: int(first["members"]) + 3}})
     at.button(key="tables_save").click().run()
     assert not at.exception, at.exception
     [side_by_side] = [d.value for d in at.dataframe if "Theirs (in the sheet now)" in d.value.columns]

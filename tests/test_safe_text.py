@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from connectors.sources.workbook import WorkbookSource
-from schemas.issues import column_letter
+from schemas.issues import a1
 from schemas.safe_text import printable, xml_safe, xml_safe_all
 from tests.factories import pdf_text, storm_workbook, type_in_cells
 
@@ -48,7 +48,7 @@ def control_workbook(tmp_path_factory, demo_workbook) -> Path:
         column = grids[sheet].header.index(header)
         for number, row in enumerate(grids[sheet].rows, start=2):
             if column < len(row) and row[column] == old:
-                cells.setdefault(sheet, {})[f"{column_letter(column)}{number}"] = new
+                cells.setdefault(sheet, {})[a1(column, number)] = new
     return type_in_cells(path, cells)
 
 
